@@ -1,0 +1,83 @@
+//! Diagnostics are data: a rule, a severity, a message and byte spans into a
+//! file. Nothing here renders; `render` turns them into text for people and
+//! machines, and computes lines and columns from the file's [`Source`].
+
+use crate::rules::Rule;
+use crate::source::Span;
+
+/// How serious a finding is once configuration and approvals are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// A secondary place in the same file, shown with its own label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding about one file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// The rule that fired; `None` for problems with aiclear's own inputs
+    /// (the configuration) that are not rules.
+    pub rule: Option<&'static Rule>,
+    pub severity: Severity,
+    /// Lowercase, no trailing period, names in backticks.
+    pub message: String,
+    /// Path relative to the project root, with `/` separators.
+    pub path: String,
+    /// Byte range of the offending key or value; `None` for the whole file.
+    pub span: Option<Span>,
+    /// Text under the primary span.
+    pub label: Option<String>,
+    pub secondary: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn code(&self) -> Option<&'static str> {
+        self.rule.map(|r| r.code)
+    }
+}
+
+/// The outcome of one check: diagnostics sorted by path and position, and the
+/// text of every file they point into, for rendering.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: std::collections::BTreeMap<String, crate::source::Source>,
+    pub files_checked: usize,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+}

@@ -1,0 +1,9 @@
+//! aiclear: checks generative-AI declarations in screenplays and VFX metadata
+//! against a studio's GenAI guidelines and git history.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod declaration;
+pub mod diagnostic;
+pub mod rules;
+pub mod source;
+pub mod yaml;
