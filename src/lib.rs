@@ -2,8 +2,14 @@
 //! against a studio's GenAI guidelines and git history.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod approvals;
+pub mod cli;
+pub mod config;
 pub mod declaration;
 pub mod diagnostic;
+pub mod engine;
+pub mod git;
+pub mod render;
 pub mod rules;
 pub mod source;
 pub mod yaml;

@@ -1,10 +1,209 @@
 //! Declarations: where they live in each kind of file, and what they say.
 //!
-//! One parser per file kind finds the declaration's YAML in the file and reads
-//! it into the same spanned [`Declaration`] model; spans are byte offsets into
-//! the original file.
+//! One locator per file kind finds the declaration's YAML in the file
+//! ([`fountain`], [`markdown`]; YAML, JSON and sidecars are parsed whole), and
+//! [`validate`] reads it into the same spanned [`Declaration`] model. Spans are
+//! byte offsets into the original file, whatever the kind.
 
+pub mod fountain;
+pub mod markdown;
 pub mod model;
 pub mod validate;
 
 pub use model::*;
+
+use crate::rules::{Finding, malformed_declaration::MALFORMED_DECLARATION, missing_declaration::MISSING_DECLARATION, unknown_field::UNKNOWN_FIELD};
+use crate::source::Span;
+use crate::yaml;
+
+/// Largest declaration block read from a script or Markdown file.
+pub const MAX_BLOCK_BYTES: usize = 1 << 20;
+
+/// How a file carries its declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `.fountain`, `.spmd`: boneyard-wrapped block after the title page.
+    Fountain,
+    /// `.md`: frontmatter.
+    Markdown,
+    /// `.yml`, `.yaml`: top-level `genai` of the first document.
+    Yaml,
+    /// `.json`, `.otio`: `metadata.genai`, else top-level `genai`.
+    Json,
+    /// `NAME.EXT.genai.yml` beside a binary media file.
+    Sidecar,
+}
+
+impl FileKind {
+    /// The kind of a script or metadata file, by its extension.
+    pub fn of_path(path: &str) -> Option<FileKind> {
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "fountain" | "spmd" => FileKind::Fountain,
+            "md" | "markdown" => FileKind::Markdown,
+            "yml" | "yaml" => FileKind::Yaml,
+            "json" | "otio" => FileKind::Json,
+            _ => return None,
+        })
+    }
+
+    /// How to add a declaration to a file of this kind.
+    pub fn how_to_declare(self) -> &'static str {
+        match self {
+            FileKind::Fountain => {
+                "add a declaration right after the title page: `/*`, `---`, `genai: none` (or its `uses`), `---`, `*/` on lines of their own"
+            }
+            FileKind::Markdown => "add `genai: none` (or its `uses`) to the `---` frontmatter at the top of the file",
+            FileKind::Yaml => "add a top-level `genai:` key (`genai: none` when no AI was used)",
+            FileKind::Json => "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)",
+            FileKind::Sidecar => "create the sidecar with a top-level `genai:` key (`genai: none` when no AI was used)",
+        }
+    }
+}
+
+/// Where a locator found the declaration's YAML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Found { yaml: Span },
+    Missing,
+    Unterminated { span: Span, message: String },
+}
+
+/// What one file declares, and the problems found reading it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub declaration: Option<Declaration>,
+    pub findings: Vec<Finding>,
+}
+
+impl Parsed {
+    fn finding(f: Finding) -> Self {
+        Parsed {
+            declaration: None,
+            findings: vec![f],
+        }
+    }
+}
+
+/// Read the declaration of a file of the given kind.
+pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
+    let (text, base) = match kind {
+        FileKind::Fountain | FileKind::Markdown => {
+            let block = match kind {
+                FileKind::Fountain => fountain::locate(bytes),
+                _ => markdown::locate(bytes),
+            };
+            match block {
+                Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
+                    return Parsed::finding(malformed(
+                        Some(yaml.start..yaml.start),
+                        format!("the declaration block is larger than {} KiB", MAX_BLOCK_BYTES >> 10),
+                    ));
+                }
+                Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
+                    Ok(text) => (text, yaml.start),
+                    Err(f) => return Parsed::finding(f),
+                },
+                Block::Missing => return missing(kind),
+                Block::Unterminated { span, message } => {
+                    return Parsed::finding(malformed(Some(span), message));
+                }
+            }
+        }
+        FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
+            let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+            match utf8(bytes, start..bytes.len()) {
+                Ok(text) => (text, start),
+                Err(f) => return Parsed::finding(f),
+            }
+        }
+    };
+    let top = match yaml::parse_top_level(text, base) {
+        Ok(top) => top,
+        Err(e) => {
+            let what = if kind == FileKind::Json { "JSON" } else { "YAML" };
+            return Parsed::finding(
+                malformed(e.span.clone(), format!("the declaration is not valid {what}: {}", e.message))
+                    .label(e.message),
+            );
+        }
+    };
+    let genai = match kind {
+        FileKind::Json => top.metadata_genai.or(top.genai),
+        _ => top.genai,
+    };
+    let Some((key, node)) = genai else {
+        // A near miss (`gen-ai:`, `GenAI:`) is a typo, not a missing declaration.
+        if let Some(k) = top.keys.iter().find(|k| {
+            k.name.eq_ignore_ascii_case("genai") || strsim::jaro_winkler(&k.name.to_ascii_lowercase(), "genai") >= 0.85
+        }) {
+            return Parsed::finding(
+                Finding::new(&UNKNOWN_FIELD, Some(k.span.clone()), format!("unknown field `{}`", k.name))
+                    .label("not a field aiclear knows")
+                    .help("did you mean `genai`?"),
+            );
+        }
+        return missing(kind);
+    };
+    let mut findings = Vec::new();
+    let declaration = validate::declaration(&key, &node, &mut findings);
+    Parsed {
+        declaration,
+        findings,
+    }
+}
+
+fn missing(kind: FileKind) -> Parsed {
+    Parsed::finding(
+        Finding::new(&MISSING_DECLARATION, None, "file has no generative-AI declaration")
+            .help(kind.how_to_declare()),
+    )
+}
+
+fn malformed(span: Option<Span>, message: String) -> Finding {
+    Finding::new(&MALFORMED_DECLARATION, span, message)
+}
+
+fn utf8(bytes: &[u8], range: Span) -> Result<&str, Finding> {
+    std::str::from_utf8(&bytes[range.clone()]).map_err(|e| {
+        let at = range.start + e.valid_up_to();
+        malformed(Some(at..at + 1), "the declaration is not valid UTF-8".into())
+            .label("this byte is not UTF-8")
+            .help("save the file as UTF-8")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(FileKind::of_path("a/b.Fountain"), Some(FileKind::Fountain));
+        assert_eq!(FileKind::of_path("cut.otio"), Some(FileKind::Json));
+        assert_eq!(FileKind::of_path("plate.exr"), None);
+    }
+
+    #[test]
+    fn spans_in_otio_point_into_the_file() {
+        let text = "{\n  \"OTIO_SCHEMA\": \"Timeline.1\",\n  \"metadata\": {\n    \"genai\": {\"uses\": [{\"id\": \"a\", \"stage\": \"finale\", \"output\": \"video\", \"tools\": [{\"name\": \"x\"}]}]}\n  },\n  \"x\": NaN\n}\n";
+        let p = parse(FileKind::Json, text.as_bytes());
+        assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
+        assert_eq!(&text[p.findings[0].span.clone().unwrap()], "\"finale\"");
+    }
+
+    #[test]
+    fn fountain_block_spans_point_into_the_file() {
+        let text = "\u{feff}Title: X\r\n\r\n/*\r\n---\r\ngenai:\r\n  uses: 3\r\n---\r\n*/\r\n";
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        assert_eq!(&text[p.findings[0].span.clone().unwrap()], "3");
+    }
+
+    #[test]
+    fn missing_and_malformed() {
+        assert_eq!(parse(FileKind::Yaml, b"shot: 10\n").findings[0].rule.code, "GA001");
+        assert_eq!(parse(FileKind::Yaml, b"genai: [\n").findings[0].rule.code, "GA002");
+        assert_eq!(parse(FileKind::Yaml, b"gen-ai: none\n").findings[0].rule.code, "GA003");
+        assert_eq!(parse(FileKind::Yaml, b"genai: \xff\n").findings[0].rule.code, "GA002");
+    }
+}

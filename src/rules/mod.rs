@@ -12,10 +12,32 @@
 
 use std::fmt;
 
+pub mod alteration_without_consent;
+pub mod approval_out_of_scope;
 pub mod duplicate_use_id;
+pub mod expired_approval;
+pub mod generated_final_deliverable;
 pub mod invalid_value;
+pub mod key_creative_element;
 pub mod malformed_declaration;
 pub mod missing_declaration;
+pub mod missing_human_input;
+pub mod non_enterprise_tool;
+pub mod on_screen_element;
+pub mod performance_replication;
+pub mod protected_reference;
+pub mod real_world_depiction;
+pub mod replica_without_consent;
+pub mod sensitive_input;
+pub mod stale_approval;
+pub mod terms_not_reviewed;
+#[cfg(test)]
+pub mod test_util;
+pub mod tool_may_train_on_inputs;
+pub mod training_on_third_party_work;
+pub mod undisclosed_use;
+pub mod union_work_impact;
+pub mod unknown_approval;
 pub mod unknown_field;
 
 use crate::declaration::{Declaration, Use};
@@ -81,6 +103,17 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The explanation as Markdown, without the space that `///` leaves at
+    /// the start of every line.
+    pub fn explanation_text(&self) -> String {
+        let mut text = String::with_capacity(self.explanation.len());
+        for line in self.explanation.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
+
     /// The fenced `yaml` block that follows a heading in the explanation.
     pub fn example_block(&self, heading: &str) -> Option<&'static str> {
         let start = self.explanation.find(heading)? + heading.len();
@@ -198,6 +231,26 @@ pub static RULES: &[&Rule] = &[
     &unknown_field::UNKNOWN_FIELD,
     &invalid_value::INVALID_VALUE,
     &duplicate_use_id::DUPLICATE_USE_ID,
+    &undisclosed_use::UNDISCLOSED_USE,
+    &tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
+    &non_enterprise_tool::NON_ENTERPRISE_TOOL,
+    &sensitive_input::SENSITIVE_INPUT,
+    &training_on_third_party_work::TRAINING_ON_THIRD_PARTY_WORK,
+    &terms_not_reviewed::TERMS_NOT_REVIEWED,
+    &key_creative_element::KEY_CREATIVE_ELEMENT,
+    &protected_reference::PROTECTED_REFERENCE,
+    &generated_final_deliverable::GENERATED_FINAL_DELIVERABLE,
+    &missing_human_input::MISSING_HUMAN_INPUT,
+    &on_screen_element::ON_SCREEN_ELEMENT,
+    &replica_without_consent::REPLICA_WITHOUT_CONSENT,
+    &alteration_without_consent::ALTERATION_WITHOUT_CONSENT,
+    &union_work_impact::UNION_WORK_IMPACT,
+    &performance_replication::PERFORMANCE_REPLICATION,
+    &real_world_depiction::REAL_WORLD_DEPICTION,
+    &unknown_approval::UNKNOWN_APPROVAL,
+    &approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
+    &expired_approval::EXPIRED_APPROVAL,
+    &stale_approval::STALE_APPROVAL,
 ];
 
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
@@ -206,4 +259,281 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// The `help` of an approval-level finding: the command an approver runs to
+/// record an approval that covers this path, this use and this rule.
+pub(crate) fn approval_help(rule: &Rule, u: &Use, ctx: &Context) -> String {
+    let path = if ctx.path.is_empty() {
+        "PATH"
+    } else {
+        &ctx.path
+    };
+    format!(
+        "ask an approver to record an approval: `aiclear approve --id ID --path {} --use {} --rule {}`",
+        shell_word(path),
+        shell_word(&u.id.value),
+        rule.code
+    )
+}
+
+/// `word` as one POSIX shell word: as is when it is plain, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+@%,:=".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util;
+
+    const SECTIONS: &[&str] = &[
+        "### What it does\n",
+        "### Why it matters\n",
+        "### Example\n",
+        "Use instead:\n",
+    ];
+
+    /// Engine rules that the declaration reader reports, so their examples can
+    /// be checked like the policy rules' examples.
+    const READER_RULES: &[&str] = &["GA003", "GA004", "GA005"];
+
+    fn checked_by_examples(rule: &Rule) -> bool {
+        !matches!(rule.check, Check::Engine) || READER_RULES.contains(&rule.code)
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        for pair in RULES.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "`{}` must come before `{}`",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for rule in RULES {
+            let digits = rule.code.strip_prefix("GA").expect("codes start with GA");
+            assert!(
+                digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_of_the_design_is_registered() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        for code in [
+            "GA001", "GA002", "GA003", "GA004", "GA005", "GA006", "GA101", "GA102", "GA103",
+            "GA104", "GA105", "GA201", "GA202", "GA203", "GA204", "GA205", "GA301", "GA302",
+            "GA303", "GA304", "GA401", "GA501", "GA502", "GA503", "GA504",
+        ] {
+            assert!(codes.contains(&code), "{code} is not in RULES");
+        }
+    }
+
+    #[test]
+    fn names_are_kebab_case_and_unique() {
+        for (i, rule) in RULES.iter().enumerate() {
+            let kebab = !rule.name.is_empty()
+                && !rule.name.starts_with('-')
+                && !rule.name.ends_with('-')
+                && !rule.name.contains("--")
+                && rule
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            assert!(kebab, "{} `{}` is not kebab-case", rule.code, rule.name);
+            assert!(
+                RULES[..i].iter().all(|r| r.name != rule.name),
+                "name `{}` is used twice",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn explanation_text_drops_the_doc_comment_space() {
+        let text = key_creative_element::KEY_CREATIVE_ELEMENT.explanation_text();
+        assert!(text.starts_with("### What it does\n"), "{text}");
+        assert!(text.contains("\n```yaml\ngenai:\n  disclosed:"), "{text}");
+    }
+
+    #[test]
+    fn find_by_code_or_name() {
+        assert_eq!(find("ga201").map(|r| r.name), Some("key-creative-element"));
+        assert_eq!(find("key-creative-element").map(|r| r.code), Some("GA201"));
+        assert!(find("GA999").is_none());
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in RULES {
+            let mut at = 0;
+            for section in SECTIONS {
+                let found = rule.explanation[at..].find(section);
+                assert!(
+                    found.is_some(),
+                    "{}: `{}` is missing or out of order",
+                    rule.code,
+                    section.trim()
+                );
+                at += found.unwrap_or_default();
+            }
+            assert!(
+                !rule.explanation.contains("TODO"),
+                "{} is not documented yet",
+                rule.code
+            );
+            for heading in ["### Example", "Use instead:"] {
+                let block = rule.example_block(heading);
+                assert!(
+                    block.is_some_and(|b| !b.trim().is_empty()),
+                    "{}: no ```yaml block after `{heading}`",
+                    rule.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_and_guidelines_are_one_lowercase_line() {
+        for rule in RULES {
+            for (what, text) in [("summary", rule.summary), ("guideline", rule.guideline)] {
+                assert!(!text.is_empty(), "{}: empty {what}", rule.code);
+                assert!(
+                    !text.contains('\n'),
+                    "{}: {what} is not one line",
+                    rule.code
+                );
+                assert!(
+                    !text.ends_with('.'),
+                    "{}: {what} ends with a period",
+                    rule.code
+                );
+                assert!(
+                    text.trim() == text,
+                    "{}: {what} has stray spaces",
+                    rule.code
+                );
+            }
+            assert!(
+                !rule.summary.starts_with(char::is_uppercase),
+                "{}: summary must start lowercase",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn examples_fire_and_fixes_do_not() {
+        let ctx = test_util::ctx();
+        for rule in RULES.iter().copied().filter(|r| checked_by_examples(r)) {
+            let example = rule.example_block("### Example").unwrap();
+            let fixed = rule.example_block("Use instead:").unwrap();
+
+            let fired = test_util::check_all(example, &ctx);
+            assert!(
+                fired.iter().any(|f| std::ptr::eq(f.rule, rule)),
+                "{}: the example does not fire it:\n{example}",
+                rule.code
+            );
+            if !READER_RULES.contains(&rule.code) {
+                let reader: Vec<_> = fired
+                    .iter()
+                    .filter(|f| READER_RULES.contains(&f.rule.code))
+                    .map(|f| &f.message)
+                    .collect();
+                assert!(
+                    reader.is_empty(),
+                    "{}: the example is invalid: {reader:?}",
+                    rule.code
+                );
+            }
+
+            let after = test_util::check_all(fixed, &ctx);
+            let still: Vec<_> = after
+                .iter()
+                .filter(|f| std::ptr::eq(f.rule, rule) || READER_RULES.contains(&f.rule.code))
+                .map(|f| format!("{}: {}", f.rule.code, f.message))
+                .collect();
+            assert!(
+                still.is_empty(),
+                "{}: the fix still fires {still:?}:\n{fixed}",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn examples_are_declarations_with_a_disclosure() {
+        for rule in RULES.iter().copied().filter(|r| checked_by_examples(r)) {
+            for heading in ["### Example", "Use instead:"] {
+                let block = rule.example_block(heading).unwrap();
+                let top = crate::yaml::parse_top_level(block, 0)
+                    .unwrap_or_else(|e| panic!("{} {heading}: {e}", rule.code));
+                assert!(
+                    top.genai.is_some(),
+                    "{} {heading}: no `genai` key",
+                    rule.code
+                );
+                if rule.code != "GA006" {
+                    assert!(
+                        block.contains("disclosed:"),
+                        "{} {heading}: not disclosed",
+                        rule.code
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn messages_follow_the_convention() {
+        let ctx = crate::rules::Context {
+            deliverable: true,
+            ..test_util::ctx()
+        };
+        for rule in RULES {
+            for heading in ["### Example", "Use instead:"] {
+                let block = rule.example_block(heading).unwrap();
+                let Ok(top) = crate::yaml::parse_top_level(block, 0) else {
+                    continue;
+                };
+                if top.genai.is_none() {
+                    continue;
+                }
+                for f in test_util::check_all(block, &ctx) {
+                    test_util::assert_conventional(&f);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn approval_help_names_path_use_and_rule() {
+        let text = test_util::one_use("elements: [main-character]");
+        let mut ctx = test_util::ctx();
+        ctx.path = "scripts/the last signal.fountain".into();
+        let found = test_util::check(&key_creative_element::KEY_CREATIVE_ELEMENT, &text, &ctx);
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "ask an approver to record an approval: `aiclear approve --id ID \
+                 --path 'scripts/the last signal.fountain' --use shot-010 --rule GA201`"
+            )
+        );
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("vfx/rs_010.yml"), "vfx/rs_010.yml");
+    }
 }

@@ -2,13 +2,44 @@ use crate::rules::{Check, declare_rule};
 
 declare_rule! {
     /// ### What it does
-    /// TODO
+    /// Reports a key inside `genai` that is not part of the declaration
+    /// vocabulary (in `genai`, a use, a tool, a talent entry, `disclosed` or a
+    /// `retired` entry), and suggests the closest known key when there is one.
+    ///
+    /// ### Why it matters
+    /// The vocabulary is closed on purpose. A misspelt key such as `element:` or
+    /// `trains-on-input:` would otherwise be ignored silently, and the fact it was
+    /// meant to declare (a main character, a tool that trains on inputs) would
+    /// never reach the rules that judge it against Netflix's guidelines.
+    ///
+    /// ### Example
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: crowd-fill
+    ///       stage: previs
+    ///       output: video
+    ///       element: [crowd]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: crowd-fill
+    ///       stage: previs
+    ///       output: video
+    ///       elements: [crowd]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    /// ```
     pub UNKNOWN_FIELD {
         code: "GA003",
         name: "unknown-field",
         level: Deny,
-        summary: "TODO",
-        guideline: "TODO",
+        summary: "a key outside the declaration vocabulary",
+        guideline: "the declaration vocabulary is closed so that a misspelt key never hides a use from review",
         check: Check::Engine,
     }
 }

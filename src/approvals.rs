@@ -1,0 +1,295 @@
+//! The approvals ledger (`.aiclear/approvals.yml`) and the digest that binds an
+//! approval to the content it approved.
+//!
+//! An approval-level finding is cleared only by an entry that covers the path,
+//! the use and the rule, has not expired and, when it carries a digest, was
+//! granted for the use exactly as it now reads. The digest is `sha256:` of the
+//! use's canonical JSON (keys sorted, every key but `approvals`), so citing an
+//! approval does not invalidate it and it survives squash, rebase and
+//! cherry-pick.
+
+use globset::GlobBuilder;
+use sha2::{Digest, Sha256};
+
+use crate::declaration::validate::Reader;
+use crate::declaration::{At, Date, Use};
+use crate::rules::{self, Finding};
+use crate::source::{Source, Span};
+use crate::yaml;
+
+const ENTRY_KEYS: &[&str] = &["id", "granted-by", "granted-on", "expires-on", "document", "note", "covers"];
+const COVER_KEYS: &[&str] = &["path", "use", "rules", "digest"];
+
+/// One approval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub span: Span,
+    pub id: At<String>,
+    pub granted_by: Option<At<String>>,
+    pub granted_on: Option<At<Date>>,
+    pub expires_on: Option<At<Date>>,
+    pub document: Option<At<String>>,
+    pub note: Option<At<String>>,
+    pub covers: Vec<Cover>,
+}
+
+/// What an approval covers: a path (or glob), optionally one use and some rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cover {
+    pub path: At<String>,
+    pub use_id: Option<At<String>>,
+    /// Rule codes; empty means every rule.
+    pub rules: Vec<At<String>>,
+    pub digest: Option<At<String>>,
+}
+
+impl Cover {
+    pub fn covers_path(&self, path: &str) -> bool {
+        let p = self.path.value.trim_start_matches("./");
+        if p == path {
+            return true;
+        }
+        p.contains(['*', '?', '[', '{'])
+            && GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .is_ok_and(|g| g.compile_matcher().is_match(path))
+    }
+
+    pub fn covers_use(&self, use_id: &str) -> bool {
+        self.use_id.as_ref().is_none_or(|u| u.value == use_id)
+    }
+
+    pub fn covers_rule(&self, code: &str) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|r| r.value == code)
+    }
+}
+
+/// The parsed ledger.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    pub entries: Vec<Entry>,
+}
+
+impl Ledger {
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id.value == id)
+    }
+}
+
+/// Why an entry does not clear a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    Valid,
+    Expired(Date),
+    /// The digest it was granted for, and the use's digest now.
+    Stale { granted: String, now: String },
+}
+
+impl Entry {
+    /// The state of this entry for one covered use.
+    pub fn state(&self, cover: &Cover, u: &Use, today: Date) -> State {
+        if let Some(exp) = &self.expires_on
+            && exp.value < today
+        {
+            return State::Expired(exp.value);
+        }
+        if let Some(d) = &cover.digest {
+            let now = digest(u);
+            if d.value != now {
+                return State::Stale {
+                    granted: d.value.clone(),
+                    now,
+                };
+            }
+        }
+        State::Valid
+    }
+
+    /// The first cover of this entry for a path and use.
+    pub fn cover_for(&self, path: &str, use_id: &str) -> Option<&Cover> {
+        self.covers.iter().find(|c| c.covers_path(path) && c.covers_use(use_id))
+    }
+}
+
+/// `sha256:` of the use's canonical JSON, without its `approvals`.
+pub fn digest(u: &Use) -> String {
+    let mut json = u.node.to_json();
+    if let Some(map) = json.as_object_mut() {
+        map.remove("approvals");
+    }
+    let canonical = serde_json::to_string(&json).expect("a JSON value serialises");
+    let hash = Sha256::digest(canonical.as_bytes());
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for b in hash {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Read the ledger; problems are findings against the ledger file.
+pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut ledger = Ledger::default();
+    let text = match std::str::from_utf8(&source.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            findings.push(Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                Some(at..at + 1),
+                "the approvals ledger is not valid UTF-8",
+            ));
+            return (ledger, findings);
+        }
+    };
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let root = match yaml::parse(&text[start..], start) {
+        Ok(n) => n,
+        Err(e) => {
+            findings.push(
+                Finding::new(
+                    &rules::malformed_declaration::MALFORMED_DECLARATION,
+                    e.span.clone(),
+                    format!("the approvals ledger is not valid YAML: {}", e.message),
+                )
+                .label(e.message),
+            );
+            return (ledger, findings);
+        }
+    };
+    let mut r = Reader { findings: &mut findings };
+    let items = r.list(&root, "the approvals ledger", false);
+    for item in items {
+        if let Some(e) = entry(&mut r, item) {
+            if let Some(first) = ledger.entries.iter().find(|f| f.id.value == e.id.value) {
+                let _ = first;
+                r.invalid(
+                    e.id.span.clone(),
+                    format!("approval id `{}` appears twice in the ledger", e.id.value),
+                    Some("give every approval its own id".into()),
+                );
+                continue;
+            }
+            ledger.entries.push(e);
+        }
+    }
+    (ledger, findings)
+}
+
+fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
+    let entries = r.map(node, "an approval")?;
+    r.keys(entries, &node.span, "an approval", ENTRY_KEYS, &["id", "granted-by", "granted-on", "covers"]);
+    let mut id = None;
+    let mut e = Entry {
+        span: node.span.clone(),
+        id: At::new(String::new(), node.span.clone()),
+        granted_by: None,
+        granted_on: None,
+        expires_on: None,
+        document: None,
+        note: None,
+        covers: Vec::new(),
+    };
+    for (k, v) in entries {
+        let key = k.name.as_str();
+        match key {
+            "id" => id = r.string(v, key),
+            "granted-by" => e.granted_by = r.string(v, key),
+            "granted-on" => e.granted_on = r.date(v, key),
+            "expires-on" => e.expires_on = r.date(v, key),
+            "document" => e.document = r.string(v, key),
+            "note" => e.note = r.string(v, key),
+            "covers" => {
+                for c in r.list(v, key, false) {
+                    if let Some(c) = cover(r, c) {
+                        e.covers.push(c);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    e.id = id?;
+    Some(e)
+}
+
+fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
+    let entries = r.map(node, "covers")?;
+    r.keys(entries, &node.span, "a `covers` entry", COVER_KEYS, &["path"]);
+    let mut path = None;
+    let mut c = Cover {
+        path: At::new(String::new(), node.span.clone()),
+        use_id: None,
+        rules: Vec::new(),
+        digest: None,
+    };
+    for (k, v) in entries {
+        let key = k.name.as_str();
+        match key {
+            "path" => path = r.string(v, key),
+            "use" => c.use_id = r.string(v, key),
+            "rules" => {
+                for s in r.strings(v, key) {
+                    match rules::find(&s.value) {
+                        Some(rule) => c.rules.push(At::new(rule.code.to_owned(), s.span)),
+                        None => r.invalid(s.span.clone(), format!("no rule is called `{}`", s.value), None),
+                    }
+                }
+            }
+            "digest" => {
+                if let Some(d) = r.string(v, key) {
+                    let ok = d.value.strip_prefix("sha256:").is_some_and(|h| {
+                        h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())
+                    });
+                    if !ok {
+                        r.invalid(
+                            d.span.clone(),
+                            "a digest must be `sha256:` followed by 64 hex digits".into(),
+                            Some("let `aiclear approve` compute it".into()),
+                        );
+                    }
+                    c.digest = Some(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    c.path = path?;
+    Some(c)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declaration::{FileKind, parse as parse_decl};
+
+    fn use_of(text: &str) -> Use {
+        parse_decl(FileKind::Yaml, text.as_bytes()).declaration.unwrap().uses.remove(0)
+    }
+
+    #[test]
+    fn digest_ignores_approvals_and_key_order() {
+        let a = use_of("genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n");
+        let b = use_of(
+            "genai:\n  uses:\n    - tools: [{name: x}]\n      output: text\n      approvals: [X-1]\n      stage: temp\n      id: a\n",
+        );
+        let c = use_of("genai:\n  uses:\n    - {id: a, stage: final, output: text, tools: [{name: x}]}\n");
+        assert_eq!(digest(&a), digest(&b));
+        assert_ne!(digest(&a), digest(&c));
+        assert!(digest(&a).starts_with("sha256:") && digest(&a).len() == 71);
+    }
+
+    #[test]
+    fn ledger_entries_and_cover_matching() {
+        let text = "- id: NFX-1\n  granted-by: a@b.c\n  granted-on: 2025-09-01\n  covers:\n    - {path: 'scripts/*.fountain', use: aria, rules: [key-creative-element]}\n";
+        let (ledger, findings) = parse(&Source::new("l", text.as_bytes().to_vec()));
+        assert!(findings.is_empty(), "{findings:?}");
+        let c = &ledger.get("NFX-1").unwrap().covers[0];
+        assert!(c.covers_path("scripts/ep1.fountain"));
+        assert!(!c.covers_path("scripts/x/ep1.fountain"));
+        assert!(c.covers_rule("GA201") && !c.covers_rule("GA203"));
+    }
+}

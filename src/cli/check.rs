@@ -1,0 +1,73 @@
+//! `aiclear check`.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+
+use super::{ColorWhen, exit, use_color};
+use crate::engine::{self, Mode, Project, UsageError};
+use crate::render::{self, Format};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: every matched file)
+    pub paths: Vec<PathBuf>,
+    /// Check the staged content, read from the index (for the pre-commit hook)
+    #[arg(long, conflicts_with = "paths")]
+    pub staged: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
+    let project = Project::discover()?;
+    let mode = if args.staged {
+        Mode::Staged
+    } else {
+        Mode::Worktree {
+            paths: args.paths.clone(),
+        }
+    };
+    let report = match engine::check(&project, &mode) {
+        Ok(r) => r,
+        Err(e) => {
+            return match e.downcast::<UsageError>() {
+                Ok(UsageError::Config(report)) => {
+                    let mut err = std::io::stderr().lock();
+                    let c = use_color(color, std::io::stderr().is_terminal());
+                    render::render(Format::Human, &report, c, &mut err)?;
+                    Ok(exit::USAGE)
+                }
+                Ok(other) => Err(other.into()),
+                Err(e) => Err(e),
+            };
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
+            let mut w = BufWriter::new(file);
+            render::render(args.format, &report, color == ColorWhen::Always, &mut w)?;
+            w.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let c = use_color(color, stdout.is_terminal());
+            let mut w = BufWriter::new(stdout.lock());
+            match render::render(args.format, &report, c, &mut w).and_then(|()| w.flush()) {
+                Ok(()) => {}
+                // A closed pipe (`aiclear check | head`) is not a crash.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(if report.errors() > 0 { exit::ERRORS } else { exit::OK })
+}

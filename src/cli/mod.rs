@@ -1,0 +1,119 @@
+//! The command line: argument parsing and one function per subcommand.
+//!
+//! Every subcommand returns an exit code: 0 no errors (warnings allowed),
+//! 1 errors found, 2 usage or configuration error, 3 history insufficient.
+
+mod check;
+mod explain;
+mod rules;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::render::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "aiclear", version, about = "Keep generative-AI use in scripts and VFX metadata honest", long_about = None)]
+pub struct Args {
+    /// Run as if started in DIR (like `git -C`)
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check declarations against the policy (the work tree by default)
+    Check(check::CheckArgs),
+    /// Print the long explanation of a rule
+    Explain {
+        /// A rule code (`GA201`) or name (`key-creative-element`)
+        rule: String,
+    },
+    /// List every rule
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+}
+
+/// Exit codes.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERRORS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const HISTORY: u8 = 3;
+}
+
+/// Parse arguments and run; returns the process exit code.
+pub fn run() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    if let Some(dir) = &args.dir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        return fail(&format!("cannot change to `{}`: {e}", dir.display()), exit::USAGE);
+    }
+    let result = match &args.command {
+        Command::Check(c) => check::run(c, args.color),
+        Command::Explain { rule } => explain::run(rule),
+        Command::Rules { format } => rules::run(*format),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => fail(&format!("{e:#}"), exit::USAGE),
+    }
+}
+
+/// Print `error: message` on stderr and return `code`.
+pub fn fail(message: &str, code: u8) -> ExitCode {
+    let mut err = anstream::stderr();
+    let style = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let _ = writeln!(err, "{style}error{style:#}: {message}");
+    ExitCode::from(code)
+}
+
+/// Whether to colour output written to stdout.
+pub fn use_color(when: ColorWhen, to_terminal: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            to_terminal
+                && matches!(
+                    anstream::AutoStream::choice(&std::io::stdout()),
+                    anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi
+                )
+        }
+    }
+}
+
+/// Write a report in a format.
+pub fn write_report(format: Format, report: &crate::diagnostic::Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    crate::render::render(format, report, color, out)
+}

@@ -1,0 +1,381 @@
+//! `.aiclear/config.yml`: read strictly, validated into [`Settings`].
+//!
+//! The file is read into the spanned YAML tree and checked by hand, like a
+//! declaration, so every problem is reported at once with its place and a
+//! "did you mean". Without a file the built-in defaults serve.
+
+use std::collections::HashMap;
+
+use globset::{GlobSet, GlobSetBuilder};
+
+use crate::declaration::validate::{Reader, backticked, did_you_mean};
+use crate::rules::{self, Finding, Level, Rule};
+use crate::source::Source;
+use crate::yaml::{self, Node, Value};
+
+/// Where the configuration lives, relative to the project root.
+pub const CONFIG_PATH: &str = ".aiclear/config.yml";
+/// The approvals ledger.
+pub const LEDGER_PATH: &str = ".aiclear/approvals.yml";
+/// git's allowed-signers file for signed approvals.
+pub const ALLOWED_SIGNERS_PATH: &str = ".aiclear/allowed_signers";
+
+/// The built-in policy pack.
+pub const POLICY: &str = "netflix-2025-08";
+
+pub const DEFAULT_SCRIPTS: &[&str] = &["**/*.fountain", "**/*.spmd", "scripts/**/*.md"];
+pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "vfx/**/*.{yml,yaml,json}"];
+pub const DEFAULT_MEDIA: &[&str] = &["vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}"];
+pub const DEFAULT_DELIVERABLES: &[&str] = &["deliverables/**", "final/**"];
+
+const TOP_KEYS: &[&str] = &[
+    "policy",
+    "files",
+    "require-declaration",
+    "approvers",
+    "require-signed-approvals",
+    "temporary-max-age-days",
+    "rules",
+    "watchlist",
+    "real-world",
+    "ai-agents",
+];
+const FILES_KEYS: &[&str] = &["scripts", "metadata", "media", "deliverables", "exclude"];
+const APPROVER_KEYS: &[&str] = &["email", "name", "key"];
+
+/// A severity set in config for one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Override {
+    Allow,
+    Warn,
+    Deny,
+}
+
+/// Someone who may grant approvals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approver {
+    pub email: String,
+    pub name: Option<String>,
+    pub key: Option<String>,
+}
+
+/// A set of globs, kept with their text for messages.
+#[derive(Clone, Debug)]
+pub struct Globs {
+    pub patterns: Vec<String>,
+    pub set: GlobSet,
+}
+
+impl Globs {
+    pub fn new(patterns: &[&str]) -> Self {
+        Self::build(patterns.iter().map(|s| s.to_string()).collect()).expect("built-in globs are valid")
+    }
+
+    fn build(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
+        let mut b = GlobSetBuilder::new();
+        for (i, p) in patterns.iter().enumerate() {
+            b.add(
+                globset::GlobBuilder::new(p)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| (i, e))?,
+            );
+        }
+        let set = b.build().map_err(|e| (0, e))?;
+        Ok(Self { patterns, set })
+    }
+
+    pub fn is_match(&self, path: &str) -> bool {
+        self.set.is_match(path)
+    }
+}
+
+/// Which files are checked, and how.
+#[derive(Clone, Debug)]
+pub struct FileSets {
+    pub scripts: Globs,
+    pub metadata: Globs,
+    pub media: Globs,
+    pub deliverables: Globs,
+    pub exclude: Globs,
+}
+
+/// The validated configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub policy: String,
+    pub files: FileSets,
+    pub require_declaration: bool,
+    pub approvers: Vec<Approver>,
+    pub require_signed_approvals: bool,
+    pub temporary_max_age_days: u32,
+    /// Severity overrides by rule code.
+    pub rules: HashMap<&'static str, Override>,
+    /// Path of the watchlist file, relative to the project root.
+    pub watchlist: Option<String>,
+    /// Level of GA401: `deny` (default) or `approval`.
+    pub real_world: Level,
+    /// Extra names of AI agents recognised in `Co-authored-by:` trailers.
+    pub ai_agents: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            policy: POLICY.to_owned(),
+            files: FileSets {
+                scripts: Globs::new(DEFAULT_SCRIPTS),
+                metadata: Globs::new(DEFAULT_METADATA),
+                media: Globs::new(DEFAULT_MEDIA),
+                deliverables: Globs::new(DEFAULT_DELIVERABLES),
+                exclude: Globs::new(&[]),
+            },
+            require_declaration: true,
+            approvers: Vec::new(),
+            require_signed_approvals: false,
+            temporary_max_age_days: 90,
+            rules: HashMap::new(),
+            watchlist: None,
+            real_world: Level::Deny,
+            ai_agents: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The level of a rule under this configuration, before overrides.
+    pub fn level(&self, rule: &Rule) -> Level {
+        if rule.code == "GA401" {
+            self.real_world
+        } else {
+            rule.level
+        }
+    }
+
+    pub fn is_approver(&self, email: &str) -> bool {
+        self.approvers.iter().any(|a| a.email.eq_ignore_ascii_case(email))
+    }
+}
+
+/// Read and validate a configuration file. On failure, every problem found,
+/// as findings against the config file (the caller exits with 2).
+pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
+    let mut findings = Vec::new();
+    let text = match std::str::from_utf8(&source.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            findings.push(Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                Some(at..at + 1),
+                "the configuration is not valid UTF-8",
+            ));
+            return Err(findings);
+        }
+    };
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let root = match yaml::parse(&text[start..], start) {
+        Ok(node) => node,
+        Err(e) => {
+            findings.push(
+                Finding::new(
+                    &rules::malformed_declaration::MALFORMED_DECLARATION,
+                    e.span.clone(),
+                    format!("the configuration is not valid YAML: {}", e.message),
+                )
+                .label(e.message),
+            );
+            return Err(findings);
+        }
+    };
+    let mut settings = Settings::default();
+    if matches!(root.value, Value::Null) {
+        return Ok(settings);
+    }
+    let mut r = Reader { findings: &mut findings };
+    if let Some(entries) = r.map(&root, "the configuration") {
+        r.keys(entries, &root.span, "the configuration", TOP_KEYS, &[]);
+        for (k, v) in entries {
+            let key = k.name.as_str();
+            match key {
+                "policy" => {
+                    if let Some(p) = r.string(v, key) {
+                        if p.value != POLICY {
+                            r.invalid(
+                                p.span.clone(),
+                                format!("unknown policy pack `{}`", p.value),
+                                Some(format!("the built-in policy pack is `{POLICY}`")),
+                            );
+                        }
+                        settings.policy = p.value;
+                    }
+                }
+                "files" => files(&mut r, v, &mut settings.files),
+                "require-declaration" => {
+                    if let Some(b) = r.bool(v, key) {
+                        settings.require_declaration = b.value;
+                    }
+                }
+                "require-signed-approvals" => {
+                    if let Some(b) = r.bool(v, key) {
+                        settings.require_signed_approvals = b.value;
+                    }
+                }
+                "temporary-max-age-days" => match &v.value {
+                    Value::Int(n) if (1..=36_500).contains(n) => settings.temporary_max_age_days = *n as u32,
+                    other => r.invalid(
+                        v.span.clone(),
+                        format!("`{key}` must be a whole number of days from 1 to 36500, found {}", other.kind()),
+                        None,
+                    ),
+                },
+                "approvers" => {
+                    for item in r.list(v, key, false) {
+                        if let Some(a) = approver(&mut r, item) {
+                            settings.approvers.push(a);
+                        }
+                    }
+                }
+                "rules" => rule_overrides(&mut r, v, &mut settings.rules),
+                "watchlist" => settings.watchlist = r.string(v, key).map(|s| s.value),
+                "real-world" => match v.as_str() {
+                    Some("deny") => settings.real_world = Level::Deny,
+                    Some("approval") => settings.real_world = Level::Approval,
+                    _ => r.invalid(
+                        v.span.clone(),
+                        "`real-world` must be `deny` or `approval`".into(),
+                        None,
+                    ),
+                },
+                "ai-agents" => settings.ai_agents = r.strings(v, key).into_iter().map(|s| s.value).collect(),
+                _ => {}
+            }
+        }
+    }
+    if findings.is_empty() { Ok(settings) } else { Err(findings) }
+}
+
+fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
+    let Some(entries) = r.map(node, "files") else { return };
+    r.keys(entries, &node.span, "`files`", FILES_KEYS, &[]);
+    for (k, v) in entries {
+        let slot = match k.name.as_str() {
+            "scripts" => &mut files.scripts,
+            "metadata" => &mut files.metadata,
+            "media" => &mut files.media,
+            "deliverables" => &mut files.deliverables,
+            "exclude" => &mut files.exclude,
+            _ => continue,
+        };
+        let items = r.list(v, &k.name, true);
+        let patterns: Vec<_> = items.iter().filter_map(|n| r.string(n, &k.name)).collect();
+        match Globs::build(patterns.iter().map(|p| p.value.clone()).collect()) {
+            Ok(g) => *slot = g,
+            Err((i, e)) => r.invalid(
+                patterns[i].span.clone(),
+                format!("invalid glob `{}`: {}", patterns[i].value, e.kind()),
+                None,
+            ),
+        }
+    }
+}
+
+fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
+    let entries = r.map(node, "approvers")?;
+    r.keys(entries, &node.span, "an approver", APPROVER_KEYS, &["email"]);
+    let mut a = Approver {
+        email: String::new(),
+        name: None,
+        key: None,
+    };
+    for (k, v) in entries {
+        match k.name.as_str() {
+            "email" => {
+                let email = r.string(v, "email")?;
+                if !email.value.contains('@') {
+                    r.invalid(email.span.clone(), format!("`{}` is not an email address", email.value), None);
+                }
+                a.email = email.value;
+            }
+            "name" => a.name = r.string(v, "name").map(|s| s.value),
+            "key" => a.key = r.string(v, "key").map(|s| s.value),
+            _ => {}
+        }
+    }
+    (!a.email.is_empty()).then_some(a)
+}
+
+fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, Override>) {
+    let Some(entries) = r.map(node, "rules") else { return };
+    let names: Vec<&str> = rules::RULES.iter().flat_map(|r| [r.code, r.name]).collect();
+    for (k, v) in entries {
+        let Some(rule) = rules::find(&k.name) else {
+            let mut f = Finding::new(
+                &rules::unknown_field::UNKNOWN_FIELD,
+                Some(k.span.clone()),
+                format!("no rule is called `{}`", k.name),
+            )
+            .label("unknown rule");
+            f.help = Some(match did_you_mean(&k.name, &names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`aiclear rules` lists every rule".into(),
+            });
+            r.findings.push(f);
+            continue;
+        };
+        let level = match v.as_str() {
+            Some("allow") => Override::Allow,
+            Some("warn") => Override::Warn,
+            Some("deny") => Override::Deny,
+            _ => {
+                let found = v.as_str().map_or_else(|| v.value.kind().to_owned(), |s| format!("`{s}`"));
+                let help = v
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, &["allow", "warn", "deny"]))
+                    .map(|s| format!("did you mean `{s}`?"));
+                r.invalid(
+                    v.span.clone(),
+                    format!("the level of `{}` must be {}, found {found}", k.name, backticked(&["allow", "warn", "deny"])),
+                    help,
+                );
+                continue;
+            }
+        };
+        out.insert(rule.code, level);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Settings, Vec<Finding>> {
+        parse(&Source::new(CONFIG_PATH, text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn empty_config_is_the_default() {
+        let s = parse_text("").unwrap();
+        assert!(s.require_declaration);
+        assert!(s.files.scripts.is_match("a/b.fountain"));
+        assert!(!s.files.scripts.is_match("README.md"));
+    }
+
+    #[test]
+    fn every_error_at_once() {
+        let text = "fiels: {}\nrules:\n  GA102: alow\n  key-creative: deny\nfiles:\n  scripts: ['[']\n";
+        let errs = parse_text(text).unwrap_err();
+        let msgs: Vec<_> = errs.iter().map(|f| (f.rule.code, f.help.clone())).collect();
+        assert_eq!(errs.len(), 4, "{msgs:?}");
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `files`?"));
+        assert_eq!(&text[errs[0].span.clone().unwrap()], "fiels");
+        assert!(msgs.iter().any(|(_, h)| h.as_deref() == Some("did you mean `allow`?")));
+        assert!(msgs.iter().any(|(_, h)| h.as_deref() == Some("did you mean `key-creative-element`?")));
+    }
+
+    #[test]
+    fn overrides_by_code_or_name() {
+        let s = parse_text("rules:\n  GA102: allow\n  terms-not-reviewed: deny\n").unwrap();
+        assert_eq!(s.rules.get("GA102"), Some(&Override::Allow));
+    }
+}

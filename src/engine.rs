@@ -1,0 +1,676 @@
+//! Files → declarations → rules → sorted diagnostics.
+//!
+//! The engine finds the project root, reads the configuration and the ledger
+//! from the same place as the files (the work tree, or the index for
+//! `--staged`), decides which files to check and how, runs every rule over
+//! every declaration, lets valid approvals clear approval-level findings, and
+//! applies the configured severities. It prints nothing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::approvals::{self, Ledger, State};
+use crate::config::{self, Override, Settings};
+use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::git::Repo;
+use crate::rules::{self, Check, Context, Finding, Level};
+use crate::source::Source;
+
+/// Largest YAML, JSON or OTIO file read whole.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// How much of a script or Markdown file is read to find its declaration.
+pub const MAX_PREFIX_BYTES: u64 = 4 << 20;
+
+/// A usage or configuration problem: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("{0}")]
+    Message(String),
+    /// The configuration has errors; the report holds them.
+    #[error("the configuration has errors")]
+    Config(Box<Report>),
+}
+
+/// Where the project sits.
+pub struct Project {
+    /// The project root: nearest folder with `.aiclear/`, else the repository's
+    /// top level, else the current folder.
+    pub root: PathBuf,
+    pub repo: Option<Repo>,
+    /// The root relative to the repository's work tree: empty or ending in `/`.
+    pub prefix: String,
+}
+
+impl Project {
+    /// Find the project around the current directory.
+    pub fn discover() -> Result<Project> {
+        let cwd = std::env::current_dir().context("reading the current directory")?;
+        let cwd = cwd.canonicalize().unwrap_or(cwd);
+        let repo = Repo::open_from_env();
+        let top = repo
+            .as_ref()
+            .and_then(|r| r.workdir())
+            .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()));
+        let mut root = None;
+        for dir in cwd.ancestors() {
+            if dir.join(".aiclear").is_dir() {
+                root = Some(dir.to_path_buf());
+                break;
+            }
+            if Some(dir) == top.as_deref() {
+                break;
+            }
+        }
+        let root = root.or_else(|| top.clone()).unwrap_or(cwd);
+        let prefix = match &top {
+            Some(top) => match root.strip_prefix(top) {
+                Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+                Ok(rel) => format!("{}/", slash(rel)),
+                Err(_) => String::new(),
+            },
+            None => String::new(),
+        };
+        let repo = if top.as_ref().is_some_and(|t| root.starts_with(t)) { repo } else { None };
+        Ok(Project { root, repo, prefix })
+    }
+}
+
+/// What to check.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    /// The work tree: every matched file, or the given paths.
+    Worktree { paths: Vec<PathBuf> },
+    /// The staged content of every matched staged path.
+    Staged,
+}
+
+/// Reads project files from the work tree or the index.
+enum Files<'a> {
+    Worktree { root: &'a Path },
+    Index { repo: &'a Repo, prefix: &'a str },
+}
+
+/// A file's content, or why it cannot be read.
+enum Content {
+    Bytes(Vec<u8>),
+    Absent,
+    Refused(String),
+}
+
+impl Files<'_> {
+    fn read(&self, rel: &str, limit: u64) -> Result<Content> {
+        match self {
+            Files::Worktree { root } => read_worktree(root, rel, limit),
+            Files::Index { repo, prefix } => Ok(match repo.read_index(&format!("{prefix}{rel}"))? {
+                Some(mut b) => {
+                    b.truncate(limit as usize);
+                    Content::Bytes(b)
+                }
+                None => Content::Absent,
+            }),
+        }
+    }
+
+    fn read_config(&self, rel: &str) -> Result<Option<Source>> {
+        match self.read(rel, MAX_FILE_BYTES)? {
+            Content::Bytes(b) => Ok(Some(Source::new(rel, b))),
+            Content::Absent => Ok(None),
+            Content::Refused(why) => bail!("cannot read `{rel}`: {why}"),
+        }
+    }
+}
+
+fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
+    let path = root.join(rel);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Content::Absent),
+        Err(e) => return Err(e).with_context(|| format!("reading `{rel}`")),
+    };
+    if meta.file_type().is_symlink() {
+        let target = match path.canonicalize() {
+            Ok(t) => t,
+            Err(_) => return Ok(Content::Refused("it is a symbolic link to nothing".into())),
+        };
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&root) {
+            return Ok(Content::Refused("it is a symbolic link that points outside the project".into()));
+        }
+        if !target.is_file() {
+            return Ok(Content::Refused("it is a symbolic link to something that is not a regular file".into()));
+        }
+    } else if !meta.is_file() {
+        return Ok(Content::Refused("it is not a regular file".into()));
+    }
+    let file = std::fs::File::open(&path).with_context(|| format!("opening `{rel}`"))?;
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).with_context(|| format!("reading `{rel}`"))?;
+    Ok(Content::Bytes(bytes))
+}
+
+/// One file to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Target {
+    kind: FileKind,
+    /// The file holding the declaration (the sidecar for media).
+    path: String,
+    /// The media file a sidecar describes.
+    media: Option<String>,
+}
+
+const SIDECAR_SUFFIX: &str = ".genai.yml";
+
+/// How a project-relative path is checked, if at all.
+fn classify(settings: &Settings, rel: &str) -> Option<Target> {
+    if rel.starts_with(".aiclear/") || settings.files.exclude.is_match(rel) {
+        return None;
+    }
+    if let Some(media) = rel.strip_suffix(SIDECAR_SUFFIX)
+        && settings.files.media.is_match(media)
+    {
+        return Some(sidecar(media));
+    }
+    if settings.files.media.is_match(rel) {
+        return Some(sidecar(rel));
+    }
+    if settings.files.scripts.is_match(rel) || settings.files.metadata.is_match(rel) {
+        let kind = if rel.ends_with(SIDECAR_SUFFIX) { Some(FileKind::Sidecar) } else { FileKind::of_path(rel) };
+        return kind.map(|kind| Target {
+            kind,
+            path: rel.to_owned(),
+            media: None,
+        });
+    }
+    None
+}
+
+fn sidecar(media: &str) -> Target {
+    Target {
+        kind: FileKind::Sidecar,
+        path: format!("{media}{SIDECAR_SUFFIX}"),
+        media: Some(media.to_owned()),
+    }
+}
+
+/// Run a check.
+pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
+    let files = match mode {
+        Mode::Worktree { .. } => Files::Worktree { root: &project.root },
+        Mode::Staged => match &project.repo {
+            Some(repo) => Files::Index {
+                repo,
+                prefix: &project.prefix,
+            },
+            None => return Err(UsageError::Message("`--staged` needs a git repository".into()).into()),
+        },
+    };
+
+    let mut report = Report::default();
+    let settings = match files.read_config(config::CONFIG_PATH)? {
+        Some(source) => match config::parse(&source) {
+            Ok(s) => s,
+            Err(findings) => {
+                let mut report = Report::default();
+                for f in findings {
+                    report.diagnostics.push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
+                }
+                report.sources.insert(source.path.clone(), source);
+                return Err(UsageError::Config(Box::new(report)).into());
+            }
+        },
+        None => Settings::default(),
+    };
+
+    let ledger = match files.read_config(config::LEDGER_PATH)? {
+        Some(source) => {
+            let (ledger, findings) = approvals::parse(&source);
+            if !findings.is_empty() {
+                for f in findings {
+                    report.diagnostics.push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+                }
+                report.sources.insert(source.path.clone(), source);
+            }
+            ledger
+        }
+        None => Ledger::default(),
+    };
+
+    let watchlist = match &settings.watchlist {
+        Some(path) => match files.read_config(path)? {
+            Some(source) => String::from_utf8_lossy(&source.bytes)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+                .collect(),
+            None => {
+                return Err(UsageError::Message(format!(
+                    "the watchlist `{path}` named in `{}` does not exist",
+                    config::CONFIG_PATH
+                ))
+                .into());
+            }
+        },
+        None => Vec::new(),
+    };
+
+    let targets = targets(project, mode, &settings)?;
+    let today = jiff::ZonedDateTime::now().date();
+    let checker = Checker {
+        settings: &settings,
+        ledger: &ledger,
+        watchlist,
+        today,
+    };
+    for target in &targets {
+        checker.check_file(&files, target, &mut report)?;
+    }
+    report.files_checked = targets.len();
+    report.diagnostics.sort_by(|a, b| {
+        (&a.path, a.span.as_ref().map(|s| s.start), a.severity)
+            .cmp(&(&b.path, b.span.as_ref().map(|s| s.start), b.severity))
+    });
+    Ok(report)
+}
+
+/// The files a mode checks, classified and deduplicated.
+fn targets(project: &Project, mode: &Mode, settings: &Settings) -> Result<Vec<Target>> {
+    let mut rels: Vec<String> = Vec::new();
+    let mut explicit = false;
+    match mode {
+        Mode::Staged => {
+            let repo = project.repo.as_ref().expect("checked by the caller");
+            for p in repo.staged_files(&project.prefix)? {
+                if let Some(rel) = p.strip_prefix(&project.prefix) {
+                    rels.push(rel.to_owned());
+                }
+            }
+        }
+        Mode::Worktree { paths } if paths.is_empty() => rels = list_all(project)?,
+        Mode::Worktree { paths } => {
+            explicit = true;
+            for p in paths {
+                rels.extend(resolve(project, p)?);
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for rel in &rels {
+        let target = match classify(settings, rel) {
+            Some(t) => t,
+            None if explicit && !rel.starts_with(".aiclear/") && !settings.files.exclude.is_match(rel) => {
+                match FileKind::of_path(rel) {
+                    Some(kind) => Target {
+                        kind,
+                        path: rel.clone(),
+                        media: None,
+                    },
+                    None => {
+                        return Err(UsageError::Message(format!(
+                            "`{rel}` is not a script, metadata or media file that aiclear checks (see `files:` in {})",
+                            config::CONFIG_PATH
+                        ))
+                        .into());
+                    }
+                }
+            }
+            None => continue,
+        };
+        if seen.insert(target.path.clone()) {
+            out.push(target);
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Every file under the project root: from git when in a repository
+/// (tracked, and untracked but not ignored), else a walk of the folder.
+fn list_all(project: &Project) -> Result<Vec<String>> {
+    if let Some(repo) = &project.repo
+        && repo.workdir().is_some()
+    {
+        return Ok(repo
+            .worktree_files(&project.prefix)?
+            .into_iter()
+            .filter_map(|p| p.strip_prefix(&project.prefix).map(str::to_owned))
+            .collect());
+    }
+    let mut out = Vec::new();
+    walk(&project.root, "", &mut out)?;
+    Ok(out)
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing `{}`", dir.display()))?
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == ".git" {
+            continue;
+        }
+        let child = format!("{rel}{name}");
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            walk(&entry.path(), &format!("{child}/"), out)?;
+        } else {
+            out.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Project-relative files named by a command-line path.
+fn resolve(project: &Project, path: &Path) -> Result<Vec<String>> {
+    let abs = std::env::current_dir()?.join(path);
+    let meta = std::fs::symlink_metadata(&abs).map_err(|_| {
+        UsageError::Message(format!("`{}` does not exist", path.display()))
+    })?;
+    let canon = if meta.file_type().is_symlink() {
+        abs.parent()
+            .and_then(|p| p.canonicalize().ok())
+            .map(|p| p.join(abs.file_name().unwrap_or_default()))
+            .unwrap_or(abs.clone())
+    } else {
+        abs.canonicalize().unwrap_or(abs.clone())
+    };
+    let rel = canon.strip_prefix(&project.root).map_err(|_| {
+        UsageError::Message(format!(
+            "`{}` is outside the project root `{}`",
+            path.display(),
+            project.root.display()
+        ))
+    })?;
+    let rel = slash(rel);
+    if meta.is_dir() {
+        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        return Ok(list_all(project)?
+            .into_iter()
+            .filter(|p| p.starts_with(&prefix))
+            .collect());
+    }
+    Ok(vec![rel])
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+struct Checker<'a> {
+    settings: &'a Settings,
+    ledger: &'a Ledger,
+    watchlist: Vec<String>,
+    today: jiff::civil::Date,
+}
+
+impl Checker<'_> {
+    fn check_file(&self, files: &Files, target: &Target, report: &mut Report) -> Result<()> {
+        let limit = match target.kind {
+            FileKind::Fountain | FileKind::Markdown => MAX_PREFIX_BYTES,
+            _ => MAX_FILE_BYTES + 1,
+        };
+        let bytes = match files.read(&target.path, limit)? {
+            Content::Bytes(b) => b,
+            Content::Refused(why) => {
+                let f = Finding::new(
+                    &rules::malformed_declaration::MALFORMED_DECLARATION,
+                    None,
+                    format!("cannot read this file: {why}"),
+                );
+                report.diagnostics.push(to_diagnostic(f, Severity::Error, &target.path));
+                return Ok(());
+            }
+            Content::Absent => {
+                if let Some(media) = &target.media {
+                    if self.settings.require_declaration {
+                        let f = Finding::new(
+                            &rules::missing_declaration::MISSING_DECLARATION,
+                            None,
+                            format!("media file has no sidecar declaration `{}`", target.path.rsplit('/').next().unwrap_or_default()),
+                        )
+                        .help(format!("create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)", target.path));
+                        self.emit(report, &target_path(target, media), None, vec![f]);
+                    }
+                    return Ok(());
+                }
+                // Listed but gone (deleted in the work tree): nothing to check.
+                return Ok(());
+            }
+        };
+        if bytes.len() as u64 > MAX_FILE_BYTES && limit > MAX_FILE_BYTES {
+            let f = Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                None,
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            );
+            report.diagnostics.push(to_diagnostic(f, Severity::Error, &target.path));
+            return Ok(());
+        }
+        let parsed = declaration::parse(target.kind, &bytes);
+        let source = Source::new(target.path.clone(), bytes);
+        self.emit(report, &target.path, target.media.as_deref(), parsed.findings);
+        if let Some(decl) = &parsed.declaration {
+            let findings = self.run_rules(decl, target);
+            self.emit(report, &target.path, target.media.as_deref(), findings);
+        }
+        if report.diagnostics.iter().any(|d| d.path == target.path) {
+            report.sources.insert(target.path.clone(), source);
+        }
+        Ok(())
+    }
+
+    fn run_rules(&self, decl: &Declaration, target: &Target) -> Vec<Finding> {
+        let path = target.media.as_deref().unwrap_or(&target.path);
+        let ctx = Context {
+            path: target.path.clone(),
+            deliverable: self.settings.files.deliverables.is_match(path),
+            watchlist: self.watchlist.clone(),
+        };
+        let mut findings = Vec::new();
+        for rule in rules::RULES {
+            match rule.check {
+                Check::Engine => {}
+                Check::Declaration(f) => f(decl, &ctx, &mut findings),
+                Check::Use(f) => {
+                    for u in &decl.uses {
+                        f(u, &ctx, &mut findings);
+                    }
+                }
+            }
+        }
+        self.apply_approvals(decl, &target.path, findings)
+    }
+
+    /// Clear approval-level findings that a valid ledger entry covers, and
+    /// report the approvals that uses cite but that do not hold.
+    fn apply_approvals(&self, decl: &Declaration, path: &str, findings: Vec<Finding>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut reported: HashSet<(String, String)> = HashSet::new();
+        for u in &decl.uses {
+            for cited in &u.approvals {
+                let key = (u.id.value.clone(), cited.value.clone());
+                let Some(entry) = self.ledger.get(&cited.value) else {
+                    out.push(
+                        Finding::for_use(
+                            &rules::unknown_approval::UNKNOWN_APPROVAL,
+                            u,
+                            cited.span.clone(),
+                            format!("approval `{}` is not in the ledger", cited.value),
+                        )
+                        .label("no such approval")
+                        .help(format!("ask an approver to record it in `{}`, or remove the id", config::LEDGER_PATH)),
+                    );
+                    continue;
+                };
+                let Some(cover) = entry.cover_for(path, &u.id.value) else {
+                    out.push(
+                        Finding::for_use(
+                            &rules::approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
+                            u,
+                            cited.span.clone(),
+                            format!("approval `{}` does not cover use `{}` in this file", cited.value, u.id.value),
+                        )
+                        .label("granted for something else")
+                        .note(format!(
+                            "it covers {}",
+                            entry.covers.iter().map(describe_cover).collect::<Vec<_>>().join("; ")
+                        ))
+                        .help("ask an approver for an approval of this use, or remove the id"),
+                    );
+                    continue;
+                };
+                if let Some(f) = self.state_finding(entry, cover, u, cited.span.clone()) {
+                    reported.insert(key);
+                    out.push(f);
+                }
+            }
+        }
+        for f in findings {
+            if self.settings.level(f.rule) != Level::Approval {
+                out.push(f);
+                continue;
+            }
+            let Some(u) = f.use_id.as_ref().and_then(|id| decl.uses.iter().find(|u| &u.id.value == id)) else {
+                out.push(f);
+                continue;
+            };
+            let mut f = f;
+            let mut cleared = false;
+            for entry in &self.ledger.entries {
+                let Some(cover) = entry
+                    .covers
+                    .iter()
+                    .find(|c| c.covers_path(path) && c.covers_use(&u.id.value) && c.covers_rule(f.rule.code))
+                else {
+                    continue;
+                };
+                match entry.state(cover, u, self.today) {
+                    State::Valid => {
+                        cleared = true;
+                        break;
+                    }
+                    _ => {
+                        f.notes.push(format!("approval `{}` covers this but no longer holds", entry.id.value));
+                        if reported.insert((u.id.value.clone(), entry.id.value.clone()))
+                            && let Some(sf) = self.state_finding(entry, cover, u, u.anchor())
+                        {
+                            out.push(sf);
+                        }
+                    }
+                }
+            }
+            if !cleared {
+                for cited in &u.approvals {
+                    if let Some(entry) = self.ledger.get(&cited.value)
+                        && entry.cover_for(path, &u.id.value).is_some_and(|c| !c.covers_rule(f.rule.code))
+                    {
+                        f.notes.push(format!("approval `{}` does not cover {}", cited.value, f.rule.code));
+                    }
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    fn state_finding(&self, entry: &approvals::Entry, cover: &approvals::Cover, u: &Use, span: crate::source::Span) -> Option<Finding> {
+        match entry.state(cover, u, self.today) {
+            State::Valid => None,
+            State::Expired(on) => Some(
+                Finding::for_use(
+                    &rules::expired_approval::EXPIRED_APPROVAL,
+                    u,
+                    span,
+                    format!("approval `{}` expired on {on}", entry.id.value),
+                )
+                .label("expired")
+                .help("ask an approver to renew it with a new `expires-on`"),
+            ),
+            State::Stale { granted, now } => Some(
+                Finding::for_use(
+                    &rules::stale_approval::STALE_APPROVAL,
+                    u,
+                    span,
+                    format!("use `{}` changed after approval `{}` was granted", u.id.value, entry.id.value),
+                )
+                .label("approved for different content")
+                .note(format!("approved digest {granted}, current digest {now}"))
+                .help(format!(
+                    "ask an approver to review the change and re-approve: `aiclear approve --id {} --path {} --use {}`",
+                    entry.id.value, cover.path.value, u.id.value
+                )),
+            ),
+        }
+    }
+
+    /// Apply configured severities and turn findings into diagnostics.
+    fn emit(&self, report: &mut Report, path: &str, media: Option<&str>, findings: Vec<Finding>) {
+        let _ = media;
+        for f in findings {
+            if f.rule.code == "GA001" && !self.settings.require_declaration {
+                continue;
+            }
+            let severity = match self.settings.rules.get(f.rule.code) {
+                Some(Override::Allow) => continue,
+                Some(Override::Warn) => Severity::Warning,
+                Some(Override::Deny) => Severity::Error,
+                None => match self.settings.level(f.rule) {
+                    Level::Deny | Level::Approval => Severity::Error,
+                    Level::Warn => Severity::Warning,
+                },
+            };
+            report.diagnostics.push(to_diagnostic(f, severity, path));
+        }
+    }
+}
+
+fn target_path(target: &Target, media: &str) -> String {
+    let _ = target;
+    media.to_owned()
+}
+
+fn describe_cover(c: &approvals::Cover) -> String {
+    let mut s = format!("`{}`", c.path.value);
+    if let Some(u) = &c.use_id {
+        s.push_str(&format!(" use `{}`", u.value));
+    }
+    if !c.rules.is_empty() {
+        s.push_str(&format!(
+            " for {}",
+            c.rules.iter().map(|r| r.value.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    s
+}
+
+fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
+    let mut notes = Vec::with_capacity(f.notes.len() + 1);
+    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005") {
+        notes.push(f.rule.guideline.to_owned());
+    }
+    notes.extend(f.notes);
+    Diagnostic {
+        rule: Some(f.rule),
+        severity,
+        message: f.message,
+        path: path.to_owned(),
+        span: f.span,
+        label: f.label,
+        secondary: Vec::new(),
+        notes,
+        help: f.help,
+    }
+}
+
+/// Sources by path, for rendering.
+pub type Sources = BTreeMap<String, Source>;

@@ -1,0 +1,107 @@
+//! The only module that touches git2.
+//!
+//! The repository is opened with `Repository::open_from_env`, so that a hook
+//! sees what git is committing: `GIT_DIR`, `GIT_INDEX_FILE` (the temporary
+//! index of `git commit -a` and `git commit PATH`) and friends are honoured.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use git2::{Repository, Status, StatusOptions};
+
+/// An open repository and where the project root sits inside it.
+pub struct Repo {
+    repo: Repository,
+}
+
+impl Repo {
+    /// Open the repository around the current directory, honouring git's
+    /// environment. `None` outside a repository.
+    pub fn open_from_env() -> Option<Repo> {
+        Repository::open_from_env().ok().map(|repo| Repo { repo })
+    }
+
+    /// The top of the work tree; `None` for a bare repository.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// Files under `prefix` (repo-relative, `/`-separated, empty or ending in
+    /// `/`) that are tracked and present, or untracked and not ignored.
+    pub fn worktree_files(&self, prefix: &str) -> Result<Vec<String>> {
+        let workdir = self.workdir().context("the repository has no work tree")?;
+        let index = self.repo.index().context("reading the index")?;
+        let mut files: Vec<String> = Vec::new();
+        for entry in index.iter() {
+            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            if path.starts_with(prefix) && is_present(&workdir.join(&path)) {
+                files.push(path);
+            }
+        }
+        let mut opts = StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        if !prefix.is_empty() {
+            opts.pathspec(prefix);
+        }
+        let statuses = self.repo.statuses(Some(&mut opts)).context("reading the status")?;
+        for s in statuses.iter() {
+            if s.status().contains(Status::WT_NEW)
+                && let Ok(p) = s.path()
+                && p.starts_with(prefix)
+            {
+                files.push(p.to_owned());
+            }
+        }
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+
+    /// Paths staged for commit under `prefix`: added, modified, renamed or
+    /// copied between `HEAD` (nothing, before the first commit) and the index.
+    pub fn staged_files(&self, prefix: &str) -> Result<Vec<String>> {
+        let index = self.repo.index().context("reading the index")?;
+        let head_tree = match self.repo.head() {
+            Ok(h) => Some(h.peel_to_tree().context("reading HEAD's tree")?),
+            Err(_) => None,
+        };
+        let mut opts = git2::DiffOptions::new();
+        if !prefix.is_empty() {
+            opts.pathspec(prefix);
+        }
+        let diff = self
+            .repo
+            .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
+            .context("comparing the index with HEAD")?;
+        let mut files = Vec::new();
+        for delta in diff.deltas() {
+            use git2::Delta::*;
+            if matches!(delta.status(), Added | Modified | Renamed | Copied | Typechange)
+                && let Some(p) = delta.new_file().path().and_then(|p| p.to_str())
+            {
+                files.push(p.to_owned());
+            }
+        }
+        Ok(files)
+    }
+
+    /// Read a file's staged content from the index; `None` when not staged.
+    pub fn read_index(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let index = self.repo.index().context("reading the index")?;
+        let Some(entry) = index.get_path(Path::new(path), 0) else {
+            return Ok(None);
+        };
+        let blob = self
+            .repo
+            .find_blob(entry.id)
+            .with_context(|| format!("reading `{path}` from the index"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+}
+
+fn is_present(path: &PathBuf) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}

@@ -1,0 +1,48 @@
+use crate::rules::{Check, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Reports an approval whose ledger entry has an `expires-on` date that is
+    /// already past. An expired entry no longer clears any finding.
+    ///
+    /// ### Why it matters
+    /// Approvers can grant an approval for a limited time, for example while
+    /// legal clearance for a reference or a performer's consent is pending. Once
+    /// the date has passed, Netflix's written approval no longer stands for the
+    /// use, and it has to be renewed or the use changed.
+    ///
+    /// ### Example
+    /// The ledger entry `NFX-2025-0142` has `expires-on: 2025-12-31`:
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: previs
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       approvals: [NFX-2025-0142]
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// # NFX-2026-0007 renews the approval, recorded with aiclear approve
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: previs
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       approvals: [NFX-2026-0007]
+    /// ```
+    pub EXPIRED_APPROVAL {
+        code: "GA503",
+        name: "expired-approval",
+        level: Deny,
+        summary: "a cited approval's `expires-on` date is past",
+        guideline: "an approval granted until a date stops counting after that date; renew it or change the use",
+        check: Check::Engine,
+    }
+}

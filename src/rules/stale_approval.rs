@@ -1,0 +1,54 @@
+use crate::rules::{Check, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Reports an approval whose ledger entry records a `digest` of the use it
+    /// approved, when the use no longer reads the same: any key of the use other
+    /// than `approvals` was added, removed or changed since the approval was
+    /// granted.
+    ///
+    /// ### Why it matters
+    /// Netflix's written approval is given for the use as it was described to the
+    /// approver. Moving a use from `previs` to `final`, adding a tool or an input,
+    /// or changing a prompt changes what was approved. The digest binds the
+    /// approval to the content, so it survives rebases and cherry-picks but not
+    /// edits; a changed use needs a fresh look.
+    ///
+    /// ### Example
+    /// `NFX-2025-0142` was granted while the use was at `stage: previs`:
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: final
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       human-input: "character designer repainted every frame"
+    ///       approvals: [NFX-2025-0142]
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// # NFX-2025-0199 approves the final version, recorded with
+    /// # aiclear approve --id NFX-2025-0199 --path PATH --use aria-design
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: final
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       human-input: "character designer repainted every frame"
+    ///       approvals: [NFX-2025-0199]
+    /// ```
+    pub STALE_APPROVAL {
+        code: "GA504",
+        name: "stale-approval",
+        level: Deny,
+        summary: "a use changed after the approval it cites was granted",
+        guideline: "an approval is bound to the use as it read when granted; any later change needs a fresh approval",
+        check: Check::Engine,
+    }
+}
