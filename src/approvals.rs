@@ -31,6 +31,8 @@ pub struct Entry {
     pub document: Option<At<String>>,
     pub note: Option<At<String>>,
     pub covers: Vec<Cover>,
+    /// The entry has errors in the ledger; it clears nothing (fail safe).
+    pub broken: bool,
 }
 
 /// What an approval covers: a path (or glob), optionally one use and some rules.
@@ -81,6 +83,8 @@ impl Ledger {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum State {
     Valid,
+    /// The ledger entry has errors.
+    Broken,
     Expired(Date),
     /// The digest it was granted for, and the use's digest now.
     Stale { granted: String, now: String },
@@ -89,6 +93,9 @@ pub enum State {
 impl Entry {
     /// The state of this entry for one covered use.
     pub fn state(&self, cover: &Cover, u: &Use, today: Date) -> State {
+        if self.broken {
+            return State::Broken;
+        }
         if let Some(exp) = &self.expires_on
             && exp.value < today
         {
@@ -162,7 +169,9 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
     let mut r = Reader { findings: &mut findings };
     let items = r.list(&root, "the approvals ledger", false);
     for item in items {
-        if let Some(e) = entry(&mut r, item) {
+        let before = r.findings.len();
+        if let Some(mut e) = entry(&mut r, item) {
+            e.broken = r.findings.len() > before;
             if let Some(first) = ledger.entries.iter().find(|f| f.id.value == e.id.value) {
                 let _ = first;
                 r.invalid(
@@ -191,6 +200,7 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
         document: None,
         note: None,
         covers: Vec::new(),
+        broken: false,
     };
     for (k, v) in entries {
         let key = k.name.as_str();

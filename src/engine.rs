@@ -586,6 +586,16 @@ impl Checker<'_> {
     fn state_finding(&self, entry: &approvals::Entry, cover: &approvals::Cover, u: &Use, span: crate::source::Span) -> Option<Finding> {
         match entry.state(cover, u, self.today) {
             State::Valid => None,
+            State::Broken => Some(
+                Finding::for_use(
+                    &rules::unknown_approval::UNKNOWN_APPROVAL,
+                    u,
+                    span,
+                    format!("approval `{}` cannot be relied on: its ledger entry has errors", entry.id.value),
+                )
+                .label("broken ledger entry")
+                .help(format!("fix the entry in `{}` (see the errors reported there)", config::LEDGER_PATH)),
+            ),
             State::Expired(on) => Some(
                 Finding::for_use(
                     &rules::expired_approval::EXPIRED_APPROVAL,
