@@ -17,7 +17,15 @@ use crate::rules::{self, Finding};
 use crate::source::{Source, Span};
 use crate::yaml;
 
-const ENTRY_KEYS: &[&str] = &["id", "granted-by", "granted-on", "expires-on", "document", "note", "covers"];
+const ENTRY_KEYS: &[&str] = &[
+    "id",
+    "granted-by",
+    "granted-on",
+    "expires-on",
+    "document",
+    "note",
+    "covers",
+];
 const COVER_KEYS: &[&str] = &["path", "use", "rules", "digest"];
 
 /// One approval.
@@ -87,7 +95,10 @@ pub enum State {
     Broken,
     Expired(Date),
     /// The digest it was granted for, and the use's digest now.
-    Stale { granted: String, now: String },
+    Stale {
+        granted: String,
+        now: String,
+    },
 }
 
 impl Entry {
@@ -115,7 +126,9 @@ impl Entry {
 
     /// The first cover of this entry for a path and use.
     pub fn cover_for(&self, path: &str, use_id: &str) -> Option<&Cover> {
-        self.covers.iter().find(|c| c.covers_path(path) && c.covers_use(use_id))
+        self.covers
+            .iter()
+            .find(|c| c.covers_path(path) && c.covers_use(use_id))
     }
 }
 
@@ -166,7 +179,9 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
             return (ledger, findings);
         }
     };
-    let mut r = Reader { findings: &mut findings };
+    let mut r = Reader {
+        findings: &mut findings,
+    };
     let items = r.list(&root, "the approvals ledger", false);
     for item in items {
         let before = r.findings.len();
@@ -189,7 +204,13 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
 
 fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
     let entries = r.map(node, "an approval")?;
-    r.keys(entries, &node.span, "an approval", ENTRY_KEYS, &["id", "granted-by", "granted-on", "covers"]);
+    r.keys(
+        entries,
+        &node.span,
+        "an approval",
+        ENTRY_KEYS,
+        &["id", "granted-by", "granted-on", "covers"],
+    );
     let mut id = None;
     let mut e = Entry {
         span: node.span.clone(),
@@ -227,7 +248,13 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
 
 fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
     let entries = r.map(node, "covers")?;
-    r.keys(entries, &node.span, "a `covers` entry", COVER_KEYS, &["path"]);
+    r.keys(
+        entries,
+        &node.span,
+        "a `covers` entry",
+        COVER_KEYS,
+        &["path"],
+    );
     let mut path = None;
     let mut c = Cover {
         path: At::new(String::new(), node.span.clone()),
@@ -244,15 +271,20 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
                 for s in r.strings(v, key) {
                     match rules::find(&s.value) {
                         Some(rule) => c.rules.push(At::new(rule.code.to_owned(), s.span)),
-                        None => r.invalid(s.span.clone(), format!("no rule is called `{}`", s.value), None),
+                        None => r.invalid(
+                            s.span.clone(),
+                            format!("no rule is called `{}`", s.value),
+                            None,
+                        ),
                     }
                 }
             }
             "digest" => {
                 if let Some(d) = r.string(v, key) {
-                    let ok = d.value.strip_prefix("sha256:").is_some_and(|h| {
-                        h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())
-                    });
+                    let ok = d
+                        .value
+                        .strip_prefix("sha256:")
+                        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
                     if !ok {
                         r.invalid(
                             d.span.clone(),
@@ -270,23 +302,30 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
     Some(c)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::declaration::{FileKind, parse as parse_decl};
 
     fn use_of(text: &str) -> Use {
-        parse_decl(FileKind::Yaml, text.as_bytes()).declaration.unwrap().uses.remove(0)
+        parse_decl(FileKind::Yaml, text.as_bytes())
+            .declaration
+            .unwrap()
+            .uses
+            .remove(0)
     }
 
     #[test]
     fn digest_ignores_approvals_and_key_order() {
-        let a = use_of("genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n");
+        let a = use_of(
+            "genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n",
+        );
         let b = use_of(
             "genai:\n  uses:\n    - tools: [{name: x}]\n      output: text\n      approvals: [X-1]\n      stage: temp\n      id: a\n",
         );
-        let c = use_of("genai:\n  uses:\n    - {id: a, stage: final, output: text, tools: [{name: x}]}\n");
+        let c = use_of(
+            "genai:\n  uses:\n    - {id: a, stage: final, output: text, tools: [{name: x}]}\n",
+        );
         assert_eq!(digest(&a), digest(&b));
         assert_ne!(digest(&a), digest(&c));
         assert!(digest(&a).starts_with("sha256:") && digest(&a).len() == 71);

@@ -74,7 +74,11 @@ impl Project {
             },
             None => String::new(),
         };
-        let repo = if top.as_ref().is_some_and(|t| root.starts_with(t)) { repo } else { None };
+        let repo = if top.as_ref().is_some_and(|t| root.starts_with(t)) {
+            repo
+        } else {
+            None
+        };
         Ok(Project { root, repo, prefix })
     }
 }
@@ -105,13 +109,15 @@ impl Files<'_> {
     fn read(&self, rel: &str, limit: u64) -> Result<Content> {
         match self {
             Files::Worktree { root } => read_worktree(root, rel, limit),
-            Files::Index { repo, prefix } => Ok(match repo.read_index(&format!("{prefix}{rel}"))? {
-                Some(mut b) => {
-                    b.truncate(limit as usize);
-                    Content::Bytes(b)
-                }
-                None => Content::Absent,
-            }),
+            Files::Index { repo, prefix } => {
+                Ok(match repo.read_index(&format!("{prefix}{rel}"))? {
+                    Some(mut b) => {
+                        b.truncate(limit as usize);
+                        Content::Bytes(b)
+                    }
+                    None => Content::Absent,
+                })
+            }
         }
     }
 
@@ -138,17 +144,23 @@ fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
         };
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         if !target.starts_with(&root) {
-            return Ok(Content::Refused("it is a symbolic link that points outside the project".into()));
+            return Ok(Content::Refused(
+                "it is a symbolic link that points outside the project".into(),
+            ));
         }
         if !target.is_file() {
-            return Ok(Content::Refused("it is a symbolic link to something that is not a regular file".into()));
+            return Ok(Content::Refused(
+                "it is a symbolic link to something that is not a regular file".into(),
+            ));
         }
     } else if !meta.is_file() {
         return Ok(Content::Refused("it is not a regular file".into()));
     }
     let file = std::fs::File::open(&path).with_context(|| format!("opening `{rel}`"))?;
     let mut bytes = Vec::new();
-    file.take(limit).read_to_end(&mut bytes).with_context(|| format!("reading `{rel}`"))?;
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading `{rel}`"))?;
     Ok(Content::Bytes(bytes))
 }
 
@@ -178,7 +190,11 @@ fn classify(settings: &Settings, rel: &str) -> Option<Target> {
         return Some(sidecar(rel));
     }
     if settings.files.scripts.is_match(rel) || settings.files.metadata.is_match(rel) {
-        let kind = if rel.ends_with(SIDECAR_SUFFIX) { Some(FileKind::Sidecar) } else { FileKind::of_path(rel) };
+        let kind = if rel.ends_with(SIDECAR_SUFFIX) {
+            Some(FileKind::Sidecar)
+        } else {
+            FileKind::of_path(rel)
+        };
         return kind.map(|kind| Target {
             kind,
             path: rel.to_owned(),
@@ -199,13 +215,17 @@ fn sidecar(media: &str) -> Target {
 /// Run a check.
 pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     let files = match mode {
-        Mode::Worktree { .. } => Files::Worktree { root: &project.root },
+        Mode::Worktree { .. } => Files::Worktree {
+            root: &project.root,
+        },
         Mode::Staged => match &project.repo {
             Some(repo) => Files::Index {
                 repo,
                 prefix: &project.prefix,
             },
-            None => return Err(UsageError::Message("`--staged` needs a git repository".into()).into()),
+            None => {
+                return Err(UsageError::Message("`--staged` needs a git repository".into()).into());
+            }
         },
     };
 
@@ -216,7 +236,9 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
             Err(findings) => {
                 let mut report = Report::default();
                 for f in findings {
-                    report.diagnostics.push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
+                    report
+                        .diagnostics
+                        .push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
                 }
                 report.sources.insert(source.path.clone(), source);
                 return Err(UsageError::Config(Box::new(report)).into());
@@ -230,7 +252,9 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
             let (ledger, findings) = approvals::parse(&source);
             if !findings.is_empty() {
                 for f in findings {
-                    report.diagnostics.push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+                    report
+                        .diagnostics
+                        .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
                 }
                 report.sources.insert(source.path.clone(), source);
             }
@@ -271,8 +295,11 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     }
     report.files_checked = targets.len();
     report.diagnostics.sort_by(|a, b| {
-        (&a.path, a.span.as_ref().map(|s| s.start), a.severity)
-            .cmp(&(&b.path, b.span.as_ref().map(|s| s.start), b.severity))
+        (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
+            &b.path,
+            b.span.as_ref().map(|s| s.start),
+            b.severity,
+        ))
     });
     Ok(report)
 }
@@ -303,7 +330,10 @@ fn targets(project: &Project, mode: &Mode, settings: &Settings) -> Result<Vec<Ta
     for rel in &rels {
         let target = match classify(settings, rel) {
             Some(t) => t,
-            None if explicit && !rel.starts_with(".aiclear/") && !settings.files.exclude.is_match(rel) => {
+            None if explicit
+                && !rel.starts_with(".aiclear/")
+                && !settings.files.exclude.is_match(rel) =>
+            {
                 match FileKind::of_path(rel) {
                     Some(kind) => Target {
                         kind,
@@ -370,9 +400,8 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
 /// Project-relative files named by a command-line path.
 fn resolve(project: &Project, path: &Path) -> Result<Vec<String>> {
     let abs = std::env::current_dir()?.join(path);
-    let meta = std::fs::symlink_metadata(&abs).map_err(|_| {
-        UsageError::Message(format!("`{}` does not exist", path.display()))
-    })?;
+    let meta = std::fs::symlink_metadata(&abs)
+        .map_err(|_| UsageError::Message(format!("`{}` does not exist", path.display())))?;
     let canon = if meta.file_type().is_symlink() {
         abs.parent()
             .and_then(|p| p.canonicalize().ok())
@@ -390,7 +419,11 @@ fn resolve(project: &Project, path: &Path) -> Result<Vec<String>> {
     })?;
     let rel = slash(rel);
     if meta.is_dir() {
-        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
         return Ok(list_all(project)?
             .into_iter()
             .filter(|p| p.starts_with(&prefix))
@@ -427,7 +460,9 @@ impl Checker<'_> {
                     None,
                     format!("cannot read this file: {why}"),
                 );
-                report.diagnostics.push(to_diagnostic(f, Severity::Error, &target.path));
+                report
+                    .diagnostics
+                    .push(to_diagnostic(f, Severity::Error, &target.path));
                 return Ok(());
             }
             Content::Absent => {
@@ -453,12 +488,19 @@ impl Checker<'_> {
                 None,
                 format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
             );
-            report.diagnostics.push(to_diagnostic(f, Severity::Error, &target.path));
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, &target.path));
             return Ok(());
         }
         let parsed = declaration::parse(target.kind, &bytes);
         let source = Source::new(target.path.clone(), bytes);
-        self.emit(report, &target.path, target.media.as_deref(), parsed.findings);
+        self.emit(
+            report,
+            &target.path,
+            target.media.as_deref(),
+            parsed.findings,
+        );
         if let Some(decl) = &parsed.declaration {
             let findings = self.run_rules(decl, target);
             self.emit(report, &target.path, target.media.as_deref(), findings);
@@ -493,7 +535,12 @@ impl Checker<'_> {
 
     /// Clear approval-level findings that a valid ledger entry covers, and
     /// report the approvals that uses cite but that do not hold.
-    fn apply_approvals(&self, decl: &Declaration, path: &str, findings: Vec<Finding>) -> Vec<Finding> {
+    fn apply_approvals(
+        &self,
+        decl: &Declaration,
+        path: &str,
+        findings: Vec<Finding>,
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut reported: HashSet<(String, String)> = HashSet::new();
         for u in &decl.uses {
@@ -508,7 +555,10 @@ impl Checker<'_> {
                             format!("approval `{}` is not in the ledger", cited.value),
                         )
                         .label("no such approval")
-                        .help(format!("ask an approver to record it in `{}`, or remove the id", config::LEDGER_PATH)),
+                        .help(format!(
+                            "ask an approver to record it in `{}`, or remove the id",
+                            config::LEDGER_PATH
+                        )),
                     );
                     continue;
                 };
@@ -518,12 +568,20 @@ impl Checker<'_> {
                             &rules::approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
                             u,
                             cited.span.clone(),
-                            format!("approval `{}` does not cover use `{}` in this file", cited.value, u.id.value),
+                            format!(
+                                "approval `{}` does not cover use `{}` in this file",
+                                cited.value, u.id.value
+                            ),
                         )
                         .label("granted for something else")
                         .note(format!(
                             "it covers {}",
-                            entry.covers.iter().map(describe_cover).collect::<Vec<_>>().join("; ")
+                            entry
+                                .covers
+                                .iter()
+                                .map(describe_cover)
+                                .collect::<Vec<_>>()
+                                .join("; ")
                         ))
                         .help("ask an approver for an approval of this use, or remove the id"),
                     );
@@ -536,22 +594,24 @@ impl Checker<'_> {
             }
         }
         for f in findings {
-            if self.settings.level(f.rule) != Level::Approval {
+            if f.note_only || self.settings.level(f.rule) != Level::Approval {
                 out.push(f);
                 continue;
             }
-            let Some(u) = f.use_id.as_ref().and_then(|id| decl.uses.iter().find(|u| &u.id.value == id)) else {
+            let Some(u) = f
+                .use_id
+                .as_ref()
+                .and_then(|id| decl.uses.iter().find(|u| &u.id.value == id))
+            else {
                 out.push(f);
                 continue;
             };
             let mut f = f;
             let mut cleared = false;
             for entry in &self.ledger.entries {
-                let Some(cover) = entry
-                    .covers
-                    .iter()
-                    .find(|c| c.covers_path(path) && c.covers_use(&u.id.value) && c.covers_rule(f.rule.code))
-                else {
+                let Some(cover) = entry.covers.iter().find(|c| {
+                    c.covers_path(path) && c.covers_use(&u.id.value) && c.covers_rule(f.rule.code)
+                }) else {
                     continue;
                 };
                 match entry.state(cover, u, self.today) {
@@ -560,7 +620,10 @@ impl Checker<'_> {
                         break;
                     }
                     _ => {
-                        f.notes.push(format!("approval `{}` covers this but no longer holds", entry.id.value));
+                        f.notes.push(format!(
+                            "approval `{}` covers this but no longer holds",
+                            entry.id.value
+                        ));
                         if reported.insert((u.id.value.clone(), entry.id.value.clone()))
                             && let Some(sf) = self.state_finding(entry, cover, u, u.anchor())
                         {
@@ -572,9 +635,14 @@ impl Checker<'_> {
             if !cleared {
                 for cited in &u.approvals {
                     if let Some(entry) = self.ledger.get(&cited.value)
-                        && entry.cover_for(path, &u.id.value).is_some_and(|c| !c.covers_rule(f.rule.code))
+                        && entry
+                            .cover_for(path, &u.id.value)
+                            .is_some_and(|c| !c.covers_rule(f.rule.code))
                     {
-                        f.notes.push(format!("approval `{}` does not cover {}", cited.value, f.rule.code));
+                        f.notes.push(format!(
+                            "approval `{}` does not cover {}",
+                            cited.value, f.rule.code
+                        ));
                     }
                 }
                 out.push(f);
@@ -583,7 +651,13 @@ impl Checker<'_> {
         out
     }
 
-    fn state_finding(&self, entry: &approvals::Entry, cover: &approvals::Cover, u: &Use, span: crate::source::Span) -> Option<Finding> {
+    fn state_finding(
+        &self,
+        entry: &approvals::Entry,
+        cover: &approvals::Cover,
+        u: &Use,
+        span: crate::source::Span,
+    ) -> Option<Finding> {
         match entry.state(cover, u, self.today) {
             State::Valid => None,
             State::Broken => Some(
@@ -632,6 +706,7 @@ impl Checker<'_> {
             }
             let severity = match self.settings.rules.get(f.rule.code) {
                 Some(Override::Allow) => continue,
+                _ if f.note_only => Severity::Note,
                 Some(Override::Warn) => Severity::Warning,
                 Some(Override::Deny) => Severity::Error,
                 None => match self.settings.level(f.rule) {
@@ -657,7 +732,11 @@ fn describe_cover(c: &approvals::Cover) -> String {
     if !c.rules.is_empty() {
         s.push_str(&format!(
             " for {}",
-            c.rules.iter().map(|r| r.value.as_str()).collect::<Vec<_>>().join(", ")
+            c.rules
+                .iter()
+                .map(|r| r.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     s
@@ -665,7 +744,8 @@ fn describe_cover(c: &approvals::Cover) -> String {
 
 fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
     let mut notes = Vec::with_capacity(f.notes.len() + 1);
-    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005") {
+    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005")
+    {
         notes.push(f.rule.guideline.to_owned());
     }
     notes.extend(f.notes);

@@ -60,7 +60,11 @@ impl Source {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        // A byte-order mark is not a column.
+        if start == 0 && self.bytes.starts_with(b"\xEF\xBB\xBF") {
+            start = 3.min(offset);
+        }
         let column = count_chars(&self.bytes[start..offset]) + 1;
         LineCol {
             line: line + 1,
@@ -114,6 +118,12 @@ mod tests {
         assert_eq!(s.line_col(5).line, 3);
         assert_eq!(s.line_col(7).line, 4);
         assert_eq!(s.line_span(1), 0..1);
+    }
+
+    #[test]
+    fn a_bom_is_not_a_column() {
+        let s = Source::new("a", b"\xEF\xBB\xBFab".to_vec());
+        assert_eq!(s.line_col(4).column, 2);
     }
 
     #[test]

@@ -141,8 +141,8 @@ fn options() -> Options {
 /// its file, added to every span.
 pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
     DEPTH.with(|d| d.set(0));
-    let node: Spanned<NodeDe> =
-        serde_saphyr::from_str_with_options(text, options()).map_err(|e| syntax_error(&e, text, base))?;
+    let node: Spanned<NodeDe> = serde_saphyr::from_str_with_options(text, options())
+        .map_err(|e| syntax_error(&e, text, base))?;
     let mut node = into_node(node);
     node.shift(base);
     Ok(node)
@@ -476,7 +476,6 @@ impl<'de> Deserialize<'de> for MetadataDe {
         d.deserialize_any(V).map(MetadataDe)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

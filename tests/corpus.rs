@@ -11,13 +11,19 @@ const NONE_BLOCK: &str = "/*\n---\ngenai: none\n---\n*/\n\n";
 
 /// Insert a `genai: none` block after the title page (or at the top).
 fn declare_none(bytes: &[u8]) -> Vec<u8> {
-    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let body = &bytes[bom..];
     let first_line = body.split(|&b| b == b'\n').next().unwrap_or_default();
-    let has_title = first_line
-        .iter()
-        .position(|&b| b == b':')
-        .is_some_and(|i| i > 0 && first_line[..i].iter().all(|b| b.is_ascii_alphanumeric() || *b == b' '));
+    let has_title = first_line.iter().position(|&b| b == b':').is_some_and(|i| {
+        i > 0
+            && first_line[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b' ')
+    });
     let at = if has_title {
         // After the first blank line.
         let mut pos = 0;
@@ -63,7 +69,11 @@ fn every_script_without_a_declaration_gives_one_ga001() {
     let dir = project();
     for f in fountain_files() {
         let name = f.file_name().unwrap().to_str().unwrap();
-        write(dir.path(), &format!("scripts/{name}"), std::fs::read(&f).unwrap());
+        write(
+            dir.path(),
+            &format!("scripts/{name}"),
+            std::fs::read(&f).unwrap(),
+        );
     }
     let (report, code) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
@@ -79,7 +89,11 @@ fn every_script_with_a_none_block_after_its_title_page_is_clean() {
     let dir = project();
     for f in fountain_files() {
         let name = f.file_name().unwrap().to_str().unwrap();
-        write(dir.path(), &format!("scripts/{name}"), declare_none(&std::fs::read(&f).unwrap()));
+        write(
+            dir.path(),
+            &format!("scripts/{name}"),
+            declare_none(&std::fs::read(&f).unwrap()),
+        );
     }
     let (report, code) = check_json(dir.path(), &[]);
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{report:#}");
@@ -95,7 +109,11 @@ fn declare_json(text: &str) -> String {
         Some(i) => {
             let at = i + "\"metadata\": {".len();
             let rest = &text[at..];
-            let sep = if rest.trim_start().starts_with('}') { "" } else { "," };
+            let sep = if rest.trim_start().starts_with('}') {
+                ""
+            } else {
+                ","
+            };
             format!("{}{USE_JSON}{sep}{rest}", &text[..at])
         }
         None => {

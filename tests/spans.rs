@@ -29,7 +29,10 @@ fn block(eol: &str) -> String {
 #[test]
 fn inside_a_boneyard_after_a_title_page() {
     let dir = project();
-    let text = format!("Title: THE LAST SIGNAL\nCredit: written by\nAuthor: Dana Ruiz\n\n{}\nINT. RELAY STATION - NIGHT\n", block("\n"));
+    let text = format!(
+        "Title: THE LAST SIGNAL\nCredit: written by\nAuthor: Dana Ruiz\n\n{}\nINT. RELAY STATION - NIGHT\n",
+        block("\n")
+    );
     write(dir.path(), "scripts/ep101.fountain", text);
     let (report, _) = check_json(dir.path(), &[]);
     // `finale` is on line 11 of the file, after `      stage: `.
@@ -64,7 +67,9 @@ fn with_a_latin1_body_and_multibyte_characters_before_the_value() {
 #[test]
 fn in_markdown_frontmatter_with_other_keys() {
     let dir = project();
-    let text = format!("---\ntitle: Series bible\nauthors: [Dana Ruiz]\ngenai:\n  disclosed: {{ to: \"M. Chen\", on: 2025-09-02 }}\n  uses:\n{USE}---\n\n# The Last Signal\n");
+    let text = format!(
+        "---\ntitle: Series bible\nauthors: [Dana Ruiz]\ngenai:\n  disclosed: {{ to: \"M. Chen\", on: 2025-09-02 }}\n  uses:\n{USE}---\n\n# The Last Signal\n"
+    );
     write(dir.path(), "scripts/bible.md", text);
     let (report, _) = check_json(dir.path(), &[]);
     assert_eq!(position(&report, "GA004"), (8, 14, 20));
@@ -84,13 +89,21 @@ fn inside_otio_json() {
 #[test]
 fn in_a_yaml_shot_sheet_and_a_sidecar() {
     let dir = project();
-    write(dir.path(), "vfx/sh010.yml", "shot: sh010\nframes: [1001, 1096]\ngenai:\n  disclosed: { to: \"M. Chen\", on: 2025-09-02 }\n  uses:\n    - id: ext\n      stage: temp\n      output: image\n      tools: [{ name: x, enterprise: true, trains-on-inputs: false }]\n      mistakable-for-real: yes\n");
+    write(
+        dir.path(),
+        "vfx/sh010.yml",
+        "shot: sh010\nframes: [1001, 1096]\ngenai:\n  disclosed: { to: \"M. Chen\", on: 2025-09-02 }\n  uses:\n    - id: ext\n      stage: temp\n      output: image\n      tools: [{ name: x, enterprise: true, trains-on-inputs: false }]\n      mistakable-for-real: yes\n",
+    );
     let (report, _) = check_json(dir.path(), &[]);
     assert_eq!(position(&report, "GA004"), (10, 28, 31));
 
     let dir = project();
     write(dir.path(), "vfx/plate.exr", b"\x76\x2f\x31\x01");
-    write(dir.path(), "vfx/plate.exr.genai.yml", "genai:\n  uses: nope\n");
+    write(
+        dir.path(),
+        "vfx/plate.exr.genai.yml",
+        "genai:\n  uses: nope\n",
+    );
     let (report, _) = check_json(dir.path(), &[]);
     assert_eq!(report["diagnostics"][0]["path"], "vfx/plate.exr.genai.yml");
     assert_eq!(position(&report, "GA004"), (2, 9, 13));

@@ -52,7 +52,8 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     };
     match &args.output {
         Some(path) => {
-            let file = File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
+            let file =
+                File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
             render::render(args.format, &report, color == ColorWhen::Always, &mut w)?;
             w.flush()?;
@@ -69,5 +70,9 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             }
         }
     }
-    Ok(if report.errors() > 0 { exit::ERRORS } else { exit::OK })
+    Ok(if report.errors() > 0 {
+        exit::ERRORS
+    } else {
+        exit::OK
+    })
 }

@@ -19,7 +19,13 @@ pub fn run(query: &str) -> Result<u8> {
         return Ok(exit::USAGE);
     };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{} {} ({})\n", rule.code, rule.name, rule.level.as_str())?;
+    writeln!(
+        out,
+        "{} {} ({})\n",
+        rule.code,
+        rule.name,
+        rule.level.as_str()
+    )?;
     writeln!(out, "{}\n", rule.summary)?;
     write!(out, "{}", rule.explanation_text())?;
     Ok(exit::OK)

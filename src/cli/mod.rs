@@ -71,13 +71,20 @@ pub fn run() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     if let Some(dir) = &args.dir
         && let Err(e) = std::env::set_current_dir(dir)
     {
-        return fail(&format!("cannot change to `{}`: {e}", dir.display()), exit::USAGE);
+        return fail(
+            &format!("cannot change to `{}`: {e}", dir.display()),
+            exit::USAGE,
+        );
     }
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
@@ -93,7 +100,9 @@ pub fn run() -> ExitCode {
 /// Print `error: message` on stderr and return `code`.
 pub fn fail(message: &str, code: u8) -> ExitCode {
     let mut err = anstream::stderr();
-    let style = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
     let _ = writeln!(err, "{style}error{style:#}: {message}");
     ExitCode::from(code)
 }
@@ -114,6 +123,11 @@ pub fn use_color(when: ColorWhen, to_terminal: bool) -> bool {
 }
 
 /// Write a report in a format.
-pub fn write_report(format: Format, report: &crate::diagnostic::Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_report(
+    format: Format,
+    report: &crate::diagnostic::Report,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     crate::render::render(format, report, color, out)
 }

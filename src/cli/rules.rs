@@ -22,7 +22,14 @@ pub fn run(format: RulesFormat) -> Result<u8> {
     match format {
         RulesFormat::Human => {
             for r in RULES {
-                writeln!(out, "{}  {:<34} {:<8}  {}", r.code, r.name, r.level.as_str(), r.summary)?;
+                writeln!(
+                    out,
+                    "{}  {:<34} {:<8}  {}",
+                    r.code,
+                    r.name,
+                    r.level.as_str(),
+                    r.summary
+                )?;
             }
         }
         RulesFormat::Json => {

@@ -68,7 +68,8 @@ pub struct Globs {
 
 impl Globs {
     pub fn new(patterns: &[&str]) -> Self {
-        Self::build(patterns.iter().map(|s| s.to_string()).collect()).expect("built-in globs are valid")
+        Self::build(patterns.iter().map(|s| s.to_string()).collect())
+            .expect("built-in globs are valid")
     }
 
     fn build(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
@@ -153,7 +154,9 @@ impl Settings {
     }
 
     pub fn is_approver(&self, email: &str) -> bool {
-        self.approvers.iter().any(|a| a.email.eq_ignore_ascii_case(email))
+        self.approvers
+            .iter()
+            .any(|a| a.email.eq_ignore_ascii_case(email))
     }
 }
 
@@ -192,7 +195,9 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
     if matches!(root.value, Value::Null) {
         return Ok(settings);
     }
-    let mut r = Reader { findings: &mut findings };
+    let mut r = Reader {
+        findings: &mut findings,
+    };
     if let Some(entries) = r.map(&root, "the configuration") {
         r.keys(entries, &root.span, "the configuration", TOP_KEYS, &[]);
         for (k, v) in entries {
@@ -222,10 +227,15 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
                     }
                 }
                 "temporary-max-age-days" => match &v.value {
-                    Value::Int(n) if (1..=36_500).contains(n) => settings.temporary_max_age_days = *n as u32,
+                    Value::Int(n) if (1..=36_500).contains(n) => {
+                        settings.temporary_max_age_days = *n as u32
+                    }
                     other => r.invalid(
                         v.span.clone(),
-                        format!("`{key}` must be a whole number of days from 1 to 36500, found {}", other.kind()),
+                        format!(
+                            "`{key}` must be a whole number of days from 1 to 36500, found {}",
+                            other.kind()
+                        ),
                         None,
                     ),
                 },
@@ -247,16 +257,24 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
                         None,
                     ),
                 },
-                "ai-agents" => settings.ai_agents = r.strings(v, key).into_iter().map(|s| s.value).collect(),
+                "ai-agents" => {
+                    settings.ai_agents = r.strings(v, key).into_iter().map(|s| s.value).collect()
+                }
                 _ => {}
             }
         }
     }
-    if findings.is_empty() { Ok(settings) } else { Err(findings) }
+    if findings.is_empty() {
+        Ok(settings)
+    } else {
+        Err(findings)
+    }
 }
 
 fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
-    let Some(entries) = r.map(node, "files") else { return };
+    let Some(entries) = r.map(node, "files") else {
+        return;
+    };
     r.keys(entries, &node.span, "`files`", FILES_KEYS, &[]);
     for (k, v) in entries {
         let slot = match k.name.as_str() {
@@ -282,7 +300,13 @@ fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
 
 fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
     let entries = r.map(node, "approvers")?;
-    r.keys(entries, &node.span, "an approver", APPROVER_KEYS, &["email"]);
+    r.keys(
+        entries,
+        &node.span,
+        "an approver",
+        APPROVER_KEYS,
+        &["email"],
+    );
     let mut a = Approver {
         email: String::new(),
         name: None,
@@ -293,7 +317,11 @@ fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
             "email" => {
                 let email = r.string(v, "email")?;
                 if !email.value.contains('@') {
-                    r.invalid(email.span.clone(), format!("`{}` is not an email address", email.value), None);
+                    r.invalid(
+                        email.span.clone(),
+                        format!("`{}` is not an email address", email.value),
+                        None,
+                    );
                 }
                 a.email = email.value;
             }
@@ -306,7 +334,9 @@ fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
 }
 
 fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, Override>) {
-    let Some(entries) = r.map(node, "rules") else { return };
+    let Some(entries) = r.map(node, "rules") else {
+        return;
+    };
     let names: Vec<&str> = rules::RULES.iter().flat_map(|r| [r.code, r.name]).collect();
     for (k, v) in entries {
         let Some(rule) = rules::find(&k.name) else {
@@ -328,14 +358,20 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, O
             Some("warn") => Override::Warn,
             Some("deny") => Override::Deny,
             _ => {
-                let found = v.as_str().map_or_else(|| v.value.kind().to_owned(), |s| format!("`{s}`"));
+                let found = v
+                    .as_str()
+                    .map_or_else(|| v.value.kind().to_owned(), |s| format!("`{s}`"));
                 let help = v
                     .as_str()
                     .and_then(|s| did_you_mean(s, &["allow", "warn", "deny"]))
                     .map(|s| format!("did you mean `{s}`?"));
                 r.invalid(
                     v.span.clone(),
-                    format!("the level of `{}` must be {}, found {found}", k.name, backticked(&["allow", "warn", "deny"])),
+                    format!(
+                        "the level of `{}` must be {}, found {found}",
+                        k.name,
+                        backticked(&["allow", "warn", "deny"])
+                    ),
                     help,
                 );
                 continue;
@@ -363,14 +399,21 @@ mod tests {
 
     #[test]
     fn every_error_at_once() {
-        let text = "fiels: {}\nrules:\n  GA102: alow\n  key-creative: deny\nfiles:\n  scripts: ['[']\n";
+        let text =
+            "fiels: {}\nrules:\n  GA102: alow\n  key-creative: deny\nfiles:\n  scripts: ['[']\n";
         let errs = parse_text(text).unwrap_err();
         let msgs: Vec<_> = errs.iter().map(|f| (f.rule.code, f.help.clone())).collect();
         assert_eq!(errs.len(), 4, "{msgs:?}");
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `files`?"));
         assert_eq!(&text[errs[0].span.clone().unwrap()], "fiels");
-        assert!(msgs.iter().any(|(_, h)| h.as_deref() == Some("did you mean `allow`?")));
-        assert!(msgs.iter().any(|(_, h)| h.as_deref() == Some("did you mean `key-creative-element`?")));
+        assert!(
+            msgs.iter()
+                .any(|(_, h)| h.as_deref() == Some("did you mean `allow`?"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|(_, h)| h.as_deref() == Some("did you mean `key-creative-element`?"))
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ impl<'a> Iterator for Lines<'a> {
         let start = self.pos;
         let rest = &self.bytes[start..];
         let (end, next) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (start + i, start + i + 2),
+            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => {
+                (start + i, start + i + 2)
+            }
             Some(i) => (start + i, start + i + 1),
             None => (self.bytes.len(), self.bytes.len()),
         };
@@ -56,7 +58,11 @@ fn is_title_key(line: &[u8]) -> bool {
 
 /// Find the declaration block of a Fountain script.
 pub fn locate(bytes: &[u8]) -> Block {
-    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let body = &bytes[start..];
 
     // At the very top: boneyard-wrapped block, or bare frontmatter.
@@ -112,9 +118,12 @@ fn block_at(bytes: &[u8], pos: usize, allow_bare: bool) -> Option<Block> {
         if line == b"---" || (!wrapped && line == b"...") {
             if wrapped {
                 // The boneyard must close right after the YAML.
-                let closes = (Lines { bytes, pos: lines.pos })
-                    .find(|&(a, b, _)| !trimmed(&bytes[a..b]).is_empty())
-                    .is_some_and(|(a, b, _)| trimmed(&bytes[a..b]) == b"*/");
+                let closes = (Lines {
+                    bytes,
+                    pos: lines.pos,
+                })
+                .find(|&(a, b, _)| !trimmed(&bytes[a..b]).is_empty())
+                .is_some_and(|(a, b, _)| trimmed(&bytes[a..b]) == b"*/");
                 if !closes {
                     return Some(Block::Unterminated {
                         span: s..e,
@@ -172,13 +181,19 @@ mod tests {
     fn other_boneyards_are_not_declarations() {
         let text = "Title: X\n\n/* SCRIPTRAG-META-START\n{}\nSCRIPTRAG-META-END */\n";
         assert!(matches!(locate(text.as_bytes()), Block::Missing));
-        assert!(matches!(locate(b"INT. HOUSE - DAY\n\n/*\n---\ngenai: none\n---\n*/\n"), Block::Missing));
+        assert!(matches!(
+            locate(b"INT. HOUSE - DAY\n\n/*\n---\ngenai: none\n---\n*/\n"),
+            Block::Missing
+        ));
     }
 
     #[test]
     fn unterminated() {
         let text = "Title: X\n\n/*\n---\ngenai: none\n*/\nINT. A\n";
-        assert!(matches!(locate(text.as_bytes()), Block::Unterminated { .. }));
+        assert!(matches!(
+            locate(text.as_bytes()),
+            Block::Unterminated { .. }
+        ));
     }
 
     #[test]
@@ -190,6 +205,9 @@ mod tests {
 
     #[test]
     fn cr_only_line_endings() {
-        assert_eq!(yaml("Title: X\r\r/*\r---\rgenai: none\r---\r*/\r"), "genai: none\r");
+        assert_eq!(
+            yaml("Title: X\r\r/*\r---\rgenai: none\r---\r*/\r"),
+            "genai: none\r"
+        );
     }
 }

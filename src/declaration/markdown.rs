@@ -4,7 +4,11 @@
 use super::Block;
 
 pub fn locate(bytes: &[u8]) -> Block {
-    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let rest = &bytes[start..];
     let first_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
     if rest[..first_end].trim_ascii_end() != b"---" {
@@ -19,7 +23,9 @@ pub fn locate(bytes: &[u8]) -> Block {
             .map_or(bytes.len(), |i| pos + i);
         let line = bytes[pos..end].trim_ascii_end();
         if line == b"---" || line == b"..." {
-            return Block::Found { yaml: yaml_start..pos };
+            return Block::Found {
+                yaml: yaml_start..pos,
+            };
         }
         pos = end + 1;
     }
@@ -36,7 +42,9 @@ mod tests {
     #[test]
     fn frontmatter() {
         let text = "---\ntitle: Bible\ngenai: none\n---\n# Bible\n";
-        let Block::Found { yaml } = locate(text.as_bytes()) else { panic!() };
+        let Block::Found { yaml } = locate(text.as_bytes()) else {
+            panic!()
+        };
         assert_eq!(&text[yaml], "title: Bible\ngenai: none\n");
     }
 
@@ -47,6 +55,9 @@ mod tests {
 
     #[test]
     fn unterminated() {
-        assert!(matches!(locate(b"---\ngenai: none\n"), Block::Unterminated { .. }));
+        assert!(matches!(
+            locate(b"---\ngenai: none\n"),
+            Block::Unterminated { .. }
+        ));
     }
 }

@@ -12,7 +12,10 @@ pub mod validate;
 
 pub use model::*;
 
-use crate::rules::{Finding, malformed_declaration::MALFORMED_DECLARATION, missing_declaration::MISSING_DECLARATION, unknown_field::UNKNOWN_FIELD};
+use crate::rules::{
+    Finding, malformed_declaration::MALFORMED_DECLARATION,
+    missing_declaration::MISSING_DECLARATION, unknown_field::UNKNOWN_FIELD,
+};
 use crate::source::Span;
 use crate::yaml;
 
@@ -53,10 +56,16 @@ impl FileKind {
             FileKind::Fountain => {
                 "add a declaration right after the title page: `/*`, `---`, `genai: none` (or its `uses`), `---`, `*/` on lines of their own"
             }
-            FileKind::Markdown => "add `genai: none` (or its `uses`) to the `---` frontmatter at the top of the file",
+            FileKind::Markdown => {
+                "add `genai: none` (or its `uses`) to the `---` frontmatter at the top of the file"
+            }
             FileKind::Yaml => "add a top-level `genai:` key (`genai: none` when no AI was used)",
-            FileKind::Json => "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)",
-            FileKind::Sidecar => "create the sidecar with a top-level `genai:` key (`genai: none` when no AI was used)",
+            FileKind::Json => {
+                "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)"
+            }
+            FileKind::Sidecar => {
+                "create the sidecar with a top-level `genai:` key (`genai: none` when no AI was used)"
+            }
         }
     }
 }
@@ -97,12 +106,15 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
                 Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
                     return Parsed::finding(malformed(
                         Some(yaml.start..yaml.start),
-                        format!("the declaration block is larger than {} KiB", MAX_BLOCK_BYTES >> 10),
+                        format!(
+                            "the declaration block is larger than {} KiB",
+                            MAX_BLOCK_BYTES >> 10
+                        ),
                     ));
                 }
                 Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
                     Ok(text) => (text, yaml.start),
-                    Err(f) => return Parsed::finding(f),
+                    Err(f) => return Parsed::finding(*f),
                 },
                 Block::Missing => return missing(kind),
                 Block::Unterminated { span, message } => {
@@ -111,20 +123,31 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
             }
         }
         FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
-            let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+            let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
             match utf8(bytes, start..bytes.len()) {
                 Ok(text) => (text, start),
-                Err(f) => return Parsed::finding(f),
+                Err(f) => return Parsed::finding(*f),
             }
         }
     };
     let top = match yaml::parse_top_level(text, base) {
         Ok(top) => top,
         Err(e) => {
-            let what = if kind == FileKind::Json { "JSON" } else { "YAML" };
+            let what = if kind == FileKind::Json {
+                "JSON"
+            } else {
+                "YAML"
+            };
             return Parsed::finding(
-                malformed(e.span.clone(), format!("the declaration is not valid {what}: {}", e.message))
-                    .label(e.message),
+                malformed(
+                    e.span.clone(),
+                    format!("the declaration is not valid {what}: {}", e.message),
+                )
+                .label(e.message),
             );
         }
     };
@@ -135,12 +158,17 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     let Some((key, node)) = genai else {
         // A near miss (`gen-ai:`, `GenAI:`) is a typo, not a missing declaration.
         if let Some(k) = top.keys.iter().find(|k| {
-            k.name.eq_ignore_ascii_case("genai") || strsim::jaro_winkler(&k.name.to_ascii_lowercase(), "genai") >= 0.85
+            k.name.eq_ignore_ascii_case("genai")
+                || strsim::jaro_winkler(&k.name.to_ascii_lowercase(), "genai") >= 0.85
         }) {
             return Parsed::finding(
-                Finding::new(&UNKNOWN_FIELD, Some(k.span.clone()), format!("unknown field `{}`", k.name))
-                    .label("not a field aiclear knows")
-                    .help("did you mean `genai`?"),
+                Finding::new(
+                    &UNKNOWN_FIELD,
+                    Some(k.span.clone()),
+                    format!("unknown field `{}`", k.name),
+                )
+                .label("not a field aiclear knows")
+                .help("did you mean `genai`?"),
             );
         }
         return missing(kind);
@@ -155,8 +183,12 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
 
 fn missing(kind: FileKind) -> Parsed {
     Parsed::finding(
-        Finding::new(&MISSING_DECLARATION, None, "file has no generative-AI declaration")
-            .help(kind.how_to_declare()),
+        Finding::new(
+            &MISSING_DECLARATION,
+            None,
+            "file has no generative-AI declaration",
+        )
+        .help(kind.how_to_declare()),
     )
 }
 
@@ -164,12 +196,17 @@ fn malformed(span: Option<Span>, message: String) -> Finding {
     Finding::new(&MALFORMED_DECLARATION, span, message)
 }
 
-fn utf8(bytes: &[u8], range: Span) -> Result<&str, Finding> {
+fn utf8(bytes: &[u8], range: Span) -> Result<&str, Box<Finding>> {
     std::str::from_utf8(&bytes[range.clone()]).map_err(|e| {
         let at = range.start + e.valid_up_to();
-        malformed(Some(at..at + 1), "the declaration is not valid UTF-8".into())
+        Box::new(
+            malformed(
+                Some(at..at + 1),
+                "the declaration is not valid UTF-8".into(),
+            )
             .label("this byte is not UTF-8")
-            .help("save the file as UTF-8")
+            .help("save the file as UTF-8"),
+        )
     })
 }
 
@@ -201,9 +238,25 @@ mod tests {
 
     #[test]
     fn missing_and_malformed() {
-        assert_eq!(parse(FileKind::Yaml, b"shot: 10\n").findings[0].rule.code, "GA001");
-        assert_eq!(parse(FileKind::Yaml, b"genai: [\n").findings[0].rule.code, "GA002");
-        assert_eq!(parse(FileKind::Yaml, b"gen-ai: none\n").findings[0].rule.code, "GA003");
-        assert_eq!(parse(FileKind::Yaml, b"genai: \xff\n").findings[0].rule.code, "GA002");
+        assert_eq!(
+            parse(FileKind::Yaml, b"shot: 10\n").findings[0].rule.code,
+            "GA001"
+        );
+        assert_eq!(
+            parse(FileKind::Yaml, b"genai: [\n").findings[0].rule.code,
+            "GA002"
+        );
+        assert_eq!(
+            parse(FileKind::Yaml, b"gen-ai: none\n").findings[0]
+                .rule
+                .code,
+            "GA003"
+        );
+        assert_eq!(
+            parse(FileKind::Yaml, b"genai: \xff\n").findings[0]
+                .rule
+                .code,
+            "GA002"
+        );
     }
 }

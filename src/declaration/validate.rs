@@ -128,7 +128,10 @@ impl Reader<'_> {
             other => {
                 self.invalid(
                     node.span.clone(),
-                    format!("`{key}` must be a date (YYYY-MM-DD), found {}", other.kind()),
+                    format!(
+                        "`{key}` must be a date (YYYY-MM-DD), found {}",
+                        other.kind()
+                    ),
                     None,
                 );
                 return None;
@@ -162,7 +165,11 @@ impl Reader<'_> {
             other => {
                 self.invalid(
                     node.span.clone(),
-                    format!("`{key}` must be one of {}, found {}", backticked(all), other.kind()),
+                    format!(
+                        "`{key}` must be one of {}, found {}",
+                        backticked(all),
+                        other.kind()
+                    ),
                     None,
                 );
                 return None;
@@ -261,7 +268,13 @@ pub const USE_KEYS: &[&str] = &[
     "source-type",
     "approvals",
 ];
-pub const TOOL_KEYS: &[&str] = &["name", "version", "enterprise", "trains-on-inputs", "terms-reviewed"];
+pub const TOOL_KEYS: &[&str] = &[
+    "name",
+    "version",
+    "enterprise",
+    "trains-on-inputs",
+    "terms-reviewed",
+];
 pub const TALENT_KEYS: &[&str] = &["performer", "union", "kind", "consent", "deceased"];
 
 /// Read the value of a `genai` key into a declaration.
@@ -292,7 +305,11 @@ pub fn declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Optio
                 Some(_) => "did you mean `none`?".to_owned(),
                 None => "write `genai: none`, or a mapping with `uses`".to_owned(),
             };
-            r.invalid(node.span.clone(), format!("`genai: {s}` is not a declaration"), Some(help));
+            r.invalid(
+                node.span.clone(),
+                format!("`genai: {s}` is not a declaration"),
+                Some(help),
+            );
             return None;
         }
         _ => r.map(node, "genai")?,
@@ -339,7 +356,13 @@ pub fn declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Optio
 
 fn disclosed(r: &mut Reader, key: &Key, node: &Node) -> Option<Disclosed> {
     let entries = r.map(node, "disclosed")?;
-    r.keys(entries, &key.span, "`disclosed`", &["to", "on"], &["to", "on"]);
+    r.keys(
+        entries,
+        &key.span,
+        "`disclosed`",
+        &["to", "on"],
+        &["to", "on"],
+    );
     let mut d = Disclosed {
         key_span: key.span.clone(),
         to: None,
@@ -357,7 +380,13 @@ fn disclosed(r: &mut Reader, key: &Key, node: &Node) -> Option<Disclosed> {
 
 fn retired(r: &mut Reader, node: &Node) -> Option<Retired> {
     let entries = r.map(node, "retired")?;
-    r.keys(entries, &node.span, "a `retired` entry", &["id", "reason", "on"], &["id", "reason", "on"]);
+    r.keys(
+        entries,
+        &node.span,
+        "a `retired` entry",
+        &["id", "reason", "on"],
+        &["id", "reason", "on"],
+    );
     let mut id = None;
     let mut reason = None;
     let mut on = None;
@@ -369,12 +398,22 @@ fn retired(r: &mut Reader, node: &Node) -> Option<Retired> {
             _ => {}
         }
     }
-    Some(Retired { id: id?, reason, on })
+    Some(Retired {
+        id: id?,
+        reason,
+        on,
+    })
 }
 
 fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
     let entries = r.map(node, "uses")?;
-    r.keys(entries, &node.span, "a use", USE_KEYS, &["id", "stage", "output", "tools"]);
+    r.keys(
+        entries,
+        &node.span,
+        "a use",
+        USE_KEYS,
+        &["id", "stage", "output", "tools"],
+    );
     let id_node = entries.iter().find(|(k, _)| k.name == "id").map(|(_, v)| v);
     let id = match id_node {
         Some(n) => r.string(n, "id")?,
@@ -455,7 +494,9 @@ fn tool(r: &mut Reader, node: &Node) -> Option<Tool> {
             r.invalid(
                 node.span.clone(),
                 format!("a tool must be a mapping, found the string `{s}`"),
-                Some(format!("write `{{ name: \"{s}\", enterprise: …, trains-on-inputs: … }}`")),
+                Some(format!(
+                    "write `{{ name: \"{s}\", enterprise: …, trains-on-inputs: … }}`"
+                )),
             );
             return None;
         }
@@ -490,7 +531,13 @@ fn tool(r: &mut Reader, node: &Node) -> Option<Tool> {
 
 fn talent(r: &mut Reader, node: &Node) -> Option<Talent> {
     let entries = r.map(node, "talent")?;
-    r.keys(entries, &node.span, "a talent entry", TALENT_KEYS, &["performer"]);
+    r.keys(
+        entries,
+        &node.span,
+        "a talent entry",
+        TALENT_KEYS,
+        &["performer"],
+    );
     let mut performer = None;
     let mut t = Talent {
         span: node.span.clone(),
@@ -517,8 +564,9 @@ fn talent(r: &mut Reader, node: &Node) -> Option<Talent> {
 
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
 }
 
 #[cfg(test)]

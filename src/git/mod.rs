@@ -46,7 +46,10 @@ impl Repo {
         if !prefix.is_empty() {
             opts.pathspec(prefix);
         }
-        let statuses = self.repo.statuses(Some(&mut opts)).context("reading the status")?;
+        let statuses = self
+            .repo
+            .statuses(Some(&mut opts))
+            .context("reading the status")?;
         for s in statuses.iter() {
             if s.status().contains(Status::WT_NEW)
                 && let Ok(p) = s.path()
@@ -79,8 +82,10 @@ impl Repo {
         let mut files = Vec::new();
         for delta in diff.deltas() {
             use git2::Delta::*;
-            if matches!(delta.status(), Added | Modified | Renamed | Copied | Typechange)
-                && let Some(p) = delta.new_file().path().and_then(|p| p.to_str())
+            if matches!(
+                delta.status(),
+                Added | Modified | Renamed | Copied | Typechange
+            ) && let Some(p) = delta.new_file().path().and_then(|p| p.to_str())
             {
                 files.push(p.to_owned());
             }

@@ -148,6 +148,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// The use this finding is about (approvals are per use).
     pub use_id: Option<String>,
+    /// Informational only: rendered as a note, never an error or warning.
+    pub note_only: bool,
 }
 
 impl Finding {
@@ -160,6 +162,7 @@ impl Finding {
             notes: Vec::new(),
             help: None,
             use_id: None,
+            note_only: false,
         }
     }
 
@@ -177,6 +180,12 @@ impl Finding {
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Make this finding informational (a note).
+    pub fn note_only(mut self) -> Self {
+        self.note_only = true;
         self
     }
 
@@ -464,6 +473,7 @@ mod tests {
             let after = test_util::check_all(fixed, &ctx);
             let still: Vec<_> = after
                 .iter()
+                .filter(|f| !f.note_only)
                 .filter(|f| std::ptr::eq(f.rule, rule) || READER_RULES.contains(&f.rule.code))
                 .map(|f| format!("{}: {}", f.rule.code, f.message))
                 .collect();

@@ -68,6 +68,22 @@ fn is_on_screen(e: Element) -> bool {
 fn check(u: &Use, ctx: &Context, out: &mut Vec<Finding>) {
     let prominence = u.prominence();
     if prominence == Prominence::Incidental {
+        if let Some(e) = u.elements.iter().find(|e| is_on_screen(e.value)) {
+            out.push(
+                Finding::for_use(
+                    &ON_SCREEN_ELEMENT,
+                    u,
+                    e.span.clone(),
+                    format!("incidental on-screen `{}` needs no approval", e.value),
+                )
+                .label("incidental")
+                .help(
+                    "if it becomes featured, is read aloud or matters to the story, change \
+                     `prominence` and ask for an approval",
+                )
+                .note_only(),
+            );
+        }
         return;
     }
     let hits: Vec<&At<Element>> = u
@@ -167,10 +183,13 @@ mod tests {
     }
 
     #[test]
-    fn incidental_gives_no_finding() {
+    fn incidental_gives_a_note_only() {
         let text =
             one_use("elements: [signage, document, prop, set-extension]\nprominence: incidental");
-        assert!(fire(&ON_SCREEN_ELEMENT, &text).is_empty());
+        let found = fire(&ON_SCREEN_ELEMENT, &text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].note_only);
+        assert_eq!(spanned(&text, &found), ["signage"]);
     }
 
     #[test]
