@@ -1,0 +1,159 @@
+//! `aiclear check --staged` reads what git is about to commit: the index, or
+//! the temporary index of `git commit -a` and `git commit PATH`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2025-09-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2025-09-01T10:00:00Z")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    out
+}
+
+fn git_ok(dir: &Path, args: &[&str]) {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const CLEAN: &str = "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. ROOM - DAY\n";
+const BAD: &str = "Title: X\n\nINT. ROOM - DAY\n";
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git_ok(dir.path(), &["init", "-q", "-b", "main"]);
+    git_ok(dir.path(), &["config", "user.email", "writer@example.com"]);
+    git_ok(dir.path(), &["config", "user.name", "A Writer"]);
+    git_ok(dir.path(), &["config", "commit.gpgsign", "false"]);
+    dir
+}
+
+#[test]
+fn staged_content_not_the_work_tree() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    // The work tree is broken but the index is clean.
+    write(dir.path(), "scripts/ep1.fountain", BAD);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 1);
+    let (report, code) = check_json(dir.path(), &[]);
+    assert_eq!((codes(&report), code), (vec!["GA001".to_owned()], 1));
+
+    // And the other way round.
+    git_ok(dir.path(), &["add", "."]);
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!((codes(&report), code), (vec!["GA001".to_owned()], 1));
+}
+
+#[test]
+fn only_staged_paths_and_not_deleted_ones() {
+    let dir = repo();
+    write(dir.path(), "scripts/old.fountain", BAD);
+    git_ok(dir.path(), &["add", "."]);
+    git_ok(dir.path(), &["commit", "-qm", "old"]);
+    // An unchanged bad file is not the commit's business; a deleted one is skipped.
+    write(dir.path(), "scripts/new.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "scripts/new.fountain"]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(
+        (report["summary"]["files_checked"].as_u64(), code),
+        (Some(1), 0),
+        "{report:#}"
+    );
+    git_ok(dir.path(), &["rm", "-q", "scripts/old.fountain"]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(
+        (report["summary"]["files_checked"].as_u64(), code),
+        (Some(1), 0),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn empty_repository_with_staged_files() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", BAD);
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!((codes(&report), code), (vec!["GA001".to_owned()], 1));
+}
+
+/// A pre-commit hook that runs the real binary against what git commits.
+fn install_hook(dir: &Path) {
+    let hook = dir.join(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nexec '{}' check --staged --color never\n",
+            bin().display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn git_commit_path_and_commit_a_use_a_temporary_index() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    write(dir.path(), "scripts/ep2.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    git_ok(dir.path(), &["commit", "-qm", "first"]);
+    install_hook(dir.path());
+
+    // `git commit PATH` commits the work-tree version of PATH through a
+    // temporary index, whatever is staged.
+    write(dir.path(), "scripts/ep1.fountain", BAD);
+    let out = git(
+        dir.path(),
+        &["commit", "-qm", "break ep1", "scripts/ep1.fountain"],
+    );
+    assert!(!out.status.success(), "the hook should refuse the commit");
+    // git sends a hook's output to its stderr.
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(shown.contains("error[GA001]"), "{shown}");
+    assert!(shown.contains("--> scripts/ep1.fountain"), "{shown}");
+
+    // `git commit -a` likewise.
+    let out = git(dir.path(), &["commit", "-qam", "break ep1"]);
+    assert!(!out.status.success());
+
+    // Fixed in the work tree only: `git commit PATH` takes it and passes,
+    // although the regular index still has nothing staged.
+    write(
+        dir.path(),
+        "scripts/ep1.fountain",
+        CLEAN.replace("ROOM", "HALL"),
+    );
+    let out = git(
+        dir.path(),
+        &["commit", "-qm", "fix ep1", "scripts/ep1.fountain"],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

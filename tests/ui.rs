@@ -1,0 +1,85 @@
+//! Rule fixtures: `tests/ui/NAME.yml` is checked as a shot sheet and its
+//! rendered diagnostics are compared with `tests/ui/NAME.stdout` beside it.
+//! `AICLEAR_BLESS=1 cargo test --test ui` rewrites the expected output, to be
+//! reviewed as a diff. Every rule that judges declarations has a fixture that
+//! fires it and one that does not (`*-fixed.yml`).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+#[test]
+fn ui_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
+    let bless = std::env::var_os("AICLEAR_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for input in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+    {
+        count += 1;
+        let name = input.file_stem().unwrap().to_str().unwrap();
+        let project = project();
+        write(
+            project.path(),
+            &format!("vfx/{name}.yml"),
+            std::fs::read(input).unwrap(),
+        );
+        let out = run(project.path(), &["check", "--color", "never"]);
+        let actual = format!(
+            "exit: {}\n{}",
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let expected_path = input.with_extension("stdout");
+        if bless {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{name}:\n--- expected\n{expected}\n--- actual\n{actual}"
+            ));
+        }
+    }
+    assert!(count >= 38, "fixtures are missing: {count}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every rule that judges declarations has a firing and a fixed fixture, and
+/// each firing fixture really shows its rule (and the fixed one does not).
+#[test]
+fn every_rule_has_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
+    for rule in aiclear::rules::RULES {
+        if matches!(rule.check, aiclear::rules::Check::Engine)
+            && !["GA003", "GA004", "GA005"].contains(&rule.code)
+        {
+            continue;
+        }
+        let fires = std::fs::read_to_string(dir.join(format!("{}.stdout", rule.code)))
+            .unwrap_or_else(|_| panic!("no fixture for {}", rule.code));
+        let fixed = std::fs::read_to_string(dir.join(format!("{}-fixed.stdout", rule.code)))
+            .unwrap_or_else(|_| panic!("no fixed fixture for {}", rule.code));
+        let tag = |sev: &str| format!("{sev}[{}]", rule.code);
+        assert!(
+            ["error", "warning"].iter().any(|s| fires.contains(&tag(s))),
+            "{} fixture does not show it",
+            rule.code
+        );
+        assert!(
+            !["error", "warning"].iter().any(|s| fixed.contains(&tag(s))),
+            "{} fixed fixture still shows it",
+            rule.code
+        );
+    }
+}
