@@ -9,7 +9,7 @@ use std::process::Command;
 use common::*;
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Command::new("git")
+    Command::new("git")
         .current_dir(dir)
         .args(args)
         .env("GIT_AUTHOR_DATE", "2025-09-01T10:00:00Z")
@@ -17,8 +17,7 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn git_ok(dir: &Path, args: &[&str]) {
