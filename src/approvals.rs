@@ -41,6 +41,9 @@ pub struct Entry {
     pub covers: Vec<Cover>,
     /// The entry has errors in the ledger; it clears nothing (fail safe).
     pub broken: bool,
+    /// What the entry says, as canonical JSON: a reformatted or reordered
+    /// ledger leaves it unchanged.
+    pub content: String,
 }
 
 /// What an approval covers: a path (or glob), optionally one use and some rules.
@@ -93,6 +96,8 @@ pub enum State {
     Valid,
     /// The ledger entry has errors.
     Broken,
+    /// History shows the entry was not granted by an approver (GA601/GA602).
+    Untrusted,
     Expired(Date),
     /// The digest it was granted for, and the use's digest now.
     Stale {
@@ -130,6 +135,16 @@ impl Entry {
             .iter()
             .find(|c| c.covers_path(path) && c.covers_use(use_id))
     }
+}
+
+/// Each entry's id and canonical content, for tracing entries through history.
+pub fn contents(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+    parse(&Source::new(crate::config::LEDGER_PATH, bytes.to_vec()))
+        .0
+        .entries
+        .into_iter()
+        .map(|e| (e.id.value, e.content))
+        .collect()
 }
 
 /// `sha256:` of the use's canonical JSON, without its `approvals`.
@@ -222,6 +237,7 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
         note: None,
         covers: Vec::new(),
         broken: false,
+        content: node.to_json().to_string(),
     };
     for (k, v) in entries {
         let key = k.name.as_str();

@@ -63,6 +63,45 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: std::collections::BTreeMap<String, crate::source::Source>,
     pub files_checked: usize,
+    /// What a range check verified in history.
+    pub history: Option<HistorySummary>,
+}
+
+/// What a range check verified, for the last line of the output.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistorySummary {
+    /// `base..head`, abbreviated commit ids.
+    pub range: String,
+    /// Commits between the merge base and head.
+    pub commits: usize,
+    /// Ledger entries traced to the commit that added them.
+    pub approvals_traced: usize,
+    /// Of those, how many had their signature verified.
+    pub signatures_verified: usize,
+}
+
+impl std::fmt::Display for HistorySummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "verified {} commit{} {}, {} approval{} traced",
+            self.commits,
+            s(self.commits),
+            self.range,
+            self.approvals_traced,
+            s(self.approvals_traced)
+        )?;
+        if self.signatures_verified > 0 {
+            write!(
+                f,
+                ", {} signature{} verified",
+                self.signatures_verified,
+                s(self.signatures_verified)
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl Report {

@@ -15,9 +15,15 @@ use anyhow::{Context as _, Result, bail};
 use crate::approvals::{self, Ledger, State};
 use crate::config::{self, Override, Settings};
 use crate::declaration::{self, Declaration, FileKind, Use};
-use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::diagnostic::{Diagnostic, HistorySummary, Report, Severity};
 use crate::git::Repo;
+use crate::git::history::{CommitInfo, Range};
 use crate::rules::{self, Check, Context, Finding, Level};
+use crate::rules::{
+    declaration_removed, lingering_temporary_material, trust_root_changed, unauthorized_approval,
+    undeclared_ai_assistance, unsigned_approval,
+};
+use crate::signing::{self, AllowedSigners};
 use crate::source::Source;
 
 /// Largest YAML, JSON or OTIO file read whole.
@@ -90,12 +96,29 @@ pub enum Mode {
     Worktree { paths: Vec<PathBuf> },
     /// The staged content of every matched staged path.
     Staged,
+    /// The files changed in `base...head`, read from the head commit, plus the
+    /// history rules over the range. `all` checks every matched file at head.
+    Range {
+        base: String,
+        head: String,
+        all: bool,
+    },
 }
 
 /// Reads project files from the work tree or the index.
 enum Files<'a> {
-    Worktree { root: &'a Path },
-    Index { repo: &'a Repo, prefix: &'a str },
+    Worktree {
+        root: &'a Path,
+    },
+    Index {
+        repo: &'a Repo,
+        prefix: &'a str,
+    },
+    Tree {
+        repo: &'a Repo,
+        commit: git2::Oid,
+        prefix: &'a str,
+    },
 }
 
 /// A file's content, or why it cannot be read.
@@ -118,6 +141,17 @@ impl Files<'_> {
                     None => Content::Absent,
                 })
             }
+            Files::Tree {
+                repo,
+                commit,
+                prefix,
+            } => Ok(match repo.read_at(*commit, &format!("{prefix}{rel}"))? {
+                Some(mut b) => {
+                    b.truncate(limit as usize);
+                    Content::Bytes(b)
+                }
+                None => Content::Absent,
+            }),
         }
     }
 
@@ -214,23 +248,56 @@ fn sidecar(media: &str) -> Target {
 
 /// Run a check.
 pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
-    let files = match mode {
-        Mode::Worktree { .. } => Files::Worktree {
-            root: &project.root,
-        },
-        Mode::Staged => match &project.repo {
-            Some(repo) => Files::Index {
+    let needs_repo = |what: &str| UsageError::Message(format!("{what} needs a git repository"));
+    let range = match mode {
+        Mode::Range { base, head, .. } => {
+            let repo = project
+                .repo
+                .as_ref()
+                .ok_or_else(|| needs_repo("`--base`"))?;
+            Some(repo.range(base, head)?)
+        }
+        _ => None,
+    };
+    // Where production files come from, and where the trust root (config,
+    // approvers, allowed signers) comes from: the base of a range, never the
+    // change under review.
+    let (files, trust) = match (mode, &range, &project.repo) {
+        (Mode::Worktree { .. }, _, _) => (
+            Files::Worktree {
+                root: &project.root,
+            },
+            Files::Worktree {
+                root: &project.root,
+            },
+        ),
+        (Mode::Staged, _, Some(repo)) => (
+            Files::Index {
                 repo,
                 prefix: &project.prefix,
             },
-            None => {
-                return Err(UsageError::Message("`--staged` needs a git repository".into()).into());
-            }
-        },
+            Files::Index {
+                repo,
+                prefix: &project.prefix,
+            },
+        ),
+        (Mode::Range { .. }, Some(r), Some(repo)) => (
+            Files::Tree {
+                repo,
+                commit: r.head,
+                prefix: &project.prefix,
+            },
+            Files::Tree {
+                repo,
+                commit: r.base,
+                prefix: &project.prefix,
+            },
+        ),
+        _ => return Err(needs_repo("`--staged`").into()),
     };
 
     let mut report = Report::default();
-    let settings = match files.read_config(config::CONFIG_PATH)? {
+    let settings = match trust.read_config(config::CONFIG_PATH)? {
         Some(source) => match config::parse(&source) {
             Ok(s) => s,
             Err(findings) => {
@@ -246,21 +313,36 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         },
         None => Settings::default(),
     };
+    let signers = if settings.require_signed_approvals {
+        match trust.read_config(config::ALLOWED_SIGNERS_PATH)? {
+            Some(source) => AllowedSigners::parse(&source.text_lossy()).map_err(|errors| {
+                let list: Vec<String> = errors
+                    .iter()
+                    .map(|(line, m)| format!("line {line}: {m}"))
+                    .collect();
+                UsageError::Message(format!(
+                    "`{}` has errors: {}",
+                    config::ALLOWED_SIGNERS_PATH,
+                    list.join("; ")
+                ))
+            })?,
+            None => AllowedSigners::default(),
+        }
+    } else {
+        AllowedSigners::default()
+    };
 
-    let ledger = match files.read_config(config::LEDGER_PATH)? {
+    let (ledger, ledger_source) = match files.read_config(config::LEDGER_PATH)? {
         Some(source) => {
             let (ledger, findings) = approvals::parse(&source);
-            if !findings.is_empty() {
-                for f in findings {
-                    report
-                        .diagnostics
-                        .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
-                }
-                report.sources.insert(source.path.clone(), source);
+            for f in findings {
+                report
+                    .diagnostics
+                    .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
             }
-            ledger
+            (ledger, Some(source))
         }
-        None => Ledger::default(),
+        None => (Ledger::default(), None),
     };
 
     let watchlist = match &settings.watchlist {
@@ -282,18 +364,139 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         None => Vec::new(),
     };
 
-    let targets = targets(project, mode, &settings)?;
+    let changes = match (&range, &project.repo) {
+        (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
+        _ => Vec::new(),
+    };
+    let targets = targets(project, mode, &settings, range.as_ref(), &changes)?;
     let today = jiff::ZonedDateTime::now().date();
+
+    // Provenance of the ledger entries the checked files may rely on.
+    let relevant: Vec<String> = ledger
+        .entries
+        .iter()
+        .filter(|e| {
+            !e.broken
+                && e.covers
+                    .iter()
+                    .any(|c| targets.iter().any(|t| c.covers_path(&t.path)))
+        })
+        .map(|e| e.id.value.clone())
+        .collect();
+    let mut untrusted = HashSet::new();
+    let mut summary = None;
+    if let Some(repo) = &project.repo {
+        let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
+        let mut provenance = Vec::new();
+        match &range {
+            Some(r) => {
+                let origins = repo.origins(r.head, &ledger_path, &relevant, approvals::contents)?;
+                let mut signatures = 0;
+                for id in &relevant {
+                    let entry = ledger.get(id).expect("relevant ids come from the ledger");
+                    let Some(origin) = origins.get(id) else {
+                        untrusted.insert(id.clone());
+                        provenance.push(unauthorized_approval::pending(entry));
+                        continue;
+                    };
+                    if !settings.is_approver(&origin.author_email) {
+                        untrusted.insert(id.clone());
+                        provenance.push(unauthorized_approval::not_an_approver(entry, origin));
+                        continue;
+                    }
+                    if settings.require_signed_approvals {
+                        let verdict = match repo.signature(&origin.id)? {
+                            Some((sig, data)) => signing::verify(
+                                &sig,
+                                &data,
+                                &origin.author_email,
+                                &signers,
+                                origin.committer_time,
+                            ),
+                            None => signing::Verdict::NotSigned,
+                        };
+                        match unsigned_approval::check(entry, origin, &verdict) {
+                            Some(f) => {
+                                untrusted.insert(id.clone());
+                                provenance.push(f);
+                            }
+                            None => signatures += 1,
+                        }
+                    }
+                }
+                summary = Some(HistorySummary {
+                    range: format!("{}..{}", short(r.merge_base), short(r.head)),
+                    commits: 0,
+                    approvals_traced: relevant.len(),
+                    signatures_verified: signatures,
+                });
+            }
+            None => {
+                // Staged or work tree: entries not committed yet are pending.
+                let committed = match repo.head_commit() {
+                    Some(head) => repo
+                        .read_at(head, &ledger_path)?
+                        .map(|b| approvals::contents(&b))
+                        .unwrap_or_default(),
+                    None => Default::default(),
+                };
+                for id in &relevant {
+                    let entry = ledger.get(id).expect("relevant ids come from the ledger");
+                    if committed.get(id) != Some(&entry.content) {
+                        provenance.push(unauthorized_approval::pending(entry).warning_only());
+                    }
+                }
+            }
+        }
+        for f in provenance {
+            let severity = f.severity.unwrap_or(Severity::Error);
+            report
+                .diagnostics
+                .push(to_diagnostic(f, severity, config::LEDGER_PATH));
+        }
+    }
+
     let checker = Checker {
         settings: &settings,
         ledger: &ledger,
+        untrusted: &untrusted,
         watchlist,
         today,
     };
+    let mut declarations = BTreeMap::new();
     for target in &targets {
-        checker.check_file(&files, target, &mut report)?;
+        if let Some(decl) = checker.check_file(&files, target, &mut report)? {
+            declarations.insert(target.path.clone(), decl);
+        }
     }
     report.files_checked = targets.len();
+
+    if let (Some(r), Some(repo)) = (&range, &project.repo) {
+        let commits = history_rules(
+            project,
+            repo,
+            r,
+            &settings,
+            &changes,
+            &declarations,
+            &targets,
+            &checker,
+            &mut report,
+        )?;
+        if let Some(s) = &mut summary {
+            s.commits = commits;
+        }
+    }
+    report.history = summary;
+
+    if let Some(source) = ledger_source
+        && report
+            .diagnostics
+            .iter()
+            .any(|d| d.path == config::LEDGER_PATH)
+    {
+        report.sources.insert(source.path.clone(), source);
+    }
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
             &b.path,
@@ -304,8 +507,147 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     Ok(report)
 }
 
+fn short(id: git2::Oid) -> String {
+    id.to_string()[..10].to_owned()
+}
+
+/// GA603, GA604, GA605 and GA607 over a range; returns the number of commits.
+#[allow(clippy::too_many_arguments)]
+fn history_rules(
+    project: &Project,
+    repo: &Repo,
+    range: &Range,
+    settings: &Settings,
+    changes: &[crate::git::history::Change],
+    declarations: &BTreeMap<String, Declaration>,
+    targets: &[Target],
+    checker: &Checker,
+    report: &mut Report,
+) -> Result<usize> {
+    let prefix = &project.prefix;
+    let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
+
+    // GA605: the trust root changed.
+    for change in changes {
+        for p in change.path.iter().chain(change.old_path.iter()) {
+            if let Some(r) = rel(p)
+                && (r == config::CONFIG_PATH || r == config::ALLOWED_SIGNERS_PATH)
+            {
+                checker.emit(report, &r, vec![trust_root_changed::check(&r)]);
+                break;
+            }
+        }
+    }
+
+    // GA603: uses removed without a `retired` record.
+    for change in changes {
+        let (Some(old), Some(new)) = (
+            change.old_path.as_deref().and_then(rel),
+            change.path.as_deref().and_then(rel),
+        ) else {
+            continue;
+        };
+        let Some(target) = classify(settings, &new) else {
+            continue;
+        };
+        if target.path != new {
+            continue;
+        }
+        let Some(bytes) = repo.read_at(range.merge_base, &format!("{prefix}{old}"))? else {
+            continue;
+        };
+        let kind = classify(settings, &old).map_or(target.kind, |t| t.kind);
+        let base_ids: Vec<String> = declaration::parse(kind, &bytes)
+            .declaration
+            .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
+            .unwrap_or_default();
+        let found = declaration_removed::check(&base_ids, declarations.get(&new), &old, &new);
+        checker.emit(report, &new, found);
+    }
+
+    // GA604: temporary material that lingers.
+    let now = jiff::Timestamp::now().as_second();
+    for target in targets {
+        let Some(decl) = declarations.get(&target.path) else {
+            continue;
+        };
+        let temp: Vec<&Use> = decl
+            .uses
+            .iter()
+            .filter(|u| u.stage() != Some(declaration::Stage::Final))
+            .collect();
+        if temp.is_empty() {
+            continue;
+        }
+        let ids: Vec<String> = temp.iter().map(|u| u.id.value.clone()).collect();
+        let kind = target.kind;
+        let origins = repo.origins(range.head, &format!("{prefix}{}", target.path), &ids, |b| {
+            declaration::parse(kind, b)
+                .declaration
+                .map(|d| {
+                    d.uses
+                        .into_iter()
+                        .map(|u| (u.id.value, String::new()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })?;
+        let found: Vec<Finding> = temp
+            .iter()
+            .filter_map(|u| {
+                let origin = origins.get(&u.id.value)?;
+                lingering_temporary_material::check(u, origin, now, settings.temporary_max_age_days)
+            })
+            .collect();
+        checker.emit(report, &target.path, found);
+    }
+
+    // GA607: AI-assisted commits touching files that declare no use.
+    let commits = repo.range_commits(range)?;
+    let mut reported = HashSet::new();
+    for (commit, paths) in &commits {
+        let Some(trailer) =
+            undeclared_ai_assistance::ai_trailer(&commit.message, &settings.ai_agents)
+        else {
+            continue;
+        };
+        for p in paths {
+            let Some(r) = rel(p) else { continue };
+            let Some(target) = classify(settings, &r) else {
+                continue;
+            };
+            if !reported.insert(target.path.clone()) {
+                continue;
+            }
+            let decl = match declarations.get(&target.path) {
+                Some(d) => Some(d.clone()),
+                None => match repo.read_at(range.head, &format!("{prefix}{}", target.path))? {
+                    Some(bytes) => declaration::parse(target.kind, &bytes).declaration,
+                    None => continue,
+                },
+            };
+            if let Some(f) = undeclared_ai_assistance::check(decl.as_ref(), Some(commit), &trailer)
+            {
+                checker.emit(report, &target.path, vec![f]);
+            }
+        }
+    }
+    Ok(commits.len())
+}
+
+/// The commit a finding names, for messages.
+pub fn describe(c: &CommitInfo) -> String {
+    format!("{} \"{}\"", c.short(), c.summary)
+}
+
 /// The files a mode checks, classified and deduplicated.
-fn targets(project: &Project, mode: &Mode, settings: &Settings) -> Result<Vec<Target>> {
+fn targets(
+    project: &Project,
+    mode: &Mode,
+    settings: &Settings,
+    range: Option<&Range>,
+    changes: &[crate::git::history::Change],
+) -> Result<Vec<Target>> {
     let mut rels: Vec<String> = Vec::new();
     let mut explicit = false;
     match mode {
@@ -316,6 +658,19 @@ fn targets(project: &Project, mode: &Mode, settings: &Settings) -> Result<Vec<Ta
                     rels.push(rel.to_owned());
                 }
             }
+        }
+        Mode::Range { all, .. } => {
+            let repo = project.repo.as_ref().expect("checked by the caller");
+            let range = range.expect("a range mode has a range");
+            let mut paths: Vec<String> = changes.iter().filter_map(|c| c.path.clone()).collect();
+            if *all {
+                paths.extend(repo.files_at(range.head, &project.prefix)?);
+            }
+            rels.extend(
+                paths
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(&project.prefix).map(str::to_owned)),
+            );
         }
         Mode::Worktree { paths } if paths.is_empty() => rels = list_all(project)?,
         Mode::Worktree { paths } => {
@@ -442,12 +797,19 @@ fn slash(p: &Path) -> String {
 struct Checker<'a> {
     settings: &'a Settings,
     ledger: &'a Ledger,
+    /// Entries that history shows were not granted by an approver.
+    untrusted: &'a HashSet<String>,
     watchlist: Vec<String>,
     today: jiff::civil::Date,
 }
 
 impl Checker<'_> {
-    fn check_file(&self, files: &Files, target: &Target, report: &mut Report) -> Result<()> {
+    fn check_file(
+        &self,
+        files: &Files,
+        target: &Target,
+        report: &mut Report,
+    ) -> Result<Option<Declaration>> {
         let limit = match target.kind {
             FileKind::Fountain | FileKind::Markdown => MAX_PREFIX_BYTES,
             _ => MAX_FILE_BYTES + 1,
@@ -463,7 +825,7 @@ impl Checker<'_> {
                 report
                     .diagnostics
                     .push(to_diagnostic(f, Severity::Error, &target.path));
-                return Ok(());
+                return Ok(None);
             }
             Content::Absent => {
                 if let Some(media) = &target.media {
@@ -474,12 +836,12 @@ impl Checker<'_> {
                             format!("media file has no sidecar declaration `{}`", target.path.rsplit('/').next().unwrap_or_default()),
                         )
                         .help(format!("create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)", target.path));
-                        self.emit(report, &target_path(target, media), None, vec![f]);
+                        self.emit(report, media, vec![f]);
                     }
-                    return Ok(());
+                    return Ok(None);
                 }
                 // Listed but gone (deleted in the work tree): nothing to check.
-                return Ok(());
+                return Ok(None);
             }
         };
         if bytes.len() as u64 > MAX_FILE_BYTES && limit > MAX_FILE_BYTES {
@@ -491,24 +853,19 @@ impl Checker<'_> {
             report
                 .diagnostics
                 .push(to_diagnostic(f, Severity::Error, &target.path));
-            return Ok(());
+            return Ok(None);
         }
         let parsed = declaration::parse(target.kind, &bytes);
         let source = Source::new(target.path.clone(), bytes);
-        self.emit(
-            report,
-            &target.path,
-            target.media.as_deref(),
-            parsed.findings,
-        );
+        self.emit(report, &target.path, parsed.findings);
         if let Some(decl) = &parsed.declaration {
             let findings = self.run_rules(decl, target);
-            self.emit(report, &target.path, target.media.as_deref(), findings);
+            self.emit(report, &target.path, findings);
         }
         if report.diagnostics.iter().any(|d| d.path == target.path) {
             report.sources.insert(target.path.clone(), source);
         }
-        Ok(())
+        Ok(parsed.declaration)
     }
 
     fn run_rules(&self, decl: &Declaration, target: &Target) -> Vec<Finding> {
@@ -594,7 +951,7 @@ impl Checker<'_> {
             }
         }
         for f in findings {
-            if f.note_only || self.settings.level(f.rule) != Level::Approval {
+            if f.severity.is_some() || self.settings.level(f.rule) != Level::Approval {
                 out.push(f);
                 continue;
             }
@@ -614,12 +971,18 @@ impl Checker<'_> {
                 }) else {
                     continue;
                 };
-                match entry.state(cover, u, self.today) {
+                match self.state(entry, cover, u) {
                     State::Valid => {
                         cleared = true;
                         break;
                     }
-                    _ => {
+                    State::Untrusted => {
+                        f.notes.push(format!(
+                            "approval `{}` covers this but was not granted by an approver (see the ledger)",
+                            entry.id.value
+                        ));
+                    }
+                    State::Broken | State::Expired(_) | State::Stale { .. } => {
                         f.notes.push(format!(
                             "approval `{}` covers this but no longer holds",
                             entry.id.value
@@ -651,6 +1014,14 @@ impl Checker<'_> {
         out
     }
 
+    /// An entry's state for a use, with what history showed about it.
+    fn state(&self, entry: &approvals::Entry, cover: &approvals::Cover, u: &Use) -> State {
+        if self.untrusted.contains(&entry.id.value) {
+            return State::Untrusted;
+        }
+        entry.state(cover, u, self.today)
+    }
+
     fn state_finding(
         &self,
         entry: &approvals::Entry,
@@ -658,8 +1029,10 @@ impl Checker<'_> {
         u: &Use,
         span: crate::source::Span,
     ) -> Option<Finding> {
-        match entry.state(cover, u, self.today) {
+        match self.state(entry, cover, u) {
             State::Valid => None,
+            // Reported once, at the entry in the ledger.
+            State::Untrusted => None,
             State::Broken => Some(
                 Finding::for_use(
                     &rules::unknown_approval::UNKNOWN_APPROVAL,
@@ -698,15 +1071,14 @@ impl Checker<'_> {
     }
 
     /// Apply configured severities and turn findings into diagnostics.
-    fn emit(&self, report: &mut Report, path: &str, media: Option<&str>, findings: Vec<Finding>) {
-        let _ = media;
+    fn emit(&self, report: &mut Report, path: &str, findings: Vec<Finding>) {
         for f in findings {
             if f.rule.code == "GA001" && !self.settings.require_declaration {
                 continue;
             }
             let severity = match self.settings.rules.get(f.rule.code) {
                 Some(Override::Allow) => continue,
-                _ if f.note_only => Severity::Note,
+                _ if f.severity.is_some() => f.severity.unwrap_or(Severity::Note),
                 Some(Override::Warn) => Severity::Warning,
                 Some(Override::Deny) => Severity::Error,
                 None => match self.settings.level(f.rule) {
@@ -717,11 +1089,6 @@ impl Checker<'_> {
             report.diagnostics.push(to_diagnostic(f, severity, path));
         }
     }
-}
-
-fn target_path(target: &Target, media: &str) -> String {
-    let _ = target;
-    media.to_owned()
 }
 
 fn describe_cover(c: &approvals::Cover) -> String {
@@ -761,6 +1128,3 @@ fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
         help: f.help,
     }
 }
-
-/// Sources by path, for rendering.
-pub type Sources = BTreeMap<String, Source>;

@@ -11,5 +11,6 @@ pub mod engine;
 pub mod git;
 pub mod render;
 pub mod rules;
+pub mod signing;
 pub mod source;
 pub mod yaml;

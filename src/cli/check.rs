@@ -8,7 +8,9 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 
 use super::{ColorWhen, exit, use_color};
+use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::engine::{self, Mode, Project, UsageError};
+use crate::git::history::HistoryError;
 use crate::render::{self, Format};
 
 #[derive(Debug, Args)]
@@ -18,6 +20,15 @@ pub struct CheckArgs {
     /// Check the staged content, read from the index (for the pre-commit hook)
     #[arg(long, conflicts_with = "paths")]
     pub staged: bool,
+    /// Check the files changed in BASE...HEAD, read from git, with the history rules
+    #[arg(long, value_name = "REV", conflicts_with_all = ["paths", "staged"])]
+    pub base: Option<String>,
+    /// The head of the range (default: `HEAD`)
+    #[arg(long, value_name = "REV", requires = "base", default_value = "HEAD")]
+    pub head: String,
+    /// With `--base`, also check every other matched file at head
+    #[arg(long, requires = "base")]
+    pub all: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -28,7 +39,13 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     let project = Project::discover()?;
-    let mode = if args.staged {
+    let mode = if let Some(base) = &args.base {
+        Mode::Range {
+            base: base.clone(),
+            head: args.head.clone(),
+            all: args.all,
+        }
+    } else if args.staged {
         Mode::Staged
     } else {
         Mode::Worktree {
@@ -38,6 +55,14 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     let report = match engine::check(&project, &mode) {
         Ok(r) => r,
         Err(e) => {
+            let e = match e.downcast::<HistoryError>() {
+                Ok(h) => {
+                    let report = incomplete_history(&h);
+                    write(args, &report, color)?;
+                    return Ok(exit::HISTORY);
+                }
+                Err(e) => e,
+            };
             return match e.downcast::<UsageError>() {
                 Ok(UsageError::Config(report)) => {
                     let mut err = std::io::stderr().lock();
@@ -50,19 +75,47 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             };
         }
     };
+    write(args, &report, color)?;
+    Ok(if report.errors() > 0 {
+        exit::ERRORS
+    } else {
+        exit::OK
+    })
+}
+
+/// The one diagnostic of a range check that cannot see the history it needs.
+fn incomplete_history(e: &HistoryError) -> Report {
+    let rule = &crate::rules::incomplete_history::INCOMPLETE_HISTORY;
+    Report {
+        diagnostics: vec![Diagnostic {
+            rule: Some(rule),
+            severity: Severity::Error,
+            message: e.to_string(),
+            path: ".".into(),
+            span: None,
+            label: None,
+            secondary: Vec::new(),
+            notes: vec![rule.guideline.to_owned()],
+            help: Some(e.fix()),
+        }],
+        ..Report::default()
+    }
+}
+
+fn write(args: &CheckArgs, report: &Report, color: ColorWhen) -> Result<()> {
     match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            render::render(args.format, &report, color == ColorWhen::Always, &mut w)?;
+            render::render(args.format, report, color == ColorWhen::Always, &mut w)?;
             w.flush()?;
         }
         None => {
             let stdout = std::io::stdout();
             let c = use_color(color, stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            match render::render(args.format, &report, c, &mut w).and_then(|()| w.flush()) {
+            match render::render(args.format, report, c, &mut w).and_then(|()| w.flush()) {
                 Ok(()) => {}
                 // A closed pipe (`aiclear check | head`) is not a crash.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -70,9 +123,5 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             }
         }
     }
-    Ok(if report.errors() > 0 {
-        exit::ERRORS
-    } else {
-        exit::OK
-    })
+    Ok(())
 }

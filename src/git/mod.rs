@@ -4,6 +4,8 @@
 //! sees what git is committing: `GIT_DIR`, `GIT_INDEX_FILE` (the temporary
 //! index of `git commit -a` and `git commit PATH`) and friends are honoured.
 
+pub mod history;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};

@@ -261,6 +261,14 @@ fn decoded_len(bytes: &[u8]) -> usize {
 /// The last line: `error: 2 errors and 1 warning in 5 files checked`, or
 /// `checked 5 files: no problems found`.
 fn summary(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
+    counts(report, color, out)?;
+    if let Some(history) = &report.history {
+        writeln!(out, "{history}")?;
+    }
+    Ok(())
+}
+
+fn counts(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
     let (errors, warnings) = (report.errors(), report.warnings());
     let files = plural(report.files_checked, "file", "files");
     let (level, style) = match (errors, warnings) {

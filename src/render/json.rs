@@ -51,6 +51,17 @@ struct Summary {
     files_checked: usize,
     errors: usize,
     warnings: usize,
+    /// Present after a range check: what was verified in history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<History>,
+}
+
+#[derive(Serialize)]
+struct History {
+    range: String,
+    commits: usize,
+    approvals_traced: usize,
+    signatures_verified: usize,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -85,6 +96,12 @@ pub(super) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
             files_checked: report.files_checked,
             errors: report.errors(),
             warnings: report.warnings(),
+            history: report.history.as_ref().map(|h| History {
+                range: h.range.clone(),
+                commits: h.commits,
+                approvals_traced: h.approvals_traced,
+                signatures_verified: h.signatures_verified,
+            }),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

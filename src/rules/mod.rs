@@ -14,11 +14,14 @@ use std::fmt;
 
 pub mod alteration_without_consent;
 pub mod approval_out_of_scope;
+pub mod declaration_removed;
 pub mod duplicate_use_id;
 pub mod expired_approval;
 pub mod generated_final_deliverable;
+pub mod incomplete_history;
 pub mod invalid_value;
 pub mod key_creative_element;
+pub mod lingering_temporary_material;
 pub mod malformed_declaration;
 pub mod missing_declaration;
 pub mod missing_human_input;
@@ -35,10 +38,14 @@ pub mod terms_not_reviewed;
 pub mod test_util;
 pub mod tool_may_train_on_inputs;
 pub mod training_on_third_party_work;
+pub mod trust_root_changed;
+pub mod unauthorized_approval;
+pub mod undeclared_ai_assistance;
 pub mod undisclosed_use;
 pub mod union_work_impact;
 pub mod unknown_approval;
 pub mod unknown_field;
+pub mod unsigned_approval;
 
 use crate::declaration::{Declaration, Use};
 use crate::source::Span;
@@ -148,8 +155,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// The use this finding is about (approvals are per use).
     pub use_id: Option<String>,
-    /// Informational only: rendered as a note, never an error or warning.
-    pub note_only: bool,
+    /// A severity fixed by the rule itself (a note, or a warning such as a
+    /// pending approval), whatever the rule's level.
+    pub severity: Option<crate::diagnostic::Severity>,
 }
 
 impl Finding {
@@ -162,7 +170,7 @@ impl Finding {
             notes: Vec::new(),
             help: None,
             use_id: None,
-            note_only: false,
+            severity: None,
         }
     }
 
@@ -185,7 +193,13 @@ impl Finding {
 
     /// Make this finding informational (a note).
     pub fn note_only(mut self) -> Self {
-        self.note_only = true;
+        self.severity = Some(crate::diagnostic::Severity::Note);
+        self
+    }
+
+    /// Make this finding a warning, whatever the rule's level.
+    pub fn warning_only(mut self) -> Self {
+        self.severity = Some(crate::diagnostic::Severity::Warning);
         self
     }
 
@@ -260,6 +274,13 @@ pub static RULES: &[&Rule] = &[
     &approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
     &expired_approval::EXPIRED_APPROVAL,
     &stale_approval::STALE_APPROVAL,
+    &unauthorized_approval::UNAUTHORIZED_APPROVAL,
+    &unsigned_approval::UNSIGNED_APPROVAL,
+    &declaration_removed::DECLARATION_REMOVED,
+    &lingering_temporary_material::LINGERING_TEMPORARY_MATERIAL,
+    &trust_root_changed::TRUST_ROOT_CHANGED,
+    &incomplete_history::INCOMPLETE_HISTORY,
+    &undeclared_ai_assistance::UNDECLARED_AI_ASSISTANCE,
 ];
 
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
@@ -473,7 +494,7 @@ mod tests {
             let after = test_util::check_all(fixed, &ctx);
             let still: Vec<_> = after
                 .iter()
-                .filter(|f| !f.note_only)
+                .filter(|f| f.severity.is_none())
                 .filter(|f| std::ptr::eq(f.rule, rule) || READER_RULES.contains(&f.rule.code))
                 .map(|f| format!("{}: {}", f.rule.code, f.message))
                 .collect();

@@ -188,7 +188,7 @@ mod tests {
             one_use("elements: [signage, document, prop, set-extension]\nprominence: incidental");
         let found = fire(&ON_SCREEN_ELEMENT, &text);
         assert_eq!(found.len(), 1);
-        assert!(found[0].note_only);
+        assert_eq!(found[0].severity, Some(crate::diagnostic::Severity::Note));
         assert_eq!(spanned(&text, &found), ["signage"]);
     }
 

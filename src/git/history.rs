@@ -1,0 +1,313 @@
+//! Reading history: trees at a revision, the changes of a range, the commits
+//! in it, and where a ledger entry or a use came from.
+//!
+//! Range checks must cost in proportion to the range and to the ledger's own
+//! history, not to the whole repository's: commits are walked newest first,
+//! a file's blob is compared with its parents' before anything is parsed, and
+//! each walk stops as soon as everything it looks for is found.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
+
+use super::Repo;
+
+/// Why a range cannot be checked (exit code 3).
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(
+        "the repository is a shallow clone: the history that approvals and declarations are traced through is missing"
+    )]
+    Shallow,
+    #[error("the base revision `{0}` is not in this repository")]
+    MissingBase(String),
+    #[error("the head revision `{0}` is not in this repository")]
+    MissingHead(String),
+    #[error("`{base}` and `{head}` have no common ancestor in this repository")]
+    NoMergeBase { base: String, head: String },
+}
+
+impl HistoryError {
+    /// The exact fix to print.
+    pub fn fix(&self) -> String {
+        match self {
+            HistoryError::Shallow => "fetch the whole history: `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)".into(),
+            HistoryError::MissingBase(rev) => format!(
+                "fetch it: `git fetch origin {rev}` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)"
+            ),
+            HistoryError::MissingHead(rev) => format!("fetch it: `git fetch origin {rev}`"),
+            HistoryError::NoMergeBase { .. } => {
+                "fetch the whole history of both: `git fetch --unshallow origin` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)".into()
+            }
+        }
+    }
+}
+
+/// One commit, as the history rules see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    /// Committer time, seconds since the epoch (when a signature was made).
+    pub committer_time: i64,
+    pub summary: String,
+    pub message: String,
+}
+
+impl CommitInfo {
+    fn of(c: &Commit) -> CommitInfo {
+        let a = c.author();
+        CommitInfo {
+            id: c.id().to_string(),
+            author_name: String::from_utf8_lossy(a.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(a.email_bytes()).into_owned(),
+            time: a.when().seconds(),
+            committer_time: c.committer().when().seconds(),
+            summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+            message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+        }
+    }
+
+    pub fn short(&self) -> &str {
+        &self.id[..self.id.len().min(10)]
+    }
+}
+
+/// A file changed by a range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The path at the merge base (differs from `path` for a rename).
+    pub old_path: Option<String>,
+    /// The path at head; `None` when deleted.
+    pub path: Option<String>,
+}
+
+/// A resolved range: the merge base of base and head, and head.
+#[derive(Clone, Debug)]
+pub struct Range {
+    pub base: Oid,
+    pub head: Oid,
+    pub merge_base: Oid,
+}
+
+impl Repo {
+    fn commit(&self, id: Oid) -> Result<Commit<'_>> {
+        Ok(self.repo.find_commit(id)?)
+    }
+
+    /// Resolve `base...head`, or say why the history is insufficient.
+    pub fn range(&self, base: &str, head: &str) -> Result<Range, HistoryError> {
+        if self.repo.is_shallow() {
+            return Err(HistoryError::Shallow);
+        }
+        let resolve = |rev: &str| {
+            self.repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map(|c| c.id())
+        };
+        let base_id = resolve(base).map_err(|_| HistoryError::MissingBase(base.to_owned()))?;
+        let head_id = resolve(head).map_err(|_| HistoryError::MissingHead(head.to_owned()))?;
+        let merge_base =
+            self.repo
+                .merge_base(base_id, head_id)
+                .map_err(|_| HistoryError::NoMergeBase {
+                    base: base.to_owned(),
+                    head: head.to_owned(),
+                })?;
+        Ok(Range {
+            base: base_id,
+            head: head_id,
+            merge_base,
+        })
+    }
+
+    fn tree(&self, commit: Oid) -> Result<Tree<'_>> {
+        Ok(self.commit(commit)?.tree()?)
+    }
+
+    /// A file's content at a commit; `None` when absent.
+    pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.tree(commit)?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        match self.repo.find_blob(entry.id()) {
+            Ok(blob) => Ok(Some(blob.content().to_vec())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Every file at a commit under `prefix`.
+    pub fn files_at(&self, commit: Oid, prefix: &str) -> Result<Vec<String>> {
+        let tree = self.tree(commit)?;
+        let mut out = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                let path = format!("{dir}{}", entry.name().unwrap_or_default());
+                if path.starts_with(prefix) {
+                    out.push(path);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(out)
+    }
+
+    /// Files changed between the merge base and head, renames followed.
+    pub fn changes(&self, range: &Range, prefix: &str) -> Result<Vec<Change>> {
+        let old = self.tree(range.merge_base)?;
+        let new = self.tree(range.head)?;
+        let mut opts = DiffOptions::new();
+        if !prefix.is_empty() {
+            opts.pathspec(prefix);
+        }
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        let path = |f: git2::DiffFile| f.path().and_then(|p| p.to_str()).map(str::to_owned);
+        Ok(diff
+            .deltas()
+            .map(|d| {
+                use git2::Delta::*;
+                match d.status() {
+                    Added | Copied => Change {
+                        old_path: None,
+                        path: path(d.new_file()),
+                    },
+                    Deleted => Change {
+                        old_path: path(d.old_file()),
+                        path: None,
+                    },
+                    _ => Change {
+                        old_path: path(d.old_file()),
+                        path: path(d.new_file()),
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// The commits in `merge_base..head`, newest first, with the paths each
+    /// changes against its first parent.
+    pub fn range_commits(&self, range: &Range) -> Result<Vec<(CommitInfo, Vec<String>)>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.push(range.head)?;
+        walk.hide(range.merge_base)?;
+        let mut out = Vec::new();
+        for id in walk {
+            let c = self.commit(id?)?;
+            let tree = c.tree()?;
+            let parent_tree = c.parents().next().map(|p| p.tree()).transpose()?;
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+            let paths = diff
+                .deltas()
+                .filter_map(|d| {
+                    d.new_file()
+                        .path()
+                        .and_then(|p| p.to_str())
+                        .map(str::to_owned)
+                })
+                .collect();
+            out.push((CommitInfo::of(&c), paths));
+        }
+        Ok(out)
+    }
+
+    /// For each wanted key, the newest commit (walking back from `head`) at
+    /// which `extract(content of path)` gives that key a value that no parent
+    /// gives it: the commit that introduced or last changed it. Only commits
+    /// whose blob at `path` differs from every parent's are parsed.
+    pub fn origins<F>(
+        &self,
+        head: Oid,
+        path: &str,
+        wanted: &[String],
+        extract: F,
+    ) -> Result<HashMap<String, CommitInfo>>
+    where
+        F: Fn(&[u8]) -> HashMap<String, String>,
+    {
+        let mut found = HashMap::new();
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        let mut cache: HashMap<Oid, HashMap<String, String>> = HashMap::new();
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.push(head)?;
+        let blob_at = |c: &Commit| -> Option<Oid> {
+            c.tree()
+                .ok()?
+                .get_path(Path::new(path))
+                .ok()
+                .map(|e| e.id())
+        };
+        for id in walk {
+            let c = self.commit(id.context("walking history")?)?;
+            let Some(blob) = blob_at(&c) else { continue };
+            let parent_blobs: Vec<Option<Oid>> = c.parents().map(|p| blob_at(&p)).collect();
+            if parent_blobs.contains(&Some(blob)) {
+                continue;
+            }
+            let mut values = |oid: Oid| -> HashMap<String, String> {
+                cache
+                    .entry(oid)
+                    .or_insert_with(|| {
+                        self.repo
+                            .find_blob(oid)
+                            .map(|b| extract(b.content()))
+                            .unwrap_or_default()
+                    })
+                    .clone()
+            };
+            let here = values(blob);
+            let parents: Vec<HashMap<String, String>> = parent_blobs
+                .iter()
+                .map(|b| b.map(&mut values).unwrap_or_default())
+                .collect();
+            for key in wanted {
+                if found.contains_key(key) {
+                    continue;
+                }
+                let Some(v) = here.get(key) else { continue };
+                if !parents.iter().any(|p| p.get(key) == Some(v)) {
+                    found.insert(key.clone(), CommitInfo::of(&c));
+                }
+            }
+            if found.len() == wanted.len() {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The signature and signed data of a commit, when it is signed.
+    pub fn signature(&self, id: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let oid = Oid::from_str(id)?;
+        match self.repo.extract_signature(&oid, None) {
+            Ok((sig, data)) => Ok(Some((sig.to_vec(), data.to_vec()))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The commit `HEAD` points at, if any.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
+    }
+
+    /// Whether this is a bare repository.
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
+    }
+}

@@ -1,0 +1,107 @@
+use crate::declaration::{Stage, Use};
+use crate::git::history::CommitInfo;
+use crate::rules::{Check, Finding, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// For each use that is not `final`, finds the commit that introduced that
+    /// use id in that file and warns when it is older than
+    /// `temporary-max-age-days` (90 by default), naming the commit and its age.
+    ///
+    /// ### Why it matters
+    /// The guidelines' fourth principle treats generated material as
+    /// temporary: ideation, previs and temp work is meant to be replaced.
+    /// Temp material that lingers for months tends to end up on screen without
+    /// the approval a final deliverable needs.
+    ///
+    /// ### Example
+    /// `relay-signage` was introduced 140 days ago:
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: relay-signage
+    ///       stage: temp
+    ///       output: image
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// # the art department's sign replaced the temp art
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses: []
+    ///   retired:
+    ///     - { id: relay-signage, reason: "replaced by the art department's design", on: 2026-01-20 }
+    /// ```
+    pub LINGERING_TEMPORARY_MATERIAL {
+        code: "GA604",
+        name: "lingering-temporary-material",
+        level: Warn,
+        summary: "temporary generated material has been around longer than allowed",
+        guideline: "Netflix GenAI guidelines, principle 4: generated material is temporary and not part of the final deliverables",
+        check: Check::Engine,
+    }
+}
+
+const DAY: i64 = 86_400;
+
+/// A warning when a non-final use was introduced more than `max_days` ago.
+pub fn check(u: &Use, origin: &CommitInfo, now: i64, max_days: u32) -> Option<Finding> {
+    if u.stage() == Some(Stage::Final) {
+        return None;
+    }
+    let age = (now - origin.time) / DAY;
+    if age <= i64::from(max_days) {
+        return None;
+    }
+    Some(
+        Finding::for_use(
+            &LINGERING_TEMPORARY_MATERIAL,
+            u,
+            u.anchor(),
+            format!(
+                "{} material `{}` has been in the project for {age} days",
+                u.stage().map_or("temporary", |s| s.as_str()),
+                u.id.value
+            ),
+        )
+        .label(format!("introduced {age} days ago"))
+        .note(format!(
+            "introduced in commit {} \"{}\" by {} <{}>; the limit is {max_days} days",
+            origin.short(),
+            origin.summary,
+            origin.author_name,
+            origin.author_email
+        ))
+        .help("replace it with the real material and retire the use, or declare it `final` and ask for approval"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declaration::{FileKind, parse};
+
+    fn commit(time: i64) -> CommitInfo {
+        CommitInfo {
+            id: "abcdef0123456789".into(),
+            author_name: "W".into(),
+            author_email: "w@example.com".into(),
+            time,
+            committer_time: time,
+            summary: "temp sign".into(),
+            message: "temp sign".into(),
+        }
+    }
+
+    #[test]
+    fn old_temp_material_warns_and_final_does_not() {
+        let d = parse(FileKind::Yaml, b"genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n    - {id: b, stage: final, output: text, tools: [{name: x}]}\n").declaration.unwrap();
+        let now = 200 * DAY;
+        let f = check(&d.uses[0], &commit(0), now, 90).unwrap();
+        assert!(f.message.contains("200 days"), "{}", f.message);
+        assert!(check(&d.uses[0], &commit(150 * DAY), now, 90).is_none());
+        assert!(check(&d.uses[1], &commit(0), now, 90).is_none());
+    }
+}

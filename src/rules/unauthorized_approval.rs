@@ -1,0 +1,142 @@
+use crate::approvals::Entry;
+use crate::git::history::CommitInfo;
+use crate::rules::{Check, Finding, declare_rule};
+
+declare_rule! {
+    /// ### What it does
+    /// Traces every ledger entry that a checked use relies on to the commit
+    /// that introduced it (or last changed what it says), through the history of
+    /// `.aiclear/approvals.yml`, and reports the entry when that commit's author
+    /// is not an approver in the trusted configuration (read from the base of a
+    /// range check, never from the change under review). Such an entry clears
+    /// nothing. The `granted-by` field alone proves nothing: anybody can type
+    /// an approver's email. An entry that is only staged or in the work tree is
+    /// *pending*: a warning before the commit, an error in CI.
+    ///
+    /// ### Why it matters
+    /// Netflix's guidelines require *written approval* from the studio before a
+    /// use that needs escalation goes ahead. An approval a writer records for
+    /// themselves is no approval: only the people the production names as
+    /// approvers may grant one, and git history shows who really added it.
+    ///
+    /// ### Example
+    /// The ledger entry `NFX-2025-0142` was committed by `writer@lastsignal.example.com`,
+    /// who is not in `approvers:`:
+    /// ```yaml
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: previs
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       approvals: [NFX-2025-0142]
+    /// ```
+    /// Use instead:
+    /// ```yaml
+    /// # the approver adds the entry in a commit they author: aiclear approve --id NFX-2025-0142 ...
+    /// genai:
+    ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
+    ///   uses:
+    ///     - id: aria-design
+    ///       stage: previs
+    ///       output: image
+    ///       elements: [main-character]
+    ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
+    ///       approvals: [NFX-2025-0142]
+    /// ```
+    pub UNAUTHORIZED_APPROVAL {
+        code: "GA601",
+        name: "unauthorized-approval",
+        level: Deny,
+        summary: "a ledger entry was added by someone who is not an approver",
+        guideline: "Netflix GenAI guidelines, reporting: written approval comes from the studio; only the configured approvers may grant it",
+        check: Check::Engine,
+    }
+}
+
+/// The finding for an entry whose introducing commit is not an approver's.
+pub fn not_an_approver(entry: &Entry, origin: &CommitInfo) -> Finding {
+    let mut f = Finding::new(
+        &UNAUTHORIZED_APPROVAL,
+        Some(entry.id.span.clone()),
+        format!(
+            "approval `{}` was added by `{}`, who is not an approver",
+            entry.id.value, origin.author_email
+        ),
+    )
+    .label("does not count")
+    .note(format!(
+        "introduced in commit {} \"{}\" by {} <{}>",
+        origin.short(),
+        origin.summary,
+        origin.author_name,
+        origin.author_email
+    ));
+    if let Some(g) = &entry.granted_by
+        && !g.value.eq_ignore_ascii_case(&origin.author_email)
+    {
+        f = f.note(format!(
+            "`granted-by: {}` is not who committed it; the field alone proves nothing",
+            g.value
+        ));
+    }
+    f.help("an approver listed in the base branch's `.aiclear/config.yml` must add the entry in a commit they author (`aiclear approve`)")
+}
+
+/// The finding for an entry that is not committed yet.
+pub fn pending(entry: &Entry) -> Finding {
+    Finding::new(
+        &UNAUTHORIZED_APPROVAL,
+        Some(entry.id.span.clone()),
+        format!(
+            "approval `{}` is pending: it is not committed yet",
+            entry.id.value
+        ),
+    )
+    .label("not in any commit")
+    .note("an approval counts once an approver commits it; CI checks who did")
+    .help("have the approver commit the entry (`aiclear approve`, then `git commit`)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::approvals;
+    use crate::source::Source;
+
+    fn entry() -> Entry {
+        let text = "- id: NFX-1\n  granted-by: mei@studio.example.com\n  granted-on: 2025-09-01\n  covers: [{ path: a.fountain }]\n";
+        approvals::parse(&Source::new("l", text.as_bytes().to_vec()))
+            .0
+            .entries
+            .remove(0)
+    }
+
+    fn commit(email: &str) -> CommitInfo {
+        CommitInfo {
+            id: "0123456789abcdef".into(),
+            author_name: "W".into(),
+            author_email: email.into(),
+            time: 0,
+            committer_time: 0,
+            summary: "approve".into(),
+            message: "approve".into(),
+        }
+    }
+
+    #[test]
+    fn forged_granted_by_is_named() {
+        let f = not_an_approver(&entry(), &commit("writer@example.com"));
+        assert!(f.message.contains("`writer@example.com`"));
+        assert!(f.notes.iter().any(|n| n.contains("proves nothing")));
+    }
+
+    #[test]
+    fn matching_granted_by_has_no_forgery_note() {
+        let f = not_an_approver(&entry(), &commit("mei@studio.example.com"));
+        assert!(!f.notes.iter().any(|n| n.contains("proves nothing")));
+        assert!(pending(&entry()).message.contains("pending"));
+    }
+}
