@@ -6,7 +6,7 @@
 //! every declaration, lets valid approvals clear approval-level findings, and
 //! applies the configured severities. It prints nothing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -80,10 +80,10 @@ impl Project {
             },
             None => String::new(),
         };
-        let repo = if top.as_ref().is_some_and(|t| root.starts_with(t)) {
-            repo
-        } else {
-            None
+        // A bare repository has no work tree: range checks read from its objects.
+        let repo = match &top {
+            Some(t) if !root.starts_with(t) => None,
+            _ => repo,
         };
         Ok(Project { root, repo, prefix })
     }
@@ -368,7 +368,34 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
         _ => Vec::new(),
     };
-    let targets = targets(project, mode, &settings, range.as_ref(), &changes)?;
+    let mut targets = targets(project, mode, &settings, range.as_ref(), &changes)?;
+    // A range that changes the ledger changes what is approved: the files its
+    // entries cover are checked too.
+    if let (Some(r), Some(repo)) = (&range, &project.repo) {
+        let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
+        if changes
+            .iter()
+            .any(|c| c.path.as_deref() == Some(&ledger_path))
+        {
+            let mut seen: HashSet<String> = targets.iter().map(|t| t.path.clone()).collect();
+            for rel in repo
+                .files_at(r.head, &project.prefix)?
+                .iter()
+                .filter_map(|p| p.strip_prefix(&project.prefix))
+            {
+                if let Some(t) = classify(&settings, rel)
+                    && ledger
+                        .entries
+                        .iter()
+                        .any(|e| e.covers.iter().any(|c| c.covers_path(&t.path)))
+                    && seen.insert(t.path.clone())
+                {
+                    targets.push(t);
+                }
+            }
+            targets.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
     let today = jiff::ZonedDateTime::now().date();
 
     // Provenance of the ledger entries the checked files may rely on.
@@ -488,6 +515,21 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         }
     }
     report.history = summary;
+    // Findings added after a file was checked point into it too.
+    let missing: BTreeSet<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.span.is_some() && !report.sources.contains_key(&d.path))
+        .map(|d| d.path.clone())
+        .collect();
+    for path in missing {
+        if path == config::LEDGER_PATH {
+            continue;
+        }
+        if let Content::Bytes(b) = files.read(&path, MAX_FILE_BYTES)? {
+            report.sources.insert(path.clone(), Source::new(path, b));
+        }
+    }
 
     if let Some(source) = ledger_source
         && report
