@@ -94,8 +94,10 @@ impl Project {
 pub enum Mode {
     /// The work tree: every matched file, or the given paths.
     Worktree { paths: Vec<PathBuf> },
-    /// The staged content of every matched staged path.
-    Staged,
+    /// The staged content of every matched staged path. With a commit
+    /// message (the `commit-msg` hook), only GA607 is judged: an AI trailer
+    /// in the message while the staged files declare no use.
+    Staged { message: Option<String> },
     /// The files changed in `base...head`, read from the head commit, plus the
     /// history rules over the range. `all` checks every matched file at head.
     Range {
@@ -271,7 +273,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
                 root: &project.root,
             },
         ),
-        (Mode::Staged, _, Some(repo)) => (
+        (Mode::Staged { .. }, _, Some(repo)) => (
             Files::Index {
                 repo,
                 prefix: &project.prefix,
@@ -515,6 +517,21 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         }
     }
     report.history = summary;
+    if let Mode::Staged {
+        message: Some(message),
+    } = mode
+    {
+        report.diagnostics.clear();
+        if let Some(trailer) = undeclared_ai_assistance::ai_trailer(message, &settings.ai_agents) {
+            for target in &targets {
+                if let Some(f) =
+                    undeclared_ai_assistance::check(declarations.get(&target.path), None, &trailer)
+                {
+                    checker.emit(&mut report, &target.path, vec![f]);
+                }
+            }
+        }
+    }
     // Findings added after a file was checked point into it too.
     let missing: BTreeSet<String> = report
         .diagnostics
@@ -693,7 +710,7 @@ fn targets(
     let mut rels: Vec<String> = Vec::new();
     let mut explicit = false;
     match mode {
-        Mode::Staged => {
+        Mode::Staged { .. } => {
             let repo = project.repo.as_ref().expect("checked by the caller");
             for p in repo.staged_files(&project.prefix)? {
                 if let Some(rel) = p.strip_prefix(&project.prefix) {

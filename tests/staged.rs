@@ -156,3 +156,31 @@ fn git_commit_path_and_commit_a_use_a_temporary_index() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn commit_message_with_an_ai_trailer_needs_a_declared_use() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    let msg = dir.path().join("MSG");
+    std::fs::write(
+        &msg,
+        "Polish ep1\n\nAssisted-by: Claude:claude-opus-4\n# Please enter the commit message\n",
+    )
+    .unwrap();
+    let (report, code) = check_json(
+        dir.path(),
+        &["--staged", "--commit-msg", msg.to_str().unwrap()],
+    );
+    assert_eq!(
+        (codes(&report), code),
+        (vec!["GA607".to_owned()], 1),
+        "{report:#}"
+    );
+    std::fs::write(&msg, "Polish ep1\n\nReviewed-by: Dana\n").unwrap();
+    let (report, code) = check_json(
+        dir.path(),
+        &["--staged", "--commit-msg", msg.to_str().unwrap()],
+    );
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+}

@@ -29,6 +29,10 @@ pub struct CheckArgs {
     /// With `--base`, also check every other matched file at head
     #[arg(long, requires = "base")]
     pub all: bool,
+    /// With `--staged`: the commit message file (the `commit-msg` hook); an AI
+    /// trailer in it while the staged files declare no use is GA607
+    #[arg(long, value_name = "FILE", requires = "staged")]
+    pub commit_msg: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -46,7 +50,14 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             all: args.all,
         }
     } else if args.staged {
-        Mode::Staged
+        let message = match &args.commit_msg {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the commit message `{}`", path.display()))?,
+            ),
+            None => None,
+        };
+        Mode::Staged { message }
     } else {
         Mode::Worktree {
             paths: args.paths.clone(),

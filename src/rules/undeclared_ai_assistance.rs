@@ -66,7 +66,15 @@ pub const AI_AGENTS: &[&str] = &[
 
 /// The AI trailer of a commit message, as `(key, value)`.
 pub fn ai_trailer(message: &str, extra_agents: &[String]) -> Option<(String, String)> {
-    let trailers = git2::message_trailers_strs(message).ok()?;
+    // A message being written still has git's comment lines and, with
+    // `commit -v`, the diff below the scissors line.
+    let message: String = message
+        .lines()
+        .take_while(|l| !l.starts_with("# ------------------------ >8"))
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let trailers = git2::message_trailers_strs(&message).ok()?;
     for (key, value) in trailers.iter() {
         let k = key.to_ascii_lowercase();
         let v = value.to_ascii_lowercase();
@@ -142,5 +150,8 @@ mod tests {
             .is_some()
         );
         assert!(ai_trailer("Assisted-by: in the subject only\n", &[]).is_none());
+        let editing =
+            "fix\n\nAssisted-by: Claude\n# Please enter the commit message\n#\n# On branch main\n";
+        assert!(ai_trailer(editing, &[]).is_some());
     }
 }
