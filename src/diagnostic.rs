@@ -65,6 +65,27 @@ pub struct Report {
     pub files_checked: usize,
     /// What a range check verified in history.
     pub history: Option<HistorySummary>,
+    /// The ledger's approvals that findings relied on, for the job summary;
+    /// empty when not known.
+    pub approvals: Vec<ApprovalUse>,
+    /// How long each phase took, for `--timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// An approval that a finding relied on, and what became of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApprovalUse {
+    /// The approval's id in the ledger.
+    pub id: String,
+    /// The file it was relied on for, relative to the project root.
+    pub path: String,
+    /// The declared use it covers there, if it names one.
+    pub use_id: Option<String>,
+    /// What became of it: `valid`, `expired`, `stale`, `unsigned` ….
+    pub state: String,
+    pub granted_by: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires_on: Option<String>,
 }
 
 /// What a range check verified, for the last line of the output.

@@ -28,7 +28,9 @@ use crate::source::Source;
 
 /// Largest YAML, JSON or OTIO file read whole.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
-/// How much of a script or Markdown file is read to find its declaration.
+/// How much of a script or Markdown file is read first.
+pub const FIRST_READ_BYTES: u64 = 64 << 10;
+/// How much of a script or Markdown file is read at most to find its declaration.
 pub const MAX_PREFIX_BYTES: u64 = 4 << 20;
 
 /// A usage or configuration problem: exit code 2.
@@ -193,7 +195,8 @@ fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
         return Ok(Content::Refused("it is not a regular file".into()));
     }
     let file = std::fs::File::open(&path).with_context(|| format!("opening `{rel}`"))?;
-    let mut bytes = Vec::new();
+    // One allocation of the right size, and no probing reads.
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
     file.take(limit)
         .read_to_end(&mut bytes)
         .with_context(|| format!("reading `{rel}`"))?;
@@ -250,6 +253,7 @@ fn sidecar(media: &str) -> Target {
 
 /// Run a check.
 pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
+    let mut clock = Clock::new();
     let needs_repo = |what: &str| UsageError::Message(format!("{what} needs a git repository"));
     let range = match mode {
         Mode::Range { base, head, .. } => {
@@ -366,6 +370,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         None => Vec::new(),
     };
 
+    clock.lap("configuration and ledger");
     let changes = match (&range, &project.repo) {
         (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
         _ => Vec::new(),
@@ -399,6 +404,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         }
     }
     let today = jiff::ZonedDateTime::now().date();
+    clock.lap("file discovery");
 
     // Provenance of the ledger entries the checked files may rely on.
     let relevant: Vec<String> = ledger
@@ -492,13 +498,31 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         watchlist,
         today,
     };
+    clock.lap("approval provenance");
+    let outcomes = match files {
+        // Files in the work tree are read by the workers too.
+        Files::Worktree { root } if targets.len() >= PARALLEL_FROM => parallel(&targets, |t| {
+            let files = Files::Worktree { root };
+            Ok(checker.judge(t, checker.read_target(&files, t)?))
+        })?,
+        _ => pipeline(
+            &targets,
+            |t| checker.read_target(&files, t),
+            |t, c| checker.judge(t, c),
+        )?,
+    };
     let mut declarations = BTreeMap::new();
-    for target in &targets {
-        if let Some(decl) = checker.check_file(&files, target, &mut report)? {
+    for (target, outcome) in targets.iter().zip(outcomes) {
+        report.diagnostics.extend(outcome.diagnostics);
+        if let Some(source) = outcome.source {
+            report.sources.insert(target.path.clone(), source);
+        }
+        if let Some(decl) = outcome.declaration {
             declarations.insert(target.path.clone(), decl);
         }
     }
     report.files_checked = targets.len();
+    clock.lap("reading and checking files");
 
     if let (Some(r), Some(repo)) = (&range, &project.repo) {
         let commits = history_rules(
@@ -517,6 +541,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         }
     }
     report.history = summary;
+    clock.lap("history rules");
     if let Mode::Staged {
         message: Some(message),
     } = mode
@@ -527,7 +552,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
                 if let Some(f) =
                     undeclared_ai_assistance::check(declarations.get(&target.path), None, &trailer)
                 {
-                    checker.emit(&mut report, &target.path, vec![f]);
+                    checker.emit(&mut report.diagnostics, &target.path, vec![f]);
                 }
             }
         }
@@ -556,6 +581,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     {
         report.sources.insert(source.path.clone(), source);
     }
+    report.timings = clock.laps;
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
             &b.path,
@@ -564,6 +590,27 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         ))
     });
     Ok(report)
+}
+
+/// Phase timings for `--timings`.
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 fn short(id: git2::Oid) -> String {
@@ -592,7 +639,11 @@ fn history_rules(
             if let Some(r) = rel(p)
                 && (r == config::CONFIG_PATH || r == config::ALLOWED_SIGNERS_PATH)
             {
-                checker.emit(report, &r, vec![trust_root_changed::check(&r)]);
+                checker.emit(
+                    &mut report.diagnostics,
+                    &r,
+                    vec![trust_root_changed::check(&r)],
+                );
                 break;
             }
         }
@@ -621,7 +672,7 @@ fn history_rules(
             .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
             .unwrap_or_default();
         let found = declaration_removed::check(&base_ids, declarations.get(&new), &old, &new);
-        checker.emit(report, &new, found);
+        checker.emit(&mut report.diagnostics, &new, found);
     }
 
     // GA604: temporary material that lingers.
@@ -658,7 +709,7 @@ fn history_rules(
                 lingering_temporary_material::check(u, origin, now, settings.temporary_max_age_days)
             })
             .collect();
-        checker.emit(report, &target.path, found);
+        checker.emit(&mut report.diagnostics, &target.path, found);
     }
 
     // GA607: AI-assisted commits touching files that declare no use.
@@ -687,7 +738,7 @@ fn history_rules(
             };
             if let Some(f) = undeclared_ai_assistance::check(decl.as_ref(), Some(commit), &trailer)
             {
-                checker.emit(report, &target.path, vec![f]);
+                checker.emit(&mut report.diagnostics, &target.path, vec![f]);
             }
         }
     }
@@ -853,6 +904,114 @@ fn slash(p: &Path) -> String {
         .join("/")
 }
 
+/// What checking one file gave.
+#[derive(Default)]
+struct FileOutcome {
+    diagnostics: Vec<Diagnostic>,
+    /// The file's text, kept only when a diagnostic points into it.
+    source: Option<Source>,
+    declaration: Option<Declaration>,
+}
+
+/// Files below this count are checked on the calling thread.
+const PARALLEL_FROM: usize = 64;
+
+/// Read every target on this thread (git objects cannot be shared between
+/// threads) and judge them on worker threads, keeping the targets' order.
+fn pipeline<R, J>(targets: &[Target], mut read: R, judge: J) -> Result<Vec<FileOutcome>>
+where
+    R: FnMut(&Target) -> Result<Content>,
+    J: Fn(&Target, Content) -> FileOutcome + Sync,
+{
+    if targets.len() < PARALLEL_FROM {
+        return targets.iter().map(|t| Ok(judge(t, read(t)?))).collect();
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let mut results: Vec<Option<FileOutcome>> = (0..targets.len()).map(|_| None).collect();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Content)>(256);
+    let rx = std::sync::Mutex::new(rx);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, FileOutcome)>();
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..workers {
+            let (rx, judge, done_tx) = (&rx, &judge, done_tx.clone());
+            std::thread::Builder::new()
+                // Room for deeply nested (hostile) YAML.
+                .stack_size(16 << 20)
+                .spawn_scoped(s, move || {
+                    loop {
+                        let next = rx
+                            .lock()
+                            .map_err(|_| ())
+                            .and_then(|r| r.recv().map_err(|_| ()));
+                        let Ok((i, content)) = next else { break };
+                        if done_tx.send((i, judge(&targets[i], content))).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .context("starting a worker thread")?;
+        }
+        drop(done_tx);
+        for (i, t) in targets.iter().enumerate() {
+            let content = read(t)?;
+            if tx.send((i, content)).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        for (i, outcome) in done_rx {
+            results[i] = Some(outcome);
+        }
+        Ok(())
+    })?;
+    Ok(results.into_iter().map(|o| o.unwrap_or_default()).collect())
+}
+
+/// Check every target on worker threads, keeping the targets' order.
+fn parallel<F>(targets: &[Target], check: F) -> Result<Vec<FileOutcome>>
+where
+    F: Fn(&Target) -> Result<FileOutcome> + Sync,
+{
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let chunks: Vec<Result<Vec<(usize, FileOutcome)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (next, check) = (&next, &check);
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(s, move || -> Result<Vec<(usize, FileOutcome)>> {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(t) = targets.get(i) else { break };
+                            done.push((i, check(t)?));
+                        }
+                        Ok(done)
+                    })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(e) => Err(anyhow::Error::from(e).context("starting a worker thread")),
+            })
+            .collect()
+    });
+    let mut results: Vec<Option<FileOutcome>> = (0..targets.len()).map(|_| None).collect();
+    for chunk in chunks {
+        for (i, outcome) in chunk? {
+            results[i] = Some(outcome);
+        }
+    }
+    Ok(results.into_iter().map(|o| o.unwrap_or_default()).collect())
+}
+
 struct Checker<'a> {
     settings: &'a Settings,
     ledger: &'a Ledger,
@@ -863,17 +1022,30 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check_file(
-        &self,
-        files: &Files,
-        target: &Target,
-        report: &mut Report,
-    ) -> Result<Option<Declaration>> {
-        let limit = match target.kind {
-            FileKind::Fountain | FileKind::Markdown => MAX_PREFIX_BYTES,
-            _ => MAX_FILE_BYTES + 1,
-        };
-        let bytes = match files.read(&target.path, limit)? {
+    /// Read what a target needs: for scripts and Markdown, the start of the
+    /// file (the declaration sits near the top), more only when the block
+    /// runs past it.
+    fn read_target(&self, files: &Files, target: &Target) -> Result<Content> {
+        if !matches!(target.kind, FileKind::Fountain | FileKind::Markdown) {
+            return files.read(&target.path, MAX_FILE_BYTES + 1);
+        }
+        let content = files.read(&target.path, FIRST_READ_BYTES)?;
+        if let Content::Bytes(b) = &content
+            && b.len() as u64 == FIRST_READ_BYTES
+            && !matches!(
+                declaration::locate(target.kind, b),
+                declaration::Block::Found { .. }
+            )
+        {
+            return files.read(&target.path, MAX_PREFIX_BYTES);
+        }
+        Ok(content)
+    }
+
+    /// Judge one file's content.
+    fn judge(&self, target: &Target, content: Content) -> FileOutcome {
+        let mut out = FileOutcome::default();
+        let bytes = match content {
             Content::Bytes(b) => b,
             Content::Refused(why) => {
                 let f = Finding::new(
@@ -881,50 +1053,54 @@ impl Checker<'_> {
                     None,
                     format!("cannot read this file: {why}"),
                 );
-                report
-                    .diagnostics
+                out.diagnostics
                     .push(to_diagnostic(f, Severity::Error, &target.path));
-                return Ok(None);
+                return out;
             }
             Content::Absent => {
-                if let Some(media) = &target.media {
-                    if self.settings.require_declaration {
-                        let f = Finding::new(
-                            &rules::missing_declaration::MISSING_DECLARATION,
-                            None,
-                            format!("media file has no sidecar declaration `{}`", target.path.rsplit('/').next().unwrap_or_default()),
-                        )
-                        .help(format!("create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)", target.path));
-                        self.emit(report, media, vec![f]);
-                    }
-                    return Ok(None);
+                // A media file without its sidecar; a listed file that is gone
+                // (deleted in the work tree) has nothing to check.
+                if let Some(media) = &target.media
+                    && self.settings.require_declaration
+                {
+                    let name = target.path.rsplit('/').next().unwrap_or_default();
+                    let f = Finding::new(
+                        &rules::missing_declaration::MISSING_DECLARATION,
+                        None,
+                        format!("media file has no sidecar declaration `{name}`"),
+                    )
+                    .help(format!(
+                        "create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)",
+                        target.path
+                    ));
+                    self.emit(&mut out.diagnostics, media, vec![f]);
                 }
-                // Listed but gone (deleted in the work tree): nothing to check.
-                return Ok(None);
+                return out;
             }
         };
-        if bytes.len() as u64 > MAX_FILE_BYTES && limit > MAX_FILE_BYTES {
+        if bytes.len() as u64 > MAX_FILE_BYTES
+            && !matches!(target.kind, FileKind::Fountain | FileKind::Markdown)
+        {
             let f = Finding::new(
                 &rules::malformed_declaration::MALFORMED_DECLARATION,
                 None,
                 format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
             );
-            report
-                .diagnostics
+            out.diagnostics
                 .push(to_diagnostic(f, Severity::Error, &target.path));
-            return Ok(None);
+            return out;
         }
         let parsed = declaration::parse(target.kind, &bytes);
-        let source = Source::new(target.path.clone(), bytes);
-        self.emit(report, &target.path, parsed.findings);
+        self.emit(&mut out.diagnostics, &target.path, parsed.findings);
         if let Some(decl) = &parsed.declaration {
             let findings = self.run_rules(decl, target);
-            self.emit(report, &target.path, findings);
+            self.emit(&mut out.diagnostics, &target.path, findings);
         }
-        if report.diagnostics.iter().any(|d| d.path == target.path) {
-            report.sources.insert(target.path.clone(), source);
+        if out.diagnostics.iter().any(|d| d.path == target.path) {
+            out.source = Some(Source::new(target.path.clone(), bytes));
         }
-        Ok(parsed.declaration)
+        out.declaration = parsed.declaration;
+        out
     }
 
     fn run_rules(&self, decl: &Declaration, target: &Target) -> Vec<Finding> {
@@ -1130,7 +1306,7 @@ impl Checker<'_> {
     }
 
     /// Apply configured severities and turn findings into diagnostics.
-    fn emit(&self, report: &mut Report, path: &str, findings: Vec<Finding>) {
+    fn emit(&self, out: &mut Vec<Diagnostic>, path: &str, findings: Vec<Finding>) {
         for f in findings {
             if f.rule.code == "GA001" && !self.settings.require_declaration {
                 continue;
@@ -1145,7 +1321,7 @@ impl Checker<'_> {
                     Level::Warn => Severity::Warning,
                 },
             };
-            report.diagnostics.push(to_diagnostic(f, severity, path));
+            out.push(to_diagnostic(f, severity, path));
         }
     }
 }

@@ -8,6 +8,7 @@
 //! as one character each.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A byte range into a file.
 pub type Span = Range<usize>;
@@ -25,27 +26,33 @@ pub struct Source {
     /// Path relative to the project root, with `/` separators.
     pub path: String,
     pub bytes: Vec<u8>,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files checked have nothing to render.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
-        let mut line_starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                // A lone CR (classic Mac line ending) ends a line too.
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
         Self {
             path: path.into(),
             bytes,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let bytes = &self.bytes;
+            let mut starts = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                match b {
+                    b'\n' => starts.push(i + 1),
+                    // A lone CR (classic Mac line ending) ends a line too.
+                    b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                    _ => {}
+                }
+            }
+            starts
+        })
     }
 
     /// The text, with invalid UTF-8 replaced; for rendering only.
@@ -56,11 +63,12 @@ impl Source {
     /// Line and column of a byte offset (clamped to the file).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.bytes.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let mut start = self.line_starts[line];
+        let mut start = starts[line];
         // A byte-order mark is not a column.
         if start == 0 && self.bytes.starts_with(b"\xEF\xBB\xBF") {
             start = 3.min(offset);
@@ -74,12 +82,9 @@ impl Source {
 
     /// Byte range of a 1-based line, without its line ending.
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self.line_starts[line - 1];
-        let mut end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.bytes.len());
+        let starts = self.line_starts();
+        let start = starts[line - 1];
+        let mut end = starts.get(line).copied().unwrap_or(self.bytes.len());
         while end > start && matches!(self.bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
@@ -87,7 +92,7 @@ impl Source {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

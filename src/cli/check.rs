@@ -33,6 +33,9 @@ pub struct CheckArgs {
     /// trailer in it while the staged files declare no use is GA607
     #[arg(long, value_name = "FILE", requires = "staged")]
     pub commit_msg: Option<PathBuf>,
+    /// Print how long each phase took, on stderr
+    #[arg(long)]
+    pub timings: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -87,6 +90,13 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
         }
     };
     write(args, &report, color)?;
+    if args.timings {
+        let mut err = std::io::stderr().lock();
+        for (phase, took) in &report.timings {
+            writeln!(err, "{:>9.3} ms  {phase}", took.as_secs_f64() * 1e3)?;
+        }
+        writeln!(err, "{:>9} files checked", report.files_checked)?;
+    }
     Ok(if report.errors() > 0 {
         exit::ERRORS
     } else {

@@ -78,6 +78,15 @@ pub enum Block {
     Unterminated { span: Span, message: String },
 }
 
+/// Where the declaration of a script or Markdown file sits.
+pub fn locate(kind: FileKind, bytes: &[u8]) -> Block {
+    match kind {
+        FileKind::Fountain => fountain::locate(bytes),
+        FileKind::Markdown => markdown::locate(bytes),
+        _ => Block::Missing,
+    }
+}
+
 /// What one file declares, and the problems found reading it.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -97,31 +106,25 @@ impl Parsed {
 /// Read the declaration of a file of the given kind.
 pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     let (text, base) = match kind {
-        FileKind::Fountain | FileKind::Markdown => {
-            let block = match kind {
-                FileKind::Fountain => fountain::locate(bytes),
-                _ => markdown::locate(bytes),
-            };
-            match block {
-                Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
-                    return Parsed::finding(malformed(
-                        Some(yaml.start..yaml.start),
-                        format!(
-                            "the declaration block is larger than {} KiB",
-                            MAX_BLOCK_BYTES >> 10
-                        ),
-                    ));
-                }
-                Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
-                    Ok(text) => (text, yaml.start),
-                    Err(f) => return Parsed::finding(*f),
-                },
-                Block::Missing => return missing(kind),
-                Block::Unterminated { span, message } => {
-                    return Parsed::finding(malformed(Some(span), message));
-                }
+        FileKind::Fountain | FileKind::Markdown => match locate(kind, bytes) {
+            Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
+                return Parsed::finding(malformed(
+                    Some(yaml.start..yaml.start),
+                    format!(
+                        "the declaration block is larger than {} KiB",
+                        MAX_BLOCK_BYTES >> 10
+                    ),
+                ));
             }
-        }
+            Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
+                Ok(text) => (text, yaml.start),
+                Err(f) => return Parsed::finding(*f),
+            },
+            Block::Missing => return missing(kind),
+            Block::Unterminated { span, message } => {
+                return Parsed::finding(malformed(Some(span), message));
+            }
+        },
         FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
             let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
                 3

@@ -5,8 +5,9 @@
 //! index of `git commit -a` and `git commit PATH`) and friends are honoured.
 
 pub mod history;
+pub mod hooks_dir;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use git2::{Repository, Status, StatusOptions};
@@ -31,12 +32,13 @@ impl Repo {
     /// Files under `prefix` (repo-relative, `/`-separated, empty or ending in
     /// `/`) that are tracked and present, or untracked and not ignored.
     pub fn worktree_files(&self, prefix: &str) -> Result<Vec<String>> {
-        let workdir = self.workdir().context("the repository has no work tree")?;
+        self.workdir().context("the repository has no work tree")?;
         let index = self.repo.index().context("reading the index")?;
         let mut files: Vec<String> = Vec::new();
         for entry in index.iter() {
             let path = String::from_utf8_lossy(&entry.path).into_owned();
-            if path.starts_with(prefix) && is_present(&workdir.join(&path)) {
+            // A tracked file deleted from the work tree reads as absent later.
+            if path.starts_with(prefix) {
                 files.push(path);
             }
         }
@@ -107,8 +109,4 @@ impl Repo {
             .with_context(|| format!("reading `{path}` from the index"))?;
         Ok(Some(blob.content().to_vec()))
     }
-}
-
-fn is_present(path: &PathBuf) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
 }
