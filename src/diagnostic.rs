@@ -70,6 +70,9 @@ pub struct Report {
     pub approvals: Vec<ApprovalUse>,
     /// How long each phase took, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The project root relative to the repository's top level (empty, or
+    /// ending in `/`): GitHub annotations and SARIF name files from there.
+    pub root_prefix: String,
 }
 
 /// An approval that a finding relied on, and what became of it.

@@ -15,7 +15,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::approvals::{self, Ledger, State};
 use crate::config::{self, Override, Settings};
 use crate::declaration::{self, Declaration, FileKind, Use};
-use crate::diagnostic::{Diagnostic, HistorySummary, Report, Severity};
+use crate::diagnostic::{ApprovalUse, Diagnostic, HistorySummary, Report, Severity};
 use crate::git::Repo;
 use crate::git::history::{CommitInfo, Range};
 use crate::rules::{self, Check, Context, Finding, Level};
@@ -520,6 +520,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         if let Some(decl) = outcome.declaration {
             declarations.insert(target.path.clone(), decl);
         }
+        report.approvals.extend(outcome.approvals);
     }
     report.files_checked = targets.len();
     clock.lap("reading and checking files");
@@ -582,6 +583,7 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
         report.sources.insert(source.path.clone(), source);
     }
     report.timings = clock.laps;
+    report.root_prefix = project.prefix.clone();
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
             &b.path,
@@ -911,6 +913,7 @@ struct FileOutcome {
     /// The file's text, kept only when a diagnostic points into it.
     source: Option<Source>,
     declaration: Option<Declaration>,
+    approvals: Vec<ApprovalUse>,
 }
 
 /// Files below this count are checked on the calling thread.
@@ -1095,6 +1098,7 @@ impl Checker<'_> {
         if let Some(decl) = &parsed.declaration {
             let findings = self.run_rules(decl, target);
             self.emit(&mut out.diagnostics, &target.path, findings);
+            out.approvals = self.relied_on(decl, &target.path);
         }
         if out.diagnostics.iter().any(|d| d.path == target.path) {
             out.source = Some(Source::new(target.path.clone(), bytes));
@@ -1244,6 +1248,51 @@ impl Checker<'_> {
                     }
                 }
                 out.push(f);
+            }
+        }
+        out
+    }
+
+    /// The approvals each use cites or is covered by, and their state, for
+    /// the job summary and the disclosure register.
+    fn relied_on(&self, decl: &Declaration, path: &str) -> Vec<ApprovalUse> {
+        let mut out = Vec::new();
+        for u in &decl.uses {
+            let mut seen = HashSet::new();
+            for entry in &self.ledger.entries {
+                let cited = u.approvals.iter().any(|a| a.value == entry.id.value);
+                let state = match entry.cover_for(path, &u.id.value) {
+                    Some(cover) => match self.state(entry, cover, u) {
+                        State::Valid => "valid",
+                        State::Broken => "broken",
+                        State::Untrusted => "unauthorised",
+                        State::Expired(_) => "expired",
+                        State::Stale { .. } => "stale",
+                    },
+                    None if cited => "out of scope",
+                    None => continue,
+                };
+                seen.insert(entry.id.value.clone());
+                out.push(ApprovalUse {
+                    id: entry.id.value.clone(),
+                    path: path.to_owned(),
+                    use_id: Some(u.id.value.clone()),
+                    state: state.to_owned(),
+                    granted_by: entry.granted_by.as_ref().map(|g| g.value.clone()),
+                    expires_on: entry.expires_on.as_ref().map(|e| e.value.to_string()),
+                });
+            }
+            for cited in &u.approvals {
+                if !seen.contains(&cited.value) {
+                    out.push(ApprovalUse {
+                        id: cited.value.clone(),
+                        path: path.to_owned(),
+                        use_id: Some(u.id.value.clone()),
+                        state: "missing".to_owned(),
+                        granted_by: None,
+                        expires_on: None,
+                    });
+                }
             }
         }
         out

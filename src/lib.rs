@@ -13,4 +13,5 @@ pub mod render;
 pub mod rules;
 pub mod signing;
 pub mod source;
+pub mod write;
 pub mod yaml;

@@ -33,6 +33,16 @@ pub struct CheckArgs {
     /// trailer in it while the staged files declare no use is GA607
     #[arg(long, value_name = "FILE", requires = "staged")]
     pub commit_msg: Option<PathBuf>,
+    /// Also write SARIF 2.1.0 to FILE (for GitHub code scanning)
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Append a Markdown summary for showrunners to FILE (default:
+    /// `$GITHUB_STEP_SUMMARY` when set)
+    #[arg(long, value_name = "FILE", env = "GITHUB_STEP_SUMMARY", hide_env_values = true)]
+    pub summary: Option<PathBuf>,
+    /// With `--format github`: annotations per level (GitHub shows 10)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_annotations: usize,
     /// Print how long each phase took, on stderr
     #[arg(long)]
     pub timings: bool,
@@ -124,19 +134,38 @@ fn incomplete_history(e: &HistoryError) -> Report {
 }
 
 fn write(args: &CheckArgs, report: &Report, color: ColorWhen) -> Result<()> {
+    if let Some(path) = &args.sarif {
+        let file = File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
+        let mut w = BufWriter::new(file);
+        render::render(Format::Sarif, report, false, &mut w)?;
+        w.flush()?;
+    }
+    if let Some(path) = args.summary.as_ref().filter(|p| !p.as_os_str().is_empty()) {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("opening the summary `{}`", path.display()))?;
+        file.write_all(render::summary_markdown(report, render::SUMMARY_MAX_BYTES).as_bytes())?;
+    }
+    let options = render::RenderOptions {
+        github: render::GithubOptions {
+            max_per_level: args.max_annotations,
+        },
+    };
     match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            render::render(args.format, report, color == ColorWhen::Always, &mut w)?;
+            render::render_with(args.format, report, color == ColorWhen::Always, &options, &mut w)?;
             w.flush()?;
         }
         None => {
             let stdout = std::io::stdout();
             let c = use_color(color, stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            match render::render(args.format, report, c, &mut w).and_then(|()| w.flush()) {
+            match render::render_with(args.format, report, c, &options, &mut w).and_then(|()| w.flush()) {
                 Ok(()) => {}
                 // A closed pipe (`aiclear check | head`) is not a crash.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}

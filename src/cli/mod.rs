@@ -3,8 +3,11 @@
 //! Every subcommand returns an exit code: 0 no errors (warnings allowed),
 //! 1 errors found, 2 usage or configuration error, 3 history insufficient.
 
+mod annotate;
+mod approve;
 mod check;
 mod explain;
+mod init;
 mod rules;
 
 use std::io::Write;
@@ -49,6 +52,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
+    /// Write a commented .aiclear/config.yml drawn from the files in this project
+    Init,
+    /// Insert a declaration template (or `genai: none`) in the right form for each file
+    Annotate(annotate::AnnotateArgs),
+    /// Record a written approval in .aiclear/approvals.yml
+    Approve(approve::ApproveArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -90,6 +99,9 @@ pub fn run() -> ExitCode {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { rule } => explain::run(rule),
         Command::Rules { format } => rules::run(*format),
+        Command::Init => init::run(),
+        Command::Annotate(a) => annotate::run(a),
+        Command::Approve(a) => approve::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -14,6 +14,12 @@
 //! annotate-snippets a window of the file whose line and character counts match
 //! the same function.
 //!
+//! The CI formats (`github`, `sarif` and the Markdown job summary) carry text
+//! taken from the checked files (paths, names, values) into places where it
+//! could be read as something else: a workflow command, a URI, Markdown. Each
+//! of them escapes that text for its own reader, and each has a test that
+//! feeds it hostile names.
+//!
 //! [`Source`]: crate::source::Source
 //! [`Source::line_col`]: crate::source::Source::line_col
 
@@ -22,9 +28,15 @@ use std::io;
 use crate::diagnostic::{Diagnostic, Report};
 use crate::source::LineCol;
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod short;
+mod summary;
+
+pub use github::GithubOptions;
+pub use summary::{SUMMARY_MAX_BYTES, summary_markdown};
 
 /// An output format, as chosen with `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,20 +47,47 @@ pub enum Format {
     Short,
     /// One JSON document (`"version": 1`) with every finding and a summary.
     Json,
+    /// GitHub Actions annotations (at most 10 per level), then the findings as
+    /// `human` prints them, with workflow commands turned off.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
-/// Writes `report` to `out` in `format`. `color` adds ANSI styles where the
-/// format has any (`human`, `short`); machine formats ignore it.
+/// What some formats can be told besides the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// For [`Format::Github`].
+    pub github: GithubOptions,
+}
+
+/// Writes `report` to `out` in `format`, with the default [`RenderOptions`].
+/// `color` adds ANSI styles where the format has any (`human`, `short`, and
+/// the `human` listing that `github` prints after its annotations); machine
+/// formats ignore it.
 pub fn render(
     format: Format,
     report: &Report,
     color: bool,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
+    render_with(format, report, color, &RenderOptions::default(), out)
+}
+
+/// Writes `report` to `out` in `format`, with `options`.
+pub fn render_with(
+    format: Format,
+    report: &Report,
+    color: bool,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(report, color, out),
         Format::Short => short::render(report, color, out),
         Format::Json => json::render(report, out),
+        Format::Github => github::render(report, &options.github, color, out),
+        Format::Sarif => sarif::render(report, out),
     }
 }
 
@@ -81,6 +120,25 @@ pub(crate) fn region(report: &Report, d: &Diagnostic) -> Region {
         },
         _ => Region::WHOLE_FILE,
     }
+}
+
+/// The message of `d` with its notes and help on the lines after it, for the
+/// formats that show a finding as one block of text (`github`, `sarif`):
+/// `message\nnote: …\nhelp: …`. `rule_notes` keeps a note that only repeats
+/// the rule's guideline (SARIF shows the guideline with the rule).
+pub(crate) fn message_with_help(d: &Diagnostic, rule_notes: bool) -> String {
+    let mut text = d.message.clone();
+    for note in &d.notes {
+        if rule_notes || d.rule.is_none_or(|r| r.guideline != note) {
+            text.push_str("\nnote: ");
+            text.push_str(note);
+        }
+    }
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    text
 }
 
 /// `1 error`, `2 errors`.
@@ -224,14 +282,155 @@ mod tests {
         assert_eq!(r, Region::WHOLE_FILE);
     }
 
-    /// One shared report through every format, one snapshot each.
-    #[test]
-    fn every_format_snapshot() {
-        let report = fixture::report();
-        for &format in Format::value_variants() {
-            let expected = match format {
-                Format::Human => {
-                    "\
+    /// The `sarif` snapshot without the rule registry, keys sorted.
+    const SARIF_RESULTS: &str = r#"{
+  "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+  "runs": [
+    {
+      "columnKind": "unicodeCodePoints",
+      "invocations": [
+        {
+          "executionSuccessful": false,
+          "toolConfigurationNotifications": [
+            {
+              "level": "error",
+              "locations": [
+                {
+                  "physicalLocation": {
+                    "artifactLocation": {
+                      "uri": "aiclear.toml",
+                      "uriBaseId": "%SRCROOT%"
+                    },
+                    "region": {
+                      "startLine": 1
+                    }
+                  }
+                }
+              ],
+              "message": {
+                "text": "unknown key `rulez`\nhelp: did you mean `rules`?"
+              }
+            }
+          ]
+        }
+      ],
+      "results": [
+        {
+          "level": "error",
+          "locations": [
+            {
+              "physicalLocation": {
+                "artifactLocation": {
+                  "uri": "shots/sh010.yaml",
+                  "uriBaseId": "%SRCROOT%"
+                },
+                "region": {
+                  "endColumn": 28,
+                  "endLine": 4,
+                  "startColumn": 14,
+                  "startLine": 4
+                }
+              }
+            }
+          ],
+          "message": {
+            "text": "main character generated with GenAI needs written approval\nhelp: add an approval for `u1` to the ledger"
+          },
+          "partialFingerprints": {
+            "primaryLocationLineHash": "9286b0ad05d9ac30:1"
+          },
+          "relatedLocations": [
+            {
+              "id": 0,
+              "message": {
+                "text": "use `u1` declared here"
+              },
+              "physicalLocation": {
+                "artifactLocation": {
+                  "uri": "shots/sh010.yaml",
+                  "uriBaseId": "%SRCROOT%"
+                },
+                "region": {
+                  "endColumn": 11,
+                  "endLine": 3,
+                  "startColumn": 9,
+                  "startLine": 3
+                }
+              }
+            }
+          ],
+          "ruleId": "GA201",
+          "ruleIndex": 11
+        },
+        {
+          "level": "warning",
+          "locations": [
+            {
+              "physicalLocation": {
+                "artifactLocation": {
+                  "uri": "shots/sh010.yaml",
+                  "uriBaseId": "%SRCROOT%"
+                },
+                "region": {
+                  "endColumn": 17,
+                  "endLine": 5,
+                  "startColumn": 17,
+                  "startLine": 5
+                }
+              }
+            }
+          ],
+          "message": {
+            "text": "`tool` has no version"
+          },
+          "partialFingerprints": {
+            "primaryLocationLineHash": "1e815e82b58f14ae:1"
+          },
+          "ruleId": "GA001",
+          "ruleIndex": 0
+        },
+        {
+          "level": "warning",
+          "locations": [
+            {
+              "physicalLocation": {
+                "artifactLocation": {
+                  "uri": "scripts/ep102.fountain",
+                  "uriBaseId": "%SRCROOT%"
+                },
+                "region": {
+                  "startLine": 1
+                }
+              }
+            }
+          ],
+          "message": {
+            "text": "screenplay uses GenAI but has no declaration"
+          },
+          "partialFingerprints": {
+            "primaryLocationLineHash": "6f2091370e1bebe7:1"
+          },
+          "ruleId": "GA001",
+          "ruleIndex": 0
+        }
+      ],
+      "tool": {
+        "driver": {
+          "informationUri": "https://github.com/aiclear/aiclear",
+          "name": "aiclear",
+          "rules": 32,
+          "semanticVersion": "VERSION",
+          "version": "VERSION"
+        }
+      }
+    }
+  ],
+  "version": "2.1.0"
+}
+"#;
+
+    /// The `human` snapshot, which `github` prints too.
+    const HUMAN: &str = "\
 error[GA201]: main character generated with GenAI needs written approval
  --> shots/sh010.yaml:4:14
   |
@@ -260,18 +459,23 @@ warning[GA001]: screenplay uses GenAI but has no declaration
  = note: guideline 2.1: every use is declared
 
 error: 2 errors and 2 warnings in 3 files checked
-"
-                }
-                Format::Short => {
-                    "\
+";
+
+    /// One shared report through every format, one snapshot each.
+    #[test]
+    fn every_format_snapshot() {
+        let report = fixture::report();
+        for &format in Format::value_variants() {
+            let expected = match format {
+                Format::Human => HUMAN.to_owned(),
+                Format::Short => "\
 shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval
 shots/sh010.yaml:5:17: warning[GA001]: `tool` has no version
 aiclear.toml:1:1: error: unknown key `rulez`
 scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no declaration
 "
-                }
-                Format::Json => {
-                    r#"{
+                .to_owned(),
+                Format::Json => r#"{
   "version": 1,
   "diagnostics": [
     {
@@ -338,9 +542,36 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
   }
 }
 "#
-                }
+                .to_owned(),
+                Format::Github => format!(
+                    "\
+::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger
+::error file=aiclear.toml,line=1,title=aiclear::unknown key `rulez`%0Ahelp: did you mean `rules`?
+::warning file=shots/sh010.yaml,line=5,col=17,endLine=5,endColumn=17,title=GA001 missing-declaration::`tool` has no version
+::warning file=scripts/ep102.fountain,line=1,title=GA001 missing-declaration::screenplay uses GenAI but has no declaration%0Anote: guideline 2.1: every use is declared
+::stop-commands::TOKEN
+{HUMAN}::TOKEN::
+"
+                ),
+                Format::Sarif => SARIF_RESULTS.to_owned(),
             };
-            assert_eq!(rendered(format, &report, false), expected, "{format:?}");
+            let actual = rendered(format, &report, false);
+            let actual = match format {
+                Format::Github => github::tests::without_token(&actual),
+                // The rules are the registry, checked in `sarif`: here only
+                // what comes from the report.
+                Format::Sarif => {
+                    let mut log: serde_json::Value = serde_json::from_str(&actual).unwrap();
+                    let driver = &mut log["runs"][0]["tool"]["driver"];
+                    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+                    driver["rules"] = serde_json::json!(driver["rules"].as_array().unwrap().len());
+                    driver["version"] = "VERSION".into();
+                    driver["semanticVersion"] = "VERSION".into();
+                    serde_json::to_string_pretty(&log).unwrap() + "\n"
+                }
+                Format::Human | Format::Short | Format::Json => actual,
+            };
+            assert_eq!(actual, expected, "{format:?}");
         }
     }
 
@@ -359,6 +590,6 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
             .iter()
             .map(|f| f.to_possible_value().unwrap().get_name().to_string())
             .collect();
-        assert_eq!(names, ["human", "short", "json"]);
+        assert_eq!(names, ["human", "short", "json", "github", "sarif"]);
     }
 }

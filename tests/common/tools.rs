@@ -32,10 +32,21 @@ pub fn python_tool(spec: &str, exe: &str) -> PathBuf {
                 .status()
                 .expect("python3 is needed for the integration tests")
                 .success();
-            assert!(ok, "cannot create a virtual environment at {}", venv.display());
+            assert!(
+                ok,
+                "cannot create a virtual environment at {}",
+                venv.display()
+            );
         }
         let out = Command::new(venv.join("bin/python"))
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", spec])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                spec,
+            ])
             .output()
             .unwrap();
         assert!(

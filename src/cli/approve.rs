@@ -1,0 +1,411 @@
+//! `aiclear approve`: record a written approval in the ledger.
+//!
+//! The entry names who granted it (git's `user.email`, the address the
+//! commit that adds it will carry, which GA601 checks against the approvers),
+//! when, until when, and what it covers: one path, one or more uses, and some
+//! rules. Each covered use is bound to its content by a digest of the use as it
+//! reads now in the work tree, so any later change makes the approval stale
+//! (GA504). Everything is checked before the ledger is touched, and the
+//! entry is appended as text (see [`crate::write::ledger`]).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+
+use super::exit;
+use crate::approvals;
+use crate::config::{self, LEDGER_PATH, Settings};
+use crate::declaration::validate::did_you_mean;
+use crate::declaration::{self, Date};
+use crate::engine::Project;
+use crate::rules::{self, Level, RULES};
+use crate::source::Source;
+use crate::write::{self, ledger};
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The approval's id, e.g. the studio's reference (`NFX-2025-0142`)
+    #[arg(long, value_name = "ID")]
+    pub id: String,
+    /// The file the approval covers (a media file's sidecar holds its uses)
+    #[arg(long, value_name = "PATH")]
+    pub path: PathBuf,
+    /// A use the approval covers, by id (repeat for several)
+    #[arg(long = "use", value_name = "USE")]
+    pub uses: Vec<String>,
+    /// A rule the approval covers, by code or name (repeat; default: every rule)
+    #[arg(long = "rule", value_name = "CODE")]
+    pub rules: Vec<String>,
+    /// The last day the approval holds (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// The signed approval document, as a path in the repository
+    #[arg(long, value_name = "PATH")]
+    pub document: Option<PathBuf>,
+    /// A note for the record
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// A refusal: printed as `error: …`, exit code 2.
+struct Usage(String);
+
+impl<T: Into<String>> From<T> for Usage {
+    fn from(s: T) -> Self {
+        Usage(s.into())
+    }
+}
+
+pub fn run(args: &ApproveArgs) -> Result<u8> {
+    let project = Project::discover()?;
+    match approve(&project, args) {
+        Ok(Ok(())) => Ok(exit::OK),
+        Ok(Err(Usage(message))) => {
+            super::fail(&message, exit::USAGE);
+            Ok(exit::USAGE)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
+    let root = &project.root;
+    let id = args.id.as_str();
+    if id.is_empty() || id.trim() != id || id.chars().any(char::is_control) {
+        return Ok(Err(format!(
+            "`{}` is not an approval id: use letters, digits and dashes, e.g. `NFX-2025-0142`",
+            id.escape_debug()
+        )
+        .into()));
+    }
+
+    let mut codes: Vec<String> = Vec::new();
+    for r in &args.rules {
+        let Some(rule) = rules::find(r) else {
+            let names: Vec<&str> = RULES.iter().flat_map(|r| [r.code, r.name]).collect();
+            let hint = match did_you_mean(r, &names) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => "; `aiclear rules` lists them".into(),
+            };
+            return Ok(Err(format!("no rule is called `{r}`{hint}").into()));
+        };
+        if !codes.iter().any(|c| c == rule.code) {
+            codes.push(rule.code.to_owned());
+        }
+    }
+
+    let today = jiff::ZonedDateTime::now().date();
+    let expires_on = match &args.expires {
+        None => None,
+        Some(text) => match parse_date(text) {
+            Some(d) if d > today => Some(d),
+            Some(_) => {
+                return Ok(Err(format!(
+                    "`--expires {text}` is not in the future (today is {today})"
+                )
+                .into()));
+            }
+            None => {
+                return Ok(Err(format!(
+                    "`--expires {text}` is not a date written YYYY-MM-DD"
+                )
+                .into()));
+            }
+        },
+    };
+
+    let settings = match read(root, config::CONFIG_PATH)? {
+        Some(bytes) => match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
+            Ok(s) => s,
+            Err(_) => {
+                return Ok(Err(format!(
+                    "`{}` has errors; `aiclear check` shows them",
+                    config::CONFIG_PATH
+                )
+                .into()));
+            }
+        },
+        None => Settings::default(),
+    };
+
+    // The file, relative to the project root.
+    let rel = match project_path(root, &args.path)? {
+        Located::In(rel) => rel,
+        Located::Outside => {
+            return Ok(Err(format!(
+                "`{}` is outside the project root `{}`",
+                args.path.display(),
+                root.display()
+            )
+            .into()));
+        }
+        Located::Missing => {
+            return Ok(Err(
+                format!("`{}` does not exist", args.path.display()).into()
+            ));
+        }
+    };
+    let Some((kind, decl_path)) = write::declaration_file(&settings, &rel) else {
+        return Ok(Err(format!(
+            "`{rel}` is not a script, metadata or media file that carries a declaration"
+        )
+        .into()));
+    };
+    let Some(bytes) = read(root, &decl_path)? else {
+        return Ok(Err(format!(
+            "`{rel}` has no sidecar declaration `{decl_path}`: there is nothing to approve"
+        )
+        .into()));
+    };
+    let parsed = declaration::parse(kind, &bytes);
+    let Some(decl) = parsed.declaration.filter(|_| parsed.findings.is_empty()) else {
+        let why = parsed
+            .findings
+            .first()
+            .map(|f| format!(" ({}: {})", f.rule.code, f.message))
+            .unwrap_or_default();
+        return Ok(Err(format!(
+            "the declaration in `{decl_path}` does not read cleanly{why}; fix it first (`aiclear check {decl_path}` shows how)"
+        )
+        .into()));
+    };
+    let declared: Vec<&str> = decl.uses.iter().map(|u| u.id.value.as_str()).collect();
+    if declared.is_empty() {
+        return Ok(Err(format!(
+            "`{decl_path}` declares no uses: there is nothing to approve"
+        )
+        .into()));
+    }
+    if args.uses.is_empty() {
+        return Ok(Err(format!(
+            "name the use to approve with `--use`: `{decl_path}` declares {}",
+            listed(&declared)
+        )
+        .into()));
+    }
+    let mut covered = Vec::new();
+    for want in &args.uses {
+        let Some(u) = decl.uses.iter().find(|u| &u.id.value == want) else {
+            let hint = did_you_mean(want, &declared)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Ok(Err(format!(
+                "`{decl_path}` has no use `{want}`{hint}; it declares {}",
+                listed(&declared)
+            )
+            .into()));
+        };
+        if !covered
+            .iter()
+            .any(|c: &&declaration::Use| c.id.value == u.id.value)
+        {
+            covered.push(u);
+        }
+    }
+
+    let document = match &args.document {
+        None => None,
+        Some(p) => match project_path(root, p)? {
+            Located::In(rel) => Some(rel),
+            Located::Outside => {
+                return Ok(Err(format!(
+                    "the document `{}` is outside the project; the ledger records paths in the repository",
+                    p.display()
+                )
+                .into()));
+            }
+            Located::Missing => {
+                warn(&format!(
+                    "the document `{}` is not in the project yet; commit it with the ledger",
+                    p.display()
+                ));
+                Some(slash(p))
+            }
+        },
+    };
+
+    let ledger_path = root.join(LEDGER_PATH);
+    let existing = read(root, LEDGER_PATH)?;
+    if let Some(bytes) = &existing {
+        let (current, _) = approvals::parse(&Source::new(LEDGER_PATH, bytes.clone()));
+        if let Some(e) = current.get(id) {
+            let by = e
+                .granted_by
+                .as_ref()
+                .map(|g| format!(" (granted by {})", g.value))
+                .unwrap_or_default();
+            return Ok(Err(format!(
+                "approval `{id}` is already in `{LEDGER_PATH}`{by}; give the new approval its own id"
+            )
+            .into()));
+        }
+    }
+
+    let Some(granted_by) = git_email() else {
+        return Ok(Err(
+            "cannot tell who is granting the approval: set your email with `git config user.email you@example.com`"
+                .into(),
+        ));
+    };
+    if !settings.approvers.is_empty() && !settings.is_approver(&granted_by) {
+        warn(&format!(
+            "{granted_by} is not among the approvers in `{}`: `aiclear check` will not accept this approval (GA601) until they are",
+            config::CONFIG_PATH
+        ));
+    }
+    for code in &codes {
+        let rule = rules::find(code).expect("normalised above");
+        if settings.level(rule) != Level::Approval {
+            warn(&format!(
+                "{} {} is a `{}` rule: an approval does not clear it",
+                rule.code,
+                rule.name,
+                settings.level(rule).as_str()
+            ));
+        }
+    }
+
+    let entry = ledger::NewEntry {
+        id: id.to_owned(),
+        granted_by: granted_by.clone(),
+        granted_on: today,
+        expires_on,
+        document,
+        note: args.note.clone(),
+        covers: covered
+            .iter()
+            .map(|u| ledger::NewCover {
+                path: decl_path.clone(),
+                use_id: Some(u.id.value.clone()),
+                rules: codes.clone(),
+                digest: Some(approvals::digest(u)),
+            })
+            .collect(),
+    };
+    let new = match ledger::append(existing.as_deref(), &entry) {
+        Ok(b) => b,
+        Err(why) => return Ok(Err(why.into())),
+    };
+    if let Some(dir) = ledger_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    }
+    match &existing {
+        Some(_) => write::replace_file(&ledger_path, &new),
+        None => write::create_new(&ledger_path, &new),
+    }
+    .with_context(|| format!("writing `{LEDGER_PATH}`"))?;
+
+    let uses: Vec<&str> = covered.iter().map(|u| u.id.value.as_str()).collect();
+    let rules_text = if codes.is_empty() {
+        "every rule".to_owned()
+    } else {
+        codes.join(", ")
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "added approval {id} to {LEDGER_PATH} covering {decl_path} {} {} ({rules_text})",
+        if uses.len() == 1 { "use" } else { "uses" },
+        uses.join(", "),
+    )?;
+    writeln!(
+        out,
+        "next: commit {LEDGER_PATH} as {granted_by}; the commit's author must be an approver"
+    )?;
+    Ok(Ok(()))
+}
+
+/// `` `a`, `b`, `c` ``
+fn listed(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A date written exactly YYYY-MM-DD.
+fn parse_date(text: &str) -> Option<Date> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if shape { text.parse().ok() } else { None }
+}
+
+/// git's `user.email`, from the repository's configuration (which includes
+/// the global one), or the global configuration outside a repository.
+fn git_email() -> Option<String> {
+    let config = match git2::Repository::open_from_env() {
+        Ok(repo) => repo.config().ok()?,
+        Err(_) => git2::Config::open_default().ok()?,
+    };
+    config
+        .get_string("user.email")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// A project file's bytes, or `None` when it does not exist.
+fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(root.join(rel)) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading `{rel}`")),
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where a path given on the command line is.
+enum Located {
+    /// In the project: the path relative to its root.
+    In(String),
+    Outside,
+    Missing,
+}
+
+/// A path given on the command line, relative to the project root: taken
+/// from the current folder when it exists there, else from the project root
+/// (the form `aiclear check` prints).
+fn project_path(root: &Path, path: &Path) -> Result<Located> {
+    let cwd = std::env::current_dir()?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut outside = false;
+    for base in [&cwd, &root] {
+        let abs = base.join(path);
+        if !abs.exists() {
+            continue;
+        }
+        let canon = match abs.parent().and_then(|p| p.canonicalize().ok()) {
+            Some(parent) => parent.join(abs.file_name().unwrap_or_default()),
+            None => abs.clone(),
+        };
+        match canon.strip_prefix(&root) {
+            Ok(rel) => return Ok(Located::In(slash(rel))),
+            Err(_) => outside = true,
+        }
+    }
+    Ok(if outside {
+        Located::Outside
+    } else {
+        Located::Missing
+    })
+}
+
+pub(super) fn warn(message: &str) {
+    let mut err = anstream::stderr();
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+    let _ = writeln!(err, "{style}warning{style:#}: {message}");
+}

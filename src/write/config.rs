@@ -1,0 +1,521 @@
+//! A first `.aiclear/config.yml` drawn from what the repository holds
+//! (`aiclear init`).
+//!
+//! The `files:` globs name the folders where each kind of file actually
+//! lives, so a writer's README, a CI workflow or a website's images never
+//! need a declaration: Fountain scripts wherever they are; Markdown only in
+//! folders that hold scripts or whose name says they hold scripts,
+//! treatments or bibles; JSON and YAML only in VFX- and editorial-like
+//! folders (and OpenTimelineIO anywhere); media in the same VFX-like folders.
+//! What was left out is said in a comment beside each list, so the person
+//! reviewing the file can add it. A kind with nothing found yet keeps the
+//! built-in defaults, so files added later are still checked.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{self, Globs, POLICY};
+use crate::write::{MEDIA_EXTENSIONS, SIDECAR_SUFFIX};
+
+/// Folder names (split on `-`, `_`, `.` and spaces) that hold scripts.
+const SCRIPT_WORDS: &[&str] = &[
+    "script",
+    "scripts",
+    "screenplay",
+    "screenplays",
+    "teleplay",
+    "teleplays",
+    "draft",
+    "drafts",
+    "treatment",
+    "treatments",
+    "bible",
+    "bibles",
+    "outline",
+    "outlines",
+    "episode",
+    "episodes",
+    "story",
+    "stories",
+    "writing",
+    "writers",
+    "pages",
+];
+
+/// Folder names that hold VFX, editorial, sound or other production media.
+const VFX_WORDS: &[&str] = &[
+    "vfx",
+    "fx",
+    "cg",
+    "3d",
+    "shot",
+    "shots",
+    "plate",
+    "plates",
+    "comp",
+    "comps",
+    "render",
+    "renders",
+    "edit",
+    "editorial",
+    "cut",
+    "cuts",
+    "timeline",
+    "timelines",
+    "conform",
+    "previs",
+    "postvis",
+    "post",
+    "sequence",
+    "sequences",
+    "footage",
+    "media",
+    "elements",
+    "art",
+    "artwork",
+    "concept",
+    "concepts",
+    "storyboard",
+    "storyboards",
+    "boards",
+    "sound",
+    "audio",
+    "music",
+    "mix",
+    "dailies",
+    "deliverable",
+    "deliverables",
+    "delivery",
+    "final",
+    "finals",
+    "grade",
+    "color",
+    "colour",
+    "assets",
+    "animation",
+    "lookdev",
+    "lighting",
+    "matte",
+];
+
+/// Folders that are never production files.
+const SKIP_DIRS: &[&str] = &["node_modules", "target", "venv", "__pycache__"];
+
+fn words(dir: &str) -> impl Iterator<Item = String> + '_ {
+    dir.split(['-', '_', '.', ' '])
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+fn is_script_dir(dir: &str) -> bool {
+    words(dir).any(|w| SCRIPT_WORDS.contains(&w.as_str()))
+}
+
+fn is_vfx_dir(dir: &str) -> bool {
+    words(dir).any(|w| VFX_WORDS.contains(&w.as_str()))
+}
+
+/// Markdown files that are about the repository, not the production.
+fn is_repo_doc(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    matches!(
+        stem.to_ascii_lowercase().as_str(),
+        "readme"
+            | "changelog"
+            | "changes"
+            | "history"
+            | "contributing"
+            | "license"
+            | "licence"
+            | "code_of_conduct"
+            | "security"
+            | "authors"
+            | "notice"
+            | "agents"
+            | "claude"
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Fountain,
+    Markdown,
+    Otio,
+    Data,
+    Media,
+}
+
+impl Class {
+    fn of(name: &str) -> Option<Class> {
+        if name.ends_with(SIDECAR_SUFFIX) {
+            return None;
+        }
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "fountain" | "spmd" => Class::Fountain,
+            "md" | "markdown" => Class::Markdown,
+            "otio" => Class::Otio,
+            "json" | "yml" | "yaml" => Class::Data,
+            e if MEDIA_EXTENSIONS.contains(&e) => Class::Media,
+            _ => return None,
+        })
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Class::Fountain => "Fountain script",
+            Class::Markdown => "Markdown file",
+            Class::Otio => "timeline",
+            Class::Data => "JSON/YAML file",
+            Class::Media => "media file",
+        }
+    }
+}
+
+/// Files of one class in one top-level folder ("" for the root).
+#[derive(Default)]
+struct Group {
+    /// Extensions as written, e.g. `exr`, `EXR`.
+    exts: BTreeSet<String>,
+    count: usize,
+    /// Repository documents (README.md …) among Markdown files, by name.
+    docs: BTreeSet<String>,
+}
+
+/// The file `aiclear init` writes, and a summary of what it found.
+pub struct Plan {
+    pub text: String,
+    /// One line per kind: the globs and how many files each matches.
+    pub summary: Vec<String>,
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A folder name as a glob that matches only itself.
+fn literal(dir: &str) -> String {
+    dir.chars()
+        .map(|c| match c {
+            '*' | '?' | '[' | ']' | '{' | '}' | '\\' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+fn glob(dir: &str, exts: &BTreeSet<String>) -> String {
+    let ext = if exts.len() == 1 {
+        exts.iter().next().cloned().unwrap_or_default()
+    } else {
+        format!("{{{}}}", exts.iter().cloned().collect::<Vec<_>>().join(","))
+    };
+    if dir.is_empty() {
+        format!("*.{ext}")
+    } else {
+        format!("{}/**/*.{ext}", literal(dir))
+    }
+}
+
+fn where_(dir: &str) -> String {
+    if dir.is_empty() {
+        "the top folder".into()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+/// One `files:` list: the globs chosen, the comment above them, and notes on
+/// what was left out.
+struct List {
+    key: &'static str,
+    comment: &'static [&'static str],
+    globs: Vec<String>,
+    found: Vec<String>,
+    left_out: Vec<String>,
+    defaults: &'static [&'static str],
+}
+
+/// Plan the configuration for a project whose files (relative to the project
+/// root, `/`-separated) are `files`.
+pub fn plan(files: &[String]) -> Plan {
+    let mut groups: BTreeMap<(Class, String), Group> = BTreeMap::new();
+    for f in files {
+        let parts: Vec<&str> = f.split('/').collect();
+        if parts
+            .iter()
+            .any(|p| p.starts_with('.') || SKIP_DIRS.contains(p))
+        {
+            continue;
+        }
+        let name = parts[parts.len() - 1];
+        let Some(class) = Class::of(name) else {
+            continue;
+        };
+        let dir = if parts.len() > 1 { parts[0] } else { "" };
+        let g = groups.entry((class, dir.to_owned())).or_default();
+        g.count += 1;
+        g.exts.insert(
+            name.rsplit_once('.')
+                .map(|(_, e)| e.to_owned())
+                .unwrap_or_default(),
+        );
+        if class == Class::Markdown && is_repo_doc(name) {
+            g.docs.insert(name.to_owned());
+        }
+    }
+    let dirs_with = |class: Class| -> BTreeSet<String> {
+        groups
+            .keys()
+            .filter(|(c, _)| *c == class)
+            .map(|(_, d)| d.clone())
+            .collect()
+    };
+    let script_dirs = dirs_with(Class::Fountain);
+    let timeline_dirs = dirs_with(Class::Otio);
+    let production =
+        |dir: &str| !dir.is_empty() && (is_vfx_dir(dir) || timeline_dirs.contains(dir));
+
+    let mut scripts = List {
+        key: "scripts",
+        comment: &[
+            "Screenplays (a declaration in a boneyard after the title page) and Markdown",
+            "treatments and bibles (a `genai` key in the YAML frontmatter).",
+        ],
+        globs: Vec::new(),
+        found: Vec::new(),
+        left_out: Vec::new(),
+        defaults: config::DEFAULT_SCRIPTS,
+    };
+    let mut metadata = List {
+        key: "metadata",
+        comment: &[
+            "Shot sheets and timelines: a top-level `genai` key (OpenTimelineIO and",
+            "JSON: `metadata.genai`).",
+        ],
+        globs: Vec::new(),
+        found: Vec::new(),
+        left_out: Vec::new(),
+        defaults: config::DEFAULT_METADATA,
+    };
+    let mut media = List {
+        key: "media",
+        comment: &[
+            "Binary media: the declaration lives in a sidecar next to each file,",
+            "e.g. plate_v003.exr.genai.yml.",
+        ],
+        globs: Vec::new(),
+        found: Vec::new(),
+        left_out: Vec::new(),
+        defaults: config::DEFAULT_MEDIA,
+    };
+    let mut excludes: BTreeSet<String> = BTreeSet::new();
+
+    for ((class, dir), g) in &groups {
+        let what = format!("{} in {}", plural(g.count, class.noun()), where_(dir));
+        let (list, chosen) = match class {
+            Class::Fountain => (&mut scripts, true),
+            Class::Markdown => {
+                let chosen = !dir.is_empty() && (script_dirs.contains(dir) || is_script_dir(dir));
+                if chosen {
+                    for d in &g.docs {
+                        excludes.insert(format!("{}/**/{}", literal(dir), literal(d)));
+                    }
+                }
+                (&mut scripts, chosen)
+            }
+            Class::Otio => (&mut metadata, true),
+            Class::Data => (&mut metadata, production(dir)),
+            Class::Media => (&mut media, production(dir)),
+        };
+        if chosen {
+            list.globs.push(glob(dir, &g.exts));
+            list.found.push(what);
+        } else {
+            list.left_out.push(what);
+        }
+    }
+
+    let mut text = format!(
+        "\
+# aiclear configuration: which files must declare their generative-AI use, who
+# may approve the uses that need written approval, and how strict each rule is.
+# Written by `aiclear init` from the files in this project; edit it freely.
+# `aiclear rules` lists the rules and `aiclear explain CODE` says what one checks.
+#
+# This file is part of the trust root: a pull-request check (`aiclear check
+# --base ...`) reads it from the base branch, so a change to it takes effect
+# once it has been reviewed and merged.
+
+# The studio policy pack the rules implement: Netflix, \"Using Generative AI in
+# Content Production\" (August 2025).
+policy: {POLICY}
+
+# Which files must carry a `genai` declaration, by kind. Globs are relative to
+# the project root (the folder that holds .aiclear/).
+files:
+"
+    );
+    let exclude = Globs::new(&excludes.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut summary = Vec::new();
+    for list in [&scripts, &metadata, &media] {
+        for line in list.comment {
+            text.push_str(&format!("  # {line}\n"));
+        }
+        let globs: Vec<String> = if list.globs.is_empty() {
+            text.push_str("  # None found yet: the built-in defaults.\n");
+            list.defaults.iter().map(|s| s.to_string()).collect()
+        } else {
+            text.push_str(&format!("  # Found {}.\n", list.found.join(", ")));
+            list.globs.clone()
+        };
+        if !list.left_out.is_empty() {
+            text.push_str(&format!(
+                "  # Left out (add a glob if these are production files): {}.\n",
+                list.left_out.join(", ")
+            ));
+        }
+        text.push_str(&format!("  {}:\n", list.key));
+        for g in &globs {
+            text.push_str(&format!("    - {}\n", super::double_quoted(g)));
+        }
+        let counted: Vec<String> = globs
+            .iter()
+            .map(|g| {
+                let n = Globs::new(&[g.as_str()]);
+                let matched = files
+                    .iter()
+                    .filter(|f| n.is_match(f) && !exclude.is_match(f))
+                    .count();
+                format!("{g} ({})", plural(matched, "file"))
+            })
+            .collect();
+        summary.push(format!("{}: {}", list.key, counted.join(", ")));
+    }
+    text.push_str(
+        "  # Anything under these folders is a final deliverable: every use in it\n  # needs written approval (GA203), whatever stage it declares.\n  deliverables:\n",
+    );
+    for g in config::DEFAULT_DELIVERABLES {
+        text.push_str(&format!("    - {}\n", super::double_quoted(g)));
+    }
+    if excludes.is_empty() {
+        text.push_str("  # Files never checked, e.g. an archive of old drafts:\n  # exclude:\n  #   - \"scripts/archive/**\"\n");
+    } else {
+        text.push_str("  # Files never checked: documents about the repository, not the production.\n  exclude:\n");
+        for e in &excludes {
+            text.push_str(&format!("    - {}\n", super::double_quoted(e)));
+        }
+    }
+    text.push_str(
+        "
+# Every matched file must declare its AI use, even if only `genai: none` (GA001).
+require-declaration: true
+
+# The people who may grant approvals in .aiclear/approvals.yml, by the email
+# their git commits carry. A ledger entry only counts if the commit that added it
+# was authored by one of them (GA601). For example:
+#   approvers:
+#     - email: showrunner@production.example.com
+#       name: Dana Ruiz
+#     - email: contact@studio.example.com   # the studio's creative production contact
+#       name: Mei Chen
+approvers: []
+
+# Temporary and previs material still in the repository this many days after it
+# was committed is flagged for review (GA604).
+temporary-max-age-days: 90
+
+# Per-rule severities, by code or name: allow, warn or deny. Approval rules can
+# be lowered here, but an approval itself cannot be granted by configuration.
+# rules:
+#   GA102: deny
+#   terms-not-reviewed: allow
+",
+    );
+    Plan { text, summary }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn files(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn settings(plan: &Plan) -> config::Settings {
+        config::parse(&Source::new(
+            config::CONFIG_PATH,
+            plan.text.clone().into_bytes(),
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}\n{}", plan.text))
+    }
+
+    #[test]
+    fn globs_follow_the_folders() {
+        let p = plan(&files(&[
+            "README.md",
+            "CHANGELOG.md",
+            ".github/workflows/ci.yml",
+            "package.json",
+            "docs/guide.md",
+            "docs/logo.png",
+            "scripts/ep101.fountain",
+            "scripts/ep102.fountain",
+            "scripts/bible.md",
+            "scripts/README.md",
+            "treatments/s2.md",
+            "vfx/shots/sh010.yml",
+            "vfx/cut.otio",
+            "vfx/plates/a.exr",
+            "vfx/plates/a.exr.genai.yml",
+            "vfx/plates/b.EXR",
+            "editorial/reel1.otio",
+        ]));
+        let s = settings(&p);
+        let scripts = &s.files.scripts.patterns;
+        assert_eq!(
+            scripts,
+            &[
+                "scripts/**/*.fountain",
+                "scripts/**/*.md",
+                "treatments/**/*.md"
+            ]
+        );
+        assert!(s.files.exclude.is_match("scripts/README.md"));
+        assert_eq!(
+            s.files.metadata.patterns,
+            ["editorial/**/*.otio", "vfx/**/*.otio", "vfx/**/*.yml"]
+        );
+        assert_eq!(s.files.media.patterns, ["vfx/**/*.{EXR,exr}"]);
+        assert!(s.files.media.is_match("vfx/plates/b.EXR"));
+        assert!(!s.files.scripts.is_match("README.md"));
+        assert!(!s.files.metadata.is_match("package.json"));
+        assert!(p.text.contains("Left out (add a glob if these are production files): 2 Markdown files in the top folder, 1 Markdown file in docs/."), "{}", p.text);
+        assert!(p.text.contains("1 media file in docs/"), "{}", p.text);
+        assert_eq!(s.temporary_max_age_days, 90);
+        assert!(s.approvers.is_empty() && s.require_declaration);
+    }
+
+    #[test]
+    fn odd_folder_names_are_literal() {
+        let p = plan(&files(&[
+            "drafts [old]/a{1}.fountain",
+            "drafts [old]/README.md",
+        ]));
+        let s = settings(&p);
+        assert!(s.files.scripts.is_match("drafts [old]/x/a.fountain"));
+        assert!(!s.files.scripts.is_match("drafts o/a.fountain"));
+    }
+
+    #[test]
+    fn an_empty_project_keeps_the_defaults() {
+        let p = plan(&[]);
+        let s = settings(&p);
+        assert_eq!(s.files.scripts.patterns, config::DEFAULT_SCRIPTS);
+        assert_eq!(s.files.media.patterns, config::DEFAULT_MEDIA);
+    }
+}

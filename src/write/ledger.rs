@@ -1,0 +1,242 @@
+//! Appending an entry to the approvals ledger (`aiclear approve`).
+//!
+//! The ledger is a YAML list that people also edit by hand, with comments
+//! and notes in their own style, so a new entry is appended as text at the end
+//! of the file: the existing bytes are kept, the entry follows the file's line
+//! ending and the indentation of its list, and every string that YAML could
+//! read as something else is double-quoted. The result is read back with
+//! [`crate::approvals::parse`] and the new entry must read back exactly as
+//! written, without a finding, before it is returned.
+
+use crate::approvals;
+use crate::config::LEDGER_PATH;
+use crate::declaration::Date;
+use crate::source::Source;
+use crate::write::{LineEnding, bom_len, ends_with_line_break, yaml_string};
+use crate::yaml;
+
+/// The comment a new ledger starts with.
+pub const HEADER: &str = "\
+# Written GenAI approvals.
+#
+# Each entry clears the approval-level findings it covers (path, use and rules).
+# Add entries with `aiclear approve`, which also records a digest of each covered
+# use so that any later change to that use makes the approval stale (GA504).
+# Only the approvers listed in .aiclear/config.yml may add entries (GA601).
+";
+
+/// A ledger entry to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEntry {
+    pub id: String,
+    pub granted_by: String,
+    pub granted_on: Date,
+    pub expires_on: Option<Date>,
+    pub document: Option<String>,
+    pub note: Option<String>,
+    pub covers: Vec<NewCover>,
+}
+
+/// What a new entry covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCover {
+    pub path: String,
+    pub use_id: Option<String>,
+    /// Rule codes; empty for every rule.
+    pub rules: Vec<String>,
+    pub digest: Option<String>,
+}
+
+impl NewEntry {
+    /// The entry as YAML lines (`\n` line endings, no indentation).
+    pub fn to_yaml(&self) -> String {
+        let mut s = format!("- id: {}\n", yaml_string(&self.id));
+        s.push_str(&format!(
+            "  granted-by: {}\n",
+            yaml_string(&self.granted_by)
+        ));
+        s.push_str(&format!("  granted-on: {}\n", self.granted_on));
+        if let Some(d) = &self.expires_on {
+            s.push_str(&format!("  expires-on: {d}\n"));
+        }
+        if let Some(d) = &self.document {
+            s.push_str(&format!("  document: {}\n", yaml_string(d)));
+        }
+        if let Some(n) = &self.note {
+            s.push_str(&format!("  note: {}\n", yaml_string(n)));
+        }
+        s.push_str("  covers:\n");
+        for c in &self.covers {
+            s.push_str(&format!("    - path: {}\n", yaml_string(&c.path)));
+            if let Some(u) = &c.use_id {
+                s.push_str(&format!("      use: {}\n", yaml_string(u)));
+            }
+            if !c.rules.is_empty() {
+                let rules: Vec<String> = c.rules.iter().map(|r| yaml_string(r)).collect();
+                s.push_str(&format!("      rules: [{}]\n", rules.join(", ")));
+            }
+            if let Some(d) = &c.digest {
+                s.push_str(&format!("      digest: {}\n", yaml_string(d)));
+            }
+        }
+        s
+    }
+
+    /// Whether a parsed ledger entry says exactly what this one says.
+    fn reads_as(&self, e: &approvals::Entry) -> bool {
+        let text = |v: &Option<crate::declaration::At<String>>| v.as_ref().map(|a| a.value.clone());
+        !e.broken
+            && e.id.value == self.id
+            && text(&e.granted_by).as_deref() == Some(self.granted_by.as_str())
+            && e.granted_on.as_ref().map(|d| d.value) == Some(self.granted_on)
+            && e.expires_on.as_ref().map(|d| d.value) == self.expires_on
+            && text(&e.document) == self.document
+            && text(&e.note) == self.note
+            && e.covers.len() == self.covers.len()
+            && e.covers.iter().zip(&self.covers).all(|(got, want)| {
+                got.path.value == want.path
+                    && text(&got.use_id) == want.use_id
+                    && got
+                        .rules
+                        .iter()
+                        .map(|r| r.value.as_str())
+                        .eq(want.rules.iter().map(String::as_str))
+                    && text(&got.digest) == want.digest
+            })
+    }
+}
+
+/// The ledger with `entry` appended; `existing` is the current file, if any.
+/// An error says why the entry cannot be appended safely.
+pub fn append(existing: Option<&[u8]>, entry: &NewEntry) -> Result<Vec<u8>, String> {
+    let mut out: Vec<u8>;
+    let le;
+    let mut indent = String::new();
+    match existing {
+        None => {
+            out = HEADER.as_bytes().to_vec();
+            out.push(b'\n');
+            le = LineEnding::Lf;
+        }
+        Some(bytes) => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| format!("`{LEDGER_PATH}` is not valid UTF-8"))?;
+            let start = bom_len(bytes);
+            let root = yaml::parse(&text[start..], start)
+                .map_err(|e| format!("`{LEDGER_PATH}` is not valid YAML ({e}); fix it first"))?;
+            let content = text[start..].lines().map(str::trim_end).find(|l| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('#') && !t.starts_with('%') && *l != "---"
+            });
+            let has_entries = match &root.value {
+                yaml::Value::Null => false,
+                yaml::Value::Seq(items) => {
+                    let line = content.unwrap_or_default();
+                    let t = line.trim_start();
+                    if !(t == "-" || t.starts_with("- ") || t.starts_with("-\t")) {
+                        return Err(format!(
+                            "`{LEDGER_PATH}` is written as a flow list (`[...]`); write it as a block list (`- id: ...`) to add entries"
+                        ));
+                    }
+                    indent = line[..line.len() - t.len()].to_owned();
+                    if !indent.bytes().all(|b| b == b' ') {
+                        return Err(format!(
+                            "cannot tell the indentation of the list in `{LEDGER_PATH}`"
+                        ));
+                    }
+                    !items.is_empty()
+                }
+                other => {
+                    return Err(format!(
+                        "`{LEDGER_PATH}` holds {}, not a list of approvals",
+                        other.kind()
+                    ));
+                }
+            };
+            le = LineEnding::detect(bytes);
+            out = bytes.to_vec();
+            if !ends_with_line_break(bytes) {
+                out.extend_from_slice(le.as_str().as_bytes());
+            }
+            // A blank line between entries, unless there is one already.
+            let tail = &text[text.trim_end_matches(['\n', '\r', ' ', '\t']).len()..];
+            let breaks = tail.matches("\r\n").count()
+                + tail.replace("\r\n", "").matches(['\n', '\r']).count();
+            let ends_blank = breaks >= 2;
+            if has_entries && !ends_blank {
+                out.extend_from_slice(le.as_str().as_bytes());
+            }
+        }
+    }
+    let yaml_text: String = entry
+        .to_yaml()
+        .split_inclusive('\n')
+        .map(|l| format!("{indent}{l}"))
+        .collect();
+    out.extend_from_slice(le.apply(&yaml_text).as_bytes());
+
+    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, out.clone()));
+    match ledger.get(&entry.id) {
+        Some(e) if entry.reads_as(e) => Ok(out),
+        Some(_) => Err(format!(
+            "the new entry did not read back as written from `{LEDGER_PATH}`; nothing was written"
+        )),
+        None => Err(format!(
+            "the new entry was not found when `{LEDGER_PATH}` was read back; nothing was written"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> NewEntry {
+        NewEntry {
+            id: "NFX-2025-0142".into(),
+            granted_by: "mei.chen@netflix.example.com".into(),
+            granted_on: "2025-09-05".parse().unwrap(),
+            expires_on: Some("2027-12-31".parse().unwrap()),
+            document: Some("legal/NFX 0142.pdf".into()),
+            note: Some("line one\nline \"two\": # not a comment".into()),
+            covers: vec![NewCover {
+                path: "scripts/ep101.fountain".into(),
+                use_id: Some("aria-design".into()),
+                rules: vec!["GA201".into(), "GA203".into()],
+                digest: Some(format!("sha256:{}", "0".repeat(64))),
+            }],
+        }
+    }
+
+    #[test]
+    fn new_ledger() {
+        let out = append(None, &entry()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(HEADER));
+        assert!(text.contains("\n- id: NFX-2025-0142\n"), "{text}");
+        assert!(text.contains("      rules: [GA201, GA203]\n"), "{text}");
+    }
+
+    #[test]
+    fn appends_keeping_crlf_comments_and_indentation() {
+        let old = "# approvals\r\n  - id: A-1 # first\r\n    granted-by: a@b.c\r\n    granted-on: 2025-01-01\r\n    covers: [{path: x.fountain}]";
+        let out = append(Some(old.as_bytes()), &entry()).unwrap();
+        assert!(out.starts_with(old.as_bytes()));
+        let tail = String::from_utf8(out[old.len()..].to_vec()).unwrap();
+        assert!(
+            tail.starts_with("\r\n\r\n  - id: NFX-2025-0142\r\n"),
+            "{tail:?}"
+        );
+        assert!(!tail.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_append_to() {
+        assert!(append(Some(b"[]\n"), &entry()).is_err());
+        assert!(append(Some(b"a: 1\n"), &entry()).is_err());
+        assert!(append(Some(b"- [\n"), &entry()).is_err());
+        // An end-of-document marker: the entry would not read back.
+        assert!(append(Some(b"- id: A\n  granted-by: a@b.c\n  granted-on: 2025-01-01\n  covers: [{path: x}]\n...\n"), &entry()).is_err());
+        assert!(append(Some(b"# nothing yet\n"), &entry()).is_ok());
+    }
+}

@@ -1,0 +1,309 @@
+//! The CI formats checked by what reads them: the SARIF by the OASIS schema
+//! through the real `check-jsonschema`, the `github` output line by line as
+//! the Actions runner reads it. Reports are built through the library, with
+//! the real rule registry and hostile file names and values.
+
+mod common;
+
+use std::process::Command;
+
+use aiclear::diagnostic::{ApprovalUse, Diagnostic, HistorySummary, Label, Report, Severity};
+use aiclear::render::{self, Format, GithubOptions, RenderOptions};
+use aiclear::source::Source;
+
+fn diagnostic(code: Option<&str>, severity: Severity, path: &str, message: &str) -> Diagnostic {
+    let rule = code.map(|c| aiclear::rules::find(c).expect("a registered rule"));
+    Diagnostic {
+        rule,
+        severity,
+        message: message.to_owned(),
+        path: path.to_owned(),
+        span: None,
+        label: None,
+        secondary: Vec::new(),
+        notes: rule
+            .map(|r| vec![r.guideline.to_owned()])
+            .unwrap_or_default(),
+        help: None,
+    }
+}
+
+fn find(bytes: &[u8], needle: &str) -> std::ops::Range<usize> {
+    let start = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .expect("needle in haystack");
+    start..start + needle.len()
+}
+
+/// Findings of every severity, a configuration error, a multi-line span, a
+/// character outside the BMP, and paths and values that try to be workflow
+/// commands, URIs and Markdown.
+fn hostile_report() -> Report {
+    let mut report = Report {
+        files_checked: 4,
+        history: Some(HistorySummary {
+            range: "1a2b3c4..5d6e7f8".into(),
+            commits: 2,
+            approvals_traced: 1,
+            signatures_verified: 0,
+        }),
+        approvals: vec![ApprovalUse {
+            id: "APP-1".into(),
+            path: "shots/sh 010 #1.yaml".into(),
+            use_id: Some("u1".into()),
+            state: "expired".into(),
+            granted_by: Some("::error::approver".into()),
+            expires_on: Some("2025-01-31".into()),
+        }],
+        ..Report::default()
+    };
+
+    let path = "shots/sh 010 #1.yaml";
+    let bytes = "genai:\n  - id: u1\n    element: main-character\n    tool: \"🎬 ::error::value\"\n    note: |\n      ::warning::x\n      y\n"
+        .as_bytes()
+        .to_vec();
+    report
+        .sources
+        .insert(path.into(), Source::new(path, bytes.clone()));
+    let mut d = diagnostic(
+        Some("GA201"),
+        Severity::Error,
+        path,
+        "main character generated with GenAI needs written approval",
+    );
+    d.span = Some(find(&bytes, "main-character"));
+    d.label = Some("a key creative element".into());
+    d.secondary.push(Label {
+        span: find(&bytes, "u1"),
+        message: "use `u1` declared here".into(),
+    });
+    d.help = Some("add an approval for `u1` to the ledger".into());
+    report.diagnostics.push(d);
+    let mut d = diagnostic(
+        Some("GA101"),
+        Severity::Warning,
+        path,
+        "tool `🎬 ::error::value` may train on inputs\n::error::second line",
+    );
+    d.span = Some(find(&bytes, "::error::value"));
+    report.diagnostics.push(d);
+    let mut d = diagnostic(Some("GA001"), Severity::Note, path, "a note | with pipes");
+    let start = find(&bytes, "|\n").start;
+    d.span = Some(start..bytes.len() - 1);
+    report.diagnostics.push(d);
+
+    let evil = "evil\n::error::pwned, x:y\r::add-mask::z.fountain";
+    report.diagnostics.push(diagnostic(
+        Some("GA001"),
+        Severity::Warning,
+        evil,
+        "screenplay uses GenAI but has no declaration",
+    ));
+    report.diagnostics.push(diagnostic(
+        None,
+        Severity::Error,
+        "aiclear.toml",
+        "unknown key `::error::rulez`",
+    ));
+    report
+}
+
+fn rendered(format: Format, report: &Report) -> String {
+    let mut out = Vec::new();
+    render::render(format, report, false, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
+    let check = common::tools::python_tool("check-jsonschema", "check-jsonschema");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, report) in [
+        ("hostile.sarif", hostile_report()),
+        ("empty.sarif", Report::default()),
+    ] {
+        let sarif = rendered(Format::Sarif, &report);
+        let file = dir.path().join(name);
+        std::fs::write(&file, &sarif).unwrap();
+        let out = Command::new(&check)
+            .arg("--schemafile")
+            .arg(&schema)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name} is not valid SARIF 2.1.0:\n{}{}\n{sarif}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // And the validator does reject what is not SARIF.
+    let file = dir.path().join("bad.sarif");
+    std::fs::write(&file, r#"{"version": "2.1.0", "runs": [{"tool": {}}]}"#).unwrap();
+    let out = Command::new(&check)
+        .arg("--schemafile")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn sarif_of_the_hostile_report() {
+    let log: serde_json::Value =
+        serde_json::from_str(&rendered(Format::Sarif, &hostile_report())).unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    let location = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "shots/sh%20010%20%231.yaml"
+    );
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    // The emoji is one code point: `::error::value` starts at column 14.
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 4, "startColumn": 14, "endLine": 4, "endColumn": 28})
+    );
+    assert_eq!(
+        results[3]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "evil%0A%3A%3Aerror%3A%3Apwned%2C%20x%3Ay%0D%3A%3Aadd-mask%3A%3Az.fountain"
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), aiclear::rules::RULES.len());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}
+
+/// The commands the runner would obey in `out`, read as it reads them: line
+/// by line (LF, CR or CRLF), blanks trimmed, nothing while commands are
+/// stopped until the line `::TOKEN::`. Panics on any command that is not an
+/// annotation of ours.
+fn obeyed(out: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut stopped: Option<String> = None;
+    for line in out.split(['\n', '\r']) {
+        let line = line.trim_start();
+        if let Some(token) = &stopped {
+            if line == format!("::{token}::") {
+                stopped = None;
+            }
+            continue;
+        }
+        if !line.starts_with("::") {
+            continue;
+        }
+        if let Some(token) = line.strip_prefix("::stop-commands::") {
+            assert!(token.len() >= 32, "a guessable token: {line:?}");
+            stopped = Some(token.to_owned());
+            continue;
+        }
+        let (command, rest) = line[2..]
+            .split_once("::")
+            .unwrap_or_else(|| panic!("not a command of ours: {line:?}"));
+        let (name, properties) = command.split_once(' ').unwrap_or((command, ""));
+        assert!(
+            ["error", "warning", "notice"].contains(&name),
+            "not a command of ours: {line:?}"
+        );
+        for property in properties.split(',').filter(|p| !p.is_empty()) {
+            let (key, value) = property.split_once('=').expect("key=value");
+            assert!(
+                ["file", "line", "col", "endLine", "endColumn", "title"].contains(&key),
+                "{line:?}"
+            );
+            assert!(!value.contains([':', ',', '\r', '\n']), "{line:?}");
+        }
+        assert!(!rest.contains(['\r', '\n']));
+        commands.push(line.to_owned());
+    }
+    assert!(stopped.is_none(), "commands are left stopped");
+    commands
+}
+
+/// `%`-decoding as the runner does for a property value.
+fn unescape_property(s: &str) -> String {
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+#[test]
+fn github_output_never_lets_file_content_start_a_command() {
+    let report = hostile_report();
+    let out = rendered(Format::Github, &report);
+    let commands = obeyed(&out);
+    assert_eq!(commands.len(), 5, "{out}");
+    // Errors, then warnings, then notices.
+    let names: Vec<&str> = commands
+        .iter()
+        .map(|c| c[2..].split([' ', ':']).next().unwrap())
+        .collect();
+    assert_eq!(names, ["error", "error", "warning", "warning", "notice"]);
+    // The hostile path reaches GitHub intact, as one property.
+    let evil = commands
+        .iter()
+        .find(|c| c.contains("title=GA001") && c.starts_with("::warning"))
+        .unwrap();
+    let file = evil
+        .strip_prefix("::warning file=")
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    assert_eq!(
+        unescape_property(file),
+        "evil\n::error::pwned, x:y\r::add-mask::z.fountain"
+    );
+    // The listing for the log quotes the files, inside the stopped block.
+    assert!(out.contains("tool: \"🎬 ::error::value\""), "{out}");
+    assert!(out.contains("\n::error::pwned, x:y"), "{out}");
+
+    // Over the cap: the last command is the notice that points to the summary.
+    let mut many = hostile_report();
+    for i in 0..30 {
+        many.diagnostics.push(diagnostic(
+            Some("GA001"),
+            Severity::Error,
+            &format!("::error::{i}\n.yaml"),
+            "x",
+        ));
+    }
+    let mut out = Vec::new();
+    let options = RenderOptions {
+        github: GithubOptions { max_per_level: 10 },
+    };
+    render::render_with(Format::Github, &many, false, &options, &mut out).unwrap();
+    let commands = obeyed(&String::from_utf8(out).unwrap());
+    assert_eq!(commands.len(), 10 + 2 + 1 + 1);
+    assert!(
+        commands
+            .last()
+            .unwrap()
+            .starts_with("::notice::22 more findings not shown"),
+        "{commands:#?}"
+    );
+}
+
+#[test]
+fn job_summary_of_the_hostile_report() {
+    let summary = render::summary_markdown(&hostile_report(), render::SUMMARY_MAX_BYTES);
+    assert!(summary.contains("History: verified 2 commits 1a2b3c4..5d6e7f8, 1 approval traced."));
+    assert!(summary.contains("### Approvals relied on"));
+    assert!(summary.contains("| `APP-1` | `shots/sh 010 #1.yaml` | `u1` | expired |"));
+    // Every table row has exactly its six cells.
+    for line in summary.lines().filter(|l| l.starts_with('|')) {
+        assert_eq!(line.replace("\\|", "").matches('|').count(), 7, "{line}");
+    }
+}
