@@ -38,7 +38,12 @@ pub struct CheckArgs {
     pub sarif: Option<PathBuf>,
     /// Append a Markdown summary for showrunners to FILE (default:
     /// `$GITHUB_STEP_SUMMARY` when set)
-    #[arg(long, value_name = "FILE", env = "GITHUB_STEP_SUMMARY", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "GITHUB_STEP_SUMMARY",
+        hide_env_values = true
+    )]
     pub summary: Option<PathBuf>,
     /// With `--format github`: annotations per level (GitHub shows 10)
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -158,14 +163,22 @@ fn write(args: &CheckArgs, report: &Report, color: ColorWhen) -> Result<()> {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            render::render_with(args.format, report, color == ColorWhen::Always, &options, &mut w)?;
+            render::render_with(
+                args.format,
+                report,
+                color == ColorWhen::Always,
+                &options,
+                &mut w,
+            )?;
             w.flush()?;
         }
         None => {
             let stdout = std::io::stdout();
             let c = use_color(color, stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            match render::render_with(args.format, report, c, &options, &mut w).and_then(|()| w.flush()) {
+            match render::render_with(args.format, report, c, &options, &mut w)
+                .and_then(|()| w.flush())
+            {
                 Ok(()) => {}
                 // A closed pipe (`aiclear check | head`) is not a crash.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
