@@ -253,6 +253,20 @@ fn sidecar(media: &str) -> Target {
 
 /// Run a check.
 pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
+    check_declarations(project, mode).map(|c| c.report)
+}
+
+/// A check, with the declarations it read (for the disclosure register).
+pub struct Checked {
+    pub report: Report,
+    /// Each checked file's declaration, by path.
+    pub declarations: BTreeMap<String, Declaration>,
+    /// The commit the files were read from, when not the work tree.
+    pub commit: Option<String>,
+}
+
+/// Run a check and keep the declarations it read.
+pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
     let mut clock = Clock::new();
     let needs_repo = |what: &str| UsageError::Message(format!("{what} needs a git repository"));
     let range = match mode {
@@ -591,7 +605,65 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
             b.severity,
         ))
     });
-    Ok(report)
+    let commit = match (&range, &project.repo) {
+        (Some(r), _) => Some(r.head.to_string()),
+        (None, Some(repo)) => repo.head_commit().map(|c| c.to_string()),
+        _ => None,
+    };
+    Ok(Checked {
+        report,
+        declarations,
+        commit,
+    })
+}
+
+/// When each use of a file was introduced and last changed, walking back
+/// from `head` (default `HEAD`) through the file's history.
+pub fn use_history(
+    project: &Project,
+    path: &str,
+    ids: &[String],
+) -> Result<BTreeMap<String, (CommitInfo, CommitInfo)>> {
+    let Some(repo) = &project.repo else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(head) = repo.head_commit() else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(kind) = classify(&Settings::default(), path)
+        .map(|t| t.kind)
+        .or_else(|| FileKind::of_path(path))
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let full = format!("{}{path}", project.prefix);
+    let uses = |b: &[u8]| -> Vec<(String, String)> {
+        declaration::parse(kind, b)
+            .declaration
+            .map(|d| {
+                d.uses
+                    .into_iter()
+                    .map(|u| (u.id.value.clone(), approvals::digest(&u)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let introduced = repo.origins(head, &full, ids, |b| {
+        uses(b)
+            .into_iter()
+            .map(|(id, _)| (id, String::new()))
+            .collect()
+    })?;
+    let changed = repo.origins(head, &full, ids, |b| uses(b).into_iter().collect())?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            Some((
+                id.clone(),
+                (introduced.get(id)?.clone(), changed.get(id)?.clone()),
+            ))
+        })
+        .collect())
 }
 
 /// Phase timings for `--timings`.
