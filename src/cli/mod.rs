@@ -7,6 +7,7 @@ mod annotate;
 mod approve;
 mod check;
 mod explain;
+mod hook;
 mod init;
 mod rules;
 
@@ -46,6 +47,11 @@ pub enum Command {
     Explain {
         /// A rule code (`GA201`) or name (`key-creative-element`)
         rule: String,
+    },
+    /// Install or remove the git hooks (pre-commit and commit-msg)
+    Hook {
+        #[command(subcommand)]
+        cmd: hook::HookCommand,
     },
     /// List every rule
     Rules {
@@ -99,6 +105,7 @@ pub fn run() -> ExitCode {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { rule } => explain::run(rule),
         Command::Rules { format } => rules::run(*format),
+        Command::Hook { cmd } => hook::run(cmd),
         Command::Init => init::run(),
         Command::Annotate(a) => annotate::run(a),
         Command::Approve(a) => approve::run(a),

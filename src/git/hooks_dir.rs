@@ -140,7 +140,7 @@ mod tests {
         assert_eq!(canon(&h.path), canon(tmp.path()).join(".githooks"));
         assert_eq!(h.configured.as_deref(), Some(Path::new("./.githooks")));
         assert!(!h.shared);
-        // Not trailing `/` or `.` components in what is shown.
+        // No trailing `/` or `.` components in what is shown.
         assert!(h.path.ends_with(".githooks"), "{}", h.path.display());
         assert!(!h.path.to_string_lossy().contains("/./"));
     }
