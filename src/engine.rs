@@ -51,6 +51,9 @@ pub struct Project {
     pub repo: Option<Repo>,
     /// The root relative to the repository's work tree: empty or ending in `/`.
     pub prefix: String,
+    /// Folders (relative to the root, ending in `/`) that are productions of
+    /// their own and are checked separately.
+    pub skip: Vec<String>,
 }
 
 impl Project {
@@ -87,8 +90,93 @@ impl Project {
             Some(t) if !root.starts_with(t) => None,
             _ => repo,
         };
-        Ok(Project { root, repo, prefix })
+        Ok(Project {
+            root,
+            repo,
+            prefix,
+            skip: Vec::new(),
+        })
     }
+}
+
+/// The projects that the staged files belong to: the project itself, and
+/// any production in a subfolder with its own `.aiclear/` (in the index or
+/// the work tree), each with its path relative to the project root.
+pub fn staged_projects(project: Project) -> Result<Vec<(String, Project)>> {
+    let Some(repo) = &project.repo else {
+        return Ok(vec![(String::new(), project)]);
+    };
+    let mut subs = BTreeSet::new();
+    for path in repo.staged_files(&project.prefix)? {
+        let Some(rel) = path.strip_prefix(&project.prefix) else {
+            continue;
+        };
+        let mut dir = rel;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            let marker = format!("{}{parent}/.aiclear/config.yml", project.prefix);
+            if repo.read_index(&marker)?.is_some()
+                || project.root.join(parent).join(".aiclear").is_dir()
+            {
+                subs.insert(format!("{parent}/"));
+                break;
+            }
+            dir = parent;
+        }
+    }
+    let mut out = Vec::new();
+    for sub in subs {
+        let Some(repo) = Repo::open_from_env() else {
+            continue;
+        };
+        out.push((
+            sub.clone(),
+            Project {
+                root: project.root.join(sub.trim_end_matches('/')),
+                repo: Some(repo),
+                prefix: format!("{}{sub}", project.prefix),
+                skip: Vec::new(),
+            },
+        ));
+    }
+    let mut project = project;
+    project.skip = out.iter().map(|(sub, _)| sub.clone()).collect();
+    out.insert(0, (String::new(), project));
+    Ok(out)
+}
+
+/// Add a sub-project's report to another, with its paths made relative to
+/// the outer project root.
+pub fn merge(into: &mut Report, from: Report, sub: &str) {
+    let Report {
+        diagnostics,
+        sources,
+        files_checked,
+        history,
+        approvals,
+        timings,
+        root_prefix,
+    } = from;
+    if into.root_prefix.is_empty() || sub.is_empty() {
+        into.root_prefix = root_prefix
+            .strip_suffix(sub)
+            .unwrap_or(&root_prefix)
+            .to_owned();
+    }
+    for mut d in diagnostics {
+        d.path = format!("{sub}{}", d.path);
+        into.diagnostics.push(d);
+    }
+    for (path, mut source) in sources {
+        source.path = format!("{sub}{path}");
+        into.sources.insert(source.path.clone(), source);
+    }
+    for mut a in approvals {
+        a.path = format!("{sub}{}", a.path);
+        into.approvals.push(a);
+    }
+    into.files_checked += files_checked;
+    into.history = into.history.take().or(history);
+    into.timings.extend(timings);
 }
 
 /// What to check.
@@ -838,7 +926,9 @@ fn targets(
         Mode::Staged { .. } => {
             let repo = project.repo.as_ref().expect("checked by the caller");
             for p in repo.staged_files(&project.prefix)? {
-                if let Some(rel) = p.strip_prefix(&project.prefix) {
+                if let Some(rel) = p.strip_prefix(&project.prefix)
+                    && !project.skip.iter().any(|s| rel.starts_with(s.as_str()))
+                {
                     rels.push(rel.to_owned());
                 }
             }

@@ -184,3 +184,33 @@ fn commit_message_with_an_ai_trailer_needs_a_declared_use() {
     );
     assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
 }
+
+/// One repository, two productions in subfolders, each with its own
+/// configuration: a staged check from the top judges each by its own.
+#[test]
+fn productions_in_subfolders_are_checked_with_their_own_config() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "pilot/.aiclear/config.yml",
+        "files:\n  scripts: ['**/*.fountain']\n",
+    );
+    write(dir.path(), "pilot/drafts/ep1.fountain", BAD);
+    write(
+        dir.path(),
+        "docu/.aiclear/config.yml",
+        "require-declaration: false\n",
+    );
+    write(dir.path(), "docu/scripts/ep1.fountain", BAD);
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(code, 1, "{report:#}");
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["pilot/drafts/ep1.fountain"], "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 2);
+}

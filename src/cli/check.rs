@@ -81,29 +81,19 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             paths: args.paths.clone(),
         }
     };
-    let report = match engine::check(&project, &mode) {
-        Ok(r) => r,
-        Err(e) => {
-            let e = match e.downcast::<HistoryError>() {
-                Ok(h) => {
-                    let report = incomplete_history(&h);
-                    write(args, &report, color)?;
-                    return Ok(exit::HISTORY);
-                }
-                Err(e) => e,
-            };
-            return match e.downcast::<UsageError>() {
-                Ok(UsageError::Config(report)) => {
-                    let mut err = std::io::stderr().lock();
-                    let c = use_color(color, std::io::stderr().is_terminal());
-                    render::render(Format::Human, &report, c, &mut err)?;
-                    Ok(exit::USAGE)
-                }
-                Ok(other) => Err(other.into()),
-                Err(e) => Err(e),
-            };
-        }
+    // Staged files may belong to productions in subfolders (each with its own
+    // `.aiclear/`): check each against its own configuration.
+    let projects = match &mode {
+        Mode::Staged { .. } => engine::staged_projects(project)?,
+        _ => vec![(String::new(), project)],
     };
+    let mut report = Report::default();
+    for (sub, project) in &projects {
+        match check_one(project, &mode) {
+            Ok(r) => engine::merge(&mut report, r, sub),
+            Err(e) => return failed(args, e, color),
+        }
+    }
     write(args, &report, color)?;
     if args.timings {
         let mut err = std::io::stderr().lock();
@@ -117,6 +107,31 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+fn check_one(project: &Project, mode: &Mode) -> Result<Report> {
+    engine::check(project, mode)
+}
+
+/// Report why a check could not run, and its exit code.
+fn failed(args: &CheckArgs, e: anyhow::Error, color: ColorWhen) -> Result<u8> {
+    let e = match e.downcast::<HistoryError>() {
+        Ok(h) => {
+            write(args, &incomplete_history(&h), color)?;
+            return Ok(exit::HISTORY);
+        }
+        Err(e) => e,
+    };
+    match e.downcast::<UsageError>() {
+        Ok(UsageError::Config(report)) => {
+            let mut err = std::io::stderr().lock();
+            let c = use_color(color, std::io::stderr().is_terminal());
+            render::render(Format::Human, &report, c, &mut err)?;
+            Ok(exit::USAGE)
+        }
+        Ok(other) => Err(other.into()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The one diagnostic of a range check that cannot see the history it needs.
