@@ -142,7 +142,7 @@ fn incomplete_history(e: &HistoryError) -> Report {
             rule: Some(rule),
             severity: Severity::Error,
             message: e.to_string(),
-            path: ".".into(),
+            path: String::new(),
             span: None,
             label: None,
             secondary: Vec::new(),
