@@ -17,7 +17,7 @@ use crate::config::{self, Override, Settings};
 use crate::declaration::{self, Declaration, FileKind, Use};
 use crate::diagnostic::{ApprovalUse, Diagnostic, HistorySummary, Report, Severity};
 use crate::git::Repo;
-use crate::git::history::{CommitInfo, Range};
+use crate::git::history::{CommitInfo, OriginRequest, Range};
 use crate::rules::{self, Check, Context, Finding, Level};
 use crate::rules::{
     declaration_removed, lingering_temporary_material, trust_root_changed, unauthorized_approval,
@@ -837,34 +837,46 @@ fn history_rules(
         checker.emit(&mut report.diagnostics, &new, found);
     }
 
-    // GA604: temporary material that lingers.
+    // GA604: temporary material that lingers; one walk for every file.
     let now = jiff::Timestamp::now().as_second();
+    let mut temp: Vec<(&Target, Vec<&Use>)> = Vec::new();
     for target in targets {
         let Some(decl) = declarations.get(&target.path) else {
             continue;
         };
-        let temp: Vec<&Use> = decl
+        let uses: Vec<&Use> = decl
             .uses
             .iter()
             .filter(|u| u.stage() != Some(declaration::Stage::Final))
             .collect();
-        if temp.is_empty() {
-            continue;
+        if !uses.is_empty() {
+            temp.push((target, uses));
         }
-        let ids: Vec<String> = temp.iter().map(|u| u.id.value.clone()).collect();
-        let kind = target.kind;
-        let origins = repo.origins(range.head, &format!("{prefix}{}", target.path), &ids, |b| {
-            declaration::parse(kind, b)
-                .declaration
-                .map(|d| {
-                    d.uses
-                        .into_iter()
-                        .map(|u| (u.id.value, String::new()))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })?;
-        let found: Vec<Finding> = temp
+    }
+    let requests: Vec<OriginRequest> = temp
+        .iter()
+        .map(|(target, uses)| {
+            let kind = target.kind;
+            OriginRequest {
+                path: format!("{prefix}{}", target.path),
+                wanted: uses.iter().map(|u| u.id.value.clone()).collect(),
+                extract: Box::new(move |b: &[u8]| {
+                    declaration::parse(kind, b)
+                        .declaration
+                        .map(|d| {
+                            d.uses
+                                .into_iter()
+                                .map(|u| (u.id.value, String::new()))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                }),
+            }
+        })
+        .collect();
+    let origins = repo.origins_many(range.head, &requests)?;
+    for ((target, uses), origins) in temp.iter().zip(origins) {
+        let found: Vec<Finding> = uses
             .iter()
             .filter_map(|u| {
                 let origin = origins.get(&u.id.value)?;

@@ -87,6 +87,14 @@ pub struct Change {
     pub path: Option<String>,
 }
 
+/// One path whose keys [`Repo::origins_many`] traces.
+pub struct OriginRequest<'a> {
+    pub path: String,
+    pub wanted: Vec<String>,
+    /// The keys a version of the file gives, with their values.
+    pub extract: Box<dyn Fn(&[u8]) -> HashMap<String, String> + 'a>,
+}
+
 /// A resolved range: the merge base of base and head, and head.
 #[derive(Clone, Debug)]
 pub struct Range {
@@ -237,54 +245,98 @@ impl Repo {
     where
         F: Fn(&[u8]) -> HashMap<String, String>,
     {
-        let mut found = HashMap::new();
-        if wanted.is_empty() {
+        let request = OriginRequest {
+            path: path.to_owned(),
+            wanted: wanted.to_vec(),
+            extract: Box::new(extract),
+        };
+        Ok(self.origins_many(head, &[request])?.remove(0))
+    }
+
+    /// [`Repo::origins`] for many paths in one walk of history.
+    pub fn origins_many(
+        &self,
+        head: Oid,
+        requests: &[OriginRequest<'_>],
+    ) -> Result<Vec<HashMap<String, CommitInfo>>> {
+        let mut found: Vec<HashMap<String, CommitInfo>> =
+            requests.iter().map(|_| HashMap::new()).collect();
+        let mut pending: Vec<usize> = (0..requests.len())
+            .filter(|&i| !requests[i].wanted.is_empty())
+            .collect();
+        if pending.is_empty() {
             return Ok(found);
         }
-        let mut cache: HashMap<Oid, HashMap<String, String>> = HashMap::new();
+        let mut cache: HashMap<(usize, Oid), HashMap<String, String>> = HashMap::new();
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
         walk.push(head)?;
-        let blob_at = |c: &Commit| -> Option<Oid> {
-            c.tree()
-                .ok()?
-                .get_path(Path::new(path))
-                .ok()
-                .map(|e| e.id())
-        };
         for id in walk {
             let c = self.commit(id.context("walking history")?)?;
-            let Some(blob) = blob_at(&c) else { continue };
-            let parent_blobs: Vec<Option<Oid>> = c.parents().map(|p| blob_at(&p)).collect();
-            if parent_blobs.contains(&Some(blob)) {
-                continue;
-            }
-            let mut values = |oid: Oid| -> HashMap<String, String> {
-                cache
-                    .entry(oid)
-                    .or_insert_with(|| {
-                        self.repo
-                            .find_blob(oid)
-                            .map(|b| extract(b.content()))
-                            .unwrap_or_default()
-                    })
-                    .clone()
-            };
-            let here = values(blob);
-            let parents: Vec<HashMap<String, String>> = parent_blobs
-                .iter()
-                .map(|b| b.map(&mut values).unwrap_or_default())
-                .collect();
-            for key in wanted {
-                if found.contains_key(key) {
+            let tree = c.tree()?;
+            let parents: Vec<Tree> = c.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+            // Which pending paths this commit changed: a tree diff against
+            // the only parent when many paths are pending, else lookups.
+            let changed: Option<std::collections::HashSet<String>> =
+                if parents.len() == 1 && pending.len() > 8 {
+                    let diff = self
+                        .repo
+                        .diff_tree_to_tree(Some(&parents[0]), Some(&tree), None)?;
+                    Some(
+                        diff.deltas()
+                            .filter_map(|d| {
+                                d.new_file()
+                                    .path()
+                                    .and_then(|p| p.to_str())
+                                    .map(str::to_owned)
+                            })
+                            .collect(),
+                    )
+                } else {
+                    None
+                };
+            let blob_at = |t: &Tree, path: &str| t.get_path(Path::new(path)).ok().map(|e| e.id());
+            for &i in &pending {
+                let r = &requests[i];
+                if changed.as_ref().is_some_and(|set| !set.contains(&r.path)) {
                     continue;
                 }
-                let Some(v) = here.get(key) else { continue };
-                if !parents.iter().any(|p| p.get(key) == Some(v)) {
-                    found.insert(key.clone(), CommitInfo::of(&c));
+                let Some(blob) = blob_at(&tree, &r.path) else {
+                    continue;
+                };
+                let parent_blobs: Vec<Option<Oid>> =
+                    parents.iter().map(|p| blob_at(p, &r.path)).collect();
+                if parent_blobs.contains(&Some(blob)) {
+                    continue;
+                }
+                let mut values = |oid: Oid| -> HashMap<String, String> {
+                    cache
+                        .entry((i, oid))
+                        .or_insert_with(|| {
+                            self.repo
+                                .find_blob(oid)
+                                .map(|b| (r.extract)(b.content()))
+                                .unwrap_or_default()
+                        })
+                        .clone()
+                };
+                let here = values(blob);
+                let before: Vec<HashMap<String, String>> = parent_blobs
+                    .iter()
+                    .map(|b| b.map(&mut values).unwrap_or_default())
+                    .collect();
+                for key in &r.wanted {
+                    if found[i].contains_key(key) {
+                        continue;
+                    }
+                    let Some(v) = here.get(key) else { continue };
+                    if !before.iter().any(|p| p.get(key) == Some(v)) {
+                        found[i].insert(key.clone(), CommitInfo::of(&c));
+                    }
                 }
             }
-            if found.len() == wanted.len() {
+            pending.retain(|&i| found[i].len() < requests[i].wanted.len());
+            if pending.is_empty() {
                 break;
             }
         }

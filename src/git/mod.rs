@@ -15,13 +15,29 @@ use git2::{Repository, Status, StatusOptions};
 /// An open repository and where the project root sits inside it.
 pub struct Repo {
     repo: Repository,
+    /// The index, read once: a hook reads many files from it.
+    index: std::cell::OnceCell<git2::Index>,
+    /// Staged paths, computed once.
+    staged: std::cell::OnceCell<Vec<String>>,
 }
 
 impl Repo {
     /// Open the repository around the current directory, honouring git's
     /// environment. `None` outside a repository.
     pub fn open_from_env() -> Option<Repo> {
-        Repository::open_from_env().ok().map(|repo| Repo { repo })
+        Repository::open_from_env().ok().map(|repo| Repo {
+            repo,
+            index: std::cell::OnceCell::new(),
+            staged: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn index(&self) -> Result<&git2::Index> {
+        if let Some(index) = self.index.get() {
+            return Ok(index);
+        }
+        let index = self.repo.index().context("reading the index")?;
+        Ok(self.index.get_or_init(|| index))
     }
 
     /// The top of the work tree; `None` for a bare repository.
@@ -33,7 +49,7 @@ impl Repo {
     /// `/`) that are tracked and present, or untracked and not ignored.
     pub fn worktree_files(&self, prefix: &str) -> Result<Vec<String>> {
         self.workdir().context("the repository has no work tree")?;
-        let index = self.repo.index().context("reading the index")?;
+        let index = self.index()?;
         let mut files: Vec<String> = Vec::new();
         for entry in index.iter() {
             let path = String::from_utf8_lossy(&entry.path).into_owned();
@@ -70,7 +86,25 @@ impl Repo {
     /// Paths staged for commit under `prefix`: added, modified, renamed or
     /// copied between `HEAD` (nothing, before the first commit) and the index.
     pub fn staged_files(&self, prefix: &str) -> Result<Vec<String>> {
-        let index = self.repo.index().context("reading the index")?;
+        if let Some(all) = self.staged.get() {
+            return Ok(all
+                .iter()
+                .filter(|p| p.starts_with(prefix))
+                .cloned()
+                .collect());
+        }
+        let all = self.all_staged()?;
+        let all = self.staged.get_or_init(|| all);
+        Ok(all
+            .iter()
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect())
+    }
+
+    fn all_staged(&self) -> Result<Vec<String>> {
+        let prefix = "";
+        let index = self.index()?;
         let head_tree = match self.repo.head() {
             Ok(h) => Some(h.peel_to_tree().context("reading HEAD's tree")?),
             Err(_) => None,
@@ -81,7 +115,7 @@ impl Repo {
         }
         let diff = self
             .repo
-            .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
+            .diff_tree_to_index(head_tree.as_ref(), Some(index), Some(&mut opts))
             .context("comparing the index with HEAD")?;
         let mut files = Vec::new();
         for delta in diff.deltas() {
@@ -99,7 +133,7 @@ impl Repo {
 
     /// Read a file's staged content from the index; `None` when not staged.
     pub fn read_index(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let index = self.repo.index().context("reading the index")?;
+        let index = self.index()?;
         let Some(entry) = index.get_path(Path::new(path), 0) else {
             return Ok(None);
         };
