@@ -87,12 +87,15 @@ pub struct Change {
     pub path: Option<String>,
 }
 
+/// Reads the keys of one version of a file, with their values.
+pub type Extract<'a> = Box<dyn Fn(&[u8]) -> HashMap<String, String> + 'a>;
+
 /// One path whose keys [`Repo::origins_many`] traces.
 pub struct OriginRequest<'a> {
     pub path: String,
     pub wanted: Vec<String>,
     /// The keys a version of the file gives, with their values.
-    pub extract: Box<dyn Fn(&[u8]) -> HashMap<String, String> + 'a>,
+    pub extract: Extract<'a>,
 }
 
 /// A resolved range: the merge base of base and head, and head.

@@ -103,19 +103,14 @@ impl Repo {
     }
 
     fn all_staged(&self) -> Result<Vec<String>> {
-        let prefix = "";
         let index = self.index()?;
         let head_tree = match self.repo.head() {
             Ok(h) => Some(h.peel_to_tree().context("reading HEAD's tree")?),
             Err(_) => None,
         };
-        let mut opts = git2::DiffOptions::new();
-        if !prefix.is_empty() {
-            opts.pathspec(prefix);
-        }
         let diff = self
             .repo
-            .diff_tree_to_index(head_tree.as_ref(), Some(index), Some(&mut opts))
+            .diff_tree_to_index(head_tree.as_ref(), Some(index), None)
             .context("comparing the index with HEAD")?;
         let mut files = Vec::new();
         for delta in diff.deltas() {
