@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod git;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod signing;
 pub mod source;

@@ -9,6 +9,7 @@ mod check;
 mod explain;
 mod hook;
 mod init;
+mod report;
 mod rules;
 
 use std::io::Write;
@@ -64,12 +65,16 @@ pub enum Command {
     Annotate(annotate::AnnotateArgs),
     /// Record a written approval in .aiclear/approvals.yml
     Approve(approve::ApproveArgs),
+    /// The disclosure register: every declared use, its approvals and what still needs action
+    Report(report::ReportArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Human,
     Json,
+    /// A Markdown table and every rule's explanation (docs/rules.md)
+    Markdown,
 }
 
 /// Exit codes.
@@ -109,6 +114,7 @@ pub fn run() -> ExitCode {
         Command::Init => init::run(),
         Command::Annotate(a) => annotate::run(a),
         Command::Approve(a) => approve::run(a),
+        Command::Report(r) => report::run(r),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -10,7 +10,7 @@ pub mod hooks_dir;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use git2::{Repository, Status, StatusOptions};
+use git2::Repository;
 
 /// An open repository and where the project root sits inside it.
 pub struct Repo {
@@ -58,26 +58,46 @@ impl Repo {
                 files.push(path);
             }
         }
-        let mut opts = StatusOptions::new();
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .include_ignored(false)
-            .exclude_submodules(true);
-        if !prefix.is_empty() {
-            opts.pathspec(prefix);
-        }
-        let statuses = self
-            .repo
-            .statuses(Some(&mut opts))
-            .context("reading the status")?;
-        for s in statuses.iter() {
-            if s.status().contains(Status::WT_NEW)
-                && let Ok(p) = s.path()
-                && p.starts_with(prefix)
-            {
-                files.push(p.to_owned());
-            }
-        }
+        // Untracked files that are not ignored: a parallel walk that reads
+        // git's ignore files, instead of a full status (which would also
+        // stat every tracked file to find modifications nobody asked for).
+        let workdir = self.workdir().context("the repository has no work tree")?;
+        let found = std::sync::Mutex::new(Vec::new());
+        ignore::WalkBuilder::new(workdir.join(prefix))
+            .hidden(false)
+            .ignore(false)
+            .parents(true)
+            .git_ignore(true)
+            .git_global(true)
+            .git_exclude(true)
+            .require_git(false)
+            .filter_entry(|e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                // Skip `.git` and nested repositories (submodules).
+                e.file_name() != ".git"
+                    && !(is_dir && e.depth() > 0 && e.path().join(".git").exists())
+            })
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                Box::new(move |entry| {
+                    if let Ok(entry) = entry
+                        && !entry.file_type().is_some_and(|t| t.is_dir())
+                        && let Ok(rel) = entry.path().strip_prefix(workdir)
+                    {
+                        let rel = rel
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        if let Ok(mut f) = found.lock() {
+                            f.push(rel);
+                        }
+                    }
+                    ignore::WalkState::Continue
+                })
+            });
+        files.extend(found.into_inner().unwrap_or_default());
         files.sort();
         files.dedup();
         Ok(files)

@@ -1,0 +1,158 @@
+//! The register as CSV, for spreadsheets.
+//!
+//! RFC 4180: one header row, CRLF line ends, a field quoted when it holds a
+//! comma, a quote or a line break (quotes doubled inside). Lists are joined
+//! with `; `. The file starts with a UTF-8 byte-order mark, which Excel needs
+//! to read UTF-8 and other spreadsheets ignore.
+//!
+//! One row per declared use; then one row per file whose findings are not
+//! tied to a use (a file without a declaration, a missing `disclosed`, the
+//! ledger), with the `use` column empty.
+//!
+//! A cell that a spreadsheet would read as a formula (one starting with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, so text
+//! from the checked files can never run as a formula (CSV injection).
+
+use std::io;
+
+use super::{
+    FileRow, Register, Status, UseRow, approval_text, finding_text, talent_text, tool_text,
+};
+
+/// The header row.
+pub const HEADER: &[&str] = &[
+    "file",
+    "media",
+    "use",
+    "description",
+    "stage",
+    "outputs",
+    "tools",
+    "elements",
+    "prominence",
+    "inputs",
+    "training",
+    "references",
+    "talent",
+    "human input",
+    "approvals",
+    "status",
+    "open findings",
+    "introduced by",
+    "introduced on",
+    "introduced in",
+    "last changed on",
+    "last changed in",
+];
+
+pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
+    out.write_all("\u{FEFF}".as_bytes())?;
+    row(out, HEADER.iter().map(|h| (*h).to_owned()).collect())?;
+    for u in &register.uses {
+        row(out, use_cells(u))?;
+    }
+    for (f, what) in register
+        .files_without_declaration
+        .iter()
+        .map(|f| (f, "no declaration"))
+        .chain(
+            register
+                .file_findings
+                .iter()
+                .map(|f| (f, "the file as a whole")),
+        )
+    {
+        row(out, file_cells(f, what))?;
+    }
+    Ok(())
+}
+
+fn join<T: AsRef<str>>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn use_cells(u: &UseRow) -> Vec<String> {
+    let opt = |v: Option<&str>| v.unwrap_or_default().to_owned();
+    vec![
+        u.file.clone(),
+        opt(u.media.as_deref()),
+        u.id.clone(),
+        opt(u.description.as_deref()),
+        opt(u.stage),
+        join(&u.outputs),
+        join(&u.tools.iter().map(tool_text).collect::<Vec<_>>()),
+        join(&u.elements),
+        opt(u.prominence),
+        join(&u.inputs),
+        u.training.to_owned(),
+        join(&u.references),
+        join(&u.talent.iter().map(talent_text).collect::<Vec<_>>()),
+        opt(u.human_input.as_deref()),
+        join(&u.approvals.iter().map(approval_text).collect::<Vec<_>>()),
+        u.status.label().to_owned(),
+        join(&u.findings.iter().map(finding_text).collect::<Vec<_>>()),
+        opt(u.introduced.as_ref().map(|c| c.author.as_str())),
+        opt(u.introduced.as_ref().map(|c| c.date.as_str())),
+        opt(u.introduced.as_ref().map(|c| c.short())),
+        opt(u.last_changed.as_ref().map(|c| c.date.as_str())),
+        opt(u.last_changed.as_ref().map(|c| c.short())),
+    ]
+}
+
+fn file_cells(f: &FileRow, what: &str) -> Vec<String> {
+    let status = if f.has_errors() {
+        Status::NeedsAction
+    } else if f.findings.iter().any(|x| x.severity == "warning") {
+        Status::Warnings
+    } else {
+        Status::Clear
+    };
+    let mut cells = vec![String::new(); HEADER.len()];
+    cells[0] = f.file.clone();
+    cells[3] = what.to_owned();
+    cells[15] = status.label().to_owned();
+    cells[16] = join(&f.findings.iter().map(finding_text).collect::<Vec<_>>());
+    cells
+}
+
+fn row(out: &mut dyn io::Write, cells: Vec<String>) -> io::Result<()> {
+    let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+    write!(out, "{}\r\n", line.join(","))
+}
+
+/// One field: guarded against formulas, quoted when needed.
+pub fn field(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_formulas() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+1"), "'+1");
+        assert_eq!(field("-2"), "'-2");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(HEADER.len(), 22);
+    }
+}

@@ -1,0 +1,692 @@
+//! `aiclear report`: the disclosure register in each format, on the example
+//! production committed into a real repository (so the history columns fill
+//! in), its escaping of hostile text, the HTML page rendered in headless
+//! Chromium, and `docs/rules.md` kept in sync with the rule docs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::git::{APPROVER, TestRepo, WRITER};
+use common::{run, write};
+use serde_json::Value;
+
+const VFX: (&str, &str) = ("Kofi Osei", "k.osei@northlight.example.com");
+
+fn pilot() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pilot")
+}
+
+/// Copy a folder's files (recursively) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The example production in a repository, committed the way its people
+/// would: the writer commits the config and scripts, the VFX vendor the shot
+/// files, and the studio's approver the ledger.
+fn pilot_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    copy_tree(&pilot(), repo.path());
+    let ledger = repo.path().join(".aiclear/approvals.yml");
+    let ledger_text = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::remove_file(&ledger).unwrap();
+    let vfx = repo.path().join("vfx");
+    let park = tempfile::tempdir_in(repo.path().parent().unwrap()).unwrap();
+    let parked = park.path().join("vfx");
+    std::fs::rename(&vfx, &parked).unwrap();
+    repo.commit(WRITER, "Pilot cold open and series bible");
+    std::fs::rename(&parked, &vfx).unwrap();
+    repo.commit(VFX, "sh010, sh020 and the director's cut");
+    repo.write(".aiclear/approvals.yml", &ledger_text);
+    repo.commit(APPROVER, "Approve ARIA's final design (NFX-2025-0142)");
+    repo
+}
+
+fn report(dir: &Path, args: &[&str]) -> (String, i32) {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all);
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn report_json(dir: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let (text, code) = report(dir, &args);
+    assert_eq!(code, 0, "{text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn find_use<'a>(register: &'a Value, id: &str) -> &'a Value {
+    register["uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap_or_else(|| panic!("no use `{id}` in {register:#}"))
+}
+
+fn codes(findings: &Value) -> Vec<&str> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn json_register_of_the_pilot() {
+    let repo = pilot_repo();
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let r = report_json(repo.path(), &[]);
+
+    assert_eq!(r["version"], 1);
+    assert_eq!(r["production"], "THE LAST SIGNAL");
+    assert_eq!(r["commit"], head.as_str());
+    assert_eq!(r["scope"], "worktree");
+    assert_eq!(r["base"], Value::Null);
+    let generated = r["generated"].as_str().unwrap();
+    assert!(
+        generated.parse::<jiff::Timestamp>().is_ok(),
+        "generated: {generated}"
+    );
+    for key in [
+        "version",
+        "production",
+        "commit",
+        "generated",
+        "totals",
+        "uses",
+        "files_without_declaration",
+        "file_findings",
+    ] {
+        assert!(r.get(key).is_some(), "missing `{key}`");
+    }
+
+    let t = &r["totals"];
+    assert_eq!(t["uses"], 6);
+    assert_eq!(t["files_checked"], 7);
+    assert_eq!(t["uses_needing_action"], 3);
+    assert_eq!(t["uses_clear"], 3);
+    assert_eq!(t["files_needing_action"], 1);
+    assert_eq!(
+        (t["errors"].as_u64(), t["warnings"].as_u64()),
+        (Some(5), Some(2))
+    );
+    let stages: Vec<(&str, u64)> = t["by_stage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["stage"].as_str().unwrap(), s["uses"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("ideation", 1),
+            ("previs", 0),
+            ("temp", 3),
+            ("final", 2),
+            ("unspecified", 0)
+        ]
+    );
+    let families: Vec<&str> = t["by_family"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        families,
+        [
+            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
+        ]
+    );
+    assert_eq!(t["by_family"][1]["errors"], 1);
+    assert_eq!(t["by_family"][1]["warnings"], 2);
+
+    // The approved main-character design: clear, relying on a valid approval.
+    let aria = find_use(&r, "aria-design");
+    assert_eq!(aria["file"], "scripts/ep101.fountain");
+    assert_eq!(aria["stage"], "final");
+    assert_eq!(aria["outputs"], serde_json::json!(["image"]));
+    assert_eq!(aria["elements"], serde_json::json!(["main-character"]));
+    assert_eq!(aria["inputs"], serde_json::json!(["original"]));
+    assert_eq!(aria["tools"][0]["name"], "Imagen 4");
+    assert_eq!(aria["tools"][0]["enterprise"], true);
+    assert_eq!(aria["tools"][0]["trains_on_inputs"], "false");
+    assert_eq!(aria["status"], "clear");
+    assert_eq!(aria["findings"], serde_json::json!([]));
+    assert_eq!(aria["approvals"][0]["id"], "NFX-2025-0142");
+    assert_eq!(aria["approvals"][0]["state"], "valid");
+    assert_eq!(
+        aria["approvals"][0]["granted_by"],
+        "mei.chen@netflix.example.com"
+    );
+    assert_eq!(aria["introduced"]["author"], WRITER.0);
+    assert_eq!(aria["introduced"]["email"], WRITER.1);
+    assert_eq!(aria["last_changed"]["commit"], aria["introduced"]["commit"]);
+    assert!(aria["introduced"]["date"].as_str().unwrap().len() == 10);
+
+    // The temp signage: its four findings, and only those, are its own.
+    let signage = find_use(&r, "relay-signage");
+    assert_eq!(signage["status"], "needs-action");
+    let mut found = codes(&signage["findings"]);
+    found.sort_unstable();
+    assert_eq!(found, ["GA101", "GA102", "GA105", "GA205"]);
+    assert_eq!(signage["tools"][0]["trains_on_inputs"], "unknown");
+    assert_eq!(signage["prominence"], "featured");
+    assert_eq!(signage["findings"][0]["line"], 23);
+
+    // A sidecar's use names the media file; the VFX vendor introduced it.
+    let sky = find_use(&r, "sky-cleanup");
+    assert_eq!(sky["media"], "vfx/plates/sh010_bg_v003.exr");
+    assert_eq!(codes(&sky["findings"]), ["GA203"]);
+    assert_eq!(sky["introduced"]["author"], VFX.0);
+
+    let skyline = find_use(&r, "temp-city-skyline");
+    assert_eq!(skyline["references"], serde_json::json!(["real-event"]));
+    assert_eq!(codes(&skyline["findings"]), ["GA205", "GA401"]);
+    assert_eq!(skyline["findings"][0]["severity"], "note");
+
+    assert_eq!(find_use(&r, "tone-moodboards")["status"], "clear");
+    assert_eq!(find_use(&r, "sc3-blackout-previs")["status"], "clear");
+
+    // The plate without a sidecar has no use to pin its error on.
+    let without = r["files_without_declaration"].as_array().unwrap();
+    assert_eq!(without.len(), 1);
+    assert_eq!(without[0]["file"], "vfx/plates/sh020_fg_v001.exr");
+    assert_eq!(codes(&without[0]["findings"]), ["GA001"]);
+    assert_eq!(r["file_findings"], serde_json::json!([]));
+}
+
+#[test]
+fn markdown_register_puts_needs_action_first() {
+    let repo = pilot_repo();
+    let (md, code) = report(repo.path(), &[]);
+    assert_eq!(code, 0, "a report exits 0 even when it lists errors");
+    assert!(md.starts_with("# THE LAST SIGNAL — GenAI disclosure register\n"));
+    let needs = md.find("## Needs action").expect("needs action section");
+    let totals = md.find("## Totals").expect("totals");
+    let register = md.find("## Register").expect("register");
+    assert!(needs < totals && totals < register, "{md}");
+    let action = &md[needs..totals];
+    for expected in [
+        "`relay-signage`",
+        "`sky-cleanup`",
+        "`temp-city-skyline`",
+        "`vfx/plates/sh020_fg_v001.exr` (no declaration)",
+        "GA001 missing-declaration",
+    ] {
+        assert!(action.contains(expected), "{expected} in {action}");
+    }
+    assert!(!action.contains("`aria-design`"), "{action}");
+    assert!(md.contains("| GA1xx data and tools | 1 | 2 | 0 |"), "{md}");
+    // One register row per use, each with its history.
+    let rows: Vec<&str> = md[register..]
+        .lines()
+        .filter(|l| l.starts_with("| ✓") || l.starts_with("| ✗") || l.starts_with("| ⚠"))
+        .collect();
+    assert_eq!(rows.len(), 6, "{md}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("Dana Writer") || r.contains("Kofi Osei"))
+    );
+}
+
+/// RFC 4180 fields of a whole document.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            '"' => panic!("a quote inside an unquoted field: {field}"),
+            _ => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quoted field");
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+#[test]
+fn csv_parses_back_with_one_header_row() {
+    let repo = pilot_repo();
+    let (text, code) = report(repo.path(), &["--format", "csv"]);
+    assert_eq!(code, 0);
+    let body = text
+        .strip_prefix('\u{FEFF}')
+        .expect("a byte-order mark for Excel");
+    assert!(body.lines().all(|_| true) && body.contains("\r\n"));
+    let rows = parse_csv(body);
+    let header = &rows[0];
+    assert_eq!(header[0], "file");
+    assert_eq!(header[2], "use");
+    assert_eq!(header.len(), 22);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
+    }
+    // Six uses, then the plate with no declaration.
+    assert_eq!(rows.len(), 1 + 6 + 1);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let aria = rows
+        .iter()
+        .find(|r| r[col("use")] == "aria-design")
+        .unwrap();
+    assert_eq!(aria[col("status")], "clear");
+    assert!(aria[col("approvals")].starts_with("NFX-2025-0142: valid"));
+    assert_eq!(aria[col("introduced by")], WRITER.0);
+    let skyline = rows
+        .iter()
+        .find(|r| r[col("use")] == "temp-city-skyline")
+        .unwrap();
+    assert_eq!(skyline[col("outputs")], "image; video");
+    let last = rows.last().unwrap();
+    assert_eq!(last[col("file")], "vfx/plates/sh020_fg_v001.exr");
+    assert_eq!(last[col("use")], "");
+    assert!(last[col("open findings")].contains("GA001"));
+}
+
+/// A project whose files carry hostile text in every field the register shows.
+fn hostile_project() -> tempfile::TempDir {
+    let dir = common::project();
+    write(
+        dir.path(),
+        "scripts/ep1.fountain",
+        "Title: <b>Bold</b> & \"Co\"\n\n/*\n---\ngenai:\n  disclosed: { to: \"x\", on: 2025-09-02 }\n  uses:\n    - id: evil\n      description: \"<script>document.title='PWNED'</script><img src=x onerror=\\\"document.title='PWNED'\\\">, =HYPERLINK(\\\"http://x\\\")\"\n      stage: temp\n      output: image\n      tools: [{ name: \"=cmd|' /C calc'!A0\", enterprise: true, trains-on-inputs: false }]\n      human-input: \"-2+3 <i>&amp;</i>\"\n---\n*/\n\nINT. A - DAY\n",
+    );
+    dir
+}
+
+#[test]
+fn html_escapes_every_text_from_files() {
+    let dir = hostile_project();
+    let (html, code) = report(dir.path(), &["--format", "html"]);
+    assert_eq!(code, 0, "{html}");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("<b>Bold"), "{html}");
+    assert!(html.contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
+    assert!(html.contains("<h1>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</h1>"));
+    assert!(html.contains("&lt;i&gt;&amp;amp;&lt;/i&gt;"));
+    // Nothing is fetched, and only the page's own style and script may run.
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+
+    // And a browser agrees: the injected script does not run, the text shows.
+    let Some(browser) = chromium() else {
+        panic!("{}", CHROMIUM_MISSING);
+    };
+    let page = dir.path().join("register.html");
+    std::fs::write(&page, &html).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = run_chromium(&browser, profile.path(), &["--dump-dom"], &page);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("GenAI disclosure register</title>"), "{dom}");
+    assert!(
+        !dom.contains("PWNED</title>"),
+        "the injected script ran: {dom}"
+    );
+    assert!(dom.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;"));
+    assert!(!dom.contains("<img"), "{dom}");
+}
+
+#[test]
+fn csv_and_markdown_defuse_hostile_text() {
+    let dir = hostile_project();
+    let (csv, _) = report(dir.path(), &["--format", "csv"]);
+    let rows = parse_csv(csv.trim_start_matches('\u{FEFF}'));
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let evil = &rows[1];
+    assert_eq!(
+        evil[col("tools")],
+        "'=cmd|' /C calc'!A0 (enterprise, does not train on inputs)"
+    );
+    assert_eq!(evil[col("human input")], "'-2+3 <i>&amp;</i>");
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a cell a spreadsheet would run: {cell}"
+            );
+        }
+    }
+
+    let (md, _) = report(dir.path(), &["--format", "markdown"]);
+    assert!(md.starts_with("# \\<b\\>Bold\\</b\\> \\& \"Co\" — GenAI disclosure register"));
+    // Every `<` is escaped, except the line breaks the register writes.
+    for (i, _) in md.match_indices('<') {
+        assert!(
+            md[..i].ends_with('\\') || md[i..].starts_with("<br>"),
+            "unescaped markup at {i}: {}",
+            &md[i..md.len().min(i + 20)]
+        );
+    }
+    assert!(md.contains("\\<script\\>document"));
+}
+
+#[test]
+fn range_report_traces_who_granted_each_approval() {
+    // The ledger entry is committed by the writer, who is not an approver.
+    let repo = TestRepo::new();
+    copy_tree(&pilot(), repo.path());
+    let base = repo.commit(WRITER, "Pilot");
+    let ledger = std::fs::read_to_string(repo.path().join(".aiclear/approvals.yml")).unwrap();
+    repo.write(
+        ".aiclear/approvals.yml",
+        &ledger.replace("expires-on: 2027-12-31", "expires-on: 2028-01-31"),
+    );
+    repo.commit(WRITER, "Extend the approval myself");
+    let r = report_json(repo.path(), &["--base", &base]);
+    assert_eq!(r["scope"], "range");
+    assert_eq!(r["base"], base.as_str());
+    assert_eq!(r["commit"], repo.git(&["rev-parse", "HEAD"]).as_str());
+    let aria = find_use(&r, "aria-design");
+    assert_eq!(aria["approvals"][0]["state"], "unauthorised");
+    assert_eq!(aria["status"], "needs-action");
+    // GA601 is reported at the ledger, a file with no use of its own.
+    let ledger_findings: Vec<&Value> = r["file_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == ".aiclear/approvals.yml")
+        .collect();
+    assert_eq!(codes(&ledger_findings[0]["findings"]), ["GA601"]);
+    assert!(r["totals"]["by_family"][6]["errors"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn uncommitted_approvals_are_pending_and_new_uses_have_no_history() {
+    let repo = TestRepo::new();
+    copy_tree(&pilot(), repo.path());
+    std::fs::remove_file(repo.path().join(".aiclear/approvals.yml")).unwrap();
+    repo.commit(WRITER, "Pilot");
+    copy_tree(&pilot().join(".aiclear"), &repo.path().join(".aiclear"));
+    let bible = repo.path().join("scripts/series-bible.md");
+    let text = std::fs::read_to_string(&bible).unwrap();
+    let text = text.replacen(
+        "  uses:\n",
+        "  uses:\n    - id: new-one\n      stage: ideation\n      output: text\n      tools: [{ name: \"T\", enterprise: true, trains-on-inputs: false }]\n",
+        1,
+    );
+    std::fs::write(&bible, text).unwrap();
+    let r = report_json(repo.path(), &[]);
+    let aria = find_use(&r, "aria-design");
+    assert_eq!(aria["approvals"][0]["state"], "pending");
+    let new = find_use(&r, "new-one");
+    assert_eq!(new["introduced"], Value::Null);
+    assert_eq!(new["last_changed"], Value::Null);
+    assert!(find_use(&r, "tone-moodboards")["introduced"].is_object());
+}
+
+#[test]
+fn outside_git_and_without_a_title_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("night-shift");
+    std::fs::create_dir_all(&root).unwrap();
+    copy_tree(&pilot(), &root);
+    let r = report_json(&root, &[]);
+    assert_eq!(r["production"], "THE LAST SIGNAL");
+    assert_eq!(r["commit"], Value::Null);
+    assert_eq!(find_use(&r, "aria-design")["introduced"], Value::Null);
+
+    // Without a Fountain title page, the root folder's name.
+    std::fs::remove_file(root.join("scripts/ep101.fountain")).unwrap();
+    let r = report_json(&root, &[]);
+    assert_eq!(r["production"], "night-shift");
+}
+
+#[test]
+fn output_file_and_usage_errors() {
+    let repo = pilot_repo();
+    let out = repo.path().join("register.md");
+    let (stdout, code) = report(repo.path(), &["--output", out.to_str().unwrap()]);
+    assert_eq!((stdout.as_str(), code), ("", 0));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("# THE LAST SIGNAL")
+    );
+
+    let (_, code) = report(repo.path(), &["--format", "pdf"]);
+    assert_eq!(code, 2);
+    let (_, code) = report(repo.path(), &["--base", "no-such-branch"]);
+    assert_eq!(code, 3, "a missing base is missing history");
+
+    let dir = common::project();
+    write(dir.path(), ".aiclear/config.yml", "polcy: x\n");
+    let out = run(dir.path(), &["report"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("polcy"));
+}
+
+const CHROMIUM_MISSING: &str = "headless Chromium is needed to check the HTML register: \
+     install Debian's `chromium` package (`apt-get install -y chromium`) or put `chromium` on PATH";
+
+/// Chromium on PATH, or Debian's `/usr/bin/chromium`.
+fn chromium() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("chromium"))
+            .find(|p| p.is_file())
+    });
+    on_path.or_else(|| Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()))
+}
+
+/// Run headless Chromium on a local page, with everything that reaches
+/// the network turned off, killing it if it hangs.
+fn run_chromium(
+    browser: &Path,
+    profile: &Path,
+    extra: &[&str],
+    page: &Path,
+) -> std::process::Output {
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", browser.display()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("Chromium did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&png[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes(b.try_into().unwrap());
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+/// Renders the pilot's HTML register in headless Chromium, as a showrunner
+/// would open it, and checks the screenshot is a real page. With
+/// `AICLEAR_UPDATE_SCREENSHOT=1` it also writes it to `docs/register.png`
+/// (the README's screenshot).
+#[test]
+fn html_register_renders_in_chromium() {
+    let Some(browser) = chromium() else {
+        panic!("{}", CHROMIUM_MISSING);
+    };
+    let repo = pilot_repo();
+    let out_dir = tempfile::tempdir().unwrap();
+    let page = out_dir.path().join("register.html");
+    let (_, code) = report(
+        repo.path(),
+        &["--format", "html", "--output", page.to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for expected in [
+        "<h1>THE LAST SIGNAL</h1>",
+        "Needs action (4)",
+        "id=\"register-table\"",
+        "id=\"filter-text\"",
+        "id=\"filter-stage\"",
+        "id=\"filter-status\"",
+        "@media print",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
+    assert!(
+        !html.contains("<link") && !html.contains(" src="),
+        "self-contained"
+    );
+
+    let png_path = out_dir.path().join("register.png");
+    let profile = tempfile::tempdir().unwrap();
+    let screenshot = format!("--screenshot={}", png_path.display());
+    let out = run_chromium(
+        &browser,
+        profile.path(),
+        &["--window-size=1400,1000", &screenshot],
+        &page,
+    );
+    let png = std::fs::read(&png_path).unwrap_or_else(|e| {
+        panic!(
+            "Chromium made no screenshot ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(png_size(&png), (1400, 1000));
+    // A blank or near-blank page compresses to a few kilobytes.
+    assert!(png.len() > 20_000, "screenshot is only {} bytes", png.len());
+    let distinct = {
+        let mut seen = [false; 256];
+        png[64..].iter().for_each(|&b| seen[b as usize] = true);
+        seen.iter().filter(|&&s| s).count()
+    };
+    assert!(distinct > 200, "screenshot data looks uniform");
+
+    if std::env::var_os("AICLEAR_UPDATE_SCREENSHOT").is_some() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/register.png");
+        std::fs::write(&docs, &png).unwrap();
+    }
+}
+
+/// The page's own script sorts and filters the table: a test script clicks
+/// the Stage heading twice and picks a status, then reports what it sees in
+/// the page title (the Content-Security-Policy, which would rightly refuse
+/// the test script, is taken out of this copy).
+#[test]
+fn html_table_sorts_and_filters_in_chromium() {
+    let Some(browser) = chromium() else {
+        panic!("{}", CHROMIUM_MISSING);
+    };
+    let (html, code) = report(&pilot(), &["--format", "html"]);
+    assert_eq!(code, 0);
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+    let probe = "<script>\
+        var b = document.querySelectorAll('#register-table th button');\
+        b[2].click(); b[2].click();\
+        var order = [].map.call(document.querySelectorAll('#register-table tbody tr'),\
+          function (r) { return r.getAttribute('data-stage'); }).join(',');\
+        var s = document.getElementById('filter-status'); s.value = 'needs-action';\
+        s.dispatchEvent(new Event('change'));\
+        var shown = [].filter.call(document.querySelectorAll('#register-table tbody tr'),\
+          function (r) { return !r.hidden; }).length;\
+        document.title = 'PROBE ' + order + ' | ' + shown + ' | ' +\
+          document.getElementById('filter-count').textContent + ' | ' +\
+          b[2].parentNode.getAttribute('aria-sort');\
+        </script></body>";
+    let page_text = format!("{}{}", &html[..csp_start], &html[csp_end..]).replace("</body>", probe);
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("probe.html");
+    std::fs::write(&page, page_text).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = run_chromium(&browser, profile.path(), &["--dump-dom"], &page);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains(
+            "<title>PROBE final,final,temp,temp,temp,ideation | 3 | Showing 3 of 6 uses | descending</title>"
+        ),
+        "{}",
+        dom.lines().find(|l| l.contains("<title>")).unwrap_or(&dom)
+    );
+}
+
+#[test]
+fn docs_rules_md_is_in_sync_with_the_rule_docs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["rules", "--format", "markdown"]);
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(root.join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/rules.md is out of date with the rule docs; regenerate it with \
+         `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+    assert!(generated.contains("## GA205 on-screen-element"));
+    assert!(generated.contains("| [GA001](#ga001-missing-declaration) |"));
+}
