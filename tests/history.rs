@@ -349,6 +349,7 @@ fn human_output_ends_with_what_was_verified() {
 /// An SSH key made by `ssh-keygen`: (private key path, public key line).
 fn keygen(dir: &std::path::Path, name: &str) -> (String, String) {
     let key = dir.join(name);
+    common::tools::ensure_command("ssh-keygen", "openssh-client");
     let out = std::process::Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
         .arg(&key)

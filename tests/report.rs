@@ -507,14 +507,21 @@ fn output_file_and_usage_errors() {
 const CHROMIUM_MISSING: &str = "headless Chromium is needed to check the HTML register: \
      install Debian's `chromium` package (`apt-get install -y chromium`) or put `chromium` on PATH";
 
-/// Chromium on PATH, or Debian's `/usr/bin/chromium`.
+/// Chromium on PATH, or Debian's `/usr/bin/chromium`, installed with apt
+/// when missing and the tests run as root (as on CI and a fresh machine).
 fn chromium() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("chromium"))
-            .find(|p| p.is_file())
-    });
-    on_path.or_else(|| Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()))
+    let find = || {
+        let on_path = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join("chromium"))
+                .find(|p| p.is_file())
+        });
+        on_path.or_else(|| Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()))
+    };
+    find().or_else(|| {
+        common::tools::apt_install("chromium");
+        find()
+    })
 }
 
 /// Run headless Chromium on a local page, with everything that reaches

@@ -3,6 +3,8 @@
 //! `extract_signature`, and every good verdict cross-checked with `git verify-commit`
 //! (and, for the allowed-signers corner cases, with `ssh-keygen -Y verify`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -54,6 +56,9 @@ impl Sandbox {
     }
 
     fn command(&self, program: &str) -> Command {
+        if program == "ssh-keygen" {
+            common::tools::ensure_command("ssh-keygen", "openssh-client");
+        }
         let mut command = Command::new(program);
         command
             .current_dir(self.repo())

@@ -59,3 +59,43 @@ pub fn python_tool(spec: &str, exe: &str) -> PathBuf {
     assert!(bin.exists(), "{spec} did not provide `{exe}`");
     bin
 }
+
+/// Install a Debian package when the tests run as root on a machine with
+/// apt (CI, a fresh development machine); otherwise do nothing.
+pub fn apt_install(package: &str) {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return;
+    }
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/apt.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    let lock_file = std::fs::File::create(&lock).unwrap();
+    lock_file.lock().unwrap();
+    let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+    let _ = Command::new("apt-get")
+        .args(["install", "-y", "-qq", package])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status();
+    lock_file.unlock().unwrap();
+}
+
+/// Make sure `command` is on PATH, installing the Debian `package` that
+/// provides it when possible.
+pub fn ensure_command(command: &str, package: &str) {
+    let found = |c: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {c}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !found(command) {
+        apt_install(package);
+    }
+    assert!(
+        found(command),
+        "`{command}` is needed: install Debian's `{package}`"
+    );
+}
