@@ -29,7 +29,7 @@ const ENTRY_KEYS: &[&str] = &[
 const COVER_KEYS: &[&str] = &["path", "use", "rules", "digest"];
 
 /// One approval.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     pub span: Span,
     pub id: At<String>,
@@ -47,9 +47,11 @@ pub struct Entry {
 }
 
 /// What an approval covers: a path (or glob), optionally one use and some rules.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Cover {
     pub path: At<String>,
+    /// The path as a compiled glob, when it is one.
+    pub glob: Option<globset::GlobMatcher>,
     pub use_id: Option<At<String>>,
     /// Rule codes; empty means every rule.
     pub rules: Vec<At<String>>,
@@ -58,15 +60,10 @@ pub struct Cover {
 
 impl Cover {
     pub fn covers_path(&self, path: &str) -> bool {
-        let p = self.path.value.trim_start_matches("./");
-        if p == path {
-            return true;
+        match &self.glob {
+            Some(g) => g.is_match(path),
+            None => self.path.value.trim_start_matches("./") == path,
         }
-        p.contains(['*', '?', '[', '{'])
-            && GlobBuilder::new(p)
-                .literal_separator(true)
-                .build()
-                .is_ok_and(|g| g.compile_matcher().is_match(path))
     }
 
     pub fn covers_use(&self, use_id: &str) -> bool {
@@ -82,11 +79,12 @@ impl Cover {
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     pub entries: Vec<Entry>,
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 impl Ledger {
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id.value == id)
+        self.by_id.get(id).map(|&i| &self.entries[i])
     }
 }
 
@@ -202,8 +200,7 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
         let before = r.findings.len();
         if let Some(mut e) = entry(&mut r, item) {
             e.broken = r.findings.len() > before;
-            if let Some(first) = ledger.entries.iter().find(|f| f.id.value == e.id.value) {
-                let _ = first;
+            if ledger.by_id.contains_key(&e.id.value) {
                 r.invalid(
                     e.id.span.clone(),
                     format!("approval id `{}` appears twice in the ledger", e.id.value),
@@ -211,6 +208,9 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
                 );
                 continue;
             }
+            ledger
+                .by_id
+                .insert(e.id.value.clone(), ledger.entries.len());
             ledger.entries.push(e);
         }
     }
@@ -274,6 +274,7 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
     let mut path = None;
     let mut c = Cover {
         path: At::new(String::new(), node.span.clone()),
+        glob: None,
         use_id: None,
         rules: Vec::new(),
         digest: None,
@@ -315,6 +316,17 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
         }
     }
     c.path = path?;
+    let p = c.path.value.trim_start_matches("./");
+    if p.contains(['*', '?', '[', '{']) {
+        match GlobBuilder::new(p).literal_separator(true).build() {
+            Ok(g) => c.glob = Some(g.compile_matcher()),
+            Err(e) => r.invalid(
+                c.path.span.clone(),
+                format!("invalid glob `{}`: {}", c.path.value, e.kind()),
+                None,
+            ),
+        }
+    }
     Some(c)
 }
 

@@ -370,6 +370,12 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
     // Where production files come from, and where the trust root (config,
     // approvers, allowed signers) comes from: the base of a range, never the
     // change under review.
+    if project.repo.as_ref().is_some_and(|r| r.is_bare()) && !matches!(mode, Mode::Range { .. }) {
+        return Err(UsageError::Message(
+            "a bare repository has no work tree or index to check: use `--base REV` to check a range".into(),
+        )
+        .into());
+    }
     let (files, trust) = match (mode, &range, &project.repo) {
         (Mode::Worktree { .. }, _, _) => (
             Files::Worktree {
@@ -453,8 +459,9 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
         None => (Ledger::default(), None),
     };
 
+    // The watchlist is policy: read from the trust root, like the config.
     let watchlist = match &settings.watchlist {
-        Some(path) => match files.read_config(path)? {
+        Some(path) => match trust.read_config(path)? {
             Some(source) => String::from_utf8_lossy(&source.bytes)
                 .lines()
                 .map(str::trim)
@@ -933,7 +940,8 @@ fn targets(
     changes: &[crate::git::history::Change],
 ) -> Result<Vec<Target>> {
     let mut rels: Vec<String> = Vec::new();
-    let mut explicit = false;
+    // Files named one by one on the command line.
+    let mut named: HashSet<String> = HashSet::new();
     match mode {
         Mode::Staged { .. } => {
             let repo = project.repo.as_ref().expect("checked by the caller");
@@ -960,9 +968,14 @@ fn targets(
         }
         Mode::Worktree { paths } if paths.is_empty() => rels = list_all(project)?,
         Mode::Worktree { paths } => {
-            explicit = true;
             for p in paths {
-                rels.extend(resolve(project, p)?);
+                let (found, named_file) = resolve(project, p)?;
+                // A file named on the command line must be one aiclear
+                // checks; a folder's other files are simply not checked.
+                if named_file {
+                    named.extend(found.iter().cloned());
+                }
+                rels.extend(found);
             }
         }
     }
@@ -971,7 +984,7 @@ fn targets(
     for rel in &rels {
         let target = match classify(settings, rel) {
             Some(t) => t,
-            None if explicit
+            None if named.contains(rel)
                 && !rel.starts_with(".aiclear/")
                 && !settings.files.exclude.is_match(rel) =>
             {
@@ -1038,8 +1051,9 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Project-relative files named by a command-line path.
-fn resolve(project: &Project, path: &Path) -> Result<Vec<String>> {
+/// Project-relative files named by a command-line path, and whether the
+/// path named a file (not a folder).
+fn resolve(project: &Project, path: &Path) -> Result<(Vec<String>, bool)> {
     let abs = std::env::current_dir()?.join(path);
     let meta = std::fs::symlink_metadata(&abs)
         .map_err(|_| UsageError::Message(format!("`{}` does not exist", path.display())))?;
@@ -1065,12 +1079,13 @@ fn resolve(project: &Project, path: &Path) -> Result<Vec<String>> {
         } else {
             format!("{rel}/")
         };
-        return Ok(list_all(project)?
+        let found = list_all(project)?
             .into_iter()
             .filter(|p| p.starts_with(&prefix))
-            .collect());
+            .collect();
+        return Ok((found, false));
     }
-    Ok(vec![rel])
+    Ok((vec![rel], true))
 }
 
 fn slash(p: &Path) -> String {

@@ -128,19 +128,54 @@ pub struct TopLevel {
     pub metadata_genai: Option<(Key, Node)>,
     /// Every top-level key, for "did you mean `genai`".
     pub keys: Vec<Key>,
+    /// How many documents the text holds.
+    pub documents: usize,
+    /// A `genai` key in a later document, which is not read.
+    pub later_genai: Option<Key>,
 }
+
+/// Most nodes one file may hold: a feature-length OpenTimelineIO cut has a
+/// few million; a declaration a few dozen.
+pub const MAX_NODES: usize = 5_000_000;
 
 fn options() -> Options {
     let mut opts = Options::default();
     opts.strict_booleans = true;
     opts.reject_unsupported_tags = true;
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 4 * MAX_NODES;
+    opts.budget = Some(budget);
     opts
+}
+
+/// A budget breach in words, naming the limit.
+fn budget_message(raw: &str) -> Option<String> {
+    let what = raw.split("budget breached:").nth(1)?.trim();
+    let kind = what.split([' ', '{', '(']).next().unwrap_or_default();
+    Some(match kind {
+        "Nodes" | "Events" => {
+            format!("more than {MAX_NODES} values in one file: over aiclear's limit")
+        }
+        "Depth" => "nesting deeper than the limit of 64 levels".to_owned(),
+        "Aliases" | "Anchors" | "AliasAnchorRatio" => {
+            "too many YAML aliases or anchors: over aiclear's limit (an alias bomb?)".to_owned()
+        }
+        "Documents" => {
+            "more than 1,024 YAML documents in one file: over aiclear's limit".to_owned()
+        }
+        "TotalScalarBytes" | "ScalarBytes" => {
+            "more than 64 MiB of text in values: over aiclear's limit".to_owned()
+        }
+        _ => format!("over aiclear's parsing limits ({kind})"),
+    })
 }
 
 /// Parse a whole YAML text into a tree. `base` is the byte offset of `text` in
 /// its file, added to every span.
 pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
     DEPTH.with(|d| d.set(0));
+    NODES.with(|n| n.set(0));
     let node: Spanned<NodeDe> = serde_saphyr::from_str_with_options(text, options())
         .map_err(|e| syntax_error(&e, text, base))?;
     let mut node = into_node(node);
@@ -152,9 +187,25 @@ pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
 /// keys a declaration can live under, without building a tree for the rest.
 pub fn parse_top_level(text: &str, base: usize) -> Result<TopLevel, SyntaxError> {
     DEPTH.with(|d| d.set(0));
+    NODES.with(|n| n.set(0));
     let docs: Vec<TopLevelDe> = serde_saphyr::from_str_multiple_with_options(text, options())
         .map_err(|e| syntax_error(&e, text, base))?;
-    let mut top = docs.into_iter().next().map(|t| t.0).unwrap_or_default();
+    let documents = docs.len();
+    let mut docs = docs.into_iter();
+    let mut top = docs.next().map(|t| t.0).unwrap_or_default();
+    top.documents = documents;
+    top.later_genai = docs
+        .flat_map(|d| {
+            d.0.genai
+                .map(|(k, _)| k)
+                .into_iter()
+                .chain(d.0.metadata_genai.map(|(k, _)| k))
+        })
+        .next()
+        .map(|k| Key {
+            name: k.name,
+            span: k.span.start + base..k.span.end + base,
+        });
     for (k, v) in top.genai.iter_mut().chain(top.metadata_genai.iter_mut()) {
         k.span = k.span.start + base..k.span.end + base;
         v.shift(base);
@@ -175,6 +226,7 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str, base: usize) -> SyntaxError
         Some(i) => message[..i].to_owned(),
         None => message,
     };
+    let message = budget_message(&message).unwrap_or(message);
     let span = e.location().and_then(|loc| {
         let offset = match loc.span().byte_offset() {
             Some(b) if (b as usize) <= text.len() => b as usize,
@@ -205,6 +257,26 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> Option<usize> {
 
 thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Values read into trees so far (declarations, configuration, ledger).
+    static NODES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Most values read into a tree: a declaration, config or ledger larger than
+/// this is refused before it costs much (a 10,000-entry ledger has ~170,000).
+pub const MAX_TREE_NODES: usize = 250_000;
+
+fn count_node<E: de::Error>() -> Result<(), E> {
+    let n = NODES.with(|c| {
+        let n = c.get() + 1;
+        c.set(n);
+        n
+    });
+    if n > MAX_TREE_NODES {
+        return Err(E::custom(format_args!(
+            "more than {MAX_TREE_NODES} values: over aiclear's limit"
+        )));
+    }
+    Ok(())
 }
 
 fn span_of<T>(s: &Spanned<T>) -> Span {
@@ -311,6 +383,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let _guard = DepthGuard::enter()?;
         let mut items = Vec::new();
         while let Some(item) = a.next_element::<Spanned<NodeDe>>()? {
+            count_node()?;
             items.push(into_node(item));
         }
         Ok(Value::Seq(items))
@@ -320,6 +393,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut entries = Vec::new();
         while let Some(key) = a.next_key::<Spanned<KeyDe>>()? {
             let value = a.next_value::<Spanned<NodeDe>>()?;
+            count_node()?;
             let key = Spanned::new(key.value.0, key.referenced, key.defined);
             entries.push((into_key(key), into_node(value)));
         }

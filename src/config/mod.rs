@@ -247,7 +247,22 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
                     }
                 }
                 "rules" => rule_overrides(&mut r, v, &mut settings.rules),
-                "watchlist" => settings.watchlist = r.string(v, key).map(|s| s.value),
+                "watchlist" => {
+                    if let Some(w) = r.string(v, key) {
+                        let inside = !w.value.starts_with('/')
+                            && !w.value.contains('\\')
+                            && !w.value.split('/').any(|c| c == "..");
+                        if inside {
+                            settings.watchlist = Some(w.value.trim_start_matches("./").to_owned());
+                        } else {
+                            r.invalid(
+                                w.span.clone(),
+                                format!("the watchlist `{}` is outside the project", w.value),
+                                Some("give a path inside the project, relative to its root, e.g. `.aiclear/watchlist.txt`".into()),
+                            );
+                        }
+                    }
+                }
                 "real-world" => match v.as_str() {
                     Some("deny") => settings.real_world = Level::Deny,
                     Some("approval") => settings.real_world = Level::Approval,

@@ -11,10 +11,22 @@
 
 use super::Block;
 
-/// Lines of the file with their byte ranges (without line endings).
-struct Lines<'a> {
+/// Lines of the file with their byte ranges (without line endings); LF,
+/// CRLF and lone CR all end a line.
+pub(crate) struct Lines<'a> {
     bytes: &'a [u8],
     pos: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(bytes: &'a [u8], pos: usize) -> Self {
+        Self { bytes, pos }
+    }
+
+    /// Where the next line starts.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
 }
 
 impl<'a> Iterator for Lines<'a> {

@@ -9,25 +9,21 @@ pub fn locate(bytes: &[u8]) -> Block {
     } else {
         0
     };
-    let rest = &bytes[start..];
-    let first_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-    if rest[..first_end].trim_ascii_end() != b"---" {
+    let mut lines = super::fountain::Lines::new(bytes, start);
+    let Some((s, e, _)) = lines.next() else {
+        return Block::Missing;
+    };
+    if bytes[s..e].trim_ascii_end() != b"---" {
         return Block::Missing;
     }
-    let yaml_start = start + (first_end + 1).min(rest.len());
-    let mut pos = yaml_start;
-    while pos < bytes.len() {
-        let end = bytes[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| pos + i);
-        let line = bytes[pos..end].trim_ascii_end();
+    let yaml_start = lines.position();
+    for (ls, le, _) in lines {
+        let line = bytes[ls..le].trim_ascii_end();
         if line == b"---" || line == b"..." {
             return Block::Found {
-                yaml: yaml_start..pos,
+                yaml: yaml_start..ls,
             };
         }
-        pos = end + 1;
     }
     Block::Unterminated {
         span: start..start + 3,
@@ -51,6 +47,15 @@ mod tests {
     #[test]
     fn no_frontmatter() {
         assert!(matches!(locate(b"# Title\n---\n"), Block::Missing));
+    }
+
+    #[test]
+    fn cr_only_line_endings() {
+        let text = "---\rgenai: none\r---\r# Bible\r";
+        let Block::Found { yaml } = locate(text.as_bytes()) else {
+            panic!()
+        };
+        assert_eq!(&text[yaml], "genai: none\r");
     }
 
     #[test]

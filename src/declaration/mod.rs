@@ -161,6 +161,31 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
             );
         }
     };
+    // Only the first document is read: a declaration in a later one, or
+    // anything after a JSON value, could hide a use.
+    if let Some(k) = &top.later_genai {
+        return Parsed::finding(
+            malformed(
+                Some(k.span.clone()),
+                "a `genai` key in a later YAML document is not read".into(),
+            )
+            .label("ignored")
+            .help("keep one declaration, in the file's first document"),
+        );
+    }
+    if kind == FileKind::Json
+        && let Some(at) = after_json_value(text)
+    {
+        let at = base + at;
+        return Parsed::finding(
+            malformed(
+                Some(at..at + 1),
+                "unexpected content after the JSON value".into(),
+            )
+            .label("the file should end here")
+            .help("a JSON or OTIO file holds one value"),
+        );
+    }
     let genai = match kind {
         FileKind::Json => top.metadata_genai.or(top.genai),
         _ => top.genai,
@@ -189,6 +214,50 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
         declaration,
         findings,
     }
+}
+
+/// Where non-blank text follows the first JSON value, if it does. Strings
+/// are skipped, so brackets inside them do not count.
+fn after_json_value(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut started = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                started = true;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                started = true;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    i += 1;
+                    break;
+                }
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => started = true,
+        }
+        if started && depth == 0 && !matches!(bytes[i], b'{' | b'[') {
+            // A scalar at the top level: the rest of its token.
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            break;
+        }
+        i += 1;
+    }
+    let rest = text.get(i..)?;
+    let skip = rest.len() - rest.trim_start().len();
+    (!rest.trim().is_empty()).then_some(i + skip)
 }
 
 /// A block that is exactly `genai: none` (and line endings).
@@ -256,6 +325,14 @@ mod tests {
         let text = "\u{feff}Title: X\r\n\r\n/*\r\n---\r\ngenai:\r\n  uses: 3\r\n---\r\n*/\r\n";
         let p = parse(FileKind::Fountain, text.as_bytes());
         assert_eq!(&text[p.findings[0].span.clone().unwrap()], "3");
+    }
+
+    #[test]
+    fn trailing_json_content() {
+        assert_eq!(after_json_value("{\"a\": \"}\"}\n"), None);
+        assert_eq!(after_json_value("{\"a\": [1, 2]} }"), Some(14));
+        assert_eq!(after_json_value("{}\n{}\n"), Some(3));
+        assert_eq!(after_json_value("  [1]  "), None);
     }
 
     #[test]

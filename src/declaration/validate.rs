@@ -248,6 +248,9 @@ pub fn backticked(names: &[&str]) -> String {
     }
 }
 
+/// Most uses one file may declare.
+pub const MAX_USES: usize = 10_000;
+
 pub const GENAI_KEYS: &[&str] = &["disclosed", "uses", "retired"];
 pub const USE_KEYS: &[&str] = &[
     "id",
@@ -319,7 +322,19 @@ pub fn declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Optio
         match k.name.as_str() {
             "disclosed" => decl.disclosed = disclosed(&mut r, k, v),
             "uses" => {
-                for item in r.list(v, "uses", false) {
+                let items = r.list(v, "uses", false);
+                if items.len() > MAX_USES {
+                    r.findings.push(
+                        Finding::new(
+                            &crate::rules::malformed_declaration::MALFORMED_DECLARATION,
+                            Some(k.span.clone()),
+                            format!("more than {MAX_USES} uses in one file: over aiclear's limit"),
+                        )
+                        .help("split the material into files of their own"),
+                    );
+                    continue;
+                }
+                for item in items {
                     if let Some(u) = read_use(&mut r, item) {
                         decl.uses.push(u);
                     }

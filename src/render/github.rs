@@ -183,9 +183,25 @@ fn readable(text: &str) -> String {
 
 /// A command's message, escaped as `@actions/core`'s `escapeData`.
 pub(crate) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other control characters (terminal escapes from a file name, say) are
+    // never echoed raw into the log: they are written as `%XX`, which the
+    // runner leaves as it is.
+    if !s.chars().any(|c| c.is_control()) {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("%{:02X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A command's property value, escaped as `@actions/core`'s `escapeProperty`.

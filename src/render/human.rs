@@ -21,7 +21,6 @@ use std::io;
 use annotate_snippets::renderer::{DEFAULT_ERROR_STYLE, DEFAULT_WARNING_STYLE};
 use annotate_snippets::{
     AnnotationKind, Element, Group, Level, Origin, Padding, Renderer, Snippet,
-    normalize_untrusted_str,
 };
 use anstyle::{Effects, Style};
 
@@ -45,11 +44,27 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
         Renderer::plain()
     };
     for d in &report.diagnostics {
+        // The path and the message can carry text from the checked files
+        // (a file name with terminal escapes, say); they are printed inert.
+        let shown = Diagnostic {
+            path: super::inert(&d.path),
+            message: super::inert(&d.message),
+            label: d.label.as_deref().map(super::inert),
+            secondary: d
+                .secondary
+                .iter()
+                .map(|l| crate::diagnostic::Label {
+                    span: l.span.clone(),
+                    message: super::inert(&l.message),
+                })
+                .collect(),
+            ..d.clone()
+        };
         let ws = match (&d.span, report.sources.get(&d.path)) {
-            (Some(span), Some(source)) => windows(d, span, source),
+            (Some(span), Some(source)) => windows(&shown, span, source),
             _ => Vec::new(),
         };
-        let group = group(d, &ws);
+        let group = group(&shown, &ws);
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     summary(report, color, out)
@@ -92,10 +107,10 @@ fn group<'a>(d: &'a Diagnostic, windows: &'a [Window<'a>]) -> Group<'a> {
     // Messages are not normalised by annotate-snippets; the text may come from
     // the checked files.
     for note in &d.notes {
-        elements.push(Level::NOTE.message(normalize_untrusted_str(note)).into());
+        elements.push(Level::NOTE.message(super::inert(note)).into());
     }
     if let Some(help) = &d.help {
-        elements.push(Level::HELP.message(normalize_untrusted_str(help)).into());
+        elements.push(Level::HELP.message(super::inert(help)).into());
     }
     Group::with_title(title).elements(elements)
 }

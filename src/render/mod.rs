@@ -593,3 +593,17 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
         assert_eq!(names, ["human", "short", "json", "github", "sarif"]);
     }
 }
+
+/// Text from the checked files, made safe to print on a terminal: control
+/// characters (escape sequences, bells, line breaks) become their visible
+/// Unicode control pictures.
+pub(crate) fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
