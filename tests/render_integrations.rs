@@ -268,7 +268,9 @@ fn github_output_never_lets_file_content_start_a_command() {
     );
     // The listing for the log quotes the files, inside the stopped block.
     assert!(out.contains("tool: \"🎬 ::error::value\""), "{out}");
-    assert!(out.contains("\n::error::pwned, x:y"), "{out}");
+    // and shows control characters as visible symbols, never raw.
+    assert!(out.contains("\u{240a}::error::pwned, x:y"), "{out}");
+    assert!(!out.contains("\n::error::pwned"), "{out}");
 
     // Over the cap: the last command is the notice that points to the summary.
     let mut many = hostile_report();
