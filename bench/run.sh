@@ -19,8 +19,13 @@ mkdir -p "$out"
 
 n() { python3 -c "import sys; print(max(1, int(round($1 * $scale))))"; }
 
-cargo build --release --locked --manifest-path "$root/Cargo.toml" -q
-aiclear="$root/target/release/aiclear"
+# AICLEAR_BIN measures another build (say, an older commit's) with the same harness.
+if [ -n "${AICLEAR_BIN:-}" ]; then
+  aiclear="$AICLEAR_BIN"
+else
+  cargo build --release --locked --manifest-path "$root/Cargo.toml" -q
+  aiclear="$root/target/release/aiclear"
+fi
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 echo "aiclear: $("$aiclear" --version), git: $(git --version | cut -d' ' -f3), scale: $scale"
