@@ -17,6 +17,10 @@ use crate::rules::{self, Finding};
 use crate::source::{Source, Span};
 use crate::yaml;
 
+/// Longest cover path: each is compiled into a matcher, and the ledger comes
+/// from the change under review.
+pub const MAX_COVER_PATH: usize = 1024;
+
 const ENTRY_KEYS: &[&str] = &[
     "id",
     "granted-by",
@@ -317,6 +321,14 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
     }
     c.path = path?;
     let p = c.path.value.trim_start_matches("./");
+    if p.len() > MAX_COVER_PATH {
+        r.invalid(
+            c.path.span.clone(),
+            format!("a cover path longer than {MAX_COVER_PATH} characters"),
+            Some("name the file, or a short glob such as `scripts/**/*.fountain`".into()),
+        );
+        return Some(c);
+    }
     if p.contains(['*', '?', '[', '{']) {
         match GlobBuilder::new(p).literal_separator(true).build() {
             Ok(g) => c.glob = Some(g.compile_matcher()),
