@@ -11,8 +11,21 @@ use crate::rules::{duplicate_use_id, invalid_value, unknown_field};
 use crate::source::Span;
 use crate::yaml::{Key, Node, Value};
 
+/// Text from a file as a message quotes it: at most 60 characters.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
 /// The closest candidate to `name`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    // Nothing long is a typo of a short name; comparing it would only cost.
+    if name.len() > 64 {
+        return None;
+    }
     let name = name.to_ascii_lowercase();
     candidates
         .iter()
@@ -63,7 +76,7 @@ impl Reader<'_> {
                 let mut f = Finding::new(
                     &unknown_field::UNKNOWN_FIELD,
                     Some(key.span.clone()),
-                    format!("unknown field `{}` in {what}", key.name),
+                    format!("unknown field `{}` in {what}", clip(&key.name)),
                 )
                 .label("not a field aiclear knows");
                 f.help = Some(match did_you_mean(&key.name, allowed) {
@@ -109,7 +122,7 @@ impl Reader<'_> {
             Value::Bool(b) => Some(At::new(*b, node.span.clone())),
             other => {
                 let found = match other {
-                    Value::Str(s) => format!("`{s}`"),
+                    Value::Str(s) => format!("`{}`", clip(s)),
                     other => other.kind().to_owned(),
                 };
                 self.invalid(
@@ -142,7 +155,10 @@ impl Reader<'_> {
             _ => {
                 self.invalid(
                     node.span.clone(),
-                    format!("`{key}` must be a date written YYYY-MM-DD, found `{text}`"),
+                    format!(
+                        "`{key}` must be a date written YYYY-MM-DD, found `{}`",
+                        clip(text)
+                    ),
                     None,
                 );
                 None
@@ -184,7 +200,7 @@ impl Reader<'_> {
         };
         self.invalid(
             node.span.clone(),
-            format!("`{text}` is not a valid `{key}`"),
+            format!("`{}` is not a valid `{key}`", clip(&text)),
             Some(help),
         );
         None
@@ -199,7 +215,7 @@ impl Reader<'_> {
             _ if scalar_ok => std::slice::from_ref(node),
             other => {
                 let help = match other {
-                    Value::Str(s) => Some(format!("write a list: `{key}: [{s}]`")),
+                    Value::Str(s) => Some(format!("write a list: `{key}: [{}]`", clip(s))),
                     _ => None,
                 };
                 self.invalid(
@@ -437,7 +453,7 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
     if !is_slug(&id.value) {
         r.invalid(
             id.span.clone(),
-            format!("use id `{}` is not a slug", id.value),
+            format!("use id `{}` is not a slug", clip(&id.value)),
             Some("use lowercase letters, digits and dashes, e.g. `aria-design`".into()),
         );
     }

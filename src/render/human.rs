@@ -36,6 +36,19 @@ const MAX_SPAN_LINES: usize = 64;
 /// line that has none): well over the 140 columns annotate-snippets shows.
 const LINE_CONTEXT: usize = 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Longest stretch of a span that is underlined.
+const MAX_MARK_BYTES: usize = 512;
+
+/// Whether a byte offset starts a UTF-8 character (or ends the bytes).
+trait CharBoundary {
+    fn is_char_boundary_at(&self, at: usize) -> bool;
+}
+
+impl CharBoundary for [u8] {
+    fn is_char_boundary_at(&self, at: usize) -> bool {
+        at >= self.len() || (self[at] as i8) >= -0x40
+    }
+}
 
 pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
     let renderer = if color {
@@ -166,7 +179,15 @@ fn windows<'a>(d: &'a Diagnostic, span: &Span, source: &'a Source) -> Vec<Window
     };
     let mark = |span: &Span, kind: AnnotationKind, label: Option<&'a str>| {
         let start = span.start.clamp(text_start, source.bytes.len());
-        let mut end = span.end.clamp(start, source.bytes.len());
+        // A huge value is underlined by its start only: the window (and the
+        // line annotate-snippets lays out) stays small.
+        let mut end = span
+            .end
+            .clamp(start, source.bytes.len())
+            .min(start + MAX_MARK_BYTES);
+        while !source.bytes.is_char_boundary_at(end) {
+            end -= 1;
+        }
         let first = source.line_col(start).line;
         let mut last = if end > start {
             source.line_col(end - 1).line
