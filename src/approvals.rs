@@ -169,30 +169,10 @@ pub fn digest(u: &Use) -> String {
 pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut ledger = Ledger::default();
-    let text = match std::str::from_utf8(&source.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            findings.push(Finding::new(
-                &rules::malformed_declaration::MALFORMED_DECLARATION,
-                Some(at..at + 1),
-                "the approvals ledger is not valid UTF-8",
-            ));
-            return (ledger, findings);
-        }
-    };
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let root = match yaml::parse(&text[start..], start) {
+    let root = match yaml::parse_file(&source.bytes, "the approvals ledger") {
         Ok(n) => n,
-        Err(e) => {
-            findings.push(
-                Finding::new(
-                    &rules::malformed_declaration::MALFORMED_DECLARATION,
-                    e.span.clone(),
-                    format!("the approvals ledger is not valid YAML: {}", e.message),
-                )
-                .label(e.message),
-            );
+        Err(f) => {
+            findings.push(*f);
             return (ledger, findings);
         }
     };

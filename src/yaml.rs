@@ -551,6 +551,31 @@ impl<'de> Deserialize<'de> for MetadataDe {
     }
 }
 
+/// Read one of aiclear's own YAML files (the configuration, the ledger) into
+/// a tree; problems are findings naming `what` (e.g. "the configuration").
+pub fn parse_file(bytes: &[u8], what: &str) -> Result<Node, Box<crate::rules::Finding>> {
+    use crate::rules::{Finding, malformed_declaration::MALFORMED_DECLARATION};
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Finding::new(
+            &MALFORMED_DECLARATION,
+            Some(at..at + 1),
+            format!("{what} is not valid UTF-8"),
+        )
+    })?;
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    parse(&text[start..], start).map_err(|e| {
+        Box::new(
+            Finding::new(
+                &MALFORMED_DECLARATION,
+                e.span.clone(),
+                format!("{what} is not valid YAML: {}", e.message),
+            )
+            .label(e.message),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

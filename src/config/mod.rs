@@ -164,30 +164,10 @@ impl Settings {
 /// as findings against the config file (the caller exits with 2).
 pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
     let mut findings = Vec::new();
-    let text = match std::str::from_utf8(&source.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            findings.push(Finding::new(
-                &rules::malformed_declaration::MALFORMED_DECLARATION,
-                Some(at..at + 1),
-                "the configuration is not valid UTF-8",
-            ));
-            return Err(findings);
-        }
-    };
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let root = match yaml::parse(&text[start..], start) {
+    let root = match yaml::parse_file(&source.bytes, "the configuration") {
         Ok(node) => node,
-        Err(e) => {
-            findings.push(
-                Finding::new(
-                    &rules::malformed_declaration::MALFORMED_DECLARATION,
-                    e.span.clone(),
-                    format!("the configuration is not valid YAML: {}", e.message),
-                )
-                .label(e.message),
-            );
+        Err(f) => {
+            findings.push(*f);
             return Err(findings);
         }
     };

@@ -56,7 +56,7 @@ fn trimmed(line: &[u8]) -> &[u8] {
 }
 
 /// Whether a line opens a title page: `Key: value` at the start of the line.
-fn is_title_key(line: &[u8]) -> bool {
+pub(crate) fn is_title_key(line: &[u8]) -> bool {
     let Some(colon) = line.iter().position(|&b| b == b':') else {
         return false;
     };

@@ -76,6 +76,17 @@ impl CommitInfo {
     pub fn short(&self) -> &str {
         &self.id[..self.id.len().min(10)]
     }
+
+    /// `introduced in commit abc "summary" by Name <email>`, for notes.
+    pub fn introduced(&self) -> String {
+        format!(
+            "introduced in commit {} \"{}\" by {} <{}>",
+            self.short(),
+            self.summary,
+            self.author_name,
+            self.author_email
+        )
+    }
 }
 
 /// A file changed by a range.

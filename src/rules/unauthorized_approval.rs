@@ -67,13 +67,7 @@ pub fn not_an_approver(entry: &Entry, origin: &CommitInfo) -> Finding {
         ),
     )
     .label("does not count")
-    .note(format!(
-        "introduced in commit {} \"{}\" by {} <{}>",
-        origin.short(),
-        origin.summary,
-        origin.author_name,
-        origin.author_email
-    ));
+    .note(origin.introduced());
     if let Some(g) = &entry.granted_by
         && !g.value.eq_ignore_ascii_case(&origin.author_email)
     {

@@ -96,13 +96,7 @@ pub fn check(entry: &Entry, origin: &CommitInfo, verdict: &Verdict) -> Option<Fi
         ),
     )
     .label("does not count")
-    .note(format!(
-        "introduced in commit {} \"{}\" by {} <{}>",
-        origin.short(),
-        origin.summary,
-        origin.author_name,
-        origin.author_email
-    ))
+    .note(origin.introduced())
     .help("the approver re-commits the entry signed with their key (`git commit -S` with `gpg.format=ssh`) listed for their email in the base branch's `.aiclear/allowed_signers`");
     if let Some(n) = note {
         f = f.note(n);

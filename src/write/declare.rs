@@ -113,39 +113,13 @@ pub fn new_sidecar(media_name: &str, form: Form) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// Lines from `pos`: (start, end of content, start of next line), splitting
-/// on LF, CRLF and lone CR like the Fountain reader.
-fn lines(bytes: &[u8], mut pos: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    std::iter::from_fn(move || {
-        if pos >= bytes.len() {
-            return None;
-        }
-        let start = pos;
-        let rest = &bytes[start..];
-        let (end, next) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => {
-                (start + i, start + i + 2)
-            }
-            Some(i) => (start + i, start + i + 1),
-            None => (bytes.len(), bytes.len()),
-        };
-        pos = next;
-        Some((start, end, next))
-    })
+/// Lines from `pos`: (start, end of content, start of next line), split as
+/// the Fountain reader splits them.
+fn lines(bytes: &[u8], pos: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    crate::declaration::fountain::Lines::new(bytes, pos)
 }
 
-/// The same test the Fountain reader uses for the first line of a title page.
-fn is_title_key(line: &[u8]) -> bool {
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
-        return false;
-    };
-    let key = &line[..colon];
-    !key.is_empty()
-        && key[0].is_ascii_alphabetic()
-        && key
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-'))
-}
+use crate::declaration::fountain::is_title_key;
 
 fn fountain_insertion(bytes: &[u8], form: Form) -> (usize, String, &'static str) {
     let le = LineEnding::detect(bytes);
