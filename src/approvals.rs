@@ -139,6 +139,16 @@ impl Entry {
     }
 }
 
+/// Whether a path names something inside the project: relative, and never
+/// climbing out with `..`.
+pub fn is_inside(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && !path.split('/').any(|c| c == "..")
+}
+
 /// Each entry's id and canonical content, for tracing entries through history.
 pub fn contents(bytes: &[u8]) -> std::collections::HashMap<String, String> {
     parse(&Source::new(crate::config::LEDGER_PATH, bytes.to_vec()))
@@ -230,7 +240,18 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
             "granted-by" => e.granted_by = r.string(v, key),
             "granted-on" => e.granted_on = r.date(v, key),
             "expires-on" => e.expires_on = r.date(v, key),
-            "document" => e.document = r.string(v, key),
+            "document" => {
+                e.document = r.string(v, key);
+                if let Some(d) = &e.document
+                    && !is_inside(&d.value)
+                {
+                    r.invalid(
+                        d.span.clone(),
+                        format!("the document `{}` is outside the repository", crate::declaration::validate::clip(&d.value)),
+                        Some("give the path of the signed approval inside the repository, relative to the project root".into()),
+                    );
+                }
+            }
             "note" => e.note = r.string(v, key),
             "covers" => {
                 for c in r.list(v, key, false) {

@@ -458,6 +458,27 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
         }
         None => (Ledger::default(), None),
     };
+    // A `document` must be the file it names, not a link to somewhere else.
+    if let Files::Worktree { root } = &files {
+        for e in &ledger.entries {
+            if let Some(d) = &e.document
+                && approvals::is_inside(&d.value)
+                && std::fs::symlink_metadata(root.join(&d.value))
+                    .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                let f = Finding::new(
+                    &rules::invalid_value::INVALID_VALUE,
+                    Some(d.span.clone()),
+                    format!("the document `{}` is a symbolic link", d.value),
+                )
+                .label("a link, not the signed document")
+                .help("commit the signed approval itself at that path");
+                report
+                    .diagnostics
+                    .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+            }
+        }
+    }
 
     // The watchlist is policy: read from the trust root, like the config.
     let watchlist = match &settings.watchlist {

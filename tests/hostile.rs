@@ -1649,3 +1649,39 @@ fn a_watchlist_outside_the_project_is_refused() {
     let o = bounded(q.path(), &["check"]);
     assert_exit(&o, 2);
 }
+
+#[test]
+fn a_ledger_document_outside_the_repository_or_through_a_link_is_refused() {
+    let p = project();
+    write(p.path(), "scripts/ep1.fountain", fountain("genai: none\n"));
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "approval.pdf", "%PDF-1.7\n");
+    std::fs::create_dir_all(p.path().join("approvals")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("approval.pdf"),
+        p.path().join("approvals/link.pdf"),
+    )
+    .unwrap();
+    write(
+        p.path(),
+        ".aiclear/approvals.yml",
+        "- id: NFX-1\n  granted-by: a@b.c\n  granted-on: 2025-09-05\n  document: ../../etc/passwd\n  covers: [{ path: scripts/ep1.fountain }]\n- id: NFX-2\n  granted-by: a@b.c\n  granted-on: 2025-09-05\n  document: /etc/passwd\n  covers: [{ path: scripts/ep1.fountain }]\n- id: NFX-3\n  granted-by: a@b.c\n  granted-on: 2025-09-05\n  document: approvals/link.pdf\n  covers: [{ path: scripts/ep1.fountain }]\n",
+    );
+    let o = check(p.path(), &[]);
+    assert_exit(&o, 1);
+    let messages: Vec<String> = o
+        .with_code("GA004")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .filter(|m| m.contains("outside the repository"))
+            .count()
+            == 2
+    );
+    assert!(messages.iter().any(|m| m.contains("symbolic link")));
+}
