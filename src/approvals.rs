@@ -21,6 +21,9 @@ use crate::yaml;
 /// from the change under review.
 pub const MAX_COVER_PATH: usize = 1024;
 
+/// Most bytes of glob cover paths in one ledger.
+pub const MAX_GLOB_BYTES: usize = 1 << 20;
+
 const ENTRY_KEYS: &[&str] = &[
     "id",
     "granted-by",
@@ -190,9 +193,12 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
         findings: &mut findings,
     };
     let items = r.list(&root, "the approvals ledger", false);
+    // Each glob cover becomes a matcher; their total size is bounded, since
+    // the ledger comes from the change under review.
+    let mut glob_bytes = 0;
     for item in items {
         let before = r.findings.len();
-        if let Some(mut e) = entry(&mut r, item) {
+        if let Some(mut e) = entry(&mut r, item, &mut glob_bytes) {
             e.broken = r.findings.len() > before;
             if ledger.by_id.contains_key(&e.id.value) {
                 r.invalid(
@@ -211,7 +217,7 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
     (ledger, findings)
 }
 
-fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
+fn entry(r: &mut Reader, node: &yaml::Node, glob_bytes: &mut usize) -> Option<Entry> {
     let entries = r.map(node, "an approval")?;
     r.keys(
         entries,
@@ -255,7 +261,7 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
             "note" => e.note = r.string(v, key),
             "covers" => {
                 for c in r.list(v, key, false) {
-                    if let Some(c) = cover(r, c) {
+                    if let Some(c) = cover(r, c, glob_bytes) {
                         e.covers.push(c);
                     }
                 }
@@ -267,7 +273,7 @@ fn entry(r: &mut Reader, node: &yaml::Node) -> Option<Entry> {
     Some(e)
 }
 
-fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
+fn cover(r: &mut Reader, node: &yaml::Node, glob_bytes: &mut usize) -> Option<Cover> {
     let entries = r.map(node, "covers")?;
     r.keys(
         entries,
@@ -331,6 +337,18 @@ fn cover(r: &mut Reader, node: &yaml::Node) -> Option<Cover> {
         return Some(c);
     }
     if p.contains(['*', '?', '[', '{']) {
+        *glob_bytes += p.len();
+        if *glob_bytes > MAX_GLOB_BYTES {
+            r.invalid(
+                c.path.span.clone(),
+                format!(
+                    "the ledger's glob paths add up to more than {} KiB",
+                    MAX_GLOB_BYTES >> 10
+                ),
+                Some("name files, or use fewer and shorter globs".into()),
+            );
+            return Some(c);
+        }
         match GlobBuilder::new(p).literal_separator(true).build() {
             Ok(g) => c.glob = Some(g.compile_matcher()),
             Err(e) => r.invalid(
