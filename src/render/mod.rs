@@ -33,7 +33,7 @@ mod human;
 mod json;
 mod sarif;
 mod short;
-mod summary;
+pub(crate) mod summary;
 
 pub use github::GithubOptions;
 pub use summary::{SUMMARY_MAX_BYTES, summary_markdown};

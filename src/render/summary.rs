@@ -176,7 +176,7 @@ fn approval_row(a: &ApprovalUse) -> String {
 }
 
 /// A message as a table cell: its code spans kept, the rest escaped.
-fn cell(message: &str) -> String {
+pub(crate) fn cell(message: &str) -> String {
     let parts: Vec<&str> = message.split('`').collect();
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
@@ -199,7 +199,7 @@ fn cell(message: &str) -> String {
 }
 
 /// `s` as a code span in a table cell.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     if s.is_empty() {
         return String::new();
     }
@@ -217,7 +217,7 @@ fn code(s: &str) -> String {
 
 /// `s` as plain text in a table cell: every character Markdown would read
 /// escaped, line breaks as `<br>`.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, line) in s
         .split("\r\n")

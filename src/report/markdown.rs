@@ -8,7 +8,7 @@
 
 use std::io;
 
-use annotate_snippets::normalize_untrusted_str;
+use crate::render::summary::{cell, code, text};
 
 use super::{
     FileRow, FindingRow, Register, UseRow, approval_text, commit_text, scope_text, talent_text,
@@ -190,74 +190,6 @@ fn use_row(u: &UseRow) -> String {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A message as a table cell: its code spans kept, the rest escaped.
-fn cell(message: &str) -> String {
-    let parts: Vec<&str> = message.split('`').collect();
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        let closed = i + 1 < parts.len();
-        if i % 2 == 1 && closed && !part.is_empty() {
-            out.push_str(&code(part));
-        } else {
-            if i % 2 == 1 {
-                out.push_str("\\`");
-            }
-            out.push_str(&text(part));
-            if i % 2 == 1 && closed {
-                out.push_str("\\`");
-            }
-        }
-    }
-    out
-}
-
-/// `s` as a code span in a table cell.
-fn code(s: &str) -> String {
-    if s.is_empty() {
-        return String::new();
-    }
-    let ticks = longest_run(s, '`') + 1;
-    let fence = "`".repeat(ticks);
-    let body = normalize_untrusted_str(&s.replace(['\n', '\r'], "\u{2424}")).replace('|', "\\|");
-    let pad = if body.starts_with('`') || body.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-/// `s` as plain text: every character Markdown would read escaped, line
-/// breaks as `<br>`.
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, line) in s
-        .split("\r\n")
-        .flat_map(|l| l.split(['\n', '\r']))
-        .enumerate()
-    {
-        if i > 0 {
-            out.push_str("<br>");
-        }
-        for c in normalize_untrusted_str(line).chars() {
-            if "\\`*_{}[]<>()#+!|~&$:@^=".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn longest_run(s: &str, c: char) -> usize {
-    let (mut longest, mut run) = (0, 0);
-    for x in s.chars() {
-        run = if x == c { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    longest
 }
 
 #[cfg(test)]
