@@ -1036,7 +1036,7 @@ fn targets(
 
 /// Every file under the project root: from git when in a repository
 /// (tracked, and untracked but not ignored), else a walk of the folder.
-fn list_all(project: &Project) -> Result<Vec<String>> {
+pub fn list_all(project: &Project) -> Result<Vec<String>> {
     if let Some(repo) = &project.repo
         && repo.workdir().is_some()
     {

@@ -2,7 +2,6 @@
 //! globs come from what the project holds (see [`crate::write::config`]).
 
 use std::io::Write as _;
-use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
@@ -25,18 +24,13 @@ pub fn run() -> Result<u8> {
         );
         return Ok(exit::USAGE);
     }
-    let files = match &project.repo {
-        Some(repo) if repo.workdir().is_some() => repo
-            .worktree_files(&project.prefix)?
-            .into_iter()
-            .filter_map(|p| p.strip_prefix(&project.prefix).map(str::to_owned))
-            .collect(),
-        _ => {
-            let mut out = Vec::new();
-            walk(&project.root, "", &mut out)?;
-            out
-        }
-    };
+    let in_git = project.repo.as_ref().is_some_and(|r| r.workdir().is_some());
+    let files: Vec<String> = crate::engine::list_all(&project)?
+        .into_iter()
+        // Outside git, hidden folders (tool caches and the like) say nothing
+        // about the production's files.
+        .filter(|p| in_git || !p.split('/').rev().skip(1).any(|dir| dir.starts_with('.')))
+        .collect();
     let plan = write::config::plan(&files);
     if let Err(findings) = config::parse(&Source::new(CONFIG_PATH, plan.text.clone().into_bytes()))
     {
@@ -73,25 +67,4 @@ pub fn run() -> Result<u8> {
     )?;
     writeln!(out, "  3. commit {CONFIG_PATH}")?;
     Ok(exit::OK)
-}
-
-/// Every file under `dir` outside a repository, skipping hidden folders.
-fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("listing `{}`", dir.display()))?
-        .collect::<std::io::Result<_>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let child = format!("{rel}{name}");
-        let ft = entry.file_type()?;
-        if ft.is_dir() {
-            if !name.starts_with('.') {
-                walk(&entry.path(), &format!("{child}/"), out)?;
-            }
-        } else {
-            out.push(child);
-        }
-    }
-    Ok(())
 }
