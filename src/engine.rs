@@ -59,9 +59,15 @@ pub struct Project {
 impl Project {
     /// Find the project around the current directory.
     pub fn discover() -> Result<Project> {
+        Project::discover_for(false)
+    }
+
+    /// Find the project around the current directory, for a check of what
+    /// is staged when `staged` is set.
+    pub fn discover_for(staged: bool) -> Result<Project> {
         let cwd = std::env::current_dir().context("reading the current directory")?;
         let cwd = cwd.canonicalize().unwrap_or(cwd);
-        let repo = Repo::open_from_env();
+        let repo = Repo::open(staged);
         let top = repo
             .as_ref()
             .and_then(|r| r.workdir())
@@ -533,7 +539,7 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
             targets.sort_by(|a, b| a.path.cmp(&b.path));
         }
     }
-    let today = jiff::ZonedDateTime::now().date();
+    let today = crate::localtime::today();
     clock.lap("file discovery");
 
     // Provenance of the ledger entries the checked files may rely on.

@@ -9,6 +9,7 @@ pub mod declaration;
 pub mod diagnostic;
 pub mod engine;
 pub mod git;
+pub mod localtime;
 pub mod render;
 pub mod report;
 pub mod rules;

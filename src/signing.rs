@@ -667,7 +667,7 @@ fn parse_time(value: &str, name: &str) -> Result<i64, String> {
     let zone = if utc {
         TimeZone::UTC
     } else {
-        TimeZone::system()
+        crate::localtime::zone()
     };
     zone.to_zoned_datetime(datetime)
         .map(|zoned| zoned.timestamp().as_second())

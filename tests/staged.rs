@@ -214,3 +214,105 @@ fn productions_in_subfolders_are_checked_with_their_own_config() {
     assert_eq!(paths, ["pilot/drafts/ep1.fountain"], "{report:#}");
     assert_eq!(report["summary"]["files_checked"], 2);
 }
+
+/// The configuration is what the commit will hold: the index's, which is
+/// `HEAD`'s when it is not staged, whatever the work tree says.
+#[test]
+fn the_configuration_comes_from_the_index() {
+    let dir = repo();
+    let only_drafts = "files:\n  scripts: ['drafts/**/*.fountain']\n";
+    let everything = "files:\n  scripts: ['**/*.fountain']\n";
+    write(dir.path(), ".aiclear/config.yml", only_drafts);
+    git_ok(dir.path(), &["add", "."]);
+    git_ok(dir.path(), &["commit", "-qm", "config"]);
+
+    write(dir.path(), "notes/ep1.fountain", BAD);
+    git_ok(dir.path(), &["add", "notes/ep1.fountain"]);
+    // Unstaged: the work tree's wider config does not apply.
+    write(dir.path(), ".aiclear/config.yml", everything);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+    // Staged: it does.
+    git_ok(dir.path(), &["add", ".aiclear/config.yml"]);
+    write(dir.path(), ".aiclear/config.yml", only_drafts);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(
+        (codes(&report), code),
+        (vec!["GA001".to_owned()], 1),
+        "{report:#}"
+    );
+}
+
+/// Paths are the repository's whatever folder the check runs from and
+/// whatever `diff.relative` says.
+#[test]
+fn from_a_subfolder_with_diff_relative() {
+    let dir = repo();
+    git_ok(dir.path(), &["config", "diff.relative", "true"]);
+    write(dir.path(), "scripts/ep1.fountain", BAD);
+    write(dir.path(), "scripts/ep2.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = check_json(&dir.path().join("scripts"), &["--staged"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 2, "{report:#}");
+    assert_eq!(
+        report["diagnostics"][0]["path"], "scripts/ep1.fountain",
+        "{report:#}"
+    );
+}
+
+/// A submodule's entry records a commit, not a file: it is not read as one.
+#[test]
+fn a_staged_submodule_is_not_a_file() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    git_ok(dir.path(), &["commit", "-qm", "one"]);
+    let head = String::from_utf8(git(dir.path(), &["rev-parse", "HEAD"]).stdout).unwrap();
+    let cacheinfo = format!("160000,{},scripts/shared.fountain", head.trim());
+    git_ok(
+        dir.path(),
+        &["update-index", "--add", "--cacheinfo", &cacheinfo],
+    );
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 0, "{report:#}");
+}
+
+/// Without git on `PATH`, the index is read through libgit2: same answers.
+#[test]
+fn without_git_on_the_path() {
+    let dir = repo();
+    write(dir.path(), "scripts/old.fountain", BAD);
+    git_ok(dir.path(), &["add", "."]);
+    git_ok(dir.path(), &["commit", "-qm", "old"]);
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    write(dir.path(), "scripts/ep2.fountain", CLEAN);
+    git_ok(dir.path(), &["add", "."]);
+    write(dir.path(), "scripts/ep2.fountain", BAD);
+    git_ok(dir.path(), &["rm", "-q", "scripts/old.fountain"]);
+    let empty = tempfile::tempdir().unwrap();
+    let without = |args: &[&str]| {
+        let out = Command::new(bin())
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .env("PATH", empty.path())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (report, out.status.code())
+    };
+    let (report, code) = without(&["--staged"]);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 2, "{report:#}");
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = without(&["--staged"]);
+    assert_eq!(
+        (codes(&report), code),
+        (vec!["GA001".to_owned()], Some(1)),
+        "{report:#}"
+    );
+}

@@ -96,7 +96,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
         }
     }
 
-    let today = jiff::ZonedDateTime::now().date();
+    let today = crate::localtime::today();
     let expires_on = match &args.expires {
         None => None,
         Some(text) => match parse_date(text) {

@@ -60,7 +60,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
-    let project = Project::discover()?;
+    let project = Project::discover_for(args.staged && args.base.is_none())?;
     let mode = if let Some(base) = &args.base {
         Mode::Range {
             base: base.clone(),

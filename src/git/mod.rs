@@ -7,6 +7,7 @@
 pub mod history;
 pub mod hooks_dir;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -17,14 +18,27 @@ pub struct Repo {
     repo: Repository,
     /// The index, read once: a hook reads many files from it.
     index: std::cell::OnceCell<git2::Index>,
-    /// Staged paths, computed once.
-    staged: std::cell::OnceCell<Vec<String>>,
+    /// How the index differs from `HEAD`, computed once.
+    staged: std::cell::OnceCell<Staged>,
+    /// A `git diff --cached` started before the repository was opened.
+    pending: std::cell::RefCell<Option<std::process::Child>>,
 }
 
 impl Repo {
     /// Open the repository around the current directory, honouring git's
     /// environment. `None` outside a repository.
     pub fn open_from_env() -> Option<Repo> {
+        Repo::open(false)
+    }
+
+    /// Open the repository; with `staged`, first start git listing what is
+    /// staged, so that git reads the index while the repository opens.
+    pub fn open(staged: bool) -> Option<Repo> {
+        let pending = if staged {
+            staged_diff().spawn().ok()
+        } else {
+            None
+        };
         // Like git itself, trust the object database's integrity instead of
         // re-hashing every object read: walking history reads many.
         git2::opts::strict_hash_verification(false);
@@ -32,6 +46,7 @@ impl Repo {
             repo,
             index: std::cell::OnceCell::new(),
             staged: std::cell::OnceCell::new(),
+            pending: std::cell::RefCell::new(pending),
         })
     }
 
@@ -109,98 +124,192 @@ impl Repo {
     /// Paths staged for commit under `prefix`: added, modified, renamed or
     /// copied between `HEAD` (nothing, before the first commit) and the index.
     pub fn staged_files(&self, prefix: &str) -> Result<Vec<String>> {
-        if let Some(all) = self.staged.get() {
-            return Ok(all
-                .iter()
-                .filter(|p| p.starts_with(prefix))
-                .cloned()
-                .collect());
-        }
-        let all = self.all_staged()?;
-        let all = self.staged.get_or_init(|| all);
-        Ok(all
+        Ok(self
+            .staged()?
+            .paths
             .iter()
             .filter(|p| p.starts_with(prefix))
             .cloned()
             .collect())
     }
 
-    fn all_staged(&self) -> Result<Vec<String>> {
+    fn staged(&self) -> Result<&Staged> {
+        if let Some(staged) = self.staged.get() {
+            return Ok(staged);
+        }
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_tree().ok());
         // git's own diff uses the index's cache-tree and skips unchanged
-        // folders; libgit2 compares every entry (85 ms against 15 ms on a
-        // 100,000-file index). git is there whenever a hook runs; without
-        // it, libgit2 gives the same answer.
-        if let Some(files) = self.staged_by_git() {
-            return Ok(files);
-        }
-        let index = self.index()?;
-        let head_tree = match self.repo.head() {
-            Ok(h) => Some(h.peel_to_tree().context("reading HEAD's tree")?),
-            Err(_) => None,
+        // folders, where libgit2 loads and compares every entry (15 ms
+        // against 85 ms on a 100,000-file index). git is there whenever a
+        // hook runs; without it, libgit2 gives the same answer.
+        let changed = match self.staged_by_git() {
+            Some(changed) => changed,
+            None => self.staged_by_libgit2(head.as_ref())?,
         };
-        let diff = self
-            .repo
-            .diff_tree_to_index(head_tree.as_ref(), Some(index), None)
-            .context("comparing the index with HEAD")?;
-        let mut files = Vec::new();
-        for delta in diff.deltas() {
-            use git2::Delta::*;
-            if matches!(
-                delta.status(),
-                Added | Modified | Renamed | Copied | Typechange
-            ) && let Some(p) = delta.new_file().path().and_then(|p| p.to_str())
-            {
-                files.push(p.to_owned());
-            }
-        }
-        Ok(files)
+        let mut paths: Vec<String> = changed
+            .iter()
+            .filter(|(_, e)| e.is_some_and(|e| e.mode != GITLINK))
+            .map(|(p, _)| p.clone())
+            .collect();
+        paths.sort();
+        let staged = Staged {
+            head: head.map(|t| t.id()),
+            changed,
+            paths,
+        };
+        Ok(self.staged.get_or_init(|| staged))
     }
 
-    /// The staged paths as `git diff --cached` lists them, when git runs.
-    fn staged_by_git(&self) -> Option<Vec<String>> {
-        let workdir = self.workdir()?;
-        let mut command = std::process::Command::new("git");
-        command
-            .arg("-C")
-            .arg(workdir)
-            .args([
-                "diff",
-                "--cached",
-                "--name-only",
-                "-z",
-                "--no-renames",
-                "--diff-filter=ACMRT",
-            ])
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
-        // The index git is committing (GIT_INDEX_FILE) and the repository
-        // (GIT_DIR) reach git through the inherited environment; make them
-        // explicit in case they were relative to another folder.
-        command.env("GIT_DIR", self.repo.path());
-        if let Ok(index) = std::env::var("GIT_INDEX_FILE") {
-            command.env("GIT_INDEX_FILE", std::path::absolute(index).ok()?);
+    /// Every path whose index entry differs from `HEAD`, from libgit2.
+    fn staged_by_libgit2(
+        &self,
+        head: Option<&git2::Tree<'_>>,
+    ) -> Result<HashMap<String, Option<Entry>>> {
+        let index = self.index()?;
+        let diff = self
+            .repo
+            .diff_tree_to_index(head, Some(index), None)
+            .context("comparing the index with HEAD")?;
+        let mut changed = HashMap::new();
+        for delta in diff.deltas() {
+            use git2::Delta::*;
+            let file = delta.new_file();
+            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            let entry = matches!(
+                delta.status(),
+                Added | Modified | Renamed | Copied | Typechange
+            )
+            .then(|| Entry {
+                id: file.id(),
+                mode: u32::from(file.mode()),
+            });
+            changed.insert(path.to_owned(), entry);
         }
-        let out = command.output().ok()?;
+        Ok(changed)
+    }
+
+    /// Every path whose index entry differs from `HEAD`, as
+    /// `git diff --cached --raw` lists them, when git runs.
+    fn staged_by_git(&self) -> Option<HashMap<String, Option<Entry>>> {
+        let child = match self.pending.borrow_mut().take() {
+            Some(child) => child,
+            None => {
+                let mut command = staged_diff();
+                // The index git is committing (GIT_INDEX_FILE) and the
+                // repository (GIT_DIR) reach git through the inherited
+                // environment; make them explicit in case they were
+                // relative to another folder.
+                command.current_dir(self.workdir()?);
+                command.env("GIT_DIR", self.repo.path());
+                if let Ok(index) = std::env::var("GIT_INDEX_FILE") {
+                    command.env("GIT_INDEX_FILE", std::path::absolute(index).ok()?);
+                }
+                command.spawn().ok()?
+            }
+        };
+        let out = child.wait_with_output().ok()?;
         if !out.status.success() {
             return None;
         }
-        out.stdout
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8(p.to_vec()).ok())
-            .collect()
+        parse_raw_diff(&out.stdout)
     }
 
-    /// Read a file's staged content from the index; `None` when not staged.
+    /// Read a file's staged content: its blob in the index, which is
+    /// `HEAD`'s wherever the diff lists no change. `None` when not staged.
     pub fn read_index(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let index = self.index()?;
-        let Some(entry) = index.get_path(Path::new(path), 0) else {
-            return Ok(None);
+        let staged = self.staged()?;
+        let id = match staged.changed.get(path) {
+            Some(Some(entry)) if entry.mode != GITLINK => entry.id,
+            Some(_) => return Ok(None),
+            None => {
+                let Some(head) = staged.head else {
+                    return Ok(None);
+                };
+                let tree = self.repo.find_tree(head).context("reading HEAD's tree")?;
+                match tree.get_path(Path::new(path)) {
+                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e.id(),
+                    _ => return Ok(None),
+                }
+            }
         };
         let blob = self
             .repo
-            .find_blob(entry.id)
+            .find_blob(id)
             .with_context(|| format!("reading `{path}` from the index"))?;
         Ok(Some(blob.content().to_vec()))
     }
+}
+
+/// `git diff --cached`, listing every changed path with its new blob and
+/// mode, from the current folder and git's environment. Paths are relative
+/// to the top of the work tree whatever `diff.relative` says.
+fn staged_diff() -> std::process::Command {
+    let mut command = std::process::Command::new("git");
+    command
+        .args([
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            "--no-relative",
+            "--no-color",
+            "--ignore-submodules=none",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    command
+}
+
+/// The mode of a submodule's entry: a commit, not a file.
+const GITLINK: u32 = 0o160000;
+
+/// An index entry that differs from `HEAD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    id: git2::Oid,
+    mode: u32,
+}
+
+/// The index, as far as it differs from `HEAD`.
+struct Staged {
+    head: Option<git2::Oid>,
+    /// Every changed path; `None` where the index has no entry (deleted or
+    /// unmerged).
+    changed: HashMap<String, Option<Entry>>,
+    /// The staged files, sorted.
+    paths: Vec<String>,
+}
+
+/// Parse `git diff --raw -z --no-abbrev` output:
+/// `:OLDMODE NEWMODE OLDID NEWID STATUS\0PATH\0`, repeated.
+fn parse_raw_diff(out: &[u8]) -> Option<HashMap<String, Option<Entry>>> {
+    let mut changed = HashMap::new();
+    let mut fields = out.split(|&b| b == 0);
+    while let Some(meta) = fields.next() {
+        if meta.is_empty() {
+            break;
+        }
+        let meta = std::str::from_utf8(meta.strip_prefix(b":")?).ok()?;
+        let path = String::from_utf8(fields.next()?.to_vec()).ok()?;
+        let mut parts = meta.split(' ');
+        let (_, mode, _, id, status) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
+        let mode = u32::from_str_radix(mode, 8).ok()?;
+        let id = git2::Oid::from_str(id).ok()?;
+        let entry = (matches!(status.as_bytes().first(), Some(b'A' | b'M' | b'T'))
+            && !id.is_zero())
+        .then_some(Entry { id, mode });
+        changed.insert(path, entry);
+    }
+    Some(changed)
 }
