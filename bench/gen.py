@@ -3,7 +3,7 @@
 
     gen.py staged DIR --files 100000 --scripts 10000 --staged 20
     gen.py tree   DIR --scripts 20000 [--spdx]
-    gen.py range  DIR --scripts 1000 --commits 2000
+    gen.py range  DIR --scripts 1000 --commits 2000 [--max-age-days N]
 
 Every repository gets a `.aiclear/config.yml` with one approver; scripts are
 Fountain files of about 8 KB with a declaration after the title page.
@@ -130,7 +130,10 @@ def tree(a):
 
 def range_(a):
     imp = Importer(a.dir)
-    files = [(".aiclear/config.yml", CONFIG)]
+    config = CONFIG
+    if a.max_age_days is not None:
+        config += b"temporary-max-age-days: %d\n" % a.max_age_days
+    files = [(".aiclear/config.yml", config)]
     for i in range(a.scripts):
         files.append((f"scripts/ep{i:05}.fountain", script(i, uses=1)))
     ledger = b"# approvals\n"
@@ -150,7 +153,11 @@ def range_(a):
         i = rnd.randrange(a.scripts)
         revision[i] = revision.get(i, 0) + 1
         data = script(i, uses=1) + b"\nRevision %d.\n" % revision[i]
-        imp.commit([(f"scripts/ep{i:05}.fountain", data)], f"revise episode {i}")
+        message = f"revise episode {i}"
+        # One commit in 25 says an assistant helped (GA607 reads its changes).
+        if c % 25 == 0:
+            message += "\n\nAssisted-by: GitHub Copilot"
+        imp.commit([(f"scripts/ep{i:05}.fountain", data)], message)
     imp.done()
     subprocess.run(["git", "tag", "first", "main~%d" % a.commits], cwd=a.dir, check=True)
 
@@ -164,6 +171,7 @@ def main():
     p.add_argument("--staged", type=int, default=20)
     p.add_argument("--commits", type=int, default=2000)
     p.add_argument("--spdx", action="store_true")
+    p.add_argument("--max-age-days", type=int, default=None)
     a = p.parse_args()
     {"staged": staged, "tree": tree, "range": range_}[a.kind](a)
 

@@ -68,6 +68,13 @@ range="$work/range"
 [ -d "$range" ] || python3 "$here/gen.py" range "$range" --scripts "$(n 1000)" --commits "$(n 2000)"
 compare range "git log --raw first..HEAD" "$aiclear check --base first" "$range"
 
+# The same history with an age limit for temporary material that spans all
+# of it: GA604 then reads every version of every script back to the first
+# commit (the worst case; with the default 90 days only that window is read).
+window="$work/range-window"
+[ -d "$window" ] || python3 "$here/gen.py" range "$window" --scripts "$(n 1000)" --commits "$(n 2000)" --max-age-days 36500
+compare window "git log --raw first..HEAD" "$aiclear check --base first" "$window"
+
 # memory
 rss staged "$staged" "$aiclear" check --staged
 rss tree "$tree" "$aiclear" check

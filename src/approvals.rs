@@ -8,6 +8,8 @@
 //! approval does not invalidate it and it survives squash, rebase and
 //! cherry-pick.
 
+use std::collections::HashMap;
+
 use globset::GlobBuilder;
 use sha2::{Digest, Sha256};
 
@@ -153,13 +155,98 @@ pub fn is_inside(path: &str) -> bool {
 }
 
 /// Each entry's id and canonical content, for tracing entries through history.
-pub fn contents(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+pub fn contents(bytes: &[u8]) -> HashMap<String, String> {
     parse(&Source::new(crate::config::LEDGER_PATH, bytes.to_vec()))
         .0
         .entries
         .into_iter()
         .map(|e| (e.id.value, e.content))
         .collect()
+}
+
+/// [`contents`] for the many versions of one ledger that a walk through
+/// history reads: each entry's text is parsed once, however many versions
+/// hold it, so a ledger that grew by one entry a commit costs its size, not
+/// its size times its history.
+#[derive(Default)]
+pub struct ContentsCache {
+    /// An entry's text, and what it gives (`None` when it is not one whole
+    /// entry on its own).
+    entries: std::cell::RefCell<HashMap<Vec<u8>, Option<IdAndContent>>>,
+}
+
+/// An entry's id and canonical content.
+type IdAndContent = (String, String);
+
+impl ContentsCache {
+    pub fn contents(&self, bytes: &[u8]) -> HashMap<String, String> {
+        self.by_entry(bytes).unwrap_or_else(|| contents(bytes))
+    }
+
+    /// Entry by entry, when the ledger is a plain block sequence and every
+    /// item reads the same on its own; `None` otherwise.
+    fn by_entry(&self, bytes: &[u8]) -> Option<HashMap<String, String>> {
+        let mut out = HashMap::new();
+        for item in items(bytes)? {
+            let known = self.entries.borrow().get(item).cloned();
+            let parsed = match known {
+                Some(parsed) => parsed,
+                None => {
+                    let mut one = contents(item);
+                    let parsed = if one.len() == 1 {
+                        one.drain().next()
+                    } else {
+                        None
+                    };
+                    self.entries
+                        .borrow_mut()
+                        .insert(item.to_vec(), parsed.clone());
+                    parsed
+                }
+            };
+            // An item that fails alone (an alias to another item, say), or
+            // an id given twice: the whole ledger is read instead.
+            let (id, content) = parsed?;
+            if out.insert(id, content).is_some() {
+                return None;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The top-level items of a ledger whose every line at column 0 starts an
+/// item (`- `), is a comment or is blank: each item runs to the next. `None`
+/// for anything else (documents, directives, a BOM, scalars continued at
+/// column 0). A quoted scalar continued on a line that looks like an item
+/// leaves an item that does not parse alone, which also sends the caller
+/// to the whole ledger.
+fn items(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut items = Vec::new();
+    let mut start = None;
+    let mut at = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let item =
+            line.starts_with(b"- ") || line == b"-\n" || line == b"-" || line.starts_with(b"-\r\n");
+        let other = !item
+            && !line.starts_with(b" ")
+            && !line.starts_with(b"#")
+            && !line.iter().all(|b| b.is_ascii_whitespace() && *b != b'\t');
+        if other {
+            return None;
+        }
+        if item {
+            if let Some(s) = start {
+                items.push(&bytes[s..at]);
+            }
+            start = Some(at);
+        }
+        at += line.len();
+    }
+    if let Some(s) = start {
+        items.push(&bytes[s..]);
+    }
+    Some(items)
 }
 
 /// `sha256:` of the use's canonical JSON, without its `approvals`.
@@ -399,5 +486,50 @@ mod tests {
         assert!(c.covers_path("scripts/ep1.fountain"));
         assert!(!c.covers_path("scripts/x/ep1.fountain"));
         assert!(c.covers_rule("GA201") && !c.covers_rule("GA203"));
+    }
+
+    const A: &str = "- id: NFX-1\n  granted-by: a@example.com\n  granted-on: 2025-09-05\n  covers:\n    - { path: scripts/*.fountain, use: aria }\n";
+    const B: &str = "- id: NFX-2\n  granted-by: a@example.com\n  granted-on: 2025-09-06\n  covers: [{ path: x.fountain }]\n";
+
+    #[test]
+    fn the_cache_reads_what_the_whole_ledger_reads() {
+        let ledgers = [
+            String::new(),
+            "# approvals\n\n".into(),
+            format!("# approvals\n{A}"),
+            format!("# approvals\n{A}\n# the second\n{B}"),
+            format!("{A}{B}").replace('\n', "\r\n"),
+            // An anchor in one item used by another: read as a whole.
+            "- &first\n  id: NFX-1\n  granted-by: a@example.com\n  granted-on: 2025-09-05\n  covers: [{ path: a }]\n- <<: *first\n  id: NFX-3\n".into(),
+            // The same id twice: the whole ledger keeps the first.
+            format!("{A}{}", A.replace("09-05", "09-07")),
+            // A quoted scalar continued on a line that looks like an item.
+            "- id: NFX-1\n  note: \"one\n- two\"\n  granted-by: a@example.com\n  granted-on: 2025-09-05\n  covers: [{ path: a }]\n".into(),
+            // Not a block sequence, or not only one.
+            format!("---\n{A}"),
+            "[{ id: NFX-9, granted-by: a@example.com, granted-on: 2025-09-05, covers: [{ path: a }] }]\n".into(),
+            format!("\u{feff}{A}"),
+            format!("{A}note: stray\n"),
+            "- just text\n- 12\n".into(),
+        ];
+        let cache = ContentsCache::default();
+        for ledger in &ledgers {
+            assert_eq!(
+                cache.contents(ledger.as_bytes()),
+                contents(ledger.as_bytes()),
+                "{ledger:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_cache_parses_each_entry_once() {
+        let cache = ContentsCache::default();
+        let one = format!("# approvals\n{A}");
+        let two = format!("{one}{B}");
+        assert_eq!(cache.contents(one.as_bytes()).len(), 1);
+        assert_eq!(cache.contents(two.as_bytes()).len(), 2);
+        assert_eq!(cache.entries.borrow().len(), 2);
+        assert!(items(format!("{A}key: value\n").as_bytes()).is_none());
     }
 }

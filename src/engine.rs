@@ -6,7 +6,8 @@
 //! every declaration, lets valid approvals clear approval-level findings, and
 //! applies the configured severities. It prints nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -561,7 +562,9 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
         let mut provenance = Vec::new();
         match &range {
             Some(r) => {
-                let origins = repo.origins(r.head, &ledger_path, &relevant, approvals::contents)?;
+                let cache = approvals::ContentsCache::default();
+                let origins =
+                    repo.origins(r.head, &ledger_path, &relevant, |b| cache.contents(b))?;
                 let mut signatures = 0;
                 for id in &relevant {
                     let entry = ledger.get(id).expect("relevant ids come from the ledger");
@@ -672,13 +675,14 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
             &targets,
             &checker,
             &mut report,
+            &mut clock,
         )?;
         if let Some(s) = &mut summary {
             s.commits = commits;
         }
+        clock.lap("history: AI-assisted commits");
     }
     report.history = summary;
-    clock.lap("history rules");
     if let Mode::Staged {
         message: Some(message),
     } = mode
@@ -825,6 +829,7 @@ fn history_rules(
     targets: &[Target],
     checker: &Checker,
     report: &mut Report,
+    clock: &mut Clock,
 ) -> Result<usize> {
     let prefix = &project.prefix;
     let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
@@ -871,6 +876,8 @@ fn history_rules(
         checker.emit(&mut report.diagnostics, &new, found);
     }
 
+    clock.lap("history: trust root and removed uses");
+
     // GA604: temporary material that lingers; one walk for every file.
     let now = jiff::Timestamp::now().as_second();
     let mut temp: Vec<(&Target, Vec<&Use>)> = Vec::new();
@@ -891,11 +898,18 @@ fn history_rules(
         .iter()
         .map(|(target, uses)| {
             let kind = target.kind;
+            // Most revisions change a script's pages, not its declaration:
+            // each distinct declaration is parsed once.
+            let seen: RefCell<HashMap<Vec<u8>, HashMap<String, String>>> = RefCell::default();
             OriginRequest {
                 path: format!("{prefix}{}", target.path),
                 wanted: uses.iter().map(|u| u.id.value.clone()).collect(),
                 extract: Box::new(move |b: &[u8]| {
-                    declaration::parse(kind, b)
+                    let text = declaration::declaration_bytes(kind, b);
+                    if let Some(ids) = seen.borrow().get(text) {
+                        return ids.clone();
+                    }
+                    let ids: HashMap<String, String> = declaration::parse(kind, b)
                         .declaration
                         .map(|d| {
                             d.uses
@@ -903,33 +917,45 @@ fn history_rules(
                                 .map(|u| (u.id.value, String::new()))
                                 .collect()
                         })
-                        .unwrap_or_default()
+                        .unwrap_or_default();
+                    seen.borrow_mut().insert(text.to_vec(), ids.clone());
+                    ids
                 }),
             }
         })
         .collect();
-    let origins = repo.origins_many(range.head, &requests)?;
+    // Only the window of the age limit is walked: a use not introduced
+    // within it is older than the limit.
+    let max_days = settings.temporary_max_age_days;
+    let since = now.saturating_sub(i64::from(max_days).saturating_mul(86_400));
+    let (origins, boundary) = repo.origins_since(range.head, &requests, Some(since))?;
     for ((target, uses), origins) in temp.iter().zip(origins) {
         let found: Vec<Finding> = uses
             .iter()
-            .filter_map(|u| {
-                let origin = origins.get(&u.id.value)?;
-                lingering_temporary_material::check(u, origin, now, settings.temporary_max_age_days)
+            .filter_map(|u| match (origins.get(&u.id.value), &boundary) {
+                (Some(origin), _) => lingering_temporary_material::check(u, origin, now, max_days),
+                (None, Some(before)) => {
+                    lingering_temporary_material::check_older(u, before, now, max_days)
+                }
+                (None, None) => None,
             })
             .collect();
         checker.emit(&mut report.diagnostics, &target.path, found);
     }
 
+    clock.lap("history: temporary material");
+
     // GA607: AI-assisted commits touching files that declare no use.
+    // Only the commits with a trailer are diffed.
     let commits = repo.range_commits(range)?;
     let mut reported = HashSet::new();
-    for (commit, paths) in &commits {
+    for commit in &commits {
         let Some(trailer) =
             undeclared_ai_assistance::ai_trailer(&commit.message, &settings.ai_agents)
         else {
             continue;
         };
-        for p in paths {
+        for p in &repo.changed_paths(&commit.id)? {
             let Some(r) = rel(p) else { continue };
             let Some(target) = classify(settings, &r) else {
                 continue;

@@ -290,7 +290,64 @@ fn old_temp_material_warns() {
     assert_eq!(codes(&report), ["GA604"]);
     let d = &report["diagnostics"][0];
     assert_eq!(d["severity"], "warning");
-    assert!(d["notes"].to_string().contains("temp sign"), "{d:#}");
+    // The newest commit before the 90-day window already declared it.
+    assert!(
+        d["message"].to_string().contains("more than 90 days"),
+        "{d:#}"
+    );
+    let notes: Vec<&str> = d["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("already declared in commit") && n.contains("\"more\"")),
+        "{d:#}"
+    );
+}
+
+/// Only the window of the age limit counts: a use introduced inside it is
+/// young however old the file, and one that was already there before it
+/// lingers however many commits changed the file since.
+#[test]
+fn temp_material_is_judged_by_the_commits_of_the_window() {
+    let repo = TestRepo::new();
+    let day = 86_400;
+    let now = jiff::Timestamp::now().as_second();
+    repo.set_clock(now - 400 * day);
+    repo.write(".aiclear/config.yml", CONFIG);
+    repo.write("scripts/ep1.fountain", &script(ARIA));
+    repo.write("scripts/ep2.fountain", &script(SIGN));
+    let base = repo.commit(WRITER, "old scripts");
+    // Ten days ago: `sign` joins ep1, and ep2 gets new pages.
+    repo.set_clock(now - 10 * day);
+    repo.write("scripts/ep1.fountain", &script(&format!("{ARIA}{SIGN}")));
+    repo.write(
+        "scripts/ep2.fountain",
+        &format!("{}\nMore pages.\n", script(SIGN)),
+    );
+    repo.commit(WRITER, "new temp sign in ep1");
+    let (report, _) = range(&repo, &base);
+    let lingering: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "GA604")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["message"].to_string(),
+            )
+        })
+        .collect();
+    // ep1's `aria` (previs, 400 days) and ep2's `sign` linger; ep1's `sign`
+    // is ten days old.
+    assert_eq!(lingering.len(), 2, "{report:#}");
+    assert!(lingering[0].0 == "scripts/ep1.fountain" && lingering[0].1.contains("`aria`"));
+    assert!(lingering[1].0 == "scripts/ep2.fountain" && lingering[1].1.contains("`sign`"));
 }
 
 #[test]

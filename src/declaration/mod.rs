@@ -87,6 +87,20 @@ pub fn locate(kind: FileKind, bytes: &[u8]) -> Block {
     }
 }
 
+/// The bytes a file's declaration is read from: the located block of a
+/// script or Markdown file, else the whole file. Two versions of a file with
+/// the same declaration bytes declare the same thing.
+pub fn declaration_bytes(kind: FileKind, bytes: &[u8]) -> &[u8] {
+    match kind {
+        FileKind::Fountain | FileKind::Markdown => match locate(kind, bytes) {
+            Block::Found { yaml } => &bytes[yaml],
+            // No block, or an unterminated one: what follows may matter.
+            Block::Missing | Block::Unterminated { .. } => bytes,
+        },
+        _ => bytes,
+    }
+}
+
 /// What one file declares, and the problems found reading it.
 #[derive(Debug, Default)]
 pub struct Parsed {

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use anyhow::{Context as _, Result};
 use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
@@ -100,6 +101,18 @@ pub struct Change {
 
 /// Reads the keys of one version of a file, with their values.
 pub type Extract<'a> = Box<dyn Fn(&[u8]) -> HashMap<String, String> + 'a>;
+
+/// A path a commit changed, with its blob before and after (`None` where
+/// the path is absent).
+#[derive(Clone, Debug)]
+pub struct Delta {
+    pub path: String,
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+}
+
+/// Where each key of one [`OriginRequest`] came from.
+pub type Origins = HashMap<String, CommitInfo>;
 
 /// One path whose keys [`Repo::origins_many`] traces.
 pub struct OriginRequest<'a> {
@@ -216,33 +229,56 @@ impl Repo {
             .collect())
     }
 
-    /// The commits in `merge_base..head`, newest first, with the paths each
-    /// changes against its first parent.
-    pub fn range_commits(&self, range: &Range) -> Result<Vec<(CommitInfo, Vec<String>)>> {
+    /// What a commit changed against its first parent (everything, for a
+    /// root commit), computed once per commit: the GA604 walk and the GA607
+    /// listing see the same commits.
+    fn first_parent_changes(&self, c: &Commit<'_>) -> Result<Rc<[Delta]>> {
+        if let Some(d) = self.changes.borrow().get(&c.id()) {
+            return Ok(d.clone());
+        }
+        let tree = c.tree()?;
+        let parent_tree = c.parents().next().map(|p| p.tree()).transpose()?;
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+        let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id());
+        let deltas: Rc<[Delta]> = diff
+            .deltas()
+            .filter_map(|d| {
+                let path = d.new_file().path().or(d.old_file().path())?;
+                Some(Delta {
+                    path: path.to_str()?.to_owned(),
+                    old: id(d.old_file()),
+                    new: id(d.new_file()),
+                })
+            })
+            .collect();
+        self.changes.borrow_mut().insert(c.id(), deltas.clone());
+        Ok(deltas)
+    }
+
+    /// The commits in `merge_base..head`, newest first.
+    pub fn range_commits(&self, range: &Range) -> Result<Vec<CommitInfo>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
         walk.push(range.head)?;
         walk.hide(range.merge_base)?;
         let mut out = Vec::new();
         for id in walk {
-            let c = self.commit(id?)?;
-            let tree = c.tree()?;
-            let parent_tree = c.parents().next().map(|p| p.tree()).transpose()?;
-            let diff = self
-                .repo
-                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
-            let paths = diff
-                .deltas()
-                .filter_map(|d| {
-                    d.new_file()
-                        .path()
-                        .and_then(|p| p.to_str())
-                        .map(str::to_owned)
-                })
-                .collect();
-            out.push((CommitInfo::of(&c), paths));
+            out.push(CommitInfo::of(&self.commit(id?)?));
         }
         Ok(out)
+    }
+
+    /// The paths a commit changes against its first parent (all of them,
+    /// for a root commit).
+    pub fn changed_paths(&self, id: &str) -> Result<Vec<String>> {
+        let c = self.commit(Oid::from_str(id)?)?;
+        Ok(self
+            .first_parent_changes(&c)?
+            .iter()
+            .map(|d| d.path.clone())
+            .collect())
     }
 
     /// For each wanted key, the newest commit (walking back from `head`) at
@@ -273,56 +309,94 @@ impl Repo {
         head: Oid,
         requests: &[OriginRequest<'_>],
     ) -> Result<Vec<HashMap<String, CommitInfo>>> {
+        Ok(self.origins_since(head, requests, None)?.0)
+    }
+
+    /// [`Repo::origins_many`], walking back only to commits made at or
+    /// after `since` (seconds since the epoch). Keys not found there are
+    /// older; the second value is then the first commit before `since`,
+    /// where they were already present.
+    pub fn origins_since(
+        &self,
+        head: Oid,
+        requests: &[OriginRequest<'_>],
+        since: Option<i64>,
+    ) -> Result<(Vec<Origins>, Option<CommitInfo>)> {
         let mut found: Vec<HashMap<String, CommitInfo>> =
             requests.iter().map(|_| HashMap::new()).collect();
         let mut pending: Vec<usize> = (0..requests.len())
             .filter(|&i| !requests[i].wanted.is_empty())
             .collect();
         if pending.is_empty() {
-            return Ok(found);
+            return Ok((found, None));
+        }
+        let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &i in &pending {
+            by_path
+                .entry(requests[i].path.as_str())
+                .or_default()
+                .push(i);
         }
         let mut cache: HashMap<(usize, Oid), HashMap<String, String>> = HashMap::new();
         let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        // A topological order needs the whole graph before the first commit;
+        // a walk that stops at a date goes by time alone.
+        walk.set_sorting(if since.is_some() {
+            Sort::TIME
+        } else {
+            Sort::TOPOLOGICAL | Sort::TIME
+        })?;
         walk.push(head)?;
         for id in walk {
             let c = self.commit(id.context("walking history")?)?;
-            let tree = c.tree()?;
-            let parents: Vec<Tree> = c.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
-            // Which pending paths this commit changed: a tree diff against
-            // the only parent when many paths are pending, else lookups.
-            let changed: Option<std::collections::HashSet<String>> =
-                if parents.len() == 1 && pending.len() > 8 {
-                    let diff = self
-                        .repo
-                        .diff_tree_to_tree(Some(&parents[0]), Some(&tree), None)?;
-                    Some(
-                        diff.deltas()
-                            .filter_map(|d| {
-                                d.new_file()
-                                    .path()
-                                    .and_then(|p| p.to_str())
-                                    .map(str::to_owned)
-                            })
-                            .collect(),
-                    )
-                } else {
-                    None
-                };
-            let blob_at = |t: &Tree, path: &str| t.get_path(Path::new(path)).ok().map(|e| e.id());
-            for &i in &pending {
+            // Committer time: a rebased commit's author time can be older
+            // than its place in history.
+            if since.is_some_and(|since| c.committer().when().seconds() < since) {
+                return Ok((found, Some(CommitInfo::of(&c))));
+            }
+            // (request, its blob here, its blobs in the parents) for each
+            // pending path this commit changed.
+            let mut touched: Vec<(usize, Oid, Vec<Option<Oid>>)> = Vec::new();
+            let known = self.changes.borrow().contains_key(&c.id());
+            if c.parent_count() <= 1 && (known || pending.len() > 8) {
+                // One tree diff says which paths changed, with their blobs.
+                for delta in self.first_parent_changes(&c)?.iter() {
+                    let (Some(ids), Some(new)) = (by_path.get(delta.path.as_str()), delta.new)
+                    else {
+                        continue;
+                    };
+                    let before = if c.parent_count() == 1 {
+                        vec![delta.old]
+                    } else {
+                        Vec::new()
+                    };
+                    for &i in ids {
+                        if pending.contains(&i) && !before.contains(&Some(new)) {
+                            touched.push((i, new, before.clone()));
+                        }
+                    }
+                }
+            } else {
+                // Few paths, or a merge: look each one up.
+                let tree = c.tree()?;
+                let parents: Vec<Tree> = c.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+                let blob_at =
+                    |t: &Tree, path: &str| t.get_path(Path::new(path)).ok().map(|e| e.id());
+                for &i in &pending {
+                    let Some(blob) = blob_at(&tree, &requests[i].path) else {
+                        continue;
+                    };
+                    let before: Vec<Option<Oid>> = parents
+                        .iter()
+                        .map(|p| blob_at(p, &requests[i].path))
+                        .collect();
+                    if !before.contains(&Some(blob)) {
+                        touched.push((i, blob, before));
+                    }
+                }
+            }
+            for (i, blob, parent_blobs) in touched {
                 let r = &requests[i];
-                if changed.as_ref().is_some_and(|set| !set.contains(&r.path)) {
-                    continue;
-                }
-                let Some(blob) = blob_at(&tree, &r.path) else {
-                    continue;
-                };
-                let parent_blobs: Vec<Option<Oid>> =
-                    parents.iter().map(|p| blob_at(p, &r.path)).collect();
-                if parent_blobs.contains(&Some(blob)) {
-                    continue;
-                }
                 let mut values = |oid: Oid| -> HashMap<String, String> {
                     cache
                         .entry((i, oid))
@@ -354,7 +428,7 @@ impl Repo {
                 break;
             }
         }
-        Ok(found)
+        Ok((found, None))
     }
 
     /// The signature and signed data of a commit, when it is signed.

@@ -20,8 +20,25 @@ pub struct Repo {
     index: std::cell::OnceCell<git2::Index>,
     /// How the index differs from `HEAD`, computed once.
     staged: std::cell::OnceCell<Staged>,
+    /// What each commit changed against its first parent, once computed.
+    changes: std::cell::RefCell<HashMap<git2::Oid, std::rc::Rc<[history::Delta]>>>,
     /// A `git diff --cached` started before the repository was opened.
     pending: std::cell::RefCell<Option<std::process::Child>>,
+}
+
+/// Let libgit2 keep the trees it parses: walking history reads the same
+/// folders again and again, and trees above 4 KiB (any folder of a few
+/// hundred files) are not cached by default.
+///
+/// # Safety
+/// This writes libgit2's global settings without synchronization: call it
+/// before any other thread exists and before any repository is opened.
+pub unsafe fn tune_cache() {
+    // SAFETY: the caller guarantees no other thread is using libgit2.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20);
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 64 << 10);
+    }
 }
 
 impl Repo {
@@ -46,6 +63,7 @@ impl Repo {
             repo,
             index: std::cell::OnceCell::new(),
             staged: std::cell::OnceCell::new(),
+            changes: std::cell::RefCell::new(HashMap::new()),
             pending: std::cell::RefCell::new(pending),
         })
     }

@@ -4,9 +4,12 @@ use crate::rules::{Check, Finding, declare_rule};
 
 declare_rule! {
     /// ### What it does
-    /// For each use that is not `final`, finds the commit that introduced that
-    /// use id in that file and warns when it is older than
-    /// `temporary-max-age-days` (90 by default), naming the commit and its age.
+    /// For each use that is not `final`, looks through the commits of the last
+    /// `temporary-max-age-days` (90 by default) for the one that introduced
+    /// that use id in that file. When none did, the use is older than the
+    /// limit: it warns, naming the newest commit before the limit, which
+    /// already declared it. Only that window of history is read, however old
+    /// the repository.
     ///
     /// ### Why it matters
     /// The guidelines' fourth principle treats generated material as
@@ -15,7 +18,7 @@ declare_rule! {
     /// the approval a final deliverable needs.
     ///
     /// ### Example
-    /// `relay-signage` was introduced 140 days ago:
+    /// `relay-signage` has been declared for 140 days:
     /// ```yaml
     /// genai:
     ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
@@ -45,6 +48,46 @@ declare_rule! {
 }
 
 const DAY: i64 = 86_400;
+
+/// A warning for a non-final use that no commit of the last `max_days`
+/// introduced: `before`, the newest commit older than that, already had it.
+pub fn check_older(u: &Use, before: &CommitInfo, now: i64, max_days: u32) -> Option<Finding> {
+    if u.stage() == Some(Stage::Final) {
+        return None;
+    }
+    let age = (now - before.time) / DAY;
+    let day = jiff::Timestamp::from_second(before.time)
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default();
+    Some(
+        Finding::for_use(
+            &LINGERING_TEMPORARY_MATERIAL,
+            u,
+            u.anchor(),
+            format!(
+                "{} material `{}` has been in the project for more than {max_days} days",
+                u.stage().map_or("temporary", |s| s.as_str()),
+                u.id.value
+            ),
+        )
+        .label(format!("declared for more than {max_days} days"))
+        .note(format!(
+            "already declared in commit {} \"{}\" by {} <{}> on {day}, {age} days ago; the limit is {max_days} days",
+            before.short(),
+            before.summary,
+            before.author_name,
+            before.author_email
+        ))
+        .help(format!(
+            "replace it with the real material and retire the use, or declare it `final` and ask for approval; `git log -S '{}' -- FILE` shows who introduced it",
+            u.id.value
+        )),
+    )
+}
 
 /// A warning when a non-final use was introduced more than `max_days` ago.
 pub fn check(u: &Use, origin: &CommitInfo, now: i64, max_days: u32) -> Option<Finding> {
@@ -103,5 +146,19 @@ mod tests {
         assert!(f.message.contains("200 days"), "{}", f.message);
         assert!(check(&d.uses[0], &commit(150 * DAY), now, 90).is_none());
         assert!(check(&d.uses[1], &commit(0), now, 90).is_none());
+    }
+
+    #[test]
+    fn material_older_than_the_window_names_the_commit_that_had_it() {
+        let d = parse(FileKind::Yaml, b"genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n    - {id: b, stage: final, output: text, tools: [{name: x}]}\n").declaration.unwrap();
+        let now = 200 * DAY;
+        let f = check_older(&d.uses[0], &commit(100 * DAY), now, 90).unwrap();
+        assert!(f.message.contains("more than 90 days"), "{}", f.message);
+        let notes = format!("{:?}", f.notes);
+        assert!(
+            notes.contains("abcdef0") && notes.contains("1970-04-11"),
+            "{notes}"
+        );
+        assert!(check_older(&d.uses[1], &commit(0), now, 90).is_none());
     }
 }
