@@ -30,7 +30,7 @@ use crate::source::Source;
 /// Largest YAML, JSON or OTIO file read whole.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// How much of a script or Markdown file is read first.
-pub const FIRST_READ_BYTES: u64 = 64 << 10;
+pub const FIRST_READ_BYTES: u64 = 4 << 10;
 /// How much of a script or Markdown file is read at most to find its declaration.
 pub const MAX_PREFIX_BYTES: u64 = 4 << 20;
 
@@ -265,35 +265,87 @@ impl Files<'_> {
 
 fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
     let path = root.join(rel);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(m) => m,
+    // Opened without following a final symbolic link and without blocking
+    // on a FIFO, then judged by what was opened: nothing can be swapped in
+    // between a check and the open.
+    let file = match open_no_follow(&path) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Content::Absent),
-        Err(e) => return Err(e).with_context(|| format!("reading `{rel}`")),
+        Err(e) => match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return read_link(root, rel, &path, limit),
+            _ => return Err(e).with_context(|| format!("reading `{rel}`")),
+        },
     };
-    if meta.file_type().is_symlink() {
-        let target = match path.canonicalize() {
-            Ok(t) => t,
-            Err(_) => return Ok(Content::Refused("it is a symbolic link to nothing".into())),
-        };
-        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !target.starts_with(&root) {
-            return Ok(Content::Refused(
-                "it is a symbolic link that points outside the project".into(),
-            ));
-        }
-        if !target.is_file() {
-            return Ok(Content::Refused(
-                "it is a symbolic link to something that is not a regular file".into(),
-            ));
-        }
-    } else if !meta.is_file() {
+    read_open(file, rel, limit)
+}
+
+/// A file reached through a symbolic link: read when the link leads to a
+/// regular file inside the project.
+fn read_link(root: &Path, rel: &str, path: &Path, limit: u64) -> Result<Content> {
+    let Ok(target) = path.canonicalize() else {
+        return Ok(Content::Refused("it is a symbolic link to nothing".into()));
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !target.starts_with(&root) {
+        return Ok(Content::Refused(
+            "it is a symbolic link that points outside the project".into(),
+        ));
+    }
+    match open_no_follow(&target) {
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => read_open(file, rel, limit),
+        _ => Ok(Content::Refused(
+            "it is a symbolic link to something that is not a regular file".into(),
+        )),
+    }
+}
+
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("a symbolic link"));
+    }
+    options.open(path)
+}
+
+/// Read up to `limit` bytes of an open file, if it is a regular file.
+fn read_open(file: std::fs::File, rel: &str, limit: u64) -> Result<Content> {
+    let meta = file
+        .metadata()
+        .with_context(|| format!("reading `{rel}`"))?;
+    if !meta.is_file() {
         return Ok(Content::Refused("it is not a regular file".into()));
     }
-    let file = std::fs::File::open(&path).with_context(|| format!("opening `{rel}`"))?;
-    // One allocation of the right size, and no probing reads.
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
-    file.take(limit)
-        .read_to_end(&mut bytes)
+    // One allocation of the right size; a file no larger than it said
+    // needs no read past its end to find that end.
+    let want = meta.len().min(limit) as usize;
+    let mut bytes = Vec::with_capacity(want + 1);
+    let mut file = file.take(limit);
+    if want > 0 {
+        bytes.resize(want, 0);
+        let mut filled = 0;
+        while filled < want {
+            match file.read(&mut bytes[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e).with_context(|| format!("reading `{rel}`")),
+            }
+        }
+        bytes.truncate(filled);
+        if filled < want || want as u64 == meta.len() {
+            return Ok(Content::Bytes(bytes));
+        }
+    }
+    // Empty by its metadata, or cut at `limit`: read on (a file that grew
+    // since, or one whose size is not known beforehand).
+    file.read_to_end(&mut bytes)
         .with_context(|| format!("reading `{rel}`"))?;
     Ok(Content::Bytes(bytes))
 }
