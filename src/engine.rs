@@ -17,8 +17,8 @@ use crate::approvals::{self, Ledger, State};
 use crate::config::{self, Override, Settings};
 use crate::declaration::{self, Declaration, FileKind, Use};
 use crate::diagnostic::{ApprovalUse, Diagnostic, HistorySummary, Report, Severity};
-use crate::git::Repo;
 use crate::git::history::{CommitInfo, OriginRequest, Range};
+use crate::git::{Blob, Repo};
 use crate::rules::{self, Check, Context, Finding, Level};
 use crate::rules::{
     declaration_removed, lingering_temporary_material, trust_root_changed, unauthorized_approval,
@@ -231,27 +231,52 @@ impl Files<'_> {
     fn read(&self, rel: &str, limit: u64) -> Result<Content> {
         match self {
             Files::Worktree { root } => read_worktree(root, rel, limit),
-            Files::Index { repo, prefix } => {
-                Ok(match repo.read_index(&format!("{prefix}{rel}"))? {
-                    Some(mut b) => {
-                        b.truncate(limit as usize);
-                        Content::Bytes(b)
-                    }
-                    None => Content::Absent,
-                })
+            Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
+                self.read_git(prefix, rel, limit)
             }
-            Files::Tree {
-                repo,
-                commit,
-                prefix,
-            } => Ok(match repo.read_at(*commit, &format!("{prefix}{rel}"))? {
-                Some(mut b) => {
-                    b.truncate(limit as usize);
-                    Content::Bytes(b)
-                }
-                None => Content::Absent,
-            }),
         }
+    }
+
+    /// A file in the index or a commit. A symbolic link is followed within
+    /// the same snapshot, as the work tree would follow it.
+    fn read_git(&self, prefix: &str, rel: &str, limit: u64) -> Result<Content> {
+        let mut path = format!("{prefix}{rel}");
+        for hop in 0..8 {
+            let blob = match self {
+                Files::Index { repo, .. } => repo.read_index_entry(&path)?,
+                Files::Tree { repo, commit, .. } => repo.read_at_entry(*commit, &path)?,
+                Files::Worktree { .. } => unreachable!("work-tree files are read from disk"),
+            };
+            match blob {
+                None if hop == 0 => return Ok(Content::Absent),
+                None => {
+                    return Ok(Content::Refused("it is a symbolic link to nothing".into()));
+                }
+                Some(Blob::File(mut b)) => {
+                    b.truncate(limit as usize);
+                    return Ok(Content::Bytes(b));
+                }
+                Some(Blob::Other) if hop == 0 => {
+                    return Ok(Content::Refused("it is not a regular file".into()));
+                }
+                Some(Blob::Other) => {
+                    return Ok(Content::Refused(
+                        "it is a symbolic link to something that is not a regular file".into(),
+                    ));
+                }
+                Some(Blob::Link(target)) => match crate::git::link_target(&path, &target) {
+                    Some(next) if next.starts_with(prefix) => path = next,
+                    _ => {
+                        return Ok(Content::Refused(
+                            "it is a symbolic link that points outside the project".into(),
+                        ));
+                    }
+                },
+            }
+        }
+        Ok(Content::Refused(
+            "it is a chain of more than 8 symbolic links".into(),
+        ))
     }
 
     fn read_config(&self, rel: &str) -> Result<Option<Source>> {

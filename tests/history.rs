@@ -508,3 +508,25 @@ fn signed_approvals_when_required() {
             .contains("not in `.aiclear/allowed_signers`")
     );
 }
+
+/// A range reads a committed symbolic link's target from the same commit,
+/// not the link's own text.
+#[cfg(unix)]
+#[test]
+fn a_committed_symbolic_link_is_followed_in_the_commit() {
+    let repo = TestRepo::new();
+    repo.write(".aiclear/config.yml", CONFIG);
+    let base = repo.commit(WRITER, "config");
+    repo.write(
+        "scripts/ep1.fountain",
+        "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n",
+    );
+    std::os::unix::fs::symlink("ep1.fountain", repo.path().join("scripts/current.fountain"))
+        .unwrap();
+    repo.commit(WRITER, "ep1 and a link to it");
+    // The work tree's copy is broken: the range must read the commit's.
+    repo.write("scripts/ep1.fountain", "Title: X\n");
+    let (report, code) = range(&repo, &base);
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 2, "{report:#}");
+}

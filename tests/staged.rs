@@ -316,3 +316,61 @@ fn without_git_on_the_path() {
         "{report:#}"
     );
 }
+
+/// A symbolic link is followed inside what is staged, as the work tree
+/// follows it; one that leaves the project is refused, not read as text.
+#[cfg(unix)]
+#[test]
+fn staged_symbolic_links_are_followed_inside_the_project() {
+    let dir = repo();
+    write(dir.path(), "scripts/ep1.fountain", CLEAN);
+    std::os::unix::fs::symlink("ep1.fountain", dir.path().join("scripts/current.fountain"))
+        .unwrap();
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 2, "{report:#}");
+    // The work tree agrees.
+    let (report, code) = check_json(dir.path(), &[]);
+    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+
+    std::os::unix::fs::symlink(
+        "../../outside.fountain",
+        dir.path().join("scripts/out.fountain"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "gone.fountain",
+        dir.path().join("scripts/dangling.fountain"),
+    )
+    .unwrap();
+    git_ok(dir.path(), &["add", "."]);
+    let (report, code) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(code, 1, "{report:#}");
+    let messages: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "scripts/dangling.fountain".to_owned(),
+                "cannot read this file: it is a symbolic link to nothing".to_owned()
+            ),
+            (
+                "scripts/out.fountain".to_owned(),
+                "cannot read this file: it is a symbolic link that points outside the project"
+                    .to_owned()
+            ),
+        ],
+        "{report:#}"
+    );
+}

@@ -168,14 +168,20 @@ impl Repo {
 
     /// A file's content at a commit; `None` when absent.
     pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .read_at_entry(commit, path)?
+            .and_then(super::Blob::into_bytes))
+    }
+
+    /// A path's entry at a commit, read: a file, a symbolic link (its
+    /// target), or something else; `None` when absent.
+    pub fn read_at_entry(&self, commit: Oid, path: &str) -> Result<Option<super::Blob>> {
         let tree = self.tree(commit)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
         };
-        match self.repo.find_blob(entry.id()) {
-            Ok(blob) => Ok(Some(blob.content().to_vec())),
-            Err(_) => Ok(None),
-        }
+        self.blob(entry.id(), entry.filemode() as u32, path)
+            .map(Some)
     }
 
     /// Every file at a commit under `prefix`.

@@ -237,28 +237,91 @@ impl Repo {
     /// Read a file's staged content: its blob in the index, which is
     /// `HEAD`'s wherever the diff lists no change. `None` when not staged.
     pub fn read_index(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.read_index_entry(path)?.and_then(Blob::into_bytes))
+    }
+
+    /// A path's entry in the index, read: a file, a symbolic link (its
+    /// target), or something else; `None` when absent.
+    pub fn read_index_entry(&self, path: &str) -> Result<Option<Blob>> {
         let staged = self.staged()?;
-        let id = match staged.changed.get(path) {
-            Some(Some(entry)) if entry.mode != GITLINK => entry.id,
-            Some(_) => return Ok(None),
+        let (id, mode) = match staged.changed.get(path) {
+            Some(Some(entry)) => (entry.id, entry.mode),
+            Some(None) => return Ok(None),
             None => {
                 let Some(head) = staged.head else {
                     return Ok(None);
                 };
                 let tree = self.repo.find_tree(head).context("reading HEAD's tree")?;
                 match tree.get_path(Path::new(path)) {
-                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e.id(),
-                    _ => return Ok(None),
+                    Ok(e) => (e.id(), e.filemode() as u32),
+                    Err(_) => return Ok(None),
                 }
             }
         };
+        self.blob(id, mode, path).map(Some)
+    }
+
+    /// Read the object an entry of `mode` names.
+    fn blob(&self, id: git2::Oid, mode: u32, path: &str) -> Result<Blob> {
+        if mode & 0o170000 != 0o100000 && mode != LINK {
+            return Ok(Blob::Other);
+        }
         let blob = self
             .repo
             .find_blob(id)
-            .with_context(|| format!("reading `{path}` from the index"))?;
-        Ok(Some(blob.content().to_vec()))
+            .with_context(|| format!("reading `{path}` from git"))?;
+        let bytes = blob.content().to_vec();
+        Ok(if mode == LINK {
+            Blob::Link(bytes)
+        } else {
+            Blob::File(bytes)
+        })
     }
 }
+
+/// A path's content in a git snapshot (the index or a commit).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Blob {
+    File(Vec<u8>),
+    /// A symbolic link: git stores its target's path.
+    Link(Vec<u8>),
+    /// A folder or a submodule.
+    Other,
+}
+
+impl Blob {
+    /// The stored bytes of a file or link, as a plain read gives them.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Blob::File(b) | Blob::Link(b) => Some(b),
+            Blob::Other => None,
+        }
+    }
+}
+
+/// Where a symbolic link at `link` (a `/`-separated path in the
+/// repository) leads: `None` when absolute or above the repository's top.
+pub fn link_target(link: &str, target: &[u8]) -> Option<String> {
+    let target = std::str::from_utf8(target).ok()?;
+    if target.is_empty() || target.starts_with('/') || target.contains('\0') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The mode of a symbolic link's entry.
+const LINK: u32 = 0o120000;
 
 /// `git diff --cached`, listing every changed path with its new blob and
 /// mode, from the current folder and git's environment. Paths are relative
@@ -330,4 +393,44 @@ fn parse_raw_diff(out: &[u8]) -> Option<HashMap<String, Option<Entry>>> {
         changed.insert(path, entry);
     }
     Some(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_inside_the_repository_only() {
+        assert_eq!(
+            link_target("a/b/c.fountain", b"d.fountain").as_deref(),
+            Some("a/b/d.fountain")
+        );
+        assert_eq!(
+            link_target("a/b/c.fountain", b"../x/./d.fountain").as_deref(),
+            Some("a/x/d.fountain")
+        );
+        assert_eq!(
+            link_target("c.fountain", b"sub//d").as_deref(),
+            Some("sub/d")
+        );
+        assert_eq!(link_target("a/c.fountain", b"../../d"), None);
+        assert_eq!(link_target("a/c.fountain", b"/etc/passwd"), None);
+        assert_eq!(link_target("a/c.fountain", b""), None);
+        assert_eq!(link_target("a/c.fountain", b"\xff"), None);
+    }
+
+    #[test]
+    fn raw_diff_output_is_read_with_modes_and_deletions() {
+        let a = "1".repeat(40);
+        let z = "0".repeat(40);
+        let out = format!(
+            ":000000 100644 {z} {a} A\0new file\0:100644 000000 {a} {z} D\0gone\0:100644 120000 {a} {a} T\0link\0"
+        );
+        let changed = parse_raw_diff(out.as_bytes()).unwrap();
+        let id = git2::Oid::from_str(&a).unwrap();
+        assert_eq!(changed["new file"], Some(Entry { id, mode: 0o100644 }));
+        assert_eq!(changed["gone"], None);
+        assert_eq!(changed["link"], Some(Entry { id, mode: LINK }));
+        assert!(parse_raw_diff(b"garbage\0").is_none());
+    }
 }
