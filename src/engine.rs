@@ -389,7 +389,9 @@ const SIDECAR_SUFFIX: &str = ".genai.yml";
 
 /// How a project-relative path is checked, if at all.
 fn classify(settings: &Settings, rel: &str) -> Option<Target> {
-    if rel.starts_with(".aiclear/") || settings.files.exclude.is_match(rel) {
+    // One candidate for every glob set: it is built once per path.
+    let candidate = globset::Candidate::new(rel);
+    if rel.starts_with(".aiclear/") || settings.files.exclude.is_match_candidate(&candidate) {
         return None;
     }
     if let Some(media) = rel.strip_suffix(SIDECAR_SUFFIX)
@@ -397,10 +399,12 @@ fn classify(settings: &Settings, rel: &str) -> Option<Target> {
     {
         return Some(sidecar(media));
     }
-    if settings.files.media.is_match(rel) {
+    if settings.files.media.is_match_candidate(&candidate) {
         return Some(sidecar(rel));
     }
-    if settings.files.scripts.is_match(rel) || settings.files.metadata.is_match(rel) {
+    if settings.files.scripts.is_match_candidate(&candidate)
+        || settings.files.metadata.is_match_candidate(&candidate)
+    {
         let kind = if rel.ends_with(SIDECAR_SUFFIX) {
             Some(FileKind::Sidecar)
         } else {

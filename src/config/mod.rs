@@ -89,6 +89,11 @@ impl Globs {
     pub fn is_match(&self, path: &str) -> bool {
         self.set.is_match(path)
     }
+
+    /// [`Globs::is_match`] for a path already prepared for matching.
+    pub fn is_match_candidate(&self, path: &globset::Candidate<'_>) -> bool {
+        self.set.is_match_candidate(path)
+    }
 }
 
 /// Which files are checked, and how.

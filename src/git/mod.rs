@@ -84,57 +84,23 @@ impl Repo {
     /// Files under `prefix` (repo-relative, `/`-separated, empty or ending in
     /// `/`) that are tracked and present, or untracked and not ignored.
     pub fn worktree_files(&self, prefix: &str) -> Result<Vec<String>> {
-        self.workdir().context("the repository has no work tree")?;
-        let index = self.index()?;
-        let mut files: Vec<String> = Vec::new();
-        for entry in index.iter() {
-            let path = String::from_utf8_lossy(&entry.path).into_owned();
-            // A tracked file deleted from the work tree reads as absent later.
-            if path.starts_with(prefix) {
-                files.push(path);
-            }
-        }
-        // Untracked files that are not ignored: a parallel walk that reads
-        // git's ignore files, instead of a full status (which would also
-        // stat every tracked file to find modifications nobody asked for).
         let workdir = self.workdir().context("the repository has no work tree")?;
-        let found = std::sync::Mutex::new(Vec::new());
-        ignore::WalkBuilder::new(workdir.join(prefix))
-            .hidden(false)
-            .ignore(false)
-            .parents(true)
-            .git_ignore(true)
-            .git_global(true)
-            .git_exclude(true)
-            .require_git(false)
-            .filter_entry(|e| {
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                // Skip `.git` and nested repositories (submodules).
-                e.file_name() != ".git"
-                    && !(is_dir && e.depth() > 0 && e.path().join(".git").exists())
-            })
-            .build_parallel()
-            .run(|| {
-                let found = &found;
-                Box::new(move |entry| {
-                    if let Ok(entry) = entry
-                        && !entry.file_type().is_some_and(|t| t.is_dir())
-                        && let Ok(rel) = entry.path().strip_prefix(workdir)
-                    {
-                        let rel = rel
-                            .components()
-                            .map(|c| c.as_os_str().to_string_lossy())
-                            .collect::<Vec<_>>()
-                            .join("/");
-                        if let Ok(mut f) = found.lock() {
-                            f.push(rel);
-                        }
-                    }
-                    ignore::WalkState::Continue
-                })
+        // The walk for untracked files runs while the index loads.
+        let (tracked, untracked) = std::thread::scope(|s| {
+            let walk = s.spawn(|| untracked_files(workdir, prefix));
+            let tracked = self.index().map(|index| {
+                index
+                    .iter()
+                    .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+                    // A tracked file deleted from the work tree reads as absent later.
+                    .filter(|path| path.starts_with(prefix))
+                    .collect::<Vec<_>>()
             });
-        files.extend(found.into_inner().unwrap_or_default());
-        files.sort();
+            (tracked, walk.join().unwrap_or_default())
+        });
+        let mut files = tracked?;
+        files.extend(untracked);
+        files.sort_unstable();
         files.dedup();
         Ok(files)
     }
@@ -322,6 +288,48 @@ pub fn link_target(link: &str, target: &[u8]) -> Option<String> {
 
 /// The mode of a symbolic link's entry.
 const LINK: u32 = 0o120000;
+
+/// Files under `prefix` in the work tree that git does not ignore: a
+/// parallel walk that reads git's ignore files, instead of a full status
+/// (which would also stat every tracked file to find modifications nobody
+/// asked for).
+fn untracked_files(workdir: &Path, prefix: &str) -> Vec<String> {
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(workdir.join(prefix))
+        .hidden(false)
+        .ignore(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            // Skip `.git` and nested repositories (submodules).
+            e.file_name() != ".git" && !(is_dir && e.depth() > 0 && e.path().join(".git").exists())
+        })
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry
+                    && !entry.file_type().is_some_and(|t| t.is_dir())
+                    && let Ok(rel) = entry.path().strip_prefix(workdir)
+                {
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    if let Ok(mut f) = found.lock() {
+                        f.push(rel);
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().unwrap_or_default()
+}
 
 /// `git diff --cached`, listing every changed path with its new blob and
 /// mode, from the current folder and git's environment. Paths are relative
