@@ -111,6 +111,43 @@ pub struct Delta {
     pub new: Option<Oid>,
 }
 
+/// The paths a pruned diff looks for, and the folders that lead to them
+/// (each ending in `/`).
+#[derive(Default)]
+pub struct Wanted {
+    paths: std::collections::HashSet<String>,
+    dirs: std::collections::HashSet<String>,
+}
+
+impl Wanted {
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> Wanted {
+        let mut wanted = Wanted::default();
+        for path in paths {
+            let mut end = 0;
+            while let Some(slash) = path[end..].find('/') {
+                end += slash + 1;
+                wanted.dirs.insert(path[..end].to_owned());
+            }
+            wanted.paths.insert(path.to_owned());
+        }
+        wanted
+    }
+}
+
+/// git's order of tree entries: by name, a folder's name as if it ended in
+/// `/`.
+fn git_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end = |name: &[u8], dir: bool| match name.get(n) {
+            Some(&c) => c,
+            None if dir => b'/',
+            None => 0,
+        };
+        end(a, a_dir).cmp(&end(b, b_dir))
+    })
+}
+
 /// Where each key of one [`OriginRequest`] came from.
 pub type Origins = HashMap<String, CommitInfo>;
 
@@ -263,6 +300,98 @@ impl Repo {
         Ok(deltas)
     }
 
+    /// The paths of `wanted` that differ between two trees (`None`: an
+    /// empty tree), with their blobs on each side. Only folders on the way
+    /// to a wanted path whose trees differ are read: entries are compared
+    /// in git's own order, so two versions of a folder are one merge.
+    pub fn changed_paths_among(
+        &self,
+        old: Option<&Tree<'_>>,
+        new: Option<&Tree<'_>>,
+        wanted: &Wanted,
+    ) -> Result<Vec<Delta>> {
+        let mut out = Vec::new();
+        let mut path = String::new();
+        self.diff_wanted(old, new, wanted, &mut path, &mut out)?;
+        Ok(out)
+    }
+
+    fn diff_wanted(
+        &self,
+        old: Option<&Tree<'_>>,
+        new: Option<&Tree<'_>>,
+        wanted: &Wanted,
+        path: &mut String,
+        out: &mut Vec<Delta>,
+    ) -> Result<()> {
+        let is_dir = |e: &git2::TreeEntry<'_>| e.filemode() & 0o170000 == 0o040000;
+        let len = |t: Option<&Tree<'_>>| t.map_or(0, |t| t.len());
+        let (a_len, b_len) = (len(old), len(new));
+        let (mut i, mut j) = (0, 0);
+        while i < a_len || j < b_len {
+            let x = old.and_then(|t| t.get(i));
+            let y = new.and_then(|t| t.get(j));
+            // Unchanged entries, the common case, cost one comparison.
+            if let (Some(x), Some(y)) = (&x, &y)
+                && x.id() == y.id()
+                && x.name_bytes() == y.name_bytes()
+            {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            let order = match (&x, &y) {
+                (Some(x), Some(y)) => {
+                    git_order(x.name_bytes(), is_dir(x), y.name_bytes(), is_dir(y))
+                }
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (before, after) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (x, None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, y)
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    (x, y)
+                }
+            };
+            let Some(either) = before.as_ref().or(after.as_ref()) else {
+                break;
+            };
+            let dir = is_dir(either);
+            let Ok(name) = std::str::from_utf8(either.name_bytes()) else {
+                continue;
+            };
+            let at = path.len();
+            path.push_str(name);
+            if dir {
+                path.push('/');
+                if wanted.dirs.contains(path.as_str()) {
+                    let subtree = |e: &Option<git2::TreeEntry<'_>>| {
+                        e.as_ref().map(|e| self.repo.find_tree(e.id())).transpose()
+                    };
+                    let (o, n) = (subtree(&before)?, subtree(&after)?);
+                    self.diff_wanted(o.as_ref(), n.as_ref(), wanted, path, out)?;
+                }
+            } else if wanted.paths.contains(path.as_str()) {
+                out.push(Delta {
+                    path: path.clone(),
+                    old: before.map(|e| e.id()),
+                    new: after.map(|e| e.id()),
+                });
+            }
+            path.truncate(at);
+        }
+        Ok(())
+    }
+
     /// The commits in `merge_base..head`, newest first.
     pub fn range_commits(&self, range: &Range) -> Result<Vec<CommitInfo>> {
         let mut walk = self.repo.revwalk()?;
@@ -344,6 +473,7 @@ impl Repo {
                 .push(i);
         }
         let mut cache: HashMap<(usize, Oid), HashMap<String, String>> = HashMap::new();
+        let mut wanted = Wanted::default();
         let mut walk = self.repo.revwalk()?;
         // A topological order needs the whole graph before the first commit;
         // a walk that stops at a date goes by time alone.
@@ -363,10 +493,18 @@ impl Repo {
             // (request, its blob here, its blobs in the parents) for each
             // pending path this commit changed.
             let mut touched: Vec<(usize, Oid, Vec<Option<Oid>>)> = Vec::new();
-            let known = self.changes.borrow().contains_key(&c.id());
-            if c.parent_count() <= 1 && (known || pending.len() > 8) {
-                // One tree diff says which paths changed, with their blobs.
-                for delta in self.first_parent_changes(&c)?.iter() {
+            if wanted.paths.len() != pending.len() {
+                wanted = Wanted::new(pending.iter().map(|&i| requests[i].path.as_str()));
+            }
+            if c.parent_count() <= 1 {
+                // One diff, of the folders on the way to pending paths only,
+                // says which of them changed, with their blobs.
+                let tree = c.tree()?;
+                let parent = c.parents().next().map(|p| p.tree()).transpose()?;
+                for delta in self
+                    .changed_paths_among(parent.as_ref(), Some(&tree), &wanted)?
+                    .iter()
+                {
                     let (Some(ids), Some(new)) = (by_path.get(delta.path.as_str()), delta.new)
                     else {
                         continue;
@@ -383,7 +521,7 @@ impl Repo {
                     }
                 }
             } else {
-                // Few paths, or a merge: look each one up.
+                // A merge: look each path up in every parent.
                 let tree = c.tree()?;
                 let parents: Vec<Tree> = c.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
                 let blob_at =
@@ -455,5 +593,125 @@ impl Repo {
     /// Whether this is a bare repository.
     pub fn is_bare(&self) -> bool {
         self.repo.is_bare()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Commit `files` (path, content; `None` deletes) on top of `parent`.
+    fn commit(repo: &git2::Repository, parent: Option<Oid>, files: &[(&str, Option<&str>)]) -> Oid {
+        let mut index = git2::Index::new().unwrap();
+        if let Some(p) = parent {
+            index
+                .read_tree(&repo.find_commit(p).unwrap().tree().unwrap())
+                .unwrap();
+        }
+        for (path, content) in files {
+            match content {
+                Some(text) => {
+                    let id = repo.blob(text.as_bytes()).unwrap();
+                    let entry = git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode: 0o100644,
+                        uid: 0,
+                        gid: 0,
+                        file_size: 0,
+                        id,
+                        flags: 0,
+                        flags_extended: 0,
+                        path: path.as_bytes().to_vec(),
+                    };
+                    index.add(&entry).unwrap();
+                }
+                None => index.remove_path(Path::new(path)).unwrap(),
+            }
+        }
+        let tree = repo.find_tree(index.write_tree_to(repo).unwrap()).unwrap();
+        let sig = git2::Signature::new("W", "w@example.com", &git2::Time::new(0, 0)).unwrap();
+        let parents: Vec<Commit> = parent
+            .map(|p| repo.find_commit(p).unwrap())
+            .into_iter()
+            .collect();
+        let parents: Vec<&Commit> = parents.iter().collect();
+        repo.commit(None, &sig, &sig, "c", &tree, &parents).unwrap()
+    }
+
+    /// The pruned diff agrees with libgit2's diff on every commit of a
+    /// history with nested folders, deletions, a file that becomes a folder
+    /// and names that sort around `/`.
+    #[test]
+    fn the_pruned_diff_agrees_with_libgit2() {
+        let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let repo = Repo::open_at(dir.path());
+        let r = &repo.repo;
+        let steps: Vec<Vec<(&str, Option<&str>)>> = vec![
+            vec![
+                ("a", Some("1")),
+                ("a.b", Some("2")),
+                ("a-b/c", Some("3")),
+                ("a0", Some("4")),
+                ("d/e/f", Some("5")),
+            ],
+            vec![("a.b", Some("2'")), ("d/e/g", Some("6"))],
+            vec![("a", None), ("a/x", Some("7"))],
+            vec![("d/e/f", None), ("a-b/c", Some("3'")), ("z", Some("8"))],
+            vec![("a/x", None), ("a", Some("1'")), ("d/e/g", Some("6'"))],
+            vec![("a0", None), ("a-b/c", None)],
+        ];
+        let mut parent = None;
+        let mut all: Vec<&str> = Vec::new();
+        for step in &steps {
+            all.extend(step.iter().map(|(p, _)| *p));
+        }
+        for step in &steps {
+            let id = commit(r, parent, step);
+            let c = r.find_commit(id).unwrap();
+            let tree = c.tree().unwrap();
+            let before = parent.map(|p| r.find_commit(p).unwrap().tree().unwrap());
+            let expected: Vec<(String, Option<Oid>, Option<Oid>)> = repo
+                .first_parent_changes(&c)
+                .unwrap()
+                .iter()
+                .map(|d| (d.path.clone(), d.old, d.new))
+                .collect();
+            for wanted in [all.clone(), vec!["a", "d/e/g", "a/x"]] {
+                let got: Vec<(String, Option<Oid>, Option<Oid>)> = repo
+                    .changed_paths_among(
+                        before.as_ref(),
+                        Some(&tree),
+                        &Wanted::new(wanted.iter().copied()),
+                    )
+                    .unwrap()
+                    .into_iter()
+                    .map(|d| (d.path, d.old, d.new))
+                    .collect();
+                let mut want: Vec<_> = expected
+                    .iter()
+                    .filter(|(p, ..)| wanted.contains(&p.as_str()))
+                    .cloned()
+                    .collect();
+                let mut got = got;
+                want.sort();
+                got.sort();
+                assert_eq!(got, want, "{step:?} with {wanted:?}");
+            }
+            parent = Some(id);
+        }
+    }
+
+    #[test]
+    fn git_orders_a_folder_as_if_its_name_ended_in_a_slash() {
+        use std::cmp::Ordering::*;
+        assert_eq!(git_order(b"a", true, b"a.b", false), Greater);
+        assert_eq!(git_order(b"a", false, b"a.b", false), Less);
+        assert_eq!(git_order(b"a", true, b"a0", false), Less);
+        assert_eq!(git_order(b"a", false, b"a", true), Less);
+        assert_eq!(git_order(b"a", true, b"a", true), Equal);
     }
 }

@@ -68,6 +68,18 @@ impl Repo {
         })
     }
 
+    /// The repository at `path`, for tests.
+    #[cfg(test)]
+    pub(crate) fn open_at(path: &Path) -> Repo {
+        Repo {
+            repo: Repository::open(path).expect("a repository"),
+            index: std::cell::OnceCell::new(),
+            staged: std::cell::OnceCell::new(),
+            changes: std::cell::RefCell::new(HashMap::new()),
+            pending: std::cell::RefCell::new(None),
+        }
+    }
+
     fn index(&self) -> Result<&git2::Index> {
         if let Some(index) = self.index.get() {
             return Ok(index);
