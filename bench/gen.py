@@ -2,7 +2,7 @@
 """Generate benchmark repositories deterministically with `git fast-import`.
 
     gen.py staged DIR --files 100000 --scripts 10000 --staged 20
-    gen.py tree   DIR --scripts 20000 [--spdx]
+    gen.py tree   DIR --scripts 20000 [--spdx] [--none]
     gen.py range  DIR --scripts 1000 --commits 2000 [--max-age-days N]
 
 Every repository gets a `.aiclear/config.yml` with one approver; scripts are
@@ -123,7 +123,8 @@ def tree(a):
     imp = Importer(a.dir)
     files = [(".aiclear/config.yml", CONFIG)]
     for i in range(a.scripts):
-        files.append((f"scripts/s{i // 500:03}/ep{i:05}.fountain", script(i, spdx=a.spdx)))
+        uses = 0 if a.none else None
+        files.append((f"scripts/s{i // 500:03}/ep{i:05}.fountain", script(i, uses=uses, spdx=a.spdx)))
     imp.commit(files, "import the scripts")
     imp.done()
 
@@ -171,6 +172,7 @@ def main():
     p.add_argument("--staged", type=int, default=20)
     p.add_argument("--commits", type=int, default=2000)
     p.add_argument("--spdx", action="store_true")
+    p.add_argument("--none", action="store_true", help="every script declares `genai: none`")
     p.add_argument("--max-age-days", type=int, default=None)
     a = p.parse_args()
     {"staged": staged, "tree": tree, "range": range_}[a.kind](a)
