@@ -40,7 +40,7 @@ compare() { # name baseline candidate [dir]
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 b, a = r[0], r[1]
-print(f"{sys.argv[2]:<8} baseline {b['median']*1e3:9.1f} ms (±{b['stddev']*1e3:.1f})  "
+print(f"{sys.argv[2]:<9} baseline {b['median']*1e3:9.1f} ms (±{b['stddev']*1e3:.1f})  "
       f"aiclear {a['median']*1e3:9.1f} ms (±{a['stddev']*1e3:.1f})  "
       f"ratio {a['median']/b['median']:.2f}x   [{sys.argv[3]}]")
 PY
@@ -50,7 +50,7 @@ rss() { # label dir command...
   local label="$1" dir="$2"; shift 2
   local kb
   kb=$(cd "$dir" && { /usr/bin/time -f '%M' "$@" >/dev/null 2>"$out/time.err" || true; } ; tail -1 "$out/time.err")
-  printf '%-8s peak RSS %6.1f MB\n' "$label" "$(python3 -c "print($kb/1024)")"
+  printf '%-9s peak RSS %6.1f MB\n' "$label" "$(python3 -c "print($kb/1024)")"
 }
 
 # staged: 100,000 tracked files (10,000 scripts), 20 scripts staged.
@@ -62,6 +62,9 @@ compare staged "git diff --cached --name-only" "$aiclear check --staged" "$stage
 tree="$work/tree"
 [ -d "$tree" ] || python3 "$here/gen.py" tree "$tree" --scripts "$(n 20000)"
 compare tree "git grep -c genai -- *.fountain" "$aiclear check" "$tree"
+# The same without the work-tree cache: every file read and parsed (the
+# first check of a clone; the warmup runs above fill the cache).
+compare tree-cold "git grep -c genai -- *.fountain" "$aiclear check --no-cache" "$tree"
 
 # range: 2,000 commits over 1,000 scripts with a ledger.
 range="$work/range"
@@ -78,6 +81,7 @@ compare window "git log --raw first..HEAD" "$aiclear check --base first" "$windo
 # memory
 rss staged "$staged" "$aiclear" check --staged
 rss tree "$tree" "$aiclear" check
+rss tree-cold "$tree" "$aiclear" check --no-cache
 
 # cold start, in milliseconds
 empty="$work/empty"

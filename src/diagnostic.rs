@@ -63,6 +63,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: std::collections::BTreeMap<String, crate::source::Source>,
     pub files_checked: usize,
+    /// Of those, the files known clean from an earlier run without reading.
+    pub files_from_cache: usize,
     /// What a range check verified in history.
     pub history: Option<HistorySummary>,
     /// The ledger's approvals that findings relied on, for the job summary;
@@ -76,7 +78,7 @@ pub struct Report {
 }
 
 /// An approval that a finding relied on, and what became of it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApprovalUse {
     /// The approval's id in the ledger.
     pub id: String,

@@ -158,6 +158,7 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         diagnostics,
         sources,
         files_checked,
+        files_from_cache,
         history,
         approvals,
         timings,
@@ -182,6 +183,7 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         into.approvals.push(a);
     }
     into.files_checked += files_checked;
+    into.files_from_cache += files_from_cache;
     into.history = into.history.take().or(history);
     into.timings.extend(timings);
 }
@@ -432,6 +434,13 @@ pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     check_declarations(project, mode).map(|c| c.report)
 }
 
+/// A check of the work tree that skips the files an earlier run found
+/// clean and that have not changed since (see [`crate::cache`]). Other modes
+/// read everything.
+pub fn check_with_cache(project: &Project, mode: &Mode) -> Result<Report> {
+    run(project, mode, true).map(|c| c.report)
+}
+
 /// A check, with the declarations it read (for the disclosure register).
 pub struct Checked {
     pub report: Report,
@@ -443,6 +452,10 @@ pub struct Checked {
 
 /// Run a check and keep the declarations it read.
 pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
+    run(project, mode, false)
+}
+
+fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let mut clock = Clock::new();
     let needs_repo = |what: &str| UsageError::Message(format!("{what} needs a git repository"));
     let range = match mode {
@@ -499,8 +512,9 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
     };
 
     let mut report = Report::default();
-    let settings = match trust.read_config(config::CONFIG_PATH)? {
-        Some(source) => match config::parse(&source) {
+    let config_source = trust.read_config(config::CONFIG_PATH)?;
+    let settings = match &config_source {
+        Some(source) => match config::parse(source) {
             Ok(s) => s,
             Err(findings) => {
                 let mut report = Report::default();
@@ -509,7 +523,7 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
                         .diagnostics
                         .push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
                 }
-                report.sources.insert(source.path.clone(), source);
+                report.sources.insert(source.path.clone(), source.clone());
                 return Err(UsageError::Config(Box::new(report)).into());
             }
         },
@@ -719,12 +733,61 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
         today,
     };
     clock.lap("approval provenance");
+    // Work-tree files known clean from an earlier run are not read again.
+    let mut cache = match (&files, &project.repo) {
+        (Files::Worktree { .. }, Some(repo)) if use_cache => {
+            let mut untrusted: Vec<&String> = untrusted.iter().collect();
+            untrusted.sort();
+            let untrusted = untrusted
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let inputs = crate::cache::inputs(&[
+                project.prefix.as_bytes(),
+                config_source.as_ref().map_or(&b""[..], |s| &s.bytes),
+                ledger_source.as_ref().map_or(&b""[..], |s| &s.bytes),
+                checker.watchlist.join("\n").as_bytes(),
+                today.to_string().as_bytes(),
+                untrusted.as_bytes(),
+            ]);
+            Some(crate::cache::CheckCache::load(
+                repo.git_dir(),
+                &project.prefix,
+                inputs,
+            ))
+        }
+        _ => None,
+    };
     let outcomes = match files {
         // Files in the work tree are read by the workers too.
-        Files::Worktree { root } if targets.len() >= PARALLEL_FROM => parallel(&targets, |t| {
-            let files = Files::Worktree { root };
-            Ok(checker.judge(t, checker.read_target(&files, t)?))
-        })?,
+        Files::Worktree { root } => {
+            let cache = cache.as_ref();
+            let one = |t: &Target| -> Result<FileOutcome> {
+                let kind = format!("{:?}", t.kind);
+                let stat = cache.and_then(|_| crate::cache::Stat::of(&root.join(&t.path)));
+                if let (Some(cache), Some(stat)) = (cache, &stat)
+                    && let Some(approvals) = cache.get(&t.path, stat, &kind, t.media.as_deref())
+                {
+                    return Ok(FileOutcome {
+                        approvals,
+                        from_cache: true,
+                        ..FileOutcome::default()
+                    });
+                }
+                let files = Files::Worktree { root };
+                let mut out = checker.judge(t, checker.read_target(&files, t)?);
+                if out.diagnostics.is_empty() {
+                    out.clean = stat.filter(|s| cache.is_some_and(|c| c.can_keep(s)));
+                }
+                Ok(out)
+            };
+            if targets.len() >= PARALLEL_FROM {
+                parallel(&targets, one)?
+            } else {
+                targets.iter().map(one).collect::<Result<_>>()?
+            }
+        }
         _ => pipeline(
             &targets,
             |t| checker.read_target(&files, t),
@@ -733,6 +796,23 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
     };
     let mut declarations = BTreeMap::new();
     for (target, outcome) in targets.iter().zip(outcomes) {
+        if let Some(cache) = &mut cache {
+            if outcome.from_cache {
+                report.files_from_cache += 1;
+            } else if let Some(stat) = outcome.clean {
+                let kind = format!("{:?}", target.kind);
+                let media = target.media.as_deref();
+                cache.keep(
+                    target.path.clone(),
+                    stat,
+                    &kind,
+                    media,
+                    outcome.approvals.clone(),
+                );
+            } else {
+                cache.forget(&target.path);
+            }
+        }
         report.diagnostics.extend(outcome.diagnostics);
         if let Some(source) = outcome.source {
             report.sources.insert(target.path.clone(), source);
@@ -743,6 +823,9 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
         report.approvals.extend(outcome.approvals);
     }
     report.files_checked = targets.len();
+    if let Some(cache) = cache {
+        cache.save();
+    }
     clock.lap("reading and checking files");
 
     if let (Some(r), Some(repo)) = (&range, &project.repo) {
@@ -1237,6 +1320,11 @@ struct FileOutcome {
     source: Option<Source>,
     declaration: Option<Declaration>,
     approvals: Vec<ApprovalUse>,
+    /// Known clean from the cache, without reading the file.
+    from_cache: bool,
+    /// Found clean, with the metadata it was read with, when that metadata
+    /// can vouch for it next time.
+    clean: Option<crate::cache::Stat>,
 }
 
 /// Files below this count are checked on the calling thread.

@@ -3,6 +3,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod approvals;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod declaration;

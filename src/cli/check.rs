@@ -51,6 +51,11 @@ pub struct CheckArgs {
     /// Print how long each phase took, on stderr
     #[arg(long)]
     pub timings: bool,
+    /// Read every file, even those an earlier check of the work tree found
+    /// clean and that have not changed since (the cache is kept in the
+    /// repository's git folder)
+    #[arg(long)]
+    pub no_cache: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -89,7 +94,7 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     };
     let mut report = Report::default();
     for (sub, project) in &projects {
-        match check_one(project, &mode) {
+        match check_one(project, &mode, !args.no_cache) {
             Ok(r) => engine::merge(&mut report, r, sub),
             Err(e) => return failed(args, e, color),
         }
@@ -101,6 +106,13 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             writeln!(err, "{:>9.3} ms  {phase}", took.as_secs_f64() * 1e3)?;
         }
         writeln!(err, "{:>9} files checked", report.files_checked)?;
+        if report.files_from_cache > 0 {
+            writeln!(
+                err,
+                "{:>9} of them known clean from an earlier check",
+                report.files_from_cache
+            )?;
+        }
     }
     Ok(if report.errors() > 0 {
         exit::ERRORS
@@ -109,8 +121,12 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     })
 }
 
-fn check_one(project: &Project, mode: &Mode) -> Result<Report> {
-    engine::check(project, mode)
+fn check_one(project: &Project, mode: &Mode, cache: bool) -> Result<Report> {
+    if cache {
+        engine::check_with_cache(project, mode)
+    } else {
+        engine::check(project, mode)
+    }
 }
 
 /// Report why a check could not run, and its exit code.

@@ -88,6 +88,11 @@ impl Repo {
         Ok(self.index.get_or_init(|| index))
     }
 
+    /// The repository's git folder (a linked work tree's own).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The top of the work tree; `None` for a bare repository.
     pub fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()
