@@ -10,7 +10,8 @@
 //! leave its metadata unchanged.
 //!
 //! Only clean results are kept: a file with any diagnostic is read, parsed
-//! and reported every time. The cache lives in the repository's git folder
+//! and reported every time. The results of one build are never trusted by
+//! another. The cache lives in the repository's git folder
 //! (`aiclear/`), never in the work tree, and is only used by `check` without
 //! `--staged` or `--base`; `--no-cache` turns it off.
 
@@ -94,10 +95,19 @@ pub struct CheckCache {
 }
 
 /// Everything besides a file's own content that a clean result depends on,
-/// as one digest.
+/// as one digest: `parts`, this version, and this very build (a rebuilt
+/// binary may judge differently under the same version number).
 pub fn inputs(parts: &[&[u8]]) -> String {
     let mut hash = Sha256::new();
     hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+        hash.update(meta.len().to_le_bytes());
+        if let Ok(t) = meta.modified()
+            && let Ok(d) = t.duration_since(std::time::UNIX_EPOCH)
+        {
+            hash.update(d.as_nanos().to_le_bytes());
+        }
+    }
     for part in parts {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part);

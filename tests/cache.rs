@@ -142,3 +142,24 @@ fn no_cache_writes_nothing_and_a_damaged_cache_is_ignored() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&status.stdout).contains("aiclear/check"));
 }
+
+/// Another build of aiclear (here: the same binary copied, as a rebuild
+/// would leave it) does not trust what this one found.
+#[test]
+fn another_build_reads_everything() {
+    let dir = production();
+    check(dir.path(), &[]);
+    assert_eq!(check(dir.path(), &[]).1, 2);
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("aiclear");
+    std::fs::copy(bin(), &copy).unwrap();
+    let out = Command::new(&copy)
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--timings"])
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("known clean"), "{stderr}");
+}
