@@ -88,11 +88,18 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
     };
     // Staged files may belong to productions in subfolders (each with its own
     // `.aiclear/`): check each against its own configuration.
+    let listing = std::time::Instant::now();
     let projects = match &mode {
         Mode::Staged { .. } => engine::staged_projects(project)?,
         _ => vec![(String::new(), project)],
     };
     let mut report = Report::default();
+    if matches!(mode, Mode::Staged { .. }) {
+        // Mostly git reading the index: the rest of a hook's time.
+        report
+            .timings
+            .push(("staged paths (git diff --cached)", listing.elapsed()));
+    }
     for (sub, project) in &projects {
         match check_one(project, &mode, !args.no_cache) {
             Ok(r) => engine::merge(&mut report, r, sub),
