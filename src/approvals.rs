@@ -256,13 +256,10 @@ pub fn digest(u: &Use) -> String {
         map.remove("approvals");
     }
     let canonical = serde_json::to_string(&json).expect("a JSON value serialises");
-    let hash = Sha256::digest(canonical.as_bytes());
-    let mut out = String::with_capacity(71);
-    out.push_str("sha256:");
-    for b in hash {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    format!(
+        "sha256:{}",
+        crate::digest::hex(&Sha256::digest(canonical.as_bytes()))
+    )
 }
 
 /// Read the ledger; problems are findings against the ledger file.

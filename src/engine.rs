@@ -764,10 +764,9 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         Files::Worktree { root } => {
             let cache = cache.as_ref();
             let one = |t: &Target| -> Result<FileOutcome> {
-                let kind = format!("{:?}", t.kind);
                 let stat = cache.and_then(|_| crate::cache::Stat::of(&root.join(&t.path)));
                 if let (Some(cache), Some(stat)) = (cache, &stat)
-                    && let Some(approvals) = cache.get(&t.path, stat, &kind, t.media.as_deref())
+                    && let Some(approvals) = cache.get(&t.path, stat, t.kind, t.media.as_deref())
                 {
                     return Ok(FileOutcome {
                         approvals,
@@ -800,13 +799,11 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             if outcome.from_cache {
                 report.files_from_cache += 1;
             } else if let Some(stat) = outcome.clean {
-                let kind = format!("{:?}", target.kind);
-                let media = target.media.as_deref();
                 cache.keep(
                     target.path.clone(),
                     stat,
-                    &kind,
-                    media,
+                    target.kind,
+                    target.media.as_deref(),
                     outcome.approvals.clone(),
                 );
             } else {

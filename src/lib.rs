@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod declaration;
 pub mod diagnostic;
+pub mod digest;
 pub mod engine;
 pub mod git;
 pub mod localtime;

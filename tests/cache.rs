@@ -88,12 +88,7 @@ fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
     let (report, cached) = check(dir.path(), &[]);
     assert_eq!(cached, 1, "only a.fountain");
-    let paths: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let paths = paths(&report);
     assert!(paths.contains(&"scripts/b.fountain"), "{report:#}");
 }
 

@@ -79,12 +79,7 @@ fn globs_come_from_the_folders_that_hold_each_kind() {
     // The production files need declarations; the repository's own do not.
     let (report, code) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let paths = paths(&report);
     assert_eq!(
         paths,
         [

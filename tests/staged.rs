@@ -205,12 +205,7 @@ fn productions_in_subfolders_are_checked_with_their_own_config() {
     git_ok(dir.path(), &["add", "."]);
     let (report, code) = check_json(dir.path(), &["--staged"]);
     assert_eq!(code, 1, "{report:#}");
-    let paths: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let paths = paths(&report);
     assert_eq!(paths, ["pilot/drafts/ep1.fountain"], "{report:#}");
     assert_eq!(report["summary"]["files_checked"], 2);
 }

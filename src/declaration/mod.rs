@@ -23,7 +23,7 @@ use crate::yaml;
 pub const MAX_BLOCK_BYTES: usize = 1 << 20;
 
 /// How a file carries its declaration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FileKind {
     /// `.fountain`, `.spmd`: boneyard-wrapped block after the title page.
     Fountain,

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::rc::Rc;
 
 use anyhow::{Context as _, Result};
 use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
@@ -273,19 +272,15 @@ impl Repo {
     }
 
     /// What a commit changed against its first parent (everything, for a
-    /// root commit), computed once per commit: the GA604 walk and the GA607
-    /// listing see the same commits.
-    fn first_parent_changes(&self, c: &Commit<'_>) -> Result<Rc<[Delta]>> {
-        if let Some(d) = self.changes.borrow().get(&c.id()) {
-            return Ok(d.clone());
-        }
+    /// root commit).
+    fn first_parent_changes(&self, c: &Commit<'_>) -> Result<Vec<Delta>> {
         let tree = c.tree()?;
         let parent_tree = c.parents().next().map(|p| p.tree()).transpose()?;
         let diff = self
             .repo
             .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
         let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id());
-        let deltas: Rc<[Delta]> = diff
+        Ok(diff
             .deltas()
             .filter_map(|d| {
                 let path = d.new_file().path().or(d.old_file().path())?;
@@ -295,9 +290,7 @@ impl Repo {
                     new: id(d.new_file()),
                 })
             })
-            .collect();
-        self.changes.borrow_mut().insert(c.id(), deltas.clone());
-        Ok(deltas)
+            .collect())
     }
 
     /// The paths of `wanted` that differ between two trees (`None`: an
@@ -411,8 +404,8 @@ impl Repo {
         let c = self.commit(Oid::from_str(id)?)?;
         Ok(self
             .first_parent_changes(&c)?
-            .iter()
-            .map(|d| d.path.clone())
+            .into_iter()
+            .map(|d| d.path)
             .collect())
     }
 
@@ -473,7 +466,9 @@ impl Repo {
                 .push(i);
         }
         let mut cache: HashMap<(usize, Oid), HashMap<String, String>> = HashMap::new();
-        let mut wanted = Wanted::default();
+        let wanted_of =
+            |pending: &[usize]| Wanted::new(pending.iter().map(|&i| requests[i].path.as_str()));
+        let mut wanted = wanted_of(&pending);
         let mut walk = self.repo.revwalk()?;
         // A topological order needs the whole graph before the first commit;
         // a walk that stops at a date goes by time alone.
@@ -493,9 +488,6 @@ impl Repo {
             // (request, its blob here, its blobs in the parents) for each
             // pending path this commit changed.
             let mut touched: Vec<(usize, Oid, Vec<Option<Oid>>)> = Vec::new();
-            if wanted.paths.len() != pending.len() {
-                wanted = Wanted::new(pending.iter().map(|&i| requests[i].path.as_str()));
-            }
             if c.parent_count() <= 1 {
                 // One diff, of the folders on the way to pending paths only,
                 // says which of them changed, with their blobs.
@@ -567,9 +559,13 @@ impl Repo {
                     }
                 }
             }
+            let before = pending.len();
             pending.retain(|&i| found[i].len() < requests[i].wanted.len());
             if pending.is_empty() {
                 break;
+            }
+            if pending.len() < before {
+                wanted = wanted_of(&pending);
             }
         }
         Ok((found, None))

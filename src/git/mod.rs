@@ -20,8 +20,6 @@ pub struct Repo {
     index: std::cell::OnceCell<git2::Index>,
     /// How the index differs from `HEAD`, computed once.
     staged: std::cell::OnceCell<Staged>,
-    /// What each commit changed against its first parent, once computed.
-    changes: std::cell::RefCell<HashMap<git2::Oid, std::rc::Rc<[history::Delta]>>>,
     /// A `git diff --cached` started before the repository was opened.
     pending: std::cell::RefCell<Option<std::process::Child>>,
 }
@@ -63,7 +61,6 @@ impl Repo {
             repo,
             index: std::cell::OnceCell::new(),
             staged: std::cell::OnceCell::new(),
-            changes: std::cell::RefCell::new(HashMap::new()),
             pending: std::cell::RefCell::new(pending),
         })
     }
@@ -75,7 +72,6 @@ impl Repo {
             repo: Repository::open(path).expect("a repository"),
             index: std::cell::OnceCell::new(),
             staged: std::cell::OnceCell::new(),
-            changes: std::cell::RefCell::new(HashMap::new()),
             pending: std::cell::RefCell::new(None),
         }
     }

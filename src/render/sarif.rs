@@ -26,7 +26,6 @@ use std::collections::HashMap;
 use std::io;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{message_with_help, region};
 use crate::diagnostic::{Diagnostic, Report, Severity};
@@ -391,14 +390,9 @@ fn line_hash(report: &Report, d: &Diagnostic, rule: &Rule) -> String {
         }
         _ => String::new(),
     };
-    let mut hasher = Sha256::new();
-    for part in [rule.code, d.path.as_str(), line.as_str()] {
-        // Lengths first, so that no two different triples hash the same bytes.
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
-    }
-    let digest = hasher.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    let digest =
+        crate::digest::of_parts(&[rule.code.as_bytes(), d.path.as_bytes(), line.as_bytes()]);
+    crate::digest::hex(&digest[..8])
 }
 
 #[cfg(test)]

@@ -52,9 +52,6 @@ const DAY: i64 = 86_400;
 /// A warning for a non-final use that no commit of the last `max_days`
 /// introduced: `before`, the newest commit older than that, already had it.
 pub fn check_older(u: &Use, before: &CommitInfo, now: i64, max_days: u32) -> Option<Finding> {
-    if u.stage() == Some(Stage::Final) {
-        return None;
-    }
     let age = (now - before.time) / DAY;
     let day = jiff::Timestamp::from_second(before.time)
         .map(|t| {
@@ -63,39 +60,55 @@ pub fn check_older(u: &Use, before: &CommitInfo, now: i64, max_days: u32) -> Opt
                 .to_string()
         })
         .unwrap_or_default();
-    Some(
-        Finding::for_use(
-            &LINGERING_TEMPORARY_MATERIAL,
-            u,
-            u.anchor(),
-            format!(
-                "{} material `{}` has been in the project for more than {max_days} days",
-                u.stage().map_or("temporary", |s| s.as_str()),
-                u.id.value
-            ),
-        )
-        .label(format!("declared for more than {max_days} days"))
-        .note(format!(
-            "already declared in commit {} \"{}\" by {} <{}> on {day}, {age} days ago; the limit is {max_days} days",
-            before.short(),
-            before.summary,
-            before.author_name,
-            before.author_email
-        ))
-        .help(format!(
-            "replace it with the real material and retire the use, or declare it `final` and ask for approval; `git log -S '{}' -- FILE` shows who introduced it",
-            u.id.value
-        )),
-    )
+    let finding = warning(
+        u,
+        &format!("more than {max_days} days"),
+        format!("declared for more than {max_days} days"),
+        format!(
+            "already declared in commit {} on {day}, {age} days ago",
+            describe(before)
+        ),
+        max_days,
+    )?;
+    Some(finding.help(format!(
+        "{HELP}; `git log -S '{}' -- FILE` shows who introduced it",
+        u.id.value
+    )))
 }
 
 /// A warning when a non-final use was introduced more than `max_days` ago.
 pub fn check(u: &Use, origin: &CommitInfo, now: i64, max_days: u32) -> Option<Finding> {
-    if u.stage() == Some(Stage::Final) {
-        return None;
-    }
     let age = (now - origin.time) / DAY;
     if age <= i64::from(max_days) {
+        return None;
+    }
+    let finding = warning(
+        u,
+        &format!("{age} days"),
+        format!("introduced {age} days ago"),
+        format!("introduced in commit {}", describe(origin)),
+        max_days,
+    )?;
+    Some(finding.help(HELP))
+}
+
+const HELP: &str = "replace it with the real material and retire the use, or declare it `final` and ask for approval";
+
+/// `abc1234567 "summary" by Name <email>`.
+fn describe(c: &CommitInfo) -> String {
+    format!(
+        "{} \"{}\" by {} <{}>",
+        c.short(),
+        c.summary,
+        c.author_name,
+        c.author_email
+    )
+}
+
+/// The warning for a non-final use, `how_long` in the project; `None` for
+/// a final one.
+fn warning(u: &Use, how_long: &str, label: String, when: String, max_days: u32) -> Option<Finding> {
+    if u.stage() == Some(Stage::Final) {
         return None;
     }
     Some(
@@ -104,20 +117,13 @@ pub fn check(u: &Use, origin: &CommitInfo, now: i64, max_days: u32) -> Option<Fi
             u,
             u.anchor(),
             format!(
-                "{} material `{}` has been in the project for {age} days",
+                "{} material `{}` has been in the project for {how_long}",
                 u.stage().map_or("temporary", |s| s.as_str()),
                 u.id.value
             ),
         )
-        .label(format!("introduced {age} days ago"))
-        .note(format!(
-            "introduced in commit {} \"{}\" by {} <{}>; the limit is {max_days} days",
-            origin.short(),
-            origin.summary,
-            origin.author_name,
-            origin.author_email
-        ))
-        .help("replace it with the real material and retire the use, or declare it `final` and ask for approval"),
+        .label(label)
+        .note(format!("{when}; the limit is {max_days} days")),
     )
 }
 

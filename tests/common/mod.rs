@@ -49,6 +49,16 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The paths of a JSON report's diagnostics, in order.
+pub fn paths(report: &serde_json::Value) -> Vec<&str> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect()
+}
+
 /// Write a file, creating its folders.
 pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let path = root.join(rel);
