@@ -12,6 +12,7 @@ pub mod digest;
 pub mod engine;
 pub mod git;
 pub mod localtime;
+pub mod names;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -669,8 +669,12 @@ fn a_self_granted_approval_is_not_valid_in_local_checks() {
     expect(&report, "GA601", LEDGER, "error");
     expect(&report, "GA201", "scripts/ep1.fountain", "error");
 
-    repo.write("notes/todo.txt", "cast the lead\nbook the stage\n");
-    repo.git(&["add", "notes/todo.txt"]);
+    // The pre-commit hook, for a change to the script that relies on it.
+    repo.write(
+        "scripts/ep1.fountain",
+        format!("{}\nEXT. ROOF - DAWN\n", fountain(&aria)),
+    );
+    repo.git(&["add", "scripts/ep1.fountain"]);
     let (report, code) = repo.check(&["--staged"]);
     expect_exit(&report, code, 1);
     expect(&report, "GA601", LEDGER, "error");

@@ -27,11 +27,17 @@ use crate::write::{self, ledger};
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
     /// The approval's id, e.g. the studio's reference (`NFX-2025-0142`)
-    #[arg(long, value_name = "ID")]
-    pub id: String,
+    #[arg(long, value_name = "ID", required_unless_present = "renew")]
+    pub id: Option<String>,
     /// The file the approval covers (a media file's sidecar holds its uses)
-    #[arg(long, value_name = "PATH")]
-    pub path: PathBuf,
+    #[arg(long, value_name = "PATH", required_unless_present = "renew")]
+    pub path: Option<PathBuf>,
+    /// Grant the ledger entry ID again, in place, for its uses as they read
+    /// now: a new digest of each, granted by you today (for a stale
+    /// approval, one granted before signatures were required, or one about
+    /// to expire)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["id", "path", "uses", "rules", "document"])]
+    pub renew: Option<String>,
     /// A use the approval covers, by id (repeat for several)
     #[arg(long = "use", value_name = "USE")]
     pub uses: Vec<String>,
@@ -60,7 +66,11 @@ impl<T: Into<String>> From<T> for Usage {
 
 pub fn run(args: &ApproveArgs) -> Result<u8> {
     let project = Project::discover()?;
-    match approve(&project, args) {
+    let done = match &args.renew {
+        Some(id) => renew(&project, id, args),
+        None => approve(&project, args),
+    };
+    match done {
         Ok(Ok(())) => Ok(exit::OK),
         Ok(Err(Usage(message))) => {
             super::fail(&message, exit::USAGE);
@@ -72,7 +82,8 @@ pub fn run(args: &ApproveArgs) -> Result<u8> {
 
 fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     let root = &project.root;
-    let id = args.id.as_str();
+    let id = args.id.as_deref().unwrap_or_default();
+    let path = args.path.clone().unwrap_or_default();
     if id.is_empty() || id.trim() != id || id.chars().any(char::is_control) {
         return Ok(Err(format!(
             "`{}` is not an approval id: use letters, digits and dashes, e.g. `NFX-2025-0142`",
@@ -131,20 +142,18 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     };
 
     // The file, relative to the project root.
-    let rel = match project_path(root, &args.path)? {
+    let rel = match project_path(root, &path)? {
         Located::In(rel) => rel,
         Located::Outside => {
             return Ok(Err(format!(
                 "`{}` is outside the project root `{}`",
-                args.path.display(),
+                path.display(),
                 root.display()
             )
             .into()));
         }
         Located::Missing => {
-            return Ok(Err(
-                format!("`{}` does not exist", args.path.display()).into()
-            ));
+            return Ok(Err(format!("`{}` does not exist", path.display()).into()));
         }
     };
     let Some((kind, decl_path)) = write::declaration_file(&settings, &rel) else {
@@ -313,6 +322,156 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     writeln!(
         out,
         "next: commit {LEDGER_PATH} as {granted_by}; the commit's author must be an approver"
+    )?;
+    Ok(Ok(()))
+}
+
+/// `aiclear approve --renew ID`: the entry granted again for its uses as
+/// they read now, in place in the ledger.
+fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), Usage>> {
+    let root = &project.root;
+    let today = crate::localtime::today();
+    let Some(existing) = read(root, LEDGER_PATH)? else {
+        return Ok(Err(format!(
+            "there is no `{LEDGER_PATH}`: nothing to renew"
+        )
+        .into()));
+    };
+    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, existing.clone()));
+    let Some(old) = ledger.get(id) else {
+        let ids: Vec<&str> = ledger.entries.iter().map(|e| e.id.value.as_str()).collect();
+        let hint = did_you_mean(id, &ids)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Ok(Err(format!(
+            "approval `{id}` is not in `{LEDGER_PATH}`{hint}"
+        )
+        .into()));
+    };
+    if old.broken {
+        return Ok(Err(format!(
+            "approval `{id}` has errors in `{LEDGER_PATH}`; fix it first (`aiclear check` shows them)"
+        )
+        .into()));
+    }
+    let settings = match read(root, config::CONFIG_PATH)? {
+        Some(bytes) => match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
+            Ok(s) => s,
+            Err(_) => {
+                return Ok(Err(format!(
+                    "`{}` has errors; `aiclear check` shows them",
+                    config::CONFIG_PATH
+                )
+                .into()));
+            }
+        },
+        None => Settings::default(),
+    };
+    let expires_on = match &args.expires {
+        Some(text) => match parse_date(text) {
+            Some(d) if d > today => Some(d),
+            _ => {
+                return Ok(Err(format!(
+                    "`--expires {text}` is not a date in the future written YYYY-MM-DD"
+                )
+                .into()));
+            }
+        },
+        None => match old.expires_on.as_ref().map(|e| e.value) {
+            Some(d) if d < today => {
+                return Ok(Err(format!(
+                    "approval `{id}` expired on {d}: give it a new last day with `--expires YYYY-MM-DD`"
+                )
+                .into()));
+            }
+            other => other,
+        },
+    };
+    // Each covered use, bound to what it says now.
+    let mut covers = Vec::new();
+    for c in &old.covers {
+        let mut digest = None;
+        if let Some(use_id) = &c.use_id
+            && c.glob.is_none()
+        {
+            let path = &c.path.value;
+            let Some((kind, decl_path)) = write::declaration_file(&settings, path) else {
+                return Ok(Err(format!(
+                    "`{path}` is not a file that carries a declaration"
+                )
+                .into()));
+            };
+            let Some(bytes) = read(root, &decl_path)? else {
+                return Ok(Err(format!(
+                    "`{decl_path}`, which approval `{id}` covers, does not exist"
+                )
+                .into()));
+            };
+            let parsed = declaration::parse(kind, &bytes);
+            let Some(u) = parsed
+                .declaration
+                .as_ref()
+                .filter(|_| parsed.findings.is_empty())
+                .and_then(|d| d.uses.iter().find(|u| u.id.value == use_id.value))
+            else {
+                return Ok(Err(format!(
+                    "`{decl_path}` does not declare use `{}` cleanly; fix it first (`aiclear check {decl_path}` shows how)",
+                    use_id.value
+                )
+                .into()));
+            };
+            digest = Some(approvals::digest(u));
+        }
+        covers.push(ledger::NewCover {
+            path: c.path.value.clone(),
+            use_id: c.use_id.as_ref().map(|u| u.value.clone()),
+            rules: c.rules.iter().map(|r| r.value.clone()).collect(),
+            digest: digest.or_else(|| c.digest.as_ref().map(|d| d.value.clone())),
+        });
+    }
+    let Some(granted_by) = git_email() else {
+        return Ok(Err(
+            "cannot tell who is renewing the approval: set your email with `git config user.email you@example.com`"
+                .into(),
+        ));
+    };
+    if !settings.approvers.is_empty() && !settings.is_approver(&granted_by) {
+        warn(&format!(
+            "{granted_by} is not among the approvers in `{}`: `aiclear check` will not accept this approval (GA601) until they are",
+            config::CONFIG_PATH
+        ));
+    }
+    let entry = ledger::NewEntry {
+        id: id.to_owned(),
+        granted_by: granted_by.clone(),
+        granted_on: today,
+        expires_on,
+        document: old.document.as_ref().map(|d| d.value.clone()),
+        note: args
+            .note
+            .clone()
+            .or_else(|| old.note.as_ref().map(|n| n.value.clone())),
+        covers,
+    };
+    let new = match ledger::replace(&existing, &entry) {
+        Ok(b) => b,
+        Err(why) => return Ok(Err(why.into())),
+    };
+    write::replace_file(&root.join(LEDGER_PATH), &new)
+        .with_context(|| format!("writing `{LEDGER_PATH}`"))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "renewed approval {id} in {LEDGER_PATH}: granted by {granted_by} on {today} for its uses as they read now"
+    )?;
+    let sign = if settings.require_signed_approvals {
+        ", signed with your key (`git commit -S`)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "next: commit {LEDGER_PATH} as {granted_by}{sign}; the commit's author must be an approver"
     )?;
     Ok(Ok(()))
 }

@@ -26,6 +26,7 @@ pub fn run() -> Result<u8> {
     }
     let in_git = project.repo.as_ref().is_some_and(|r| r.workdir().is_some());
     let files: Vec<String> = crate::engine::list_all(&project)?
+        .files
         .into_iter()
         // Outside git, hidden folders (tool caches and the like) say nothing
         // about the production's files.

@@ -68,16 +68,20 @@ pub struct Globs {
 
 impl Globs {
     pub fn new(patterns: &[&str]) -> Self {
-        Self::build(patterns.iter().map(|s| s.to_string()).collect())
+        Self::build(patterns.iter().map(|s| s.to_string()).collect(), true)
             .expect("built-in globs are valid")
     }
 
-    fn build(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
+    /// Globs that say what is checked match whatever the case
+    /// (`EP101.FOUNTAIN`, `A001.MOV`), so that renaming a file cannot take
+    /// it out of scope; `exclude` globs match the case they are written in.
+    fn build(patterns: Vec<String>, any_case: bool) -> Result<Self, (usize, globset::Error)> {
         let mut b = GlobSetBuilder::new();
         for (i, p) in patterns.iter().enumerate() {
             b.add(
                 globset::GlobBuilder::new(p)
                     .literal_separator(true)
+                    .case_insensitive(any_case)
                     .build()
                     .map_err(|e| (i, e))?,
             );
@@ -287,7 +291,8 @@ fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
         };
         let items = r.list(v, &k.name, true);
         let patterns: Vec<_> = items.iter().filter_map(|n| r.string(n, &k.name)).collect();
-        match Globs::build(patterns.iter().map(|p| p.value.clone()).collect()) {
+        let any_case = k.name != "exclude";
+        match Globs::build(patterns.iter().map(|p| p.value.clone()).collect(), any_case) {
             Ok(g) => *slot = g,
             Err((i, e)) => r.invalid(
                 patterns[i].span.clone(),

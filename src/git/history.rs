@@ -13,6 +13,7 @@ use anyhow::{Context as _, Result};
 use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
 
 use super::Repo;
+use crate::names::Listing;
 
 /// Why a range cannot be checked (exit code 3).
 #[derive(Debug, thiserror::Error)]
@@ -198,6 +199,20 @@ impl Repo {
         })
     }
 
+    /// What `rev` names when it is not a commit (or a tag of one): `tree`,
+    /// `blob`; `None` for a commit or a revision that does not resolve.
+    pub fn non_commit_kind(&self, rev: &str) -> Option<&'static str> {
+        let object = self.repo.revparse_single(rev).ok()?;
+        Some(match object.kind() {
+            Some(git2::ObjectType::Commit) => return None,
+            Some(git2::ObjectType::Tag) if object.peel_to_commit().is_ok() => return None,
+            Some(git2::ObjectType::Tree) => "a tree",
+            Some(git2::ObjectType::Blob) => "a blob (a file's content)",
+            Some(git2::ObjectType::Tag) => "a tag of something that is not a commit",
+            _ => "something that is not a commit",
+        })
+    }
+
     fn tree(&self, commit: Oid) -> Result<Tree<'_>> {
         Ok(self.commit(commit)?.tree()?)
     }
@@ -220,24 +235,57 @@ impl Repo {
             .map(Some)
     }
 
-    /// Every file at a commit under `prefix`.
-    pub fn files_at(&self, commit: Oid, prefix: &str) -> Result<Vec<String>> {
+    /// Every file at a commit under `prefix`, and which of them are
+    /// symbolic links.
+    pub fn files_at(&self, commit: Oid, prefix: &str) -> Result<(Listing, Vec<String>)> {
         let tree = self.tree(commit)?;
-        let mut out = Vec::new();
+        let mut out = Listing::default();
+        let mut links = Vec::new();
+        let mut walk_error = None;
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob) {
-                let path = format!("{dir}{}", entry.name().unwrap_or_default());
-                if path.starts_with(prefix) {
-                    out.push(path);
+            // Folders outside the prefix are not entered.
+            if entry.kind() == Some(git2::ObjectType::Tree) {
+                let path = format!("{dir}{}/", crate::names::escape(entry.name_bytes()));
+                let inside = path.starts_with(prefix) || prefix.starts_with(&path);
+                return if inside {
+                    git2::TreeWalkResult::Ok
+                } else {
+                    git2::TreeWalkResult::Skip
+                };
+            }
+            if entry.kind() != Some(git2::ObjectType::Blob) {
+                return git2::TreeWalkResult::Ok;
+            }
+            let mut bytes = dir.as_bytes().to_vec();
+            bytes.extend_from_slice(entry.name_bytes());
+            if !bytes.starts_with(prefix.as_bytes()) {
+                return git2::TreeWalkResult::Ok;
+            }
+            match crate::names::utf8(&bytes) {
+                Ok(path) => {
+                    if entry.filemode() as u32 == 0o120000 {
+                        links.push(path.to_owned());
+                    }
+                    out.files.push(path.to_owned());
                 }
+                Err(bad) => out.bad_names.push(bad),
             }
             git2::TreeWalkResult::Ok
-        })?;
-        Ok(out)
+        })
+        .map_err(|e| {
+            walk_error = Some(e);
+        })
+        .ok();
+        if let Some(e) = walk_error {
+            return Err(e.into());
+        }
+        Ok((out, links))
     }
 
-    /// Files changed between the merge base and head, renames followed.
-    pub fn changes(&self, range: &Range, prefix: &str) -> Result<Vec<Change>> {
+    /// Files changed between the merge base and head, renames followed,
+    /// and the escaped names of files added or changed whose names are not
+    /// UTF-8.
+    pub fn changes(&self, range: &Range, prefix: &str) -> Result<(Vec<Change>, Vec<String>)> {
         let old = self.tree(range.merge_base)?;
         let new = self.tree(range.head)?;
         let mut opts = DiffOptions::new();
@@ -248,27 +296,35 @@ impl Repo {
             .repo
             .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-        let path = |f: git2::DiffFile| f.path().and_then(|p| p.to_str()).map(str::to_owned);
-        Ok(diff
-            .deltas()
-            .map(|d| {
-                use git2::Delta::*;
-                match d.status() {
-                    Added | Copied => Change {
-                        old_path: None,
-                        path: path(d.new_file()),
-                    },
-                    Deleted => Change {
-                        old_path: path(d.old_file()),
-                        path: None,
-                    },
-                    _ => Change {
-                        old_path: path(d.old_file()),
-                        path: path(d.new_file()),
-                    },
-                }
-            })
-            .collect())
+        let mut bad = Vec::new();
+        let mut changes = Vec::new();
+        for d in diff.deltas() {
+            use git2::Delta::*;
+            fn name<'a>(f: &git2::DiffFile<'a>) -> Option<Result<&'a str, String>> {
+                f.path_bytes().map(crate::names::utf8)
+            }
+            let old_path = match d.status() {
+                Added | Copied => None,
+                _ => name(&d.old_file()).and_then(|n| n.ok().map(str::to_owned)),
+            };
+            let path = match d.status() {
+                Deleted => None,
+                _ => match name(&d.new_file()) {
+                    Some(Ok(p)) => Some(p.to_owned()),
+                    Some(Err(escaped)) => {
+                        bad.push(escaped);
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if old_path.is_some() || path.is_some() {
+                changes.push(Change { old_path, path });
+            }
+        }
+        bad.sort_unstable();
+        bad.dedup();
+        Ok((changes, bad))
     }
 
     /// What a commit changed against its first parent (everything, for a
@@ -571,6 +627,78 @@ impl Repo {
         Ok((found, None))
     }
 
+    /// Where each wanted value of a file came from, as blame finds a line:
+    /// from `head`, follow every parent whose version of `path` still gives
+    /// the key exactly that value; the commits where it holds while no
+    /// parent's version does are its origins. Merges are followed through
+    /// all their parents and commit dates are never consulted. Only a
+    /// regular file at `path` gives values: a link or a folder there gives
+    /// none. Values that `head` does not hold have no origin.
+    pub fn value_origins<F>(
+        &self,
+        head: Oid,
+        path: &str,
+        wanted: &[(String, String)],
+        extract: F,
+    ) -> Result<Vec<Vec<CommitInfo>>>
+    where
+        F: Fn(&[u8]) -> HashMap<String, String>,
+    {
+        let mut origins: Vec<Vec<CommitInfo>> = vec![Vec::new(); wanted.len()];
+        if wanted.is_empty() {
+            return Ok(origins);
+        }
+        let mut versions = Versions {
+            repo: self,
+            path,
+            extract,
+            blob_at: HashMap::new(),
+            values: HashMap::new(),
+        };
+        let start: Vec<usize> = {
+            let blob = versions.blob_at(head)?;
+            (0..wanted.len())
+                .filter(|&i| versions.holds(blob, &wanted[i]))
+                .collect()
+        };
+        let mut seen: std::collections::HashSet<(Oid, usize)> = Default::default();
+        let mut queue = std::collections::VecDeque::from([(head, start)]);
+        while let Some((id, held)) = queue.pop_front() {
+            let held: Vec<usize> = held.into_iter().filter(|&i| seen.insert((id, i))).collect();
+            if held.is_empty() {
+                continue;
+            }
+            let c = self.commit(id)?;
+            let blob = versions.blob_at(id)?;
+            let mut kept = vec![false; held.len()];
+            for parent in c.parent_ids() {
+                let parent_blob = versions.blob_at(parent)?;
+                let mut still = Vec::new();
+                for (k, &i) in held.iter().enumerate() {
+                    if parent_blob == blob || versions.holds(parent_blob, &wanted[i]) {
+                        kept[k] = true;
+                        still.push(i);
+                    }
+                }
+                if !still.is_empty() {
+                    queue.push_back((parent, still));
+                }
+            }
+            for (k, &i) in held.iter().enumerate() {
+                if !kept[k] {
+                    origins[i].push(CommitInfo::of(&c));
+                }
+            }
+        }
+        Ok(origins)
+    }
+
+    /// Whether `commit` is `base` or one of its ancestors.
+    pub fn is_ancestor(&self, commit: &str, base: Oid) -> Result<bool> {
+        let id = Oid::from_str(commit)?;
+        Ok(id == base || self.repo.graph_descendant_of(base, id)?)
+    }
+
     /// The signature and signed data of a commit, when it is signed.
     pub fn signature(&self, id: &str) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
         let oid = Oid::from_str(id)?;
@@ -589,6 +717,46 @@ impl Repo {
     /// Whether this is a bare repository.
     pub fn is_bare(&self) -> bool {
         self.repo.is_bare()
+    }
+}
+
+/// The versions of one file along history, read once each.
+struct Versions<'r, F> {
+    repo: &'r Repo,
+    path: &'r str,
+    extract: F,
+    /// The file's blob at each commit read: `None` when absent or not a
+    /// regular file.
+    blob_at: HashMap<Oid, Option<Oid>>,
+    /// The keys and values of each blob read.
+    values: HashMap<Oid, HashMap<String, String>>,
+}
+
+impl<F: Fn(&[u8]) -> HashMap<String, String>> Versions<'_, F> {
+    fn blob_at(&mut self, commit: Oid) -> Result<Option<Oid>> {
+        if let Some(b) = self.blob_at.get(&commit) {
+            return Ok(*b);
+        }
+        let tree = self.repo.tree(commit)?;
+        let blob = tree
+            .get_path(Path::new(self.path))
+            .ok()
+            .filter(|e| e.filemode() & 0o170000 == 0o100000)
+            .map(|e| e.id());
+        self.blob_at.insert(commit, blob);
+        Ok(blob)
+    }
+
+    fn holds(&mut self, blob: Option<Oid>, (key, value): &(String, String)) -> bool {
+        let Some(blob) = blob else { return false };
+        let values = self.values.entry(blob).or_insert_with(|| {
+            self.repo
+                .repo
+                .find_blob(blob)
+                .map(|b| (self.extract)(b.content()))
+                .unwrap_or_default()
+        });
+        values.get(key) == Some(value)
     }
 }
 

@@ -13,6 +13,8 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use git2::Repository;
 
+use crate::names::Listing;
+
 /// An open repository and where the project root sits inside it.
 pub struct Repo {
     repo: Repository,
@@ -95,26 +97,29 @@ impl Repo {
     }
 
     /// Files under `prefix` (repo-relative, `/`-separated, empty or ending in
-    /// `/`) that are tracked and present, or untracked and not ignored.
-    pub fn worktree_files(&self, prefix: &str) -> Result<Vec<String>> {
+    /// `/`) that are tracked and present, or untracked and not ignored; the
+    /// names that are not UTF-8 apart.
+    pub fn worktree_files(&self, prefix: &str) -> Result<Listing> {
         let workdir = self.workdir().context("the repository has no work tree")?;
         // The walk for untracked files runs while the index loads.
         let (tracked, untracked) = std::thread::scope(|s| {
             let walk = s.spawn(|| untracked_files(workdir, prefix));
             let tracked = self.index().map(|index| {
-                index
-                    .iter()
-                    .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+                let mut listing = Listing::default();
+                for entry in index.iter() {
                     // A tracked file deleted from the work tree reads as absent later.
-                    .filter(|path| path.starts_with(prefix))
-                    .collect::<Vec<_>>()
+                    if entry.path.starts_with(prefix.as_bytes()) {
+                        listing.push_bytes(&entry.path);
+                    }
+                }
+                listing
             });
             (tracked, walk.join().unwrap_or_default())
         });
         let mut files = tracked?;
-        files.extend(untracked);
-        files.sort_unstable();
-        files.dedup();
+        files.files.extend(untracked.files);
+        files.bad_names.extend(untracked.bad_names);
+        files.sort();
         Ok(files)
     }
 
@@ -130,6 +135,17 @@ impl Repo {
             .collect())
     }
 
+    /// Staged paths under `prefix` whose names are not UTF-8, escaped.
+    pub fn staged_bad_names(&self, prefix: &str) -> Result<Vec<String>> {
+        Ok(self
+            .staged()?
+            .bad_names
+            .iter()
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect())
+    }
+
     fn staged(&self) -> Result<&Staged> {
         if let Some(staged) = self.staged.get() {
             return Ok(staged);
@@ -139,7 +155,7 @@ impl Repo {
         // folders, where libgit2 loads and compares every entry (15 ms
         // against 85 ms on a 100,000-file index). git is there whenever a
         // hook runs; without it, libgit2 gives the same answer.
-        let changed = match self.staged_by_git() {
+        let (changed, bad_names) = match self.staged_by_git() {
             Some(changed) => changed,
             None => self.staged_by_libgit2(head.as_ref())?,
         };
@@ -153,26 +169,32 @@ impl Repo {
             head: head.map(|t| t.id()),
             changed,
             paths,
+            bad_names,
         };
         Ok(self.staged.get_or_init(|| staged))
     }
 
     /// Every path whose index entry differs from `HEAD`, from libgit2.
-    fn staged_by_libgit2(
-        &self,
-        head: Option<&git2::Tree<'_>>,
-    ) -> Result<HashMap<String, Option<Entry>>> {
+    fn staged_by_libgit2(&self, head: Option<&git2::Tree<'_>>) -> Result<Changed> {
         let index = self.index()?;
         let diff = self
             .repo
             .diff_tree_to_index(head, Some(index), None)
             .context("comparing the index with HEAD")?;
         let mut changed = HashMap::new();
+        let mut bad = Vec::new();
         for delta in diff.deltas() {
             use git2::Delta::*;
             let file = delta.new_file();
-            let Some(path) = file.path().and_then(|p| p.to_str()) else {
-                continue;
+            let path = match file.path_bytes().map(crate::names::utf8) {
+                Some(Ok(path)) => path,
+                Some(Err(escaped)) => {
+                    if delta.status() != Deleted {
+                        bad.push(escaped);
+                    }
+                    continue;
+                }
+                None => continue,
             };
             let entry = matches!(
                 delta.status(),
@@ -184,12 +206,12 @@ impl Repo {
             });
             changed.insert(path.to_owned(), entry);
         }
-        Ok(changed)
+        Ok((changed, bad))
     }
 
     /// Every path whose index entry differs from `HEAD`, as
     /// `git diff --cached --raw` lists them, when git runs.
-    fn staged_by_git(&self) -> Option<HashMap<String, Option<Entry>>> {
+    fn staged_by_git(&self) -> Option<Changed> {
         let child = match self.pending.borrow_mut().take() {
             Some(child) => child,
             None => {
@@ -306,8 +328,8 @@ const LINK: u32 = 0o120000;
 /// parallel walk that reads git's ignore files, instead of a full status
 /// (which would also stat every tracked file to find modifications nobody
 /// asked for).
-fn untracked_files(workdir: &Path, prefix: &str) -> Vec<String> {
-    let found = std::sync::Mutex::new(Vec::new());
+fn untracked_files(workdir: &Path, prefix: &str) -> Listing {
+    let found = std::sync::Mutex::new(Listing::default());
     ignore::WalkBuilder::new(workdir.join(prefix))
         .hidden(false)
         .ignore(false)
@@ -328,14 +350,11 @@ fn untracked_files(workdir: &Path, prefix: &str) -> Vec<String> {
                 if let Ok(entry) = entry
                     && !entry.file_type().is_some_and(|t| t.is_dir())
                     && let Ok(rel) = entry.path().strip_prefix(workdir)
+                    && let Ok(mut f) = found.lock()
                 {
-                    let rel = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    if let Ok(mut f) = found.lock() {
-                        f.push(rel);
+                    match crate::names::slash(rel) {
+                        Ok(rel) => f.files.push(rel),
+                        Err(bad) => f.bad_names.push(bad),
                     }
                 }
                 ignore::WalkState::Continue
@@ -385,19 +404,26 @@ struct Staged {
     changed: HashMap<String, Option<Entry>>,
     /// The staged files, sorted.
     paths: Vec<String>,
+    /// Staged files whose names are not UTF-8, escaped.
+    bad_names: Vec<String>,
 }
+
+/// Changed paths with their index entries, and the escaped names of staged
+/// files that are not UTF-8.
+type Changed = (HashMap<String, Option<Entry>>, Vec<String>);
 
 /// Parse `git diff --raw -z --no-abbrev` output:
 /// `:OLDMODE NEWMODE OLDID NEWID STATUS\0PATH\0`, repeated.
-fn parse_raw_diff(out: &[u8]) -> Option<HashMap<String, Option<Entry>>> {
+fn parse_raw_diff(out: &[u8]) -> Option<Changed> {
     let mut changed = HashMap::new();
+    let mut bad = Vec::new();
     let mut fields = out.split(|&b| b == 0);
     while let Some(meta) = fields.next() {
         if meta.is_empty() {
             break;
         }
         let meta = std::str::from_utf8(meta.strip_prefix(b":")?).ok()?;
-        let path = String::from_utf8(fields.next()?.to_vec()).ok()?;
+        let path = fields.next()?;
         let mut parts = meta.split(' ');
         let (_, mode, _, id, status) = (
             parts.next()?,
@@ -411,9 +437,15 @@ fn parse_raw_diff(out: &[u8]) -> Option<HashMap<String, Option<Entry>>> {
         let entry = (matches!(status.as_bytes().first(), Some(b'A' | b'M' | b'T'))
             && !id.is_zero())
         .then_some(Entry { id, mode });
-        changed.insert(path, entry);
+        match crate::names::utf8(path) {
+            Ok(path) => {
+                changed.insert(path.to_owned(), entry);
+            }
+            Err(escaped) if entry.is_some() => bad.push(escaped),
+            Err(_) => {}
+        }
     }
-    Some(changed)
+    Some((changed, bad))
 }
 
 #[cfg(test)]
@@ -447,7 +479,8 @@ mod tests {
         let out = format!(
             ":000000 100644 {z} {a} A\0new file\0:100644 000000 {a} {z} D\0gone\0:100644 120000 {a} {a} T\0link\0"
         );
-        let changed = parse_raw_diff(out.as_bytes()).unwrap();
+        let (changed, bad) = parse_raw_diff(out.as_bytes()).unwrap();
+        assert!(bad.is_empty());
         let id = git2::Oid::from_str(&a).unwrap();
         assert_eq!(changed["new file"], Some(Entry { id, mode: 0o100644 }));
         assert_eq!(changed["gone"], None);

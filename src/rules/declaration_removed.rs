@@ -74,6 +74,52 @@ pub fn check(
         .collect()
 }
 
+/// The uses of a file named in a list: `` `a`, `b` ``.
+fn listed(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A file that declared uses was deleted: a warning that lists them, since
+/// the material may live on in a file added under another name.
+pub fn deleted(path: &str, ids: &[String]) -> Finding {
+    let uses = if ids.len() == 1 { "use" } else { "uses" };
+    Finding::new(
+        &DECLARATION_REMOVED,
+        None,
+        format!(
+            "`{path}` was deleted with {} declared {uses}: {}",
+            ids.len(),
+            listed(ids)
+        ),
+    )
+    .note("if the material lives on in another file, its uses must be declared there, or the approvals that covered them no longer apply to anything")
+    .help(format!(
+        "declare the {uses} in the file that replaces it, or record that they were dropped there: `retired: [{{ id: {}, reason: \"…\", on: YYYY-MM-DD }}]`",
+        ids[0]
+    ))
+    .warning_only()
+}
+
+/// A file that declared uses was renamed to a path that no `files:` glob
+/// covers: its uses are no longer checked.
+pub fn renamed_out_of_scope(old: &str, new: &str, ids: &[String]) -> Finding {
+    let uses = if ids.len() == 1 { "use" } else { "uses" };
+    Finding::new(
+        &DECLARATION_REMOVED,
+        None,
+        format!(
+            "`{old}` was renamed to `{new}`, which no `files:` glob covers: its declared {uses} {} would no longer be checked",
+            listed(ids)
+        ),
+    )
+    .help(format!(
+        "keep a name the `files:` globs in `.aiclear/config.yml` cover (such as the old `{old}`), or add a glob that covers `{new}`"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,3 +43,26 @@ pub fn check(path: &str) -> Finding {
     .note("this check used the base revision's version; the edits take effect after merge")
     .help("have the owners of the approvals process review this file's changes")
 }
+
+/// The production root this check started from is not the base's: the
+/// change moves, removes or adds a `.aiclear/` folder.
+pub fn root_moved(here: &str, base: &str) -> Finding {
+    let name = |p: &str| {
+        if p.is_empty() {
+            "the repository's top level".to_owned()
+        } else {
+            format!("`{}`", p.trim_end_matches('/'))
+        }
+    };
+    Finding::new(
+        &TRUST_ROOT_CHANGED,
+        None,
+        format!(
+            "this change moves the production root: the base has it at {}, the checkout at {}",
+            name(base),
+            name(here)
+        ),
+    )
+    .note("the files were judged against the base's production root and its configuration; the move takes effect after merge")
+    .help("have the owners of the approvals process review the change to the `.aiclear/` folders")
+}

@@ -57,17 +57,22 @@ declare_rule! {
 }
 
 /// The finding for an entry whose introducing commit is not an approver's.
-pub fn not_an_approver(entry: &Entry, origin: &CommitInfo) -> Finding {
-    let mut f = Finding::new(
-        &UNAUTHORIZED_APPROVAL,
-        Some(entry.id.span.clone()),
+/// `in_base`: whether the trusted base's ledger holds the entry as it reads.
+pub fn not_an_approver(entry: &Entry, origin: &CommitInfo, in_base: bool) -> Finding {
+    let message = if in_base {
         format!(
             "approval `{}` was added by `{}`, who is not an approver",
             entry.id.value, origin.author_email
-        ),
-    )
-    .label("does not count")
-    .note(origin.introduced());
+        )
+    } else {
+        format!(
+            "approval `{}` is not in the base branch's ledger as it reads here, and was added by `{}`, who is not an approver",
+            entry.id.value, origin.author_email
+        )
+    };
+    let mut f = Finding::new(&UNAUTHORIZED_APPROVAL, Some(entry.id.span.clone()), message)
+        .label("does not count")
+        .note(origin.introduced());
     if let Some(g) = &entry.granted_by
         && !g.value.eq_ignore_ascii_case(&origin.author_email)
     {
@@ -92,6 +97,46 @@ pub fn pending(entry: &Entry) -> Finding {
     .label("not in any commit")
     .note("an approval counts once an approver commits it; CI checks who did")
     .help("have the approver commit the entry (`aiclear approve`, then `git commit`)")
+}
+
+/// The finding for an entry that is not committed yet and names as its
+/// grantor someone who is not an approver of the committed configuration.
+pub fn pending_not_an_approver(entry: &Entry) -> Finding {
+    let who = entry
+        .granted_by
+        .as_ref()
+        .map_or_else(|| "nobody".to_owned(), |g| format!("`{}`", g.value));
+    Finding::new(
+        &UNAUTHORIZED_APPROVAL,
+        Some(entry.id.span.clone()),
+        format!(
+            "approval `{}` is granted by {who}, who is not an approver in the committed configuration",
+            entry.id.value
+        ),
+    )
+    .label("does not count")
+    .note("an approval counts once an approver listed in the committed `.aiclear/config.yml` commits it; a change to `approvers:` takes effect once it is committed (in CI, once it is merged)")
+    .help("ask an approver to grant it (`aiclear approve`, then `git commit`)")
+}
+
+/// The finding for an entry that the base branch's ledger does not hold and
+/// that no commit of the change under review introduced: the base dropped
+/// or changed it, and an old commit that had it does not bring it back.
+pub fn not_held_by_base(entry: &Entry, origin: &CommitInfo) -> Finding {
+    Finding::new(
+        &UNAUTHORIZED_APPROVAL,
+        Some(entry.id.span.clone()),
+        format!(
+            "approval `{}` is not in the base branch's ledger as it reads here, and this change did not grant it",
+            entry.id.value
+        ),
+    )
+    .label("revoked or replaced in the base")
+    .note(format!(
+        "it was {}, which the base branch already contains; the base no longer holds it, so it was revoked or changed there",
+        origin.introduced()
+    ))
+    .help("ask an approver to grant it again in this change (`aiclear approve`)")
 }
 
 #[cfg(test)]
@@ -122,14 +167,14 @@ mod tests {
 
     #[test]
     fn forged_granted_by_is_named() {
-        let f = not_an_approver(&entry(), &commit("writer@example.com"));
+        let f = not_an_approver(&entry(), &commit("writer@example.com"), true);
         assert!(f.message.contains("`writer@example.com`"));
         assert!(f.notes.iter().any(|n| n.contains("proves nothing")));
     }
 
     #[test]
     fn matching_granted_by_has_no_forgery_note() {
-        let f = not_an_approver(&entry(), &commit("mei@studio.example.com"));
+        let f = not_an_approver(&entry(), &commit("mei@studio.example.com"), true);
         assert!(!f.notes.iter().any(|n| n.contains("proves nothing")));
         assert!(pending(&entry()).message.contains("pending"));
     }

@@ -97,7 +97,10 @@ pub fn check(entry: &Entry, origin: &CommitInfo, verdict: &Verdict) -> Option<Fi
     )
     .label("does not count")
     .note(origin.introduced())
-    .help("the approver re-commits the entry signed with their key (`git commit -S` with `gpg.format=ssh`) listed for their email in the base branch's `.aiclear/allowed_signers`");
+    .help(format!(
+        "the approver grants it again, in a commit signed with their key listed for their email in `.aiclear/allowed_signers`: `aiclear approve --renew {}`, then `git commit -S` (with `gpg.format=ssh`)",
+        entry.id.value
+    ));
     if let Some(n) = note {
         f = f.note(n);
     }

@@ -187,6 +187,99 @@ pub fn append(existing: Option<&[u8]>, entry: &NewEntry) -> Result<Vec<u8>, Stri
     }
 }
 
+/// The ledger with the entry `entry.id` replaced by `entry`, in place: the
+/// bytes before and after it are kept. An error says why it cannot be done
+/// safely.
+pub fn replace(existing: &[u8], entry: &NewEntry) -> Result<Vec<u8>, String> {
+    let text =
+        std::str::from_utf8(existing).map_err(|_| format!("`{LEDGER_PATH}` is not valid UTF-8"))?;
+    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, existing.to_vec()));
+    let old = ledger
+        .get(&entry.id)
+        .ok_or_else(|| format!("approval `{}` is not in `{LEDGER_PATH}`", entry.id))?;
+    // The item runs from the start of the line of its `- ` to the end of
+    // the line its last value ends on.
+    let spans = entry_spans(old);
+    let (Some(first), Some(last)) = (
+        spans.iter().map(|s| s.start).min(),
+        spans.iter().map(|s| s.end).max(),
+    ) else {
+        return Err(format!(
+            "cannot find approval `{}` in `{LEDGER_PATH}`",
+            entry.id
+        ));
+    };
+    let mut start = text[..first].rfind('\n').map_or(0, |i| i + 1);
+    while !text[start..].trim_start_matches(' ').starts_with("- ") {
+        if start == 0 {
+            break;
+        }
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    let head = &text[start..];
+    let item = head.trim_start_matches(' ');
+    if !item.starts_with("- ") {
+        return Err(format!(
+            "approval `{}` is not written as a block list item (`- id: ...`) in `{LEDGER_PATH}`; edit it by hand",
+            entry.id
+        ));
+    }
+    let indent = &head[..head.len() - item.len()];
+    let end = text[last..].find('\n').map_or(text.len(), |i| last + i + 1);
+    let le = LineEnding::detect(existing);
+    let yaml_text: String = entry
+        .to_yaml()
+        .split_inclusive('\n')
+        .map(|l| format!("{indent}{l}"))
+        .collect();
+    let mut out = text[..start].as_bytes().to_vec();
+    out.extend_from_slice(le.apply(&yaml_text).as_bytes());
+    if end == text.len() && !text.ends_with('\n') {
+        // Keep a file that did not end in a line break that way.
+        let trimmed = out.len() - le.as_str().len();
+        out.truncate(trimmed);
+    }
+    out.extend_from_slice(text[end..].as_bytes());
+    // The entry reads back as written and every other entry as it was.
+    let (after, _) = approvals::parse(&Source::new(LEDGER_PATH, out.clone()));
+    let others = |l: &approvals::Ledger| -> Vec<String> {
+        l.entries
+            .iter()
+            .filter(|e| e.id.value != entry.id)
+            .map(|e| e.content.clone())
+            .collect()
+    };
+    match after.get(&entry.id) {
+        Some(e)
+            if entry.reads_as(e)
+                && after.entries.len() == ledger.entries.len()
+                && others(&after) == others(&ledger) =>
+        {
+            Ok(out)
+        }
+        _ => Err(format!(
+            "the renewed entry did not read back as written from `{LEDGER_PATH}`; nothing was written"
+        )),
+    }
+}
+
+/// The spans of an entry's values.
+fn entry_spans(e: &approvals::Entry) -> Vec<std::ops::Range<usize>> {
+    let mut spans = vec![e.id.span.clone()];
+    spans.extend(e.granted_by.iter().map(|a| a.span.clone()));
+    spans.extend(e.granted_on.iter().map(|a| a.span.clone()));
+    spans.extend(e.expires_on.iter().map(|a| a.span.clone()));
+    spans.extend(e.document.iter().map(|a| a.span.clone()));
+    spans.extend(e.note.iter().map(|a| a.span.clone()));
+    for c in &e.covers {
+        spans.push(c.path.span.clone());
+        spans.extend(c.use_id.iter().map(|a| a.span.clone()));
+        spans.extend(c.rules.iter().map(|a| a.span.clone()));
+        spans.extend(c.digest.iter().map(|a| a.span.clone()));
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +331,20 @@ mod tests {
         // An end-of-document marker: the entry would not read back.
         assert!(append(Some(b"- id: A\n  granted-by: a@b.c\n  granted-on: 2025-01-01\n  covers: [{path: x}]\n...\n"), &entry()).is_err());
         assert!(append(Some(b"# nothing yet\n"), &entry()).is_ok());
+    }
+
+    #[test]
+    fn replaces_an_entry_in_place() {
+        let old = "# approvals\r\n- id: A-1 # first\r\n  granted-by: a@b.c\r\n  granted-on: 2025-01-01\r\n  covers: [{path: x.fountain}]\r\n\r\n- id: NFX-2025-0142\r\n  granted-by: x@y.z\r\n  granted-on: 2024-01-01\r\n  covers: [{path: y.fountain}]\r\n# tail\r\n";
+        let out = String::from_utf8(replace(old.as_bytes(), &entry()).unwrap()).unwrap();
+        let before = "# approvals\r\n- id: A-1 # first\r\n  granted-by: a@b.c\r\n  granted-on: 2025-01-01\r\n  covers: [{path: x.fountain}]\r\n\r\n";
+        assert!(out.starts_with(before), "{out:?}");
+        assert!(out.ends_with("# tail\r\n"), "{out:?}");
+        assert!(
+            out.contains("- id: NFX-2025-0142\r\n  granted-by: mei.chen@netflix.example.com\r\n"),
+            "{out:?}"
+        );
+        assert!(!out.contains("x@y.z"));
+        assert!(replace(b"[{id: NFX-2025-0142, granted-by: a, granted-on: 2025-01-01, covers: [{path: x}]}]", &entry()).is_err());
     }
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
 use crate::approvals::{self, Ledger, State};
 use crate::config::{self, Override, Settings};
@@ -21,11 +21,16 @@ use crate::git::history::{CommitInfo, OriginRequest, Range};
 use crate::git::{Blob, Repo};
 use crate::rules::{self, Check, Context, Finding, Level};
 use crate::rules::{
-    declaration_removed, lingering_temporary_material, trust_root_changed, unauthorized_approval,
-    undeclared_ai_assistance, unsigned_approval,
+    declaration_removed, lingering_temporary_material, trust_root_changed, undeclared_ai_assistance,
 };
-use crate::signing::{self, AllowedSigners};
+use crate::signing::AllowedSigners;
 use crate::source::Source;
+
+mod provenance;
+mod targets;
+
+pub use targets::list_all;
+use targets::{Target, classify};
 
 /// Largest YAML, JSON or OTIO file read whole.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -52,6 +57,9 @@ pub struct Project {
     pub repo: Option<Repo>,
     /// The root relative to the repository's work tree: empty or ending in `/`.
     pub prefix: String,
+    /// The folder the check was started in, relative to the repository's
+    /// work tree: empty or ending in `/`.
+    pub cwd: String,
     /// Folders (relative to the root, ending in `/`) that are productions of
     /// their own and are checked separately.
     pub skip: Vec<String>,
@@ -73,6 +81,17 @@ impl Project {
             .as_ref()
             .and_then(|r| r.workdir())
             .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()));
+        let cwd_prefix = match &top {
+            Some(top) => match cwd.strip_prefix(top) {
+                Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+                Ok(rel) => format!(
+                    "{}/",
+                    crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
+                ),
+                Err(_) => String::new(),
+            },
+            None => String::new(),
+        };
         let mut root = None;
         for dir in cwd.ancestors() {
             if dir.join(".aiclear").is_dir() {
@@ -87,7 +106,10 @@ impl Project {
         let prefix = match &top {
             Some(top) => match root.strip_prefix(top) {
                 Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-                Ok(rel) => format!("{}/", slash(rel)),
+                Ok(rel) => format!(
+                    "{}/",
+                    crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
+                ),
                 Err(_) => String::new(),
             },
             None => String::new(),
@@ -101,8 +123,44 @@ impl Project {
             root,
             repo,
             prefix,
+            cwd: cwd_prefix,
             skip: Vec::new(),
         })
+    }
+
+    /// The project of a range check: the nearest folder at or above the
+    /// current one that holds `.aiclear/` in the base, so that a change
+    /// cannot move or remove the production it is judged by; the work
+    /// tree's when the base has none. `None` when that is this project.
+    fn for_range(&self, repo: &Repo, base: git2::Oid) -> Result<Option<(Project, String)>> {
+        let mut dir = self.cwd.as_str();
+        let at_base = loop {
+            let marker = format!("{dir}.aiclear");
+            if matches!(repo.read_at_entry(base, &marker)?, Some(Blob::Other)) {
+                break Some(dir.to_owned());
+            }
+            if dir.is_empty() {
+                break None;
+            }
+            dir = match dir.trim_end_matches('/').rsplit_once('/') {
+                Some((parent, _)) => &dir[..parent.len() + 1],
+                None => "",
+            };
+        };
+        let Some(prefix) = at_base.filter(|p| *p != self.prefix) else {
+            return Ok(None);
+        };
+        let (Some(top), Some(repo)) = (repo.workdir(), Repo::open_from_env()) else {
+            return Ok(None);
+        };
+        let project = Project {
+            root: top.join(prefix.trim_end_matches('/')),
+            repo: Some(repo),
+            prefix: prefix.clone(),
+            cwd: self.cwd.clone(),
+            skip: Vec::new(),
+        };
+        Ok(Some((project, prefix)))
     }
 }
 
@@ -141,6 +199,7 @@ pub fn staged_projects(project: Project) -> Result<Vec<(String, Project)>> {
                 root: project.root.join(sub.trim_end_matches('/')),
                 repo: Some(repo),
                 prefix: format!("{}{sub}", project.prefix),
+                cwd: format!("{}{sub}", project.prefix),
                 skip: Vec::new(),
             },
         ));
@@ -281,13 +340,68 @@ impl Files<'_> {
         ))
     }
 
-    fn read_config(&self, rel: &str) -> Result<Option<Source>> {
-        match self.read(rel, MAX_FILE_BYTES)? {
-            Content::Bytes(b) => Ok(Some(Source::new(rel, b))),
-            Content::Absent => Ok(None),
-            Content::Refused(why) => bail!("cannot read `{rel}`: {why}"),
+    /// A trust file (config, ledger, allowed signers, watchlist): read only
+    /// when it is a regular file, never through a symbolic link.
+    fn read_plain(&self, rel: &str) -> Result<Content> {
+        match self {
+            Files::Worktree { root } => {
+                // No part of the way may be a link either.
+                let mut at = root.to_path_buf();
+                for part in rel.split('/') {
+                    at.push(part);
+                    match std::fs::symlink_metadata(&at) {
+                        Ok(m) if m.file_type().is_symlink() => {
+                            return Ok(Content::Refused(format!(
+                                "`{}` is a symbolic link",
+                                at.strip_prefix(root)
+                                    .map_or(rel.into(), |p| p.display().to_string())
+                            )));
+                        }
+                        Ok(_) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            return Ok(Content::Absent);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                read_worktree(root, rel, MAX_FILE_BYTES)
+            }
+            Files::Index { repo, prefix } => {
+                plain_blob(repo.read_index_entry(&format!("{prefix}{rel}"))?)
+            }
+            Files::Tree {
+                repo,
+                commit,
+                prefix,
+            } => plain_blob(repo.read_at_entry(*commit, &format!("{prefix}{rel}"))?),
         }
     }
+
+    /// A trust file as a source; a link or anything but a regular file is
+    /// an error (exit 2).
+    fn read_config(&self, rel: &str) -> Result<Option<Source>> {
+        match self.read_plain(rel)? {
+            Content::Bytes(b) => Ok(Some(Source::new(rel, b))),
+            Content::Absent => Ok(None),
+            Content::Refused(why) => Err(UsageError::Message(format!(
+                "cannot read `{rel}`: {why}; aiclear reads its configuration, ledger and allowed signers only from regular files, never through a link"
+            ))
+            .into()),
+        }
+    }
+}
+
+/// A git entry read as a trust file: only a regular file counts.
+fn plain_blob(blob: Option<Blob>) -> Result<Content> {
+    Ok(match blob {
+        None => Content::Absent,
+        Some(Blob::File(mut b)) => {
+            b.truncate(MAX_FILE_BYTES as usize);
+            Content::Bytes(b)
+        }
+        Some(Blob::Link(_)) => Content::Refused("it is a symbolic link".into()),
+        Some(Blob::Other) => Content::Refused("it is not a regular file".into()),
+    })
 }
 
 fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
@@ -377,58 +491,6 @@ fn read_open(file: std::fs::File, rel: &str, limit: u64) -> Result<Content> {
     Ok(Content::Bytes(bytes))
 }
 
-/// One file to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Target {
-    kind: FileKind,
-    /// The file holding the declaration (the sidecar for media).
-    path: String,
-    /// The media file a sidecar describes.
-    media: Option<String>,
-}
-
-const SIDECAR_SUFFIX: &str = ".genai.yml";
-
-/// How a project-relative path is checked, if at all.
-fn classify(settings: &Settings, rel: &str) -> Option<Target> {
-    // One candidate for every glob set: it is built once per path.
-    let candidate = globset::Candidate::new(rel);
-    if rel.starts_with(".aiclear/") || settings.files.exclude.is_match_candidate(&candidate) {
-        return None;
-    }
-    if let Some(media) = rel.strip_suffix(SIDECAR_SUFFIX)
-        && settings.files.media.is_match(media)
-    {
-        return Some(sidecar(media));
-    }
-    if settings.files.media.is_match_candidate(&candidate) {
-        return Some(sidecar(rel));
-    }
-    if settings.files.scripts.is_match_candidate(&candidate)
-        || settings.files.metadata.is_match_candidate(&candidate)
-    {
-        let kind = if rel.ends_with(SIDECAR_SUFFIX) {
-            Some(FileKind::Sidecar)
-        } else {
-            FileKind::of_path(rel)
-        };
-        return kind.map(|kind| Target {
-            kind,
-            path: rel.to_owned(),
-            media: None,
-        });
-    }
-    None
-}
-
-fn sidecar(media: &str) -> Target {
-    Target {
-        kind: FileKind::Sidecar,
-        path: format!("{media}{SIDECAR_SUFFIX}"),
-        media: Some(media.to_owned()),
-    }
-}
-
 /// Run a check.
 pub fn check(project: &Project, mode: &Mode) -> Result<Report> {
     check_declarations(project, mode).map(|c| c.report)
@@ -464,7 +526,26 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
                 .repo
                 .as_ref()
                 .ok_or_else(|| needs_repo("`--base`"))?;
-            Some(repo.range(base, head)?)
+            for (flag, rev) in [("--base", base), ("--head", head)] {
+                if let Some(kind) = repo.non_commit_kind(rev) {
+                    return Err(UsageError::Message(format!(
+                        "`{flag} {rev}` names {kind}, not a commit: {flag} takes a commit (a branch, a tag or a commit id)"
+                    ))
+                    .into());
+                }
+            }
+            let r = repo.range(base, head)?;
+            // The base says where the production is.
+            if let Some((moved, prefix)) = project.for_range(repo, r.base)? {
+                let mut checked = run(&moved, mode, use_cache)?;
+                let f = trust_root_changed::root_moved(&project.prefix, &prefix);
+                checked
+                    .report
+                    .diagnostics
+                    .insert(0, to_diagnostic(f, Severity::Warning, config::CONFIG_PATH));
+                return Ok(checked);
+            }
+            Some(r)
         }
         _ => None,
     };
@@ -512,44 +593,15 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     };
 
     let mut report = Report::default();
-    let config_source = trust.read_config(config::CONFIG_PATH)?;
-    let settings = match &config_source {
-        Some(source) => match config::parse(source) {
-            Ok(s) => s,
-            Err(findings) => {
-                let mut report = Report::default();
-                for f in findings {
-                    report
-                        .diagnostics
-                        .push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
-                }
-                report.sources.insert(source.path.clone(), source.clone());
-                return Err(UsageError::Config(Box::new(report)).into());
-            }
-        },
-        None => Settings::default(),
-    };
-    let signers = if settings.require_signed_approvals {
-        match trust.read_config(config::ALLOWED_SIGNERS_PATH)? {
-            Some(source) => AllowedSigners::parse(&source.text_lossy()).map_err(|errors| {
-                let list: Vec<String> = errors
-                    .iter()
-                    .map(|(line, m)| format!("line {line}: {m}"))
-                    .collect();
-                UsageError::Message(format!(
-                    "`{}` has errors: {}",
-                    config::ALLOWED_SIGNERS_PATH,
-                    list.join("; ")
-                ))
-            })?,
-            None => AllowedSigners::default(),
-        }
-    } else {
-        AllowedSigners::default()
-    };
+    let TrustRoot {
+        source: config_source,
+        settings,
+        signers,
+    } = trust_root(&trust)?;
 
-    let (ledger, ledger_source) = match files.read_config(config::LEDGER_PATH)? {
-        Some(source) => {
+    let (ledger, ledger_source) = match files.read_plain(config::LEDGER_PATH)? {
+        Content::Bytes(bytes) => {
+            let source = Source::new(config::LEDGER_PATH, bytes);
             let (ledger, findings) = approvals::parse(&source);
             for f in findings {
                 report
@@ -558,27 +610,43 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             }
             (ledger, Some(source))
         }
-        None => (Ledger::default(), None),
+        Content::Absent => (Ledger::default(), None),
+        // A ledger that is a link is never followed: nothing in it counts.
+        Content::Refused(why) => {
+            let f = Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                None,
+                format!("the ledger cannot be read: {why}"),
+            )
+            .help(format!(
+                "commit the approvals themselves at `{}`, a regular file, not a link to one",
+                config::LEDGER_PATH
+            ));
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+            (Ledger::default(), None)
+        }
     };
     // A `document` must be the file it names, not a link to somewhere else.
-    if let Files::Worktree { root } = &files {
-        for e in &ledger.entries {
-            if let Some(d) = &e.document
-                && approvals::is_inside(&d.value)
-                && std::fs::symlink_metadata(root.join(&d.value))
-                    .is_ok_and(|m| m.file_type().is_symlink())
-            {
-                let f = Finding::new(
-                    &rules::invalid_value::INVALID_VALUE,
-                    Some(d.span.clone()),
-                    format!("the document `{}` is a symbolic link", d.value),
-                )
-                .label("a link, not the signed document")
-                .help("commit the signed approval itself at that path");
-                report
-                    .diagnostics
-                    .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
-            }
+    for e in &ledger.entries {
+        if let Some(d) = &e.document
+            && approvals::is_inside(&d.value)
+            && matches!(files.read_plain(&d.value)?, Content::Refused(_))
+        {
+            let f = Finding::new(
+                &rules::invalid_value::INVALID_VALUE,
+                Some(d.span.clone()),
+                format!(
+                    "the document `{}` is a symbolic link or not a regular file",
+                    d.value
+                ),
+            )
+            .label("a link, not the signed document")
+            .help("commit the signed approval itself at that path");
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
         }
     }
 
@@ -603,11 +671,19 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     };
 
     clock.lap("configuration and ledger");
-    let changes = match (&range, &project.repo) {
+    let (changes, changed_bad_names) = match (&range, &project.repo) {
         (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
-        _ => Vec::new(),
+        _ => Default::default(),
     };
-    let mut targets = targets(project, mode, &settings, range.as_ref(), &changes)?;
+    let found = targets::targets(
+        project,
+        mode,
+        &settings,
+        range.as_ref(),
+        &changes,
+        &changed_bad_names,
+    )?;
+    let mut targets = found.list;
     // A range that changes the ledger changes what is approved: the files its
     // entries cover are checked too.
     if let (Some(r), Some(repo)) = (&range, &project.repo) {
@@ -619,6 +695,8 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             let mut seen: HashSet<String> = targets.iter().map(|t| t.path.clone()).collect();
             for rel in repo
                 .files_at(r.head, &project.prefix)?
+                .0
+                .files
                 .iter()
                 .filter_map(|p| p.strip_prefix(&project.prefix))
             {
@@ -634,6 +712,18 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             }
             targets.sort_by(|a, b| a.path.cmp(&b.path));
         }
+    }
+    for name in &found.bad_names {
+        let f = Finding::new(
+            &rules::malformed_declaration::MALFORMED_DECLARATION,
+            None,
+            "the file name is not valid UTF-8, so aiclear cannot read this file by name".to_owned(),
+        )
+        .note("invalid bytes are shown as `\\xNN`")
+        .help("rename the file to a UTF-8 name (`git mv`), then check again");
+        report
+            .diagnostics
+            .push(to_diagnostic(f, Severity::Error, name));
     }
     let today = crate::localtime::today();
     clock.lap("file discovery");
@@ -653,71 +743,48 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let mut untrusted = HashSet::new();
     let mut summary = None;
     if let Some(repo) = &project.repo {
-        let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
-        let mut provenance = Vec::new();
-        match &range {
+        let traced = match &range {
             Some(r) => {
-                let cache = approvals::ContentsCache::default();
-                let origins =
-                    repo.origins(r.head, &ledger_path, &relevant, |b| cache.contents(b))?;
-                let mut signatures = 0;
-                for id in &relevant {
-                    let entry = ledger.get(id).expect("relevant ids come from the ledger");
-                    let Some(origin) = origins.get(id) else {
-                        untrusted.insert(id.clone());
-                        provenance.push(unauthorized_approval::pending(entry));
-                        continue;
-                    };
-                    if !settings.is_approver(&origin.author_email) {
-                        untrusted.insert(id.clone());
-                        provenance.push(unauthorized_approval::not_an_approver(entry, origin));
-                        continue;
-                    }
-                    if settings.require_signed_approvals {
-                        let verdict = match repo.signature(&origin.id)? {
-                            Some((sig, data)) => signing::verify(
-                                &sig,
-                                &data,
-                                &origin.author_email,
-                                &signers,
-                                origin.committer_time,
-                            ),
-                            None => signing::Verdict::NotSigned,
-                        };
-                        match unsigned_approval::check(entry, origin, &verdict) {
-                            Some(f) => {
-                                untrusted.insert(id.clone());
-                                provenance.push(f);
-                            }
-                            None => signatures += 1,
-                        }
-                    }
-                }
+                let trust = provenance::Trust {
+                    settings: &settings,
+                    signers: &signers,
+                };
+                let against = provenance::Against::Range {
+                    head: r.head,
+                    base: r.base,
+                };
+                let traced =
+                    provenance::trace(repo, &against, &project.prefix, &ledger, &relevant, &trust)?;
                 summary = Some(HistorySummary {
                     range: format!("{}..{}", short(r.merge_base), short(r.head)),
                     commits: 0,
                     approvals_traced: relevant.len(),
-                    signatures_verified: signatures,
+                    signatures_verified: traced.signatures,
                 });
+                traced
             }
             None => {
-                // Staged or work tree: entries not committed yet are pending.
-                let committed = match repo.head_commit() {
-                    Some(head) => repo
-                        .read_at(head, &ledger_path)?
-                        .map(|b| approvals::contents(&b))
-                        .unwrap_or_default(),
-                    None => Default::default(),
+                // Work tree or index: approvers, signing and signers are
+                // those of the committed configuration.
+                let head = repo.head_commit();
+                let committed = match head {
+                    Some(commit) => committed_trust_root(&Files::Tree {
+                        repo,
+                        commit,
+                        prefix: &project.prefix,
+                    })?,
+                    None => TrustRoot::default(),
                 };
-                for id in &relevant {
-                    let entry = ledger.get(id).expect("relevant ids come from the ledger");
-                    if committed.get(id) != Some(&entry.content) {
-                        provenance.push(unauthorized_approval::pending(entry).warning_only());
-                    }
-                }
+                let trust = provenance::Trust {
+                    settings: &committed.settings,
+                    signers: &committed.signers,
+                };
+                let against = provenance::Against::Local { head };
+                provenance::trace(repo, &against, &project.prefix, &ledger, &relevant, &trust)?
             }
-        }
-        for f in provenance {
+        };
+        untrusted = traced.untrusted;
+        for f in traced.findings {
             let severity = f.severity.unwrap_or(Severity::Error);
             report
                 .diagnostics
@@ -819,7 +886,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         }
         report.approvals.extend(outcome.approvals);
     }
-    report.files_checked = targets.len();
+    report.files_checked = targets.len() + found.bad_names.len();
     if let Some(cache) = cache {
         cache.save();
     }
@@ -902,6 +969,75 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         declarations,
         commit,
     })
+}
+
+/// The configuration, approvers and allowed signers of one snapshot.
+#[derive(Default)]
+struct TrustRoot {
+    source: Option<Source>,
+    settings: Settings,
+    signers: AllowedSigners,
+}
+
+/// Read the trust root; errors in it are configuration errors (exit 2).
+fn trust_root(files: &Files) -> Result<TrustRoot> {
+    let source = files.read_config(config::CONFIG_PATH)?;
+    let settings = match &source {
+        Some(source) => match config::parse(source) {
+            Ok(s) => s,
+            Err(findings) => {
+                let mut report = Report::default();
+                for f in findings {
+                    report
+                        .diagnostics
+                        .push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
+                }
+                report.sources.insert(source.path.clone(), source.clone());
+                return Err(UsageError::Config(Box::new(report)).into());
+            }
+        },
+        None => Settings::default(),
+    };
+    let signers = if settings.require_signed_approvals {
+        match files.read_config(config::ALLOWED_SIGNERS_PATH)? {
+            Some(source) => AllowedSigners::parse(&source.text_lossy()).map_err(|errors| {
+                let list: Vec<String> = errors
+                    .iter()
+                    .map(|(line, m)| format!("line {line}: {m}"))
+                    .collect();
+                UsageError::Message(format!(
+                    "`{}` has errors: {}",
+                    config::ALLOWED_SIGNERS_PATH,
+                    list.join("; ")
+                ))
+            })?,
+            None => AllowedSigners::default(),
+        }
+    } else {
+        AllowedSigners::default()
+    };
+    Ok(TrustRoot {
+        source,
+        settings,
+        signers,
+    })
+}
+
+/// The committed trust root, for a check of the work tree or the index.
+/// A committed configuration that cannot be read names no approvers: no
+/// committed entry counts until it is fixed.
+fn committed_trust_root(files: &Files) -> Result<TrustRoot> {
+    match trust_root(files) {
+        Ok(t) => Ok(t),
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => Ok(TrustRoot {
+            settings: Settings {
+                approvers: Vec::new(),
+                ..Settings::default()
+            },
+            ..TrustRoot::default()
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 /// When each use of a file was introduced and last changed, walking back
@@ -999,7 +1135,9 @@ fn history_rules(
     for change in changes {
         for p in change.path.iter().chain(change.old_path.iter()) {
             if let Some(r) = rel(p)
-                && (r == config::CONFIG_PATH || r == config::ALLOWED_SIGNERS_PATH)
+                && (r == config::CONFIG_PATH
+                    || r == config::ALLOWED_SIGNERS_PATH
+                    || r.ends_with(&format!("/{}", config::CONFIG_PATH)))
             {
                 checker.emit(
                     &mut report.diagnostics,
@@ -1011,30 +1149,55 @@ fn history_rules(
         }
     }
 
-    // GA603: uses removed without a `retired` record.
+    // GA603: uses removed without a `retired` record, with the file they
+    // were in deleted, or renamed where no glob covers it.
     for change in changes {
-        let (Some(old), Some(new)) = (
-            change.old_path.as_deref().and_then(rel),
-            change.path.as_deref().and_then(rel),
-        ) else {
+        let Some(old) = change.old_path.as_deref().and_then(rel) else {
             continue;
         };
-        let Some(target) = classify(settings, &new) else {
+        let new = change.path.as_deref().and_then(rel);
+        let old_target = classify(settings, &old).filter(|t| t.path == old);
+        let new_target = new
+            .as_deref()
+            .and_then(|n| classify(settings, n))
+            .filter(|t| Some(&t.path) == new.as_ref());
+        let Some(kind) = old_target.as_ref().or(new_target.as_ref()).map(|t| t.kind) else {
             continue;
         };
-        if target.path != new {
-            continue;
+        let base_ids = || -> Result<Vec<String>> {
+            Ok(
+                match repo.read_at(range.merge_base, &format!("{prefix}{old}"))? {
+                    Some(bytes) => declaration::parse(kind, &bytes)
+                        .declaration
+                        .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                },
+            )
+        };
+        match (new, new_target) {
+            (Some(new), Some(_)) => {
+                let found =
+                    declaration_removed::check(&base_ids()?, declarations.get(&new), &old, &new);
+                checker.emit(&mut report.diagnostics, &new, found);
+            }
+            (Some(new), None) if old_target.is_some() => {
+                let ids = base_ids()?;
+                if !ids.is_empty() {
+                    let f = declaration_removed::renamed_out_of_scope(&old, &new, &ids);
+                    checker.emit(&mut report.diagnostics, &new, vec![f]);
+                }
+            }
+            // A sidecar deleted while its file stays is a missing declaration.
+            (None, _) if old_target.is_some() && !targets.iter().any(|t| t.path == old) => {
+                let ids = base_ids()?;
+                if !ids.is_empty() {
+                    let f = declaration_removed::deleted(&old, &ids);
+                    checker.emit(&mut report.diagnostics, &old, vec![f]);
+                }
+            }
+            _ => {}
         }
-        let Some(bytes) = repo.read_at(range.merge_base, &format!("{prefix}{old}"))? else {
-            continue;
-        };
-        let kind = classify(settings, &old).map_or(target.kind, |t| t.kind);
-        let base_ids: Vec<String> = declaration::parse(kind, &bytes)
-            .declaration
-            .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
-            .unwrap_or_default();
-        let found = declaration_removed::check(&base_ids, declarations.get(&new), &old, &new);
-        checker.emit(&mut report.diagnostics, &new, found);
     }
 
     clock.lap("history: trust root and removed uses");
@@ -1143,170 +1306,6 @@ fn history_rules(
 /// The commit a finding names, for messages.
 pub fn describe(c: &CommitInfo) -> String {
     format!("{} \"{}\"", c.short(), c.summary)
-}
-
-/// The files a mode checks, classified and deduplicated.
-fn targets(
-    project: &Project,
-    mode: &Mode,
-    settings: &Settings,
-    range: Option<&Range>,
-    changes: &[crate::git::history::Change],
-) -> Result<Vec<Target>> {
-    let mut rels: Vec<String> = Vec::new();
-    // Files named one by one on the command line.
-    let mut named: HashSet<String> = HashSet::new();
-    match mode {
-        Mode::Staged { .. } => {
-            let repo = project.repo.as_ref().expect("checked by the caller");
-            for p in repo.staged_files(&project.prefix)? {
-                if let Some(rel) = p.strip_prefix(&project.prefix)
-                    && !project.skip.iter().any(|s| rel.starts_with(s.as_str()))
-                {
-                    rels.push(rel.to_owned());
-                }
-            }
-        }
-        Mode::Range { all, .. } => {
-            let repo = project.repo.as_ref().expect("checked by the caller");
-            let range = range.expect("a range mode has a range");
-            let mut paths: Vec<String> = changes.iter().filter_map(|c| c.path.clone()).collect();
-            if *all {
-                paths.extend(repo.files_at(range.head, &project.prefix)?);
-            }
-            rels.extend(
-                paths
-                    .iter()
-                    .filter_map(|p| p.strip_prefix(&project.prefix).map(str::to_owned)),
-            );
-        }
-        Mode::Worktree { paths } if paths.is_empty() => rels = list_all(project)?,
-        Mode::Worktree { paths } => {
-            for p in paths {
-                let (found, named_file) = resolve(project, p)?;
-                // A file named on the command line must be one aiclear
-                // checks; a folder's other files are simply not checked.
-                if named_file {
-                    named.extend(found.iter().cloned());
-                }
-                rels.extend(found);
-            }
-        }
-    }
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for rel in &rels {
-        let target = match classify(settings, rel) {
-            Some(t) => t,
-            None if named.contains(rel)
-                && !rel.starts_with(".aiclear/")
-                && !settings.files.exclude.is_match(rel) =>
-            {
-                match FileKind::of_path(rel) {
-                    Some(kind) => Target {
-                        kind,
-                        path: rel.clone(),
-                        media: None,
-                    },
-                    None => {
-                        return Err(UsageError::Message(format!(
-                            "`{rel}` is not a script, metadata or media file that aiclear checks (see `files:` in {})",
-                            config::CONFIG_PATH
-                        ))
-                        .into());
-                    }
-                }
-            }
-            None => continue,
-        };
-        if seen.insert(target.path.clone()) {
-            out.push(target);
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// Every file under the project root: from git when in a repository
-/// (tracked, and untracked but not ignored), else a walk of the folder.
-pub fn list_all(project: &Project) -> Result<Vec<String>> {
-    if let Some(repo) = &project.repo
-        && repo.workdir().is_some()
-    {
-        return Ok(repo
-            .worktree_files(&project.prefix)?
-            .into_iter()
-            .filter_map(|p| p.strip_prefix(&project.prefix).map(str::to_owned))
-            .collect());
-    }
-    let mut out = Vec::new();
-    walk(&project.root, "", &mut out)?;
-    Ok(out)
-}
-
-fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("listing `{}`", dir.display()))?
-        .collect::<std::io::Result<_>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == ".git" {
-            continue;
-        }
-        let child = format!("{rel}{name}");
-        let ft = entry.file_type()?;
-        if ft.is_dir() {
-            walk(&entry.path(), &format!("{child}/"), out)?;
-        } else {
-            out.push(child);
-        }
-    }
-    Ok(())
-}
-
-/// Project-relative files named by a command-line path, and whether the
-/// path named a file (not a folder).
-fn resolve(project: &Project, path: &Path) -> Result<(Vec<String>, bool)> {
-    let abs = std::env::current_dir()?.join(path);
-    let meta = std::fs::symlink_metadata(&abs)
-        .map_err(|_| UsageError::Message(format!("`{}` does not exist", path.display())))?;
-    let canon = if meta.file_type().is_symlink() {
-        abs.parent()
-            .and_then(|p| p.canonicalize().ok())
-            .map(|p| p.join(abs.file_name().unwrap_or_default()))
-            .unwrap_or(abs.clone())
-    } else {
-        abs.canonicalize().unwrap_or(abs.clone())
-    };
-    let rel = canon.strip_prefix(&project.root).map_err(|_| {
-        UsageError::Message(format!(
-            "`{}` is outside the project root `{}`",
-            path.display(),
-            project.root.display()
-        ))
-    })?;
-    let rel = slash(rel);
-    if meta.is_dir() {
-        let prefix = if rel.is_empty() {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
-        let found = list_all(project)?
-            .into_iter()
-            .filter(|p| p.starts_with(&prefix))
-            .collect();
-        return Ok((found, false));
-    }
-    Ok((vec![rel], true))
-}
-
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// What checking one file gave.
@@ -1743,7 +1742,10 @@ impl Checker<'_> {
                     format!("approval `{}` expired on {on}", entry.id.value),
                 )
                 .label("expired")
-                .help("ask an approver to renew it with a new `expires-on`"),
+                .help(format!(
+                    "ask an approver to renew it with a new last day: `aiclear approve --renew {} --expires YYYY-MM-DD`",
+                    entry.id.value
+                )),
             ),
             State::Stale { granted, now } => Some(
                 Finding::for_use(
@@ -1755,8 +1757,8 @@ impl Checker<'_> {
                 .label("approved for different content")
                 .note(format!("approved digest {granted}, current digest {now}"))
                 .help(format!(
-                    "ask an approver to review the change and re-approve: `aiclear approve --id {} --path {} --use {}`",
-                    entry.id.value, cover.path.value, u.id.value
+                    "ask an approver to review the change and grant it again for the use as it now reads: `aiclear approve --renew {}`",
+                    entry.id.value
                 )),
             ),
         }

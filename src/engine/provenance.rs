@@ -1,0 +1,197 @@
+//! Who granted the ledger entries that checked files rely on.
+//!
+//! An entry is traced by its exact value (its canonical JSON), the way blame
+//! traces a line: its origins are the commits whose ledger holds exactly
+//! that entry while none of their parents' ledgers do. An entry counts when
+//! one of its origins was authored by an approver of the trusted
+//! configuration (and, when the configuration requires it, signed by that
+//! approver's key), and either the base's ledger holds exactly that entry
+//! or that origin is new in the change under review: an entry the base had
+//! and dropped was revoked, and bringing its old commit back does not
+//! restore it.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Result;
+
+use crate::approvals::{self, Ledger};
+use crate::config::{self, Settings};
+use crate::git::Repo;
+use crate::git::history::CommitInfo;
+use crate::rules::Finding;
+use crate::rules::{unauthorized_approval, unsigned_approval};
+use crate::signing::{self, AllowedSigners, Verdict};
+
+/// Who may grant approvals, as the trusted snapshot says.
+pub struct Trust<'a> {
+    pub settings: &'a Settings,
+    pub signers: &'a AllowedSigners,
+}
+
+/// Where the entries are traced from.
+pub enum Against {
+    /// A range check: the ledger is head's; `base` is the trusted base.
+    Range { head: git2::Oid, base: git2::Oid },
+    /// A check of the work tree or the index: the ledger may hold entries
+    /// not committed yet; committed ones are traced from `HEAD`.
+    Local { head: Option<git2::Oid> },
+}
+
+/// What tracing gave.
+#[derive(Default)]
+pub struct Traced {
+    /// Entries that clear nothing.
+    pub untrusted: HashSet<String>,
+    /// Findings about entries, at the ledger.
+    pub findings: Vec<Finding>,
+    /// Signatures that verified.
+    pub signatures: usize,
+}
+
+/// Trace the entries with the given ids.
+pub fn trace(
+    repo: &Repo,
+    against: &Against,
+    prefix: &str,
+    ledger: &Ledger,
+    ids: &[String],
+    trust: &Trust,
+) -> Result<Traced> {
+    let ledger_path = format!("{prefix}{}", config::LEDGER_PATH);
+    let cache = approvals::ContentsCache::default();
+    let mut out = Traced::default();
+    let (head, base) = match against {
+        Against::Range { head, base } => (Some(*head), Some(*base)),
+        Against::Local { head } => (*head, *head),
+    };
+    let held_by = |commit: Option<git2::Oid>| -> Result<HashMap<String, String>> {
+        Ok(match commit {
+            Some(c) => match repo.read_at_entry(c, &ledger_path)? {
+                Some(crate::git::Blob::File(b)) => cache.contents(&b),
+                _ => HashMap::new(),
+            },
+            None => HashMap::new(),
+        })
+    };
+    let base_held = held_by(base)?;
+    // In a local check, an entry that `HEAD` does not hold is pending.
+    let mut traced: Vec<&approvals::Entry> = Vec::new();
+    for id in ids {
+        let Some(entry) = ledger.get(id) else {
+            continue;
+        };
+        let committed = match against {
+            Against::Range { .. } => true,
+            Against::Local { .. } => base_held.get(id) == Some(&entry.content),
+        };
+        if committed {
+            traced.push(entry);
+            continue;
+        }
+        match &entry.granted_by {
+            Some(g) if trust.settings.is_approver(&g.value) => {
+                out.findings
+                    .push(unauthorized_approval::pending(entry).warning_only());
+            }
+            _ => {
+                out.untrusted.insert(id.clone());
+                out.findings
+                    .push(unauthorized_approval::pending_not_an_approver(entry));
+            }
+        }
+    }
+    let Some(head) = head else {
+        return Ok(out);
+    };
+    let wanted: Vec<(String, String)> = traced
+        .iter()
+        .map(|e| (e.id.value.clone(), e.content.clone()))
+        .collect();
+    let origins = repo.value_origins(head, &ledger_path, &wanted, |b| cache.contents(b))?;
+    for (entry, origins) in traced.into_iter().zip(origins) {
+        let base_holds = base_held.get(&entry.id.value) == Some(&entry.content);
+        match judge(repo, entry, &origins, base_holds, base, trust)? {
+            Ok(signed) => out.signatures += usize::from(signed),
+            Err(f) => {
+                out.untrusted.insert(entry.id.value.clone());
+                out.findings.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether one entry counts (`Ok`, with whether a signature was verified),
+/// or the finding that says why not.
+fn judge(
+    repo: &Repo,
+    entry: &approvals::Entry,
+    origins: &[CommitInfo],
+    base_holds: bool,
+    base: Option<git2::Oid>,
+    trust: &Trust,
+) -> Result<Result<bool, Finding>> {
+    // Origins that may vouch for the entry: any, when the base holds it;
+    // otherwise only those the change under review brings.
+    let mut candidates = Vec::new();
+    for origin in origins {
+        let new_here = match base {
+            Some(base) if !base_holds => !repo.is_ancestor(&origin.id, base)?,
+            _ => true,
+        };
+        if new_here {
+            candidates.push(origin);
+        }
+    }
+    if candidates.is_empty() {
+        return Ok(Err(match origins.first() {
+            Some(origin) => unauthorized_approval::not_held_by_base(entry, origin),
+            None => unauthorized_approval::pending(entry),
+        }));
+    }
+    let by_approver: Vec<&CommitInfo> = candidates
+        .iter()
+        .copied()
+        .filter(|o| trust.settings.is_approver(&o.author_email))
+        .collect();
+    let Some(first) = by_approver.first() else {
+        // An approver did write this entry once, but in history the base
+        // already had: the base has since dropped or changed it.
+        if let Some(old) = origins
+            .iter()
+            .find(|o| trust.settings.is_approver(&o.author_email) && !candidates.contains(o))
+        {
+            return Ok(Err(unauthorized_approval::not_held_by_base(entry, old)));
+        }
+        return Ok(Err(unauthorized_approval::not_an_approver(
+            entry,
+            candidates[0],
+            base_holds,
+        )));
+    };
+    if !trust.settings.require_signed_approvals {
+        return Ok(Ok(false));
+    }
+    let mut refusal = None;
+    for origin in &by_approver {
+        let verdict = match repo.signature(&origin.id)? {
+            Some((sig, data)) => signing::verify(
+                &sig,
+                &data,
+                &origin.author_email,
+                trust.signers,
+                origin.committer_time,
+            ),
+            None => Verdict::NotSigned,
+        };
+        match unsigned_approval::check(entry, origin, &verdict) {
+            None => return Ok(Ok(true)),
+            Some(f) => {
+                refusal.get_or_insert(f);
+            }
+        }
+    }
+    Ok(Err(refusal.unwrap_or_else(|| {
+        unauthorized_approval::not_an_approver(entry, first, base_holds)
+    })))
+}

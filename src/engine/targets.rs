@@ -1,0 +1,398 @@
+//! Which files a check reads, and how each is declared.
+//!
+//! Nothing that could hold a declaration is passed over in silence: a path
+//! that a `files:` glob matches is checked (through a sidecar when aiclear
+//! has no reader for its kind), a name that is not UTF-8 is reported, and a
+//! range check also reads the paths whose effective content changed
+//! without the path itself changing: a symbolic link whose target changed,
+//! and a media file whose sidecar was deleted.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use super::{Content, Files, Mode, Project, UsageError};
+use crate::config::{self, Settings};
+use crate::declaration::FileKind;
+use crate::git::history::{Change, Range};
+use crate::names::Listing;
+
+/// One file to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Target {
+    pub kind: FileKind,
+    /// The file holding the declaration (the sidecar for media).
+    pub path: String,
+    /// The file a sidecar describes.
+    pub media: Option<String>,
+}
+
+pub(super) const SIDECAR_SUFFIX: &str = ".genai.yml";
+
+/// How a project-relative path is checked, if at all.
+pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {
+    // One candidate for every glob set: it is built once per path.
+    let candidate = globset::Candidate::new(rel);
+    if rel.starts_with(".aiclear/") || settings.files.exclude.is_match_candidate(&candidate) {
+        return None;
+    }
+    if let Some(described) = rel.strip_suffix(SIDECAR_SUFFIX)
+        && declared_in_sidecar(settings, described, &globset::Candidate::new(described))
+    {
+        return Some(sidecar(described));
+    }
+    if declared_in_sidecar(settings, rel, &candidate) {
+        return Some(sidecar(rel));
+    }
+    if settings.files.scripts.is_match_candidate(&candidate)
+        || settings.files.metadata.is_match_candidate(&candidate)
+    {
+        let kind = if rel.ends_with(SIDECAR_SUFFIX) {
+            FileKind::Sidecar
+        } else {
+            FileKind::of_path(rel)?
+        };
+        return Some(Target {
+            kind,
+            path: rel.to_owned(),
+            media: None,
+        });
+    }
+    None
+}
+
+/// Whether a file is declared in a sidecar: media, and any file a
+/// `scripts` or `metadata` glob matches whose kind aiclear cannot read a
+/// declaration from.
+fn declared_in_sidecar(settings: &Settings, rel: &str, candidate: &globset::Candidate) -> bool {
+    if settings.files.media.is_match_candidate(candidate) {
+        return true;
+    }
+    !rel.ends_with(SIDECAR_SUFFIX)
+        && FileKind::of_path(rel).is_none()
+        && (settings.files.scripts.is_match_candidate(candidate)
+            || settings.files.metadata.is_match_candidate(candidate))
+}
+
+fn sidecar(described: &str) -> Target {
+    Target {
+        kind: FileKind::Sidecar,
+        path: format!("{described}{SIDECAR_SUFFIX}"),
+        media: Some(described.to_owned()),
+    }
+}
+
+/// What a check reads.
+#[derive(Default)]
+pub(super) struct Targets {
+    /// Sorted by path, each once.
+    pub list: Vec<Target>,
+    /// Names that could hold a declaration but are not UTF-8 (escaped):
+    /// they cannot be read and are reported.
+    pub bad_names: Vec<String>,
+}
+
+/// Whether a name that is not UTF-8 looks like something aiclear would
+/// check.
+fn could_declare(settings: &Settings, escaped: &str) -> bool {
+    classify(settings, escaped).is_some() || FileKind::of_path(escaped).is_some()
+}
+
+/// The files a mode checks, classified and deduplicated.
+pub(super) fn targets(
+    project: &Project,
+    mode: &Mode,
+    settings: &Settings,
+    range: Option<&Range>,
+    changes: &[Change],
+    changed_bad_names: &[String],
+) -> Result<Targets> {
+    let mut rels: Vec<String> = Vec::new();
+    let mut bad: Vec<String> = Vec::new();
+    let mut extra: Vec<Target> = Vec::new();
+    // Files named one by one on the command line.
+    let mut named: HashSet<String> = HashSet::new();
+    let prefix = project.prefix.as_str();
+    let strip = |p: &str| p.strip_prefix(prefix).map(str::to_owned);
+    match mode {
+        Mode::Staged { .. } => {
+            let repo = project.repo.as_ref().expect("checked by the caller");
+            let outside = |rel: &str| project.skip.iter().any(|s| rel.starts_with(s.as_str()));
+            for p in repo.staged_files(prefix)? {
+                if let Some(rel) = strip(&p)
+                    && !outside(&rel)
+                {
+                    rels.push(rel);
+                }
+            }
+            for p in repo.staged_bad_names(prefix)? {
+                if let Some(rel) = strip(&p)
+                    && !outside(&rel)
+                {
+                    bad.push(rel);
+                }
+            }
+        }
+        Mode::Range { all, .. } => {
+            let repo = project.repo.as_ref().expect("checked by the caller");
+            let range = range.expect("a range mode has a range");
+            rels.extend(
+                changes
+                    .iter()
+                    .filter_map(|c| c.path.as_deref().and_then(strip)),
+            );
+            bad.extend(changed_bad_names.iter().filter_map(|p| strip(p)));
+            let (at_head, links) = repo.files_at(range.head, prefix)?;
+            if *all {
+                rels.extend(at_head.files.iter().filter_map(|p| strip(p)));
+                bad.extend(at_head.bad_names.iter().filter_map(|p| strip(p)));
+            }
+            extra.extend(deleted_sidecars(project, settings, range, changes)?);
+            extra.extend(changed_links(project, settings, range, &links)?);
+        }
+        Mode::Worktree { paths } if paths.is_empty() => {
+            let listing = list_all(project)?;
+            rels = listing.files;
+            bad = listing.bad_names;
+        }
+        Mode::Worktree { paths } => {
+            for p in paths {
+                let (found, named_file) = resolve(project, p)?;
+                // A file named on the command line must be one aiclear
+                // checks; a folder's other files are simply not checked.
+                if named_file {
+                    named.extend(found.files.iter().cloned());
+                }
+                rels.extend(found.files);
+                bad.extend(found.bad_names);
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for rel in &rels {
+        let target = match classify(settings, rel) {
+            Some(t) => t,
+            None if named.contains(rel)
+                && !rel.starts_with(".aiclear/")
+                && !settings.files.exclude.is_match(rel) =>
+            {
+                match FileKind::of_path(rel) {
+                    Some(kind) => Target {
+                        kind,
+                        path: rel.clone(),
+                        media: None,
+                    },
+                    None => {
+                        return Err(UsageError::Message(format!(
+                            "`{rel}` is not a script, metadata or media file that aiclear checks (see `files:` in {})",
+                            config::CONFIG_PATH
+                        ))
+                        .into());
+                    }
+                }
+            }
+            None => continue,
+        };
+        if seen.insert(target.path.clone()) {
+            out.push(target);
+        }
+    }
+    for target in extra {
+        if seen.insert(target.path.clone()) {
+            out.push(target);
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    bad.retain(|name| could_declare(settings, name));
+    bad.sort_unstable();
+    bad.dedup();
+    Ok(Targets {
+        list: out,
+        bad_names: bad,
+    })
+}
+
+/// Sidecars deleted or renamed away while the file they describe stays.
+fn deleted_sidecars(
+    project: &Project,
+    settings: &Settings,
+    range: &Range,
+    changes: &[Change],
+) -> Result<Vec<Target>> {
+    let repo = project.repo.as_ref().expect("checked by the caller");
+    let mut out = Vec::new();
+    for change in changes {
+        let Some(old) = change
+            .old_path
+            .as_deref()
+            .and_then(|p| p.strip_prefix(project.prefix.as_str()))
+        else {
+            continue;
+        };
+        if change.path.as_deref() == change.old_path.as_deref() {
+            continue;
+        }
+        if let Some(t) = classify(settings, old)
+            && t.path == old
+            && let Some(described) = &t.media
+            && repo
+                .read_at_entry(range.head, &format!("{}{described}", project.prefix))?
+                .is_some()
+        {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// Symbolic links at head that hold a declaration and whose content, read
+/// through the link, differs from the merge base's.
+fn changed_links(
+    project: &Project,
+    settings: &Settings,
+    range: &Range,
+    links: &[String],
+) -> Result<Vec<Target>> {
+    let repo = project.repo.as_ref().expect("checked by the caller");
+    let prefix = project.prefix.as_str();
+    let at = |commit| Files::Tree {
+        repo,
+        commit,
+        prefix,
+    };
+    let (before, after) = (at(range.merge_base), at(range.head));
+    let mut out = Vec::new();
+    for link in links {
+        let Some(rel) = link.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some(t) = classify(settings, rel) else {
+            continue;
+        };
+        if t.path != rel {
+            continue;
+        }
+        let limit = super::MAX_FILE_BYTES + 1;
+        let same = match (before.read(rel, limit)?, after.read(rel, limit)?) {
+            (Content::Bytes(a), Content::Bytes(b)) => a == b,
+            (Content::Absent, Content::Absent) => true,
+            (Content::Refused(a), Content::Refused(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// Every file under the project root: from git when in a repository
+/// (tracked, and untracked but not ignored), else a walk of the folder.
+pub fn list_all(project: &Project) -> Result<Listing> {
+    if let Some(repo) = &project.repo
+        && repo.workdir().is_some()
+    {
+        let listing = repo.worktree_files(&project.prefix)?;
+        let strip = |p: &String| p.strip_prefix(project.prefix.as_str()).map(str::to_owned);
+        return Ok(Listing {
+            files: listing.files.iter().filter_map(strip).collect(),
+            bad_names: listing.bad_names.iter().filter_map(strip).collect(),
+        });
+    }
+    let mut out = Listing::default();
+    walk(&project.root, "", &mut out)?;
+    Ok(out)
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Listing) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing `{}`", dir.display()))?
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let os_name = entry.file_name();
+        if os_name == ".git" {
+            continue;
+        }
+        let Some(name) = os_name.to_str() else {
+            out.bad_names.push(format!(
+                "{rel}{}",
+                crate::names::escape(os_name.as_encoded_bytes())
+            ));
+            continue;
+        };
+        let child = format!("{rel}{name}");
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            walk(&entry.path(), &format!("{child}/"), out)?;
+        } else {
+            out.files.push(child);
+        }
+    }
+    Ok(())
+}
+
+/// Project-relative files named by a command-line path, and whether the
+/// path named a file (not a folder).
+fn resolve(project: &Project, path: &Path) -> Result<(Listing, bool)> {
+    let abs = std::env::current_dir()?.join(path);
+    let meta = std::fs::symlink_metadata(&abs)
+        .map_err(|_| UsageError::Message(format!("`{}` does not exist", path.display())))?;
+    let canon = if meta.file_type().is_symlink() {
+        abs.parent()
+            .and_then(|p| p.canonicalize().ok())
+            .map(|p| p.join(abs.file_name().unwrap_or_default()))
+            .unwrap_or(abs.clone())
+    } else {
+        abs.canonicalize().unwrap_or(abs.clone())
+    };
+    let rel = canon.strip_prefix(&project.root).map_err(|_| {
+        UsageError::Message(format!(
+            "`{}` is outside the project root `{}`",
+            path.display(),
+            project.root.display()
+        ))
+    })?;
+    let rel = match crate::names::slash(rel) {
+        Ok(rel) => rel,
+        Err(bad) => {
+            return Ok((
+                Listing {
+                    files: Vec::new(),
+                    bad_names: vec![bad],
+                },
+                !meta.is_dir(),
+            ));
+        }
+    };
+    if meta.is_dir() {
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
+        let all = list_all(project)?;
+        let found = Listing {
+            files: all
+                .files
+                .into_iter()
+                .filter(|p| p.starts_with(&prefix))
+                .collect(),
+            bad_names: all
+                .bad_names
+                .into_iter()
+                .filter(|p| p.starts_with(&prefix))
+                .collect(),
+        };
+        return Ok((found, false));
+    }
+    Ok((
+        Listing {
+            files: vec![rel],
+            bad_names: Vec::new(),
+        },
+        true,
+    ))
+}
