@@ -16,8 +16,9 @@ set -euo pipefail
 # How many times a `git fetch` is tried before the history is given up on.
 attempts=${AICLEAR_FETCH_ATTEMPTS:-3}
 
-# A workflow command: `annotate error|warning MESSAGE`, the message escaped as
-# @actions/core escapes it, so that text from an input stays in the message.
+# A workflow command: `annotate error|warning|notice MESSAGE`, the message
+# escaped as @actions/core escapes it, so that text from an input stays in the
+# message.
 annotate() {
     local message=${2//'%'/'%25'}
     message=${message//$'\r'/'%0D'}
@@ -161,19 +162,42 @@ unshallow() {
     fi
 }
 
+# Whether the event proposes a change rather than reports one that landed: a
+# pull request or a merge group. Its work tree holds the configuration and the
+# approvals ledger that the change itself proposes, so it is judged as a range
+# against its base, whatever `scope` and `paths` say.
+is_proposal() {
+    case ${GITHUB_EVENT_NAME:-} in
+    pull_request | pull_request_target | pull_request_review | pull_request_review_comment | merge_group)
+        return 0
+        ;;
+    esac
+    return 1
+}
+
 cmd_range() {
     dir=$(production)
     local event=${GITHUB_EVENT_NAME:-} payload=${GITHUB_EVENT_PATH:-} base='' head='' new_branch=''
-    local default='' ref=''
-    if [ "${AICLEAR_SCOPE:-changes}" = all ] || [ -n "$(trimmed_paths)" ]; then
+    local default='' ref='' all=false
+    if is_proposal; then
+        if [ "${AICLEAR_SCOPE:-changes}" = all ]; then
+            all=true
+            annotate notice "scope: all on a $event event checks every matched file at head within the range, against the base (aiclear check --base … --all): a check of the work tree would trust the configuration and the approvals ledger that the change itself proposes"
+        fi
+        if [ -n "$(trimmed_paths)" ]; then
+            annotate notice "paths is ignored on a $event event: the change is checked as a range against the base, because a check of the given files of the work tree would trust the configuration and the approvals ledger that the change itself proposes, and would leave out the other files it changes"
+        fi
+    elif [ "${AICLEAR_SCOPE:-changes}" = all ] || [ -n "$(trimmed_paths)" ]; then
         if [ -n "${AICLEAR_BASE:-}${AICLEAR_HEAD:-}" ]; then
             die "base and head compare two commits; scope: all and paths check the work tree: use one or the other"
         fi
         echo "aiclear: checking every matched file${AICLEAR_PATHS:+ under the given paths}"
         output base ''
         output head ''
+        output all false
         return 0
     fi
+    output all "$all"
     if [ -n "$payload" ] && [ -f "$payload" ]; then
         case $event in
         pull_request | pull_request_target | pull_request_review | pull_request_review_comment)
@@ -218,6 +242,9 @@ cmd_range() {
     done
     [ -n "$head" ] || head=HEAD
 
+    if [ -z "$base" ] && is_proposal; then
+        die "the $event event gives no base commit to compare with, and a $event is only ever checked against its base: set the base input"
+    fi
     if [ -z "$base" ] && [ -z "$new_branch" ]; then
         echo "aiclear: ${event:-no} event: checking every matched file"
         output base ''
@@ -304,22 +331,30 @@ cmd_check() {
         # The range step could not find the base (and said so).
         code=3
     else
-        local args=(-C "$dir" check)
+        local args=(-C "$dir" check) range=false
         if [ -n "${AICLEAR_RANGE_BASE:-}" ]; then
+            range=true
             args+=(--base "$AICLEAR_RANGE_BASE" --head "${AICLEAR_RANGE_HEAD:-HEAD}")
+            [ "${AICLEAR_RANGE_ALL:-false}" != true ] || args+=(--all)
+        elif is_proposal; then
+            die "a ${GITHUB_EVENT_NAME} event is only ever checked against its base, and the range step gave none"
         fi
         args+=(--format github --sarif "$sarif" --max-annotations "${AICLEAR_MAX_ANNOTATIONS:-10}")
         if [ "${AICLEAR_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
             args+=(--summary "$GITHUB_STEP_SUMMARY")
         fi
+        # `paths` narrows a check of the work tree, never a range (the range
+        # step said so when it ignored them).
         local path first=true
-        while IFS= read -r path; do
-            if [ "$first" = true ]; then
-                args+=(--)
-                first=false
-            fi
-            args+=("$path")
-        done < <(trimmed_paths)
+        if [ "$range" = false ]; then
+            while IFS= read -r path; do
+                if [ "$first" = true ]; then
+                    args+=(--)
+                    first=false
+                fi
+                args+=("$path")
+            done < <(trimmed_paths)
+        fi
         set +e
         (
             # aiclear writes $GITHUB_STEP_SUMMARY by default: not with summary: false.

@@ -309,3 +309,51 @@ fn job_summary_of_the_hostile_report() {
         assert_eq!(line.replace("\\|", "").matches('|').count(), 7, "{line}");
     }
 }
+
+/// A report whose every text from the files (paths, messages, values, the
+/// approvals' fields) would be links, pictures or markup on GitHub.
+fn linky_report() -> Report {
+    let all = common::tools::LINKY.join(" ");
+    let mut report = Report {
+        files_checked: 2,
+        approvals: vec![ApprovalUse {
+            id: "www.approval.test".into(),
+            path: "scripts/www.path.test/user@path.test.fountain".into(),
+            use_id: Some("https://use.test".into()),
+            state: "unauthorised".into(),
+            granted_by: Some(format!("Mallory <mallory@evil.test> {all}")),
+            expires_on: Some(all.clone()),
+        }],
+        ..Report::default()
+    };
+    let mut d = diagnostic(
+        Some("GA101"),
+        Severity::Error,
+        "scripts/www.evil.test/user@evil.test (https://evil.test).fountain",
+        &format!("tool {all} may train on inputs, and `https://code.test/{all}` too"),
+    );
+    d.help = Some(format!("ask {all}"));
+    report.diagnostics.push(d);
+    report.diagnostics.push(diagnostic(
+        None,
+        Severity::Warning,
+        "<a href=\"http://raw.test\">p</a>.yaml",
+        &all,
+    ));
+    report
+}
+
+#[test]
+fn job_summary_on_github_makes_no_link_of_file_text() {
+    let summary = render::summary_markdown(&linky_report(), render::SUMMARY_MAX_BYTES);
+    common::tools::assert_no_links_on_github(
+        &summary,
+        &[
+            "h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code", "br",
+        ],
+    );
+    // The control: the same text unescaped is full of links on GitHub.
+    let html = common::tools::github_html(&common::tools::LINKY.join("\n\n"));
+    assert!(html.matches("<a ").count() >= 10, "{html}");
+    assert!(html.contains("<img"), "{html}");
+}

@@ -398,15 +398,70 @@ fn csv_and_markdown_defuse_hostile_text() {
 
     let (md, _) = report(dir.path(), &["--format", "markdown"]);
     assert!(md.starts_with("# \\<b\\>Bold\\</b\\> \\& \"Co\" — GenAI disclosure register"));
-    // Every `<` is escaped, except the line breaks the register writes.
+    // Every `<` is escaped, except the line breaks the register writes and
+    // the empty comments that keep emails from being autolinks.
     for (i, _) in md.match_indices('<') {
         assert!(
-            md[..i].ends_with('\\') || md[i..].starts_with("<br>"),
+            md[..i].ends_with('\\')
+                || md[i..].starts_with("<br>")
+                || md[i..].starts_with("<!-- -->"),
             "unescaped markup at {i}: {}",
             &md[i..md.len().min(i + 20)]
         );
     }
     assert!(md.contains("\\<script\\>document"));
+}
+
+/// A production whose every text the register shows (the title, a file
+/// name, the values of a use, the ledger's `granted-by`, the committer) would
+/// be links, pictures or markup on GitHub.
+#[test]
+fn markdown_register_on_github_makes_no_link_of_file_text() {
+    let all = common::tools::LINKY.join(" ");
+    let repo = TestRepo::new();
+    let script = "scripts/www.evil.test user@evil.test [x](https:x.test).fountain";
+    repo.write(
+        ".aiclear/config.yml",
+        "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n",
+    );
+    repo.write(
+        ".aiclear/approvals.yml",
+        &format!(
+            "- id: NFX-1\n  granted-by: 'user@evil.test {all}'\n  granted-on: 2025-09-05\n  \
+             covers:\n    - {{ path: '{script}', use: evil, rules: [GA201] }}\n"
+        ),
+    );
+    repo.write(
+        script,
+        &format!(
+            "Title: {all}\n\n/*\n---\ngenai:\n  disclosed: {{ to: 'www.to.test', on: 2025-09-02 }}\n  \
+             uses:\n    - id: evil\n      description: '{all}'\n      stage: previs\n      \
+             output: image\n      elements: [main-character]\n      \
+             tools: [{{ name: '{all}', version: 'https://v.test', enterprise: false, trains-on-inputs: unknown }}]\n      \
+             human-input: '{all}'\n      approvals: [NFX-1]\n---\n*/\n\nINT. A - DAY\n"
+        ),
+    );
+    repo.commit(
+        ("Mallory www.author.test", "mallory@evil.test"),
+        "www.commit.test",
+    );
+    let (md, code) = report(repo.path(), &["--format", "markdown"]);
+    assert_eq!(code, 0, "{md}");
+    // The use and its finding about the approval are listed.
+    assert!(md.contains("## Needs action"), "{md}");
+    common::tools::assert_no_links_on_github(
+        &md,
+        &[
+            "h1", "h2", "p", "strong", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
+            "code", "br",
+        ],
+    );
+    let html = common::tools::github_html(&md);
+    let shown = common::tools::html_text(&html);
+    assert!(shown.contains(script), "{shown}");
+    assert!(shown.contains("Mallory www.author.test"), "{shown}");
+    // An email is split by an empty comment, which renders as nothing.
+    assert!(md.contains("user@<!-- -->evil.test"), "{md}");
 }
 
 #[test]

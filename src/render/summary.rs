@@ -8,12 +8,27 @@
 //! so it is one function of the report.
 //!
 //! Messages quote the checked files, and Markdown gives text a lot of power: a
-//! `|` ends a table cell, a newline ends the table, `[x](url)` and `<img>`
-//! make links and pictures, `$` starts maths. So a cell keeps the code spans
-//! of a message (names in backticks are the point of rustc-style messages),
-//! with `|` escaped in them, and escapes every character outside them that
-//! Markdown reads; line breaks become `<br>`, other control characters their
-//! visible symbols.
+//! `|` ends a table cell, a newline ends the table, `[x](url)`, `<url>` and
+//! `<img>` make links and pictures, `$` starts maths, and GitHub's extended
+//! autolinks turn a bare `www.…`, `https://…` or `user@host` into a link. So
+//! text from the files is never a link and never markup, and still reads as
+//! it was written. This file holds the escaping that the job summary and the
+//! Markdown register ([`crate::report`]) share:
+//!
+//! - [`text`]: plain text. Every character Markdown reads is
+//!   backslash-escaped, which also stops the `://` autolink (it starts at an
+//!   unescaped `:`); the `.` after `www` is escaped, which stops the `www.`
+//!   autolink; and an empty HTML comment follows every `@`, since the email
+//!   autolink is found in the text after escapes are undone: a comment splits
+//!   the text, renders as nothing, and is not copied with it. Line breaks
+//!   become `<br>`, other control characters their visible symbols.
+//! - [`code`] and [`inline_code`]: a code span, in which nothing is read (no
+//!   autolink either), in a table cell and elsewhere. In a cell `|` is escaped
+//!   even inside the span (GitHub splits the row first); elsewhere the
+//!   backslash would show, so it is not.
+//! - [`cell`] and [`inline`]: a message, its code spans (names in backticks
+//!   are the point of rustc-style messages) kept as code spans, the rest as
+//!   [`text`].
 //!
 //! GitHub refuses a step summary over 1 MiB. The summary stays under the
 //! `max_bytes` it is given, dropping the last rows of its tables and saying
@@ -177,6 +192,33 @@ fn approval_row(a: &ApprovalUse) -> String {
 
 /// A message as a table cell: its code spans kept, the rest escaped.
 pub(crate) fn cell(message: &str) -> String {
+    spans(message, Place::Cell)
+}
+
+/// A message outside a table (a list item, a heading): its code spans kept,
+/// the rest escaped.
+pub(crate) fn inline(message: &str) -> String {
+    spans(message, Place::Inline)
+}
+
+/// `s` as a code span in a table cell.
+pub(crate) fn code(s: &str) -> String {
+    code_span(s, Place::Cell)
+}
+
+/// `s` as a code span outside a table.
+pub(crate) fn inline_code(s: &str) -> String {
+    code_span(s, Place::Inline)
+}
+
+/// Where Markdown text goes: a `|` ends a table cell even inside a code span.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Cell,
+    Inline,
+}
+
+fn spans(message: &str, place: Place) -> String {
     let parts: Vec<&str> = message.split('`').collect();
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
@@ -184,7 +226,7 @@ pub(crate) fn cell(message: &str) -> String {
         // unmatched or the span is empty.
         let closed = i + 1 < parts.len();
         if i % 2 == 1 && closed && !part.is_empty() {
-            out.push_str(&code(part));
+            out.push_str(&code_span(part, place));
         } else {
             if i % 2 == 1 {
                 out.push_str("\\`");
@@ -198,14 +240,16 @@ pub(crate) fn cell(message: &str) -> String {
     out
 }
 
-/// `s` as a code span in a table cell.
-pub(crate) fn code(s: &str) -> String {
+fn code_span(s: &str, place: Place) -> String {
     if s.is_empty() {
         return String::new();
     }
     let ticks = longest_run(s, '`') + 1;
     let fence = "`".repeat(ticks);
-    let body = visible(s).replace('|', "\\|");
+    let mut body = visible(s);
+    if place == Place::Cell {
+        body = body.replace('|', "\\|");
+    }
     // A span that starts or ends with a backtick needs a space inside.
     let pad = if body.starts_with('`') || body.ends_with('`') {
         " "
@@ -215,8 +259,12 @@ pub(crate) fn code(s: &str) -> String {
     format!("{fence}{pad}{body}{pad}{fence}")
 }
 
-/// `s` as plain text in a table cell: every character Markdown would read
-/// escaped, line breaks as `<br>`.
+/// What follows every `@` of [`text`]: HTML that renders as nothing and
+/// splits the text, so that no email autolink spans the `@`.
+const AT_BREAK: &str = "<!-- -->";
+
+/// `s` as plain text, in a table cell or elsewhere: every character Markdown
+/// would read escaped, no autolink left, line breaks as `<br>`.
 pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, line) in s
@@ -228,10 +276,18 @@ pub(crate) fn text(s: &str) -> String {
             out.push_str("<br>");
         }
         for c in normalize_untrusted_str(line).chars() {
-            if "\\`*_{}[]<>()#+!|~&$:@^=".contains(c) {
+            let www = c == '.'
+                && out
+                    .as_bytes()
+                    .last_chunk::<3>()
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"www"));
+            if www || "\\`*_{}[]<>()#+!|~&$:^=".contains(c) {
                 out.push('\\');
             }
             out.push(c);
+            if c == '@' {
+                out.push_str(AT_BREAK);
+            }
         }
     }
     out
@@ -324,7 +380,7 @@ No problems found.
 
 | Approval | File | Use | State | Granted by | Expires |
 | --- | --- | --- | --- | --- | --- |
-| `APP-7` | `shots/sh010.yaml` | `u1` | valid | Dana Reyes \\<dana\\@studio.example\\> | 2026-12-31 |
+| `APP-7` | `shots/sh010.yaml` | `u1` | valid | Dana Reyes \\<dana@<!-- -->studio.example\\> | 2026-12-31 |
 | `APP-8` | `scripts/*.fountain` | — | expired | — | — |
 "
         );
@@ -349,6 +405,19 @@ No problems found.
         assert_eq!(cell("esc \u{1b}[2J"), "esc \u{241b}\\[2J");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
+        // No autolink: not `www.`, not a scheme's `://`, not an email.
+        assert_eq!(
+            text("see www.evil.test, (WWW.evil.test) https://evil.test"),
+            "see www\\.evil.test, \\(WWW\\.evil.test\\) https\\://evil.test"
+        );
+        assert_eq!(
+            text("mailto:user@evil.test"),
+            "mailto\\:user@<!-- -->evil.test"
+        );
+        // Only the `.` after `www` is escaped.
+        assert_eq!(text("a.b wwww.c"), "a.b wwww\\.c");
+        // Outside a table the pipes in code spans stay as they are.
+        assert_eq!(inline("key `a|b` | c"), "key `a|b` \\| c");
 
         let mut report = Report::default();
         let mut d = fixture::diagnostic(

@@ -1,14 +1,16 @@
 //! The register as Markdown: what needs action first, then the totals, then
 //! one table row per use.
 //!
-//! Text from the checked files is escaped for Markdown: a cell keeps the code
-//! spans of a message (names in backticks), with `|` escaped in them, and
-//! escapes every other character Markdown would read; line breaks become
-//! `<br>`, other control characters their visible symbols.
+//! Text from the checked files is escaped for Markdown by the functions the
+//! job summary uses (see [`crate::render::summary`]): it is never markup and
+//! never a link, autolinks included; a message keeps its code spans (names in
+//! backticks); line breaks become `<br>`, other control characters their
+//! visible symbols. Table cells use [`cell`] and [`code`], the lists and the
+//! headings [`inline`] and [`inline_code`].
 
 use std::io;
 
-use crate::render::summary::{cell, code, text};
+use crate::render::summary::{cell, code, inline, inline_code, text};
 
 use super::{
     FileRow, FindingRow, Register, UseRow, approval_text, commit_text, scope_text, talent_text,
@@ -29,7 +31,7 @@ pub fn markdown(r: &Register) -> String {
         scope_text(r),
         r.base
             .as_deref()
-            .map(|b| format!(" (history from {})", code(b)))
+            .map(|b| format!(" (history from {})", inline_code(b)))
             .unwrap_or_default(),
         r.generated.replace('T', " ").replace('Z', " UTC"),
         plural(t.files_checked, "file", "files"),
@@ -49,8 +51,8 @@ pub fn markdown(r: &Register) -> String {
         any = true;
         s.push_str(&format!(
             "- ✗ {} use {}{}\n",
-            code(&u.file),
-            code(&u.id),
+            inline_code(&u.file),
+            inline_code(&u.id),
             u.stage.map(|st| format!(" ({st})")).unwrap_or_default()
         ));
         findings_list(&mut s, u.findings.iter().filter(is_error));
@@ -58,7 +60,7 @@ pub fn markdown(r: &Register) -> String {
     for (f, what) in files(r) {
         if f.has_errors() {
             any = true;
-            s.push_str(&format!("- ✗ {} ({what})\n", code(&f.file)));
+            s.push_str(&format!("- ✗ {} ({what})\n", inline_code(&f.file)));
             findings_list(&mut s, f.findings.iter().filter(is_error));
         }
     }
@@ -99,7 +101,7 @@ pub fn markdown(r: &Register) -> String {
     if !others.is_empty() {
         s.push_str("\n## Other findings\n\n");
         for (f, what) in others {
-            s.push_str(&format!("- {} ({what})\n", code(&f.file)));
+            s.push_str(&format!("- {} ({what})\n", inline_code(&f.file)));
             findings_list(&mut s, f.findings.iter());
         }
     }
@@ -126,9 +128,9 @@ fn findings_list<'a>(s: &mut String, findings: impl Iterator<Item = &'a FindingR
         if let Some(line) = f.line {
             head.push_str(&format!(", line {line}"));
         }
-        s.push_str(&format!("  - {head}: {}", cell(&f.message)));
+        s.push_str(&format!("  - {head}: {}", inline(&f.message)));
         if let Some(help) = &f.help {
-            s.push_str(&format!("<br>Fix: {}", cell(help)));
+            s.push_str(&format!("<br>Fix: {}", inline(help)));
         }
         s.push('\n');
     }
@@ -202,5 +204,8 @@ mod tests {
         assert_eq!(code("x|y"), "`x\\|y`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(cell("tool `A|B` [x](y)"), "tool `A\\|B` \\[x\\]\\(y\\)");
+        // Outside a table a backslash in a code span would show.
+        assert_eq!(inline_code("x|y"), "`x|y`");
+        assert_eq!(inline("tool `A|B` a|b"), "tool `A|B` a\\|b");
     }
 }
