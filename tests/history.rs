@@ -201,11 +201,20 @@ fn renames_are_followed_and_deleted_files_are_not_removals() {
             .contains("renamed from `scripts/ep1.fountain`")
     );
 
+    // Deleted with its uses: a warning that lists them, not an error.
     let (repo, base) = production();
     repo.remove("scripts/ep1.fountain");
     repo.commit(WRITER, "cut the scene");
     let (report, code) = range(&repo, &base);
-    assert_eq!((codes(&report), code), (vec![], 0), "{report:#}");
+    assert_eq!(
+        (codes(&report), code),
+        (vec!["GA603".to_owned()], 0),
+        "{report:#}"
+    );
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["path"], "scripts/ep1.fountain");
+    assert!(d["message"].as_str().unwrap().contains("`aria`"), "{d:#}");
 }
 
 #[test]

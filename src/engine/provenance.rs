@@ -109,6 +109,15 @@ pub fn trace(
         .collect();
     let origins = repo.value_origins(head, &ledger_path, &wanted, |b| cache.contents(b))?;
     for (entry, origins) in traced.into_iter().zip(origins) {
+        // A local check of a shallow clone cannot see who wrote what the
+        // clone's oldest commit holds (a range check refuses shallow clones).
+        if matches!(against, Against::Local { .. })
+            && origins.iter().any(|o| repo.is_shallow_boundary(&o.id))
+        {
+            out.findings
+                .push(unauthorized_approval::untraceable(entry).warning_only());
+            continue;
+        }
         let base_holds = base_held.get(&entry.id.value) == Some(&entry.content);
         match judge(repo, entry, &origins, base_holds, base, trust)? {
             Ok(signed) => out.signatures += usize::from(signed),

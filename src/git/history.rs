@@ -693,6 +693,16 @@ impl Repo {
         Ok(origins)
     }
 
+    /// Whether `commit` is where a shallow clone's history is cut off: its
+    /// parents are not in the repository, so what came before is unknown.
+    pub fn is_shallow_boundary(&self, commit: &str) -> bool {
+        if !self.repo.is_shallow() {
+            return false;
+        }
+        std::fs::read_to_string(self.repo.path().join("shallow"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == commit))
+    }
+
     /// Whether `commit` is `base` or one of its ancestors.
     pub fn is_ancestor(&self, commit: &str, base: Oid) -> Result<bool> {
         let id = Oid::from_str(commit)?;

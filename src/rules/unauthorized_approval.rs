@@ -139,6 +139,22 @@ pub fn not_held_by_base(entry: &Entry, origin: &CommitInfo) -> Finding {
     .help("ask an approver to grant it again in this change (`aiclear approve`)")
 }
 
+/// The finding for an entry whose origin lies beyond a shallow clone's
+/// history.
+pub fn untraceable(entry: &Entry) -> Finding {
+    Finding::new(
+        &UNAUTHORIZED_APPROVAL,
+        Some(entry.id.span.clone()),
+        format!(
+            "approval `{}` cannot be traced: this clone is shallow and its history ends before the entry was added",
+            entry.id.value
+        ),
+    )
+    .label("who granted it is not known here")
+    .note("CI checks who granted it, with the whole history")
+    .help("fetch the whole history to check it here: `git fetch --unshallow`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

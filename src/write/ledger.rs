@@ -232,14 +232,14 @@ pub fn replace(existing: &[u8], entry: &NewEntry) -> Result<Vec<u8>, String> {
         .split_inclusive('\n')
         .map(|l| format!("{indent}{l}"))
         .collect();
-    let mut out = text[..start].as_bytes().to_vec();
+    let mut out = text.as_bytes()[..start].to_vec();
     out.extend_from_slice(le.apply(&yaml_text).as_bytes());
     if end == text.len() && !text.ends_with('\n') {
         // Keep a file that did not end in a line break that way.
         let trimmed = out.len() - le.as_str().len();
         out.truncate(trimmed);
     }
-    out.extend_from_slice(text[end..].as_bytes());
+    out.extend_from_slice(&text.as_bytes()[end..]);
     // The entry reads back as written and every other entry as it was.
     let (after, _) = approvals::parse(&Source::new(LEDGER_PATH, out.clone()));
     let others = |l: &approvals::Ledger| -> Vec<String> {
