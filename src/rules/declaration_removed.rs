@@ -8,7 +8,10 @@ declare_rule! {
     /// base with the one at head. A use that the base declared and that is gone
     /// while the file remains — including a declaration switched to
     /// `genai: none` or deleted — is an error unless `genai.retired` records it
-    /// with an `id`, a `reason` and the date (`on`). Renamed files are followed.
+    /// with an `id`, a `reason` and the date (`on`). Renamed files are followed;
+    /// a file with uses renamed where no `files:` glob covers it is an error
+    /// too, and a file deleted with uses is a warning that lists them (the
+    /// material may live on in a file added under another name).
     ///
     /// ### Why it matters
     /// The guidelines ask productions to share *any* intended GenAI use with the

@@ -4,14 +4,21 @@ use crate::rules::{Check, Finding, declare_rule};
 
 declare_rule! {
     /// ### What it does
-    /// Traces every ledger entry that a checked use relies on to the commit
-    /// that introduced it (or last changed what it says), through the history of
-    /// `.aiclear/approvals.yml`, and reports the entry when that commit's author
-    /// is not an approver in the trusted configuration (read from the base of a
-    /// range check, never from the change under review). Such an entry clears
-    /// nothing. The `granted-by` field alone proves nothing: anybody can type
-    /// an approver's email. An entry that is only staged or in the work tree is
-    /// *pending*: a warning before the commit, an error in CI.
+    /// Traces every ledger entry that a checked use relies on, by its exact
+    /// value, through the history of `.aiclear/approvals.yml`, the way blame
+    /// traces a line: every parent (of merges too) whose ledger still holds
+    /// exactly that entry is followed, and the commits that hold it while no
+    /// parent does are its origins. Commit dates are never used. The entry
+    /// counts when an origin was authored by an approver in the trusted
+    /// configuration (the base's in a range check, the committed one in a
+    /// check of the work tree or the index) and either the base's ledger holds
+    /// exactly that entry or that origin is new in the change: an entry the
+    /// base dropped was revoked, and bringing back its old commit does not
+    /// restore it. Otherwise it clears nothing. The `granted-by` field alone
+    /// proves nothing: anybody can type an approver's email. An entry that is
+    /// only staged or in the work tree is *pending*: a warning before the
+    /// commit when its `granted-by` is an approver (an error when it is not),
+    /// an error in CI.
     ///
     /// ### Why it matters
     /// Netflix's guidelines require *written approval* from the studio before a

@@ -12,7 +12,10 @@ declare_rule! {
     /// allowed-signers format, read from the base of a range check). A good
     /// signature by another person's key does not count, nor does a GPG
     /// signature, which aiclear cannot verify. Signatures are verified
-    /// in-process; no `ssh-keygen` or `gpg` is needed.
+    /// in-process; no `ssh-keygen` or `gpg` is needed. This holds in every
+    /// check, whatever a change touches: an entry granted before signatures
+    /// were required counts once its approver grants it again in a signed
+    /// commit (`aiclear approve --renew ID`, then `git commit -S`).
     ///
     /// ### Why it matters
     /// The author email of a commit is whatever the committer typed. When the
