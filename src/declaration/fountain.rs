@@ -13,6 +13,10 @@
 //! line and without a YAML parser, for a second block of the same shape
 //! whose YAML has a top-level `genai` key ([`declaration_block`]).
 
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
 use super::Block;
 use crate::source::Span;
 
@@ -170,12 +174,12 @@ fn block_at(bytes: &[u8], pos: usize, allow_bare: bool) -> Option<Block> {
 /// line, a `---` line, YAML with a top-level `genai` key) that starts at or
 /// after `from`. Boneyards of any other shape are not looked into.
 pub(crate) fn declaration_block(bytes: &[u8], from: usize) -> Option<Span> {
-    let mut lines = Lines::new(bytes, from);
-    while let Some((s, e, _)) = lines.next() {
+    static OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"/\*").expect("a valid regex"));
+    for (s, e, next) in lines_opening_with(bytes, from, &OPEN) {
         if trimmed(&bytes[s..e]) != b"/*" {
             continue;
         }
-        if let Some((s2, e2, yaml)) = Lines::new(bytes, lines.pos).next()
+        if let Some((s2, e2, yaml)) = Lines::new(bytes, next).next()
             && trimmed(&bytes[s2..e2]) == b"---"
             && let Some(key) = genai_key_in_block(bytes, yaml, true)
         {
@@ -183,6 +187,54 @@ pub(crate) fn declaration_block(bytes: &[u8], from: usize) -> Option<Span> {
         }
     }
     None
+}
+
+/// Blanks that may come before a line's first mark: what [`trimmed`] trims,
+/// line endings aside.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\x0c')
+}
+
+/// The lines from `from` on (a line start) whose first non-blank bytes
+/// match `re`, as [`Lines`] gives them. The text between them is searched,
+/// not split into lines, so a long body costs little.
+pub(crate) fn lines_opening_with<'a>(
+    bytes: &'a [u8],
+    from: usize,
+    re: &'a Regex,
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        loop {
+            let m = re.find_at(bytes, pos)?;
+            let mut start = m.start();
+            while start > from && is_blank(bytes[start - 1]) {
+                start -= 1;
+            }
+            if start == from || matches!(bytes[start - 1], b'\n' | b'\r') {
+                let line = Lines::new(bytes, start).next()?;
+                pos = line.2;
+                return Some(line);
+            }
+            pos = m.end();
+        }
+    })
+}
+
+/// Whether the line before the one that starts at `s` is blank; the line at
+/// `from`, where the text looked at starts, counts as following one.
+pub(crate) fn after_blank_line(bytes: &[u8], from: usize, s: usize) -> bool {
+    if s <= from {
+        return true;
+    }
+    let mut i = s - 1;
+    if bytes[i] == b'\n' && i > from && bytes[i - 1] == b'\r' {
+        i -= 1;
+    }
+    while i > from && is_blank(bytes[i - 1]) {
+        i -= 1;
+    }
+    i == from || matches!(bytes[i - 1], b'\n' | b'\r')
 }
 
 /// The top-level `genai` key of the YAML that starts at `pos`, read line by

@@ -4,8 +4,12 @@
 //! A file holds one declaration: the rest of it is scanned for a second
 //! block that carries a top-level `genai` key ([`declaration_block`]).
 
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+
 use super::Block;
-use super::fountain::{Lines, genai_key_in_block};
+use super::fountain::{Lines, after_blank_line, genai_key_in_block, lines_opening_with};
 use crate::source::Span;
 
 pub fn locate(bytes: &[u8]) -> Block {
@@ -44,25 +48,24 @@ pub fn locate(bytes: &[u8]) -> Block {
 /// code is skipped, and a `---` right under a line of text (a heading's
 /// underline) opens nothing.
 pub(crate) fn declaration_block(bytes: &[u8], from: usize) -> Option<Span> {
+    static MARKS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"```|~~~|---|/\*").expect("a valid regex"));
     let mut fence: Option<(u8, usize)> = None;
-    let mut after_blank = true;
-    for (s, e, next) in Lines::new(bytes, from) {
+    for (s, e, next) in lines_opening_with(bytes, from, &MARKS) {
         let line = &bytes[s..e];
         let t = line.trim_ascii();
         if let Some((ch, len)) = fence {
             if fence_of(t).is_some_and(|(c, n)| c == ch && n >= len && n == t.len()) {
                 fence = None;
-                after_blank = false;
             }
             continue;
         }
         if let Some(open) = fence_of(t) {
             fence = Some(open);
-            after_blank = false;
             continue;
         }
         let following = || Lines::new(bytes, next).next();
-        let key = if after_blank && line.trim_ascii_end() == b"---" {
+        let key = if line.trim_ascii_end() == b"---" && after_blank_line(bytes, from, s) {
             following()
                 .filter(|&(a, b, _)| !bytes[a..b].trim_ascii().is_empty())
                 .and_then(|_| genai_key_in_block(bytes, next, false))
@@ -76,7 +79,6 @@ pub(crate) fn declaration_block(bytes: &[u8], from: usize) -> Option<Span> {
         if key.is_some() {
             return key;
         }
-        after_blank = t.is_empty();
     }
     None
 }

@@ -713,6 +713,17 @@ mod tests {
             assert_eq!(at, "genai");
             assert!(message.ends_with("at line 5"), "{eol:?}: {message}");
         }
+        // An indented boneyard, and one after a form feed.
+        let indented = format!(
+            "Title: X\n\n{}\nINT. A\n  /*\n  ---\ngenai: none\n---\n*/\n",
+            boneyard("genai: none\n")
+        );
+        assert_eq!(second(FileKind::Fountain, &indented).0, "genai");
+        let feed = format!(
+            "Title: X\n\n{}\nINT. A\n\x0c/*\n---\ngenai: none\n---\n*/\n",
+            boneyard("genai: none\n")
+        );
+        assert_eq!(second(FileKind::Fountain, &feed).0, "genai");
         // Mixed: CRLF title page, LF body.
         let mixed = "Title: X\r\n\r\n/*\r\n---\r\ngenai: none\r\n---\r\n*/\r\nINT. A\n/*\n---\ngenai: none\n---\n*/\n";
         assert_eq!(second(FileKind::Fountain, mixed).0, "genai");
@@ -851,6 +862,14 @@ mod tests {
             &format!("{fm}---\n{USES}---\n").replace('\n', "\r\n"),
         );
         assert!(message.ends_with("at line 3"), "{message}");
+        for eol in ["\r", "\r\n"] {
+            let text = format!("{fm}Heading\n---\n\n---\n{USES}---\n").replace('\n', eol);
+            let (at, message) = second(FileKind::Markdown, &text);
+            assert_eq!(at, "genai");
+            assert!(message.ends_with("at line 3"), "{eol:?}: {message}");
+            let text = format!("{fm}Heading\n---\n{USES}---\n").replace('\n', eol);
+            clean(FileKind::Markdown, &text);
+        }
     }
 
     #[test]
