@@ -8,8 +8,17 @@
 //! may be in any encoding and is never decoded. Other boneyards (Beat's
 //! settings, scriptrag's metadata) do not start with `---` and are not
 //! declarations.
+//!
+//! A script holds one declaration. The rest of the file is scanned, line by
+//! line and without a YAML parser, for a second block of the same shape
+//! whose YAML has a top-level `genai` key ([`declaration_block`]).
+
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
 
 use super::Block;
+use crate::source::Span;
 
 /// Lines of the file with their byte ranges (without line endings); LF,
 /// CRLF and lone CR all end a line.
@@ -158,6 +167,137 @@ fn block_at(bytes: &[u8], pos: usize, allow_bare: bool) -> Option<Block> {
         } else {
             "the frontmatter opened here has no closing `---` line".into()
         },
+    })
+}
+
+/// The `genai` key of the first boneyard-wrapped declaration block (a `/*`
+/// line, a `---` line, YAML with a top-level `genai` key) that starts at or
+/// after `from`. Boneyards of any other shape are not looked into.
+pub(crate) fn declaration_block(bytes: &[u8], from: usize) -> Option<Span> {
+    static OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"/\*").expect("a valid regex"));
+    for (s, e, next) in lines_opening_with(bytes, from, &OPEN) {
+        if trimmed(&bytes[s..e]) != b"/*" {
+            continue;
+        }
+        if let Some((s2, e2, yaml)) = Lines::new(bytes, next).next()
+            && trimmed(&bytes[s2..e2]) == b"---"
+            && let Some(key) = genai_key_in_block(bytes, yaml, true)
+        {
+            return Some(key);
+        }
+    }
+    None
+}
+
+/// Blanks that may come before a line's first mark: what [`trimmed`] trims,
+/// line endings aside.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\x0c')
+}
+
+/// The lines from `from` on (a line start) whose first non-blank bytes
+/// match `re`, as [`Lines`] gives them. The text between them is searched,
+/// not split into lines, so a long body costs little.
+pub(crate) fn lines_opening_with<'a>(
+    bytes: &'a [u8],
+    from: usize,
+    re: &'a Regex,
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        loop {
+            let m = re.find_at(bytes, pos)?;
+            let mut start = m.start();
+            while start > from && is_blank(bytes[start - 1]) {
+                start -= 1;
+            }
+            if start == from || matches!(bytes[start - 1], b'\n' | b'\r') {
+                let line = Lines::new(bytes, start).next()?;
+                pos = line.2;
+                return Some(line);
+            }
+            pos = m.end();
+        }
+    })
+}
+
+/// Whether the line before the one that starts at `s` is blank; the line at
+/// `from`, where the text looked at starts, counts as following one.
+pub(crate) fn after_blank_line(bytes: &[u8], from: usize, s: usize) -> bool {
+    if s <= from {
+        return true;
+    }
+    let mut i = s - 1;
+    if bytes[i] == b'\n' && i > from && bytes[i - 1] == b'\r' {
+        i -= 1;
+    }
+    while i > from && is_blank(bytes[i - 1]) {
+        i -= 1;
+    }
+    i == from || matches!(bytes[i - 1], b'\n' | b'\r')
+}
+
+/// The top-level `genai` key of the YAML that starts at `pos`, read line by
+/// line up to the block's closing `---` (also `...` for a bare block) or, in
+/// a boneyard (`wrapped`), the line that closes it with `*/`. A bare block
+/// that is never closed is not a block.
+///
+/// The top level is the indentation of the first line that is neither blank
+/// nor a comment; a block that opens with `{` is a flow mapping, in which a
+/// `genai` key after `{` or `,` counts.
+pub(crate) fn genai_key_in_block(bytes: &[u8], pos: usize, wrapped: bool) -> Option<Span> {
+    let mut top: Option<(usize, bool)> = None;
+    let mut found = None;
+    for (s, e, _) in Lines::new(bytes, pos) {
+        let line = &bytes[s..e];
+        let t = trimmed(line);
+        if t == b"---" || (!wrapped && t == b"...") {
+            return found;
+        }
+        if found.is_none() && !t.is_empty() && !t.starts_with(b"#") {
+            let indent = line.len() - line.trim_ascii_start().len();
+            let (top_indent, flow) = *top.get_or_insert((indent, t.starts_with(b"{")));
+            found = if flow {
+                flow_genai_key(line).map(|(at, len)| s + at..s + at + len)
+            } else if indent == top_indent {
+                genai_key_len(&line[indent..]).map(|len| s + indent..s + indent + len)
+            } else {
+                None
+            };
+        }
+        if wrapped && t.ends_with(b"*/") {
+            return found;
+        }
+    }
+    if wrapped { found } else { None }
+}
+
+/// The length of a `genai` key (`genai`, `"genai"` or `'genai'`, then `:`)
+/// at the start of `text`.
+fn genai_key_len(text: &[u8]) -> Option<usize> {
+    let (len, quoted) = if text.starts_with(b"genai") {
+        (5, false)
+    } else if text.starts_with(b"\"genai\"") || text.starts_with(b"'genai'") {
+        (7, true)
+    } else {
+        return None;
+    };
+    let after = text[len..].trim_ascii_start().strip_prefix(b":")?;
+    (quoted || after.first().is_none_or(|b| b.is_ascii_whitespace())).then_some(len)
+}
+
+/// Where a `genai` key sits on a line of a flow mapping, and its length:
+/// right after `{` or `,`, or at the start of the line.
+fn flow_genai_key(line: &[u8]) -> Option<(usize, usize)> {
+    let starts = line
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'{' || b == b',')
+        .map(|(i, _)| i + 1);
+    std::iter::once(0).chain(starts).find_map(|at| {
+        let rest = &line[at..];
+        let at = at + rest.len() - rest.trim_ascii_start().len();
+        genai_key_len(&line[at..]).map(|len| (at, len))
     })
 }
 

@@ -4,6 +4,10 @@
 //! ([`fountain`], [`markdown`]; YAML, JSON and sidecars are parsed whole), and
 //! [`validate`] reads it into the same spanned [`Declaration`] model. Spans are
 //! byte offsets into the original file, whatever the kind.
+//!
+//! A file holds one declaration: a second one (a JSON file's top-level
+//! `genai` beside `metadata.genai`, a second declaration block in a script or
+//! Markdown file, a `genai` key in a later YAML document) is an error.
 
 pub mod fountain;
 pub mod markdown;
@@ -101,6 +105,46 @@ pub fn declaration_bytes(kind: FileKind, bytes: &[u8]) -> &[u8] {
     }
 }
 
+/// The `genai` key of a second declaration block in a script or Markdown
+/// file: a block after the one its declaration is read from, of a shape the
+/// locator reads (boneyard-wrapped `---` YAML; in Markdown also a `---`
+/// block), whose YAML has a top-level `genai` key. The rest of the file is
+/// scanned line by line, without a YAML parser, so `bytes` should be the
+/// whole file: a block beyond what was read is not seen. [`parse`] reports
+/// it; other kinds, and files without a found block, have none.
+pub fn second_block(kind: FileKind, bytes: &[u8]) -> Option<Span> {
+    match locate(kind, bytes) {
+        Block::Found { yaml } => later_block(kind, bytes, line_after(bytes, yaml.end)),
+        _ => None,
+    }
+}
+
+/// The `genai` key of the first declaration block at or after `from`.
+fn later_block(kind: FileKind, bytes: &[u8], from: usize) -> Option<Span> {
+    match kind {
+        FileKind::Fountain => fountain::declaration_block(bytes, from),
+        FileKind::Markdown => markdown::declaration_block(bytes, from),
+        _ => None,
+    }
+}
+
+/// Where the line after the one that starts at `pos` starts.
+fn line_after(bytes: &[u8], pos: usize) -> usize {
+    fountain::Lines::new(bytes, pos)
+        .next()
+        .map_or(bytes.len(), |(_, _, next)| next)
+}
+
+/// The 1-based line of a byte offset; LF, CRLF and lone CR end a line.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    let before = &bytes[..offset.min(bytes.len())];
+    1 + before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
 /// What one file declares, and the problems found reading it.
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -119,6 +163,8 @@ impl Parsed {
 
 /// Read the declaration of a file of the given kind.
 pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
+    // The declaration block of a script or Markdown file, once found.
+    let mut block = None;
     let (text, base) = match kind {
         FileKind::Fountain | FileKind::Markdown => match locate(kind, bytes) {
             Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
@@ -131,10 +177,13 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
                 ));
             }
             Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
-                Ok(text) => (text, yaml.start),
+                Ok(text) => {
+                    block = Some(yaml.clone());
+                    (text, yaml.start)
+                }
                 Err(f) => return Parsed::finding(*f),
             },
-            Block::Missing => return missing(kind),
+            Block::Missing => return missing(kind, bytes, None),
             Block::Unterminated { span, message } => {
                 return Parsed::finding(malformed(Some(span), message));
             }
@@ -153,9 +202,13 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     };
     // The common case, a script with no AI use, needs no YAML parser.
     if let Some(decl) = exactly_none(text, base) {
+        let findings = block
+            .and_then(|b| second_in_body(kind, bytes, &b, &decl.key_span))
+            .into_iter()
+            .collect();
         return Parsed {
             declaration: Some(decl),
-            findings: Vec::new(),
+            findings,
         };
     }
     let top = match yaml::parse_top_level(text, base) {
@@ -177,15 +230,28 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     };
     // Only the first document is read: a declaration in a later one, or
     // anything after a JSON value, could hide a use.
+    let mut second = Vec::new();
     if let Some(k) = &top.later_genai {
-        return Parsed::finding(
-            malformed(
-                Some(k.span.clone()),
-                "a `genai` key in a later YAML document is not read".into(),
-            )
-            .label("ignored")
-            .help("keep one declaration, in the file's first document"),
-        );
+        let first = match kind {
+            FileKind::Json => top.metadata_genai.as_ref().or(top.genai.as_ref()),
+            _ => top.genai.as_ref(),
+        };
+        let Some((first, _)) = first else {
+            return Parsed::finding(
+                malformed(
+                    Some(k.span.clone()),
+                    "a `genai` key in a later YAML document is not read".into(),
+                )
+                .label("ignored")
+                .help("keep one declaration, in the file's first document"),
+            );
+        };
+        second.push(second_declaration(
+            Second::LaterDocument,
+            bytes,
+            &first.span,
+            k.span.clone(),
+        ));
     }
     if kind == FileKind::Json
         && let Some(at) = after_json_value(text)
@@ -201,7 +267,22 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
         );
     }
     let genai = match kind {
-        FileKind::Json => top.metadata_genai.or(top.genai),
+        FileKind::Json => {
+            if let (Some((m, _)), Some((g, _))) = (&top.metadata_genai, &top.genai) {
+                let (first, later) = if m.span.start < g.span.start {
+                    (m, g)
+                } else {
+                    (g, m)
+                };
+                second.push(second_declaration(
+                    Second::BesideMetadata,
+                    bytes,
+                    &first.span,
+                    later.span.clone(),
+                ));
+            }
+            top.metadata_genai.or(top.genai)
+        }
         _ => top.genai,
     };
     let Some((key, node)) = genai else {
@@ -220,10 +301,14 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
                 .help("did you mean `genai`?"),
             );
         }
-        return missing(kind);
+        return missing(kind, bytes, block);
     };
     let mut findings = Vec::new();
     let declaration = validate::declaration(&key, &node, &mut findings);
+    if let Some(b) = &block {
+        second.extend(second_in_body(kind, bytes, b, &key.span));
+    }
+    findings.extend(second);
     Parsed {
         declaration,
         findings,
@@ -286,15 +371,86 @@ fn exactly_none(text: &str, base: usize) -> Option<Declaration> {
     })
 }
 
-fn missing(kind: FileKind) -> Parsed {
-    Parsed::finding(
-        Finding::new(
-            &MISSING_DECLARATION,
-            None,
-            "file has no generative-AI declaration",
-        )
-        .help(kind.how_to_declare()),
+/// A second declaration block after a script's or Markdown file's
+/// declaration `block`, whose `genai` key is at `first`.
+fn second_in_body(kind: FileKind, bytes: &[u8], block: &Span, first: &Span) -> Option<Finding> {
+    let key = later_block(kind, bytes, line_after(bytes, block.end))?;
+    Some(second_declaration(Second::Block, bytes, first, key))
+}
+
+/// Where a second declaration sits.
+#[derive(Clone, Copy)]
+enum Second {
+    /// A second declaration block in a script or Markdown file.
+    Block,
+    /// A JSON file's top-level `genai` beside its `metadata.genai`.
+    BesideMetadata,
+    /// A `genai` key in a later YAML document.
+    LaterDocument,
+}
+
+/// A second declaration, at `second`, in a file that declares its AI use at
+/// `first` already.
+fn second_declaration(at: Second, bytes: &[u8], first: &Span, second: Span) -> Finding {
+    let line = line_of(bytes, first.start);
+    let (note, help) = match at {
+        Second::BesideMetadata => (
+            "only `metadata.genai` is read, and a file holds one declaration".to_owned(),
+            "merge them into one: move every use into `metadata.genai` and delete the top-level `genai`".to_owned(),
+        ),
+        Second::Block => (
+            format!("the declaration at line {line} is the one that is read, and a file holds one declaration"),
+            format!("merge them into one: move what this block declares into the declaration at line {line}, and delete this block"),
+        ),
+        Second::LaterDocument => (
+            "only the file's first YAML document is read, and a file holds one declaration".to_owned(),
+            format!("merge them into one: move what this document declares into the declaration at line {line}, and delete this `genai`"),
+        ),
+    };
+    malformed(
+        Some(second),
+        format!("a second declaration: this file already declares its AI use at line {line}"),
     )
+    .label("a second `genai` declaration")
+    .note(note)
+    .help(help)
+}
+
+/// No declaration: a script or Markdown file may still hold a declaration
+/// block where none is read (after the block that is read, or anywhere in a
+/// file without one), which the finding points out.
+fn missing(kind: FileKind, bytes: &[u8], block: Option<Span>) -> Parsed {
+    let mut f = Finding::new(
+        &MISSING_DECLARATION,
+        None,
+        "file has no generative-AI declaration",
+    )
+    .help(kind.how_to_declare());
+    let from = match &block {
+        Some(b) => line_after(bytes, b.end),
+        None if bytes.starts_with(b"\xEF\xBB\xBF") => 3,
+        None => 0,
+    };
+    if let Some(key) = later_block(kind, bytes, from) {
+        let line = line_of(bytes, key.start);
+        f = f
+            .note(format!(
+                "line {line} holds a declaration block, but a declaration is not read from there"
+            ))
+            .help(match (&block, kind) {
+                (Some(b), _) => format!(
+                    "move the `genai` key at line {line} into the block whose YAML starts at line {}, the one that is read",
+                    line_of(bytes, b.start)
+                ),
+                (None, FileKind::Markdown) => format!(
+                    "move the `genai` key at line {line} into `---` frontmatter at the very top of the file"
+                ),
+                (None, _) => format!(
+                    "move the block whose `genai` key is at line {line} right after the title page, or to the top of a script without one"
+                ),
+            });
+    }
+    Parsed::finding(f)
 }
 
 fn malformed(span: Option<Span>, message: String) -> Finding {
@@ -371,5 +527,419 @@ mod tests {
                 .code,
             "GA002"
         );
+    }
+
+    /// The one finding with `code` among what a file reads to.
+    fn only<'a>(p: &'a Parsed, code: &str) -> &'a Finding {
+        let found: Vec<&Finding> = p.findings.iter().filter(|f| f.rule.code == code).collect();
+        assert_eq!(found.len(), 1, "{:?}", p.findings);
+        found[0]
+    }
+
+    /// The second declaration reported in `text`: the text it points at and
+    /// its message. The first declaration is still read.
+    fn second(kind: FileKind, text: &str) -> (String, String) {
+        let p = parse(kind, text.as_bytes());
+        assert!(p.declaration.is_some(), "{:?}", p.findings);
+        let f = only(&p, "GA002");
+        assert!(
+            f.help
+                .as_deref()
+                .unwrap()
+                .starts_with("merge them into one")
+        );
+        assert!(f.notes[0].contains("a file holds one declaration"));
+        let span = f.span.clone().unwrap();
+        (text[span].to_owned(), f.message.clone())
+    }
+
+    fn clean(kind: FileKind, text: &str) {
+        let p = parse(kind, text.as_bytes());
+        assert!(p.declaration.is_some(), "{:?}", p.findings);
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        assert_eq!(second_block(kind, text.as_bytes()), None);
+    }
+
+    const USES: &str = "genai:\n  disclosed: { to: \"M. Chen\", on: 2025-09-02 }\n  uses:\n    - id: aria\n      stage: final\n      output: image\n      elements: [main-character]\n      human-input: \"repainted\"\n      tools: [{ name: \"Imagen 4\", enterprise: true, trains-on-inputs: false }]\n";
+
+    fn boneyard(yaml: &str) -> String {
+        format!("/*\n---\n{yaml}---\n*/\n")
+    }
+
+    #[test]
+    fn json_metadata_genai_and_top_level_genai() {
+        let text = "{\n  \"metadata\": {\"genai\": \"none\"},\n  \"genai\": {\"uses\": [{\"id\": \"a\", \"stage\": \"final\", \"output\": \"image\", \"tools\": [{\"name\": \"x\"}]}]}\n}\n";
+        let (at, message) = second(FileKind::Json, text);
+        assert_eq!(at, "\"genai\"");
+        assert_eq!(
+            message,
+            "a second declaration: this file already declares its AI use at line 2"
+        );
+        let p = parse(FileKind::Json, text.as_bytes());
+        assert!(
+            p.declaration.unwrap().none,
+            "`metadata.genai` is the one read"
+        );
+        assert_eq!(
+            p.findings[0].span.clone().unwrap().start,
+            text.rfind("\"genai\"").unwrap()
+        );
+    }
+
+    #[test]
+    fn json_top_level_genai_before_metadata_genai() {
+        let text = "{\n  \"genai\": {\"uses\": []},\n  \"OTIO_SCHEMA\": \"Timeline.1\",\n  \"metadata\": {\n    \"genai\": \"none\"\n  }\n}\n";
+        let (at, message) = second(FileKind::Json, text);
+        assert_eq!(at, "\"genai\"");
+        assert!(message.ends_with("at line 2"), "{message}");
+        let p = parse(FileKind::Json, text.as_bytes());
+        assert_eq!(p.findings.len(), 1, "{:?}", p.findings);
+        assert_eq!(
+            p.findings[0].span.clone().unwrap().start,
+            text.rfind("\"genai\"").unwrap()
+        );
+        assert!(
+            p.findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`metadata.genai`")
+        );
+    }
+
+    #[test]
+    fn json_with_one_declaration_is_clean() {
+        clean(
+            FileKind::Json,
+            "{\"metadata\": {\"genai\": \"none\", \"other\": {\"genai\": 1}}}\n",
+        );
+        clean(
+            FileKind::Json,
+            "{\"genai\": \"none\", \"tracks\": [{\"genai\": \"x\"}]}\n",
+        );
+    }
+
+    #[test]
+    fn yaml_genai_in_a_later_document() {
+        let text = "shot: sh010\ngenai: none\n---\ngenai:\n  uses: []\n";
+        let (at, message) = second(FileKind::Yaml, text);
+        assert_eq!(at, "genai");
+        assert!(message.ends_with("at line 2"), "{message}");
+        let p = parse(FileKind::Sidecar, text.as_bytes());
+        assert_eq!(
+            p.findings[0].span.clone().unwrap().start,
+            text.rfind("genai").unwrap()
+        );
+        // Without one in the first document, the later one is not read.
+        let p = parse(FileKind::Yaml, b"shot: sh010\n---\ngenai: none\n");
+        assert!(p.declaration.is_none());
+        assert_eq!(
+            only(&p, "GA002").message,
+            "a `genai` key in a later YAML document is not read"
+        );
+    }
+
+    #[test]
+    fn fountain_second_boneyard_after_the_declaration() {
+        let text = format!(
+            "Title: X\nAuthor: Y\n\n{}\nINT. A - DAY\n\nSome action.\n\n{}\nEXT. B - NIGHT\n",
+            boneyard("genai: none\n"),
+            boneyard(USES)
+        );
+        let (at, message) = second(FileKind::Fountain, &text);
+        assert_eq!(at, "genai");
+        assert_eq!(
+            message,
+            "a second declaration: this file already declares its AI use at line 6"
+        );
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        assert_eq!(
+            p.findings[0].span.clone().unwrap().start,
+            text.rfind("genai:").unwrap()
+        );
+        assert_eq!(
+            second_block(FileKind::Fountain, text.as_bytes()),
+            p.findings[0].span
+        );
+    }
+
+    #[test]
+    fn fountain_first_declaration_with_uses_is_still_judged() {
+        let first = USES.replace("stage: final", "stage: finale");
+        let text = format!(
+            "Title: X\n\n{}\n{}",
+            boneyard(&first),
+            boneyard("genai: none\n")
+        );
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        let codes: Vec<&str> = p.findings.iter().map(|f| f.rule.code).collect();
+        assert_eq!(codes, ["GA004", "GA002"]);
+        assert_eq!(p.declaration.unwrap().uses.len(), 1);
+        assert!(p.findings[1].message.ends_with("at line 5"));
+    }
+
+    #[test]
+    fn fountain_bare_frontmatter_and_a_boneyard() {
+        let text = format!(
+            "---\ngenai: none\n---\nTitle: X\n\n{}\nINT. A - DAY\n",
+            boneyard(USES)
+        );
+        let (at, message) = second(FileKind::Fountain, &text);
+        assert_eq!(at, "genai");
+        assert!(message.ends_with("at line 2"), "{message}");
+    }
+
+    #[test]
+    fn fountain_block_at_the_top_and_after_the_title_page() {
+        let text = format!(
+            "{}Title: X\nAuthor: Y\n\n{}\nINT. A - DAY\n",
+            boneyard("genai: none\n"),
+            boneyard(USES)
+        );
+        let (_, message) = second(FileKind::Fountain, &text);
+        assert!(message.ends_with("at line 3"), "{message}");
+    }
+
+    #[test]
+    fn fountain_second_block_line_endings_and_bom() {
+        let text = format!(
+            "\u{feff}Title: X\n\n{}\nINT. A\n\n{}",
+            boneyard("genai: none\n"),
+            boneyard(USES)
+        );
+        for eol in ["\r\n", "\r"] {
+            let text = text.replace('\n', eol);
+            let (at, message) = second(FileKind::Fountain, &text);
+            assert_eq!(at, "genai");
+            assert!(message.ends_with("at line 5"), "{eol:?}: {message}");
+        }
+        // An indented boneyard, and one after a form feed.
+        let indented = format!(
+            "Title: X\n\n{}\nINT. A\n  /*\n  ---\ngenai: none\n---\n*/\n",
+            boneyard("genai: none\n")
+        );
+        assert_eq!(second(FileKind::Fountain, &indented).0, "genai");
+        let feed = format!(
+            "Title: X\n\n{}\nINT. A\n\x0c/*\n---\ngenai: none\n---\n*/\n",
+            boneyard("genai: none\n")
+        );
+        assert_eq!(second(FileKind::Fountain, &feed).0, "genai");
+        // Mixed: CRLF title page, LF body.
+        let mixed = "Title: X\r\n\r\n/*\r\n---\r\ngenai: none\r\n---\r\n*/\r\nINT. A\n/*\n---\ngenai: none\n---\n*/\n";
+        assert_eq!(second(FileKind::Fountain, mixed).0, "genai");
+    }
+
+    #[test]
+    fn fountain_second_block_in_other_yaml_spellings() {
+        let first = format!("Title: X\n\n{}\nINT. A\n\n", boneyard("genai: none\n"));
+        for yaml in [
+            "title: notes\ngenai:\n  uses: []\n",
+            "# a comment\n\"genai\": none\n",
+            "'genai' : none\n",
+            "  genai: none\n",
+            "{genai: none}\n",
+            "{ \"title\": \"x\", \"genai\": \"none\" }\n",
+            "{\n  \"genai\": \"none\"\n}\n",
+        ] {
+            let text = format!("{first}{}", boneyard(yaml));
+            let (at, _) = second(FileKind::Fountain, &text);
+            assert!(at.trim_matches(['"', '\'']) == "genai", "{yaml:?}: {at:?}");
+        }
+        // A boneyard closed before its YAML is: still a second declaration.
+        let text = format!("{first}/*\n---\ngenai:\n  uses: []\n*/\n");
+        assert_eq!(second(FileKind::Fountain, &text).0, "genai");
+    }
+
+    #[test]
+    fn fountain_other_boneyards_are_not_second_declarations() {
+        let beat = "/* If you're seeing this, you can remove the following stuff - BEAT:\n{\"genai\":\"none\",\"Revision Color\":\"blue\"}\nEND_BEAT */\n";
+        let scriptrag = "/* SCRIPTRAG-META-START\n{\n  \"genai\": \"none\",\n  \"content_hash\": \"abc123\"\n}\nSCRIPTRAG-META-END */\n";
+        for later in [
+            beat,
+            scriptrag,
+            "/* genai: none */\n",
+            "/*\ngenai: none\n*/\n",
+            "/*\nNotes\n---\ngenai: none\n---\n*/\n",
+            "/*\n---\nscene: 12\nrevision: blue\n---\n*/\n",
+            "/*\n---\ntools:\n  genai: none\n---\n*/\n",
+            "/*\n---\nnotes: |\n  genai: none\n---\n*/\n",
+            "/*\n---\ngenai-notes: none\ngenai:none\n---\n*/\n",
+            "---\ngenai: none\n---\n",
+            "genai: none\n",
+            "MAYA\nThe genai: none line is a lie.\n",
+        ] {
+            let text = format!(
+                "Title: X\n\n{}\nINT. A - DAY\n\n{later}\nEXT. B - NIGHT\n",
+                boneyard("genai: none\n")
+            );
+            clean(FileKind::Fountain, &text);
+        }
+    }
+
+    #[test]
+    fn fountain_corpus_with_one_declaration_is_clean() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/fountain");
+        let mut n = 0;
+        for sub in std::fs::read_dir(dir).unwrap() {
+            for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+                let bytes = std::fs::read(f.unwrap().path()).unwrap();
+                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let mut text = bytes[..bom].to_vec();
+                text.extend_from_slice(b"/*\n---\ngenai: none\n---\n*/\n");
+                text.extend_from_slice(&bytes[bom..]);
+                let p = parse(FileKind::Fountain, &text);
+                assert!(
+                    p.declaration.is_some() && p.findings.is_empty(),
+                    "{:?}",
+                    p.findings
+                );
+                n += 1;
+            }
+        }
+        assert!(n >= 20, "the corpus is missing");
+    }
+
+    #[test]
+    fn fountain_block_where_none_is_read() {
+        let text = format!("INT. A - DAY\n\nAction.\n\n{}", boneyard("genai: none\n"));
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        let f = only(&p, "GA001");
+        assert!(
+            f.notes[0].starts_with("line 7 holds a declaration block"),
+            "{:?}",
+            f.notes
+        );
+        assert!(
+            f.help.as_deref().unwrap().starts_with(
+                "move the block whose `genai` key is at line 7 right after the title page"
+            ),
+            "{:?}",
+            f.help
+        );
+        // A block that is read but has no `genai` key, and one later that has.
+        let text = format!(
+            "---\ntitle: X\n---\nINT. A\n\n{}",
+            boneyard("genai: none\n")
+        );
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        let f = only(&p, "GA001");
+        assert!(
+            f.help
+                .as_deref()
+                .unwrap()
+                .contains("into the block whose YAML starts at line 2"),
+            "{:?}",
+            f.help
+        );
+        // Nothing of the sort: the usual help alone.
+        let p = parse(FileKind::Fountain, b"INT. A - DAY\n\n/* notes */\n");
+        assert!(only(&p, "GA001").notes.is_empty());
+    }
+
+    #[test]
+    fn markdown_frontmatter_and_a_later_block() {
+        let fm = "---\ntitle: Bible\ngenai: none\n---\n\n# Bible\n\nText.\n\n";
+        let (at, message) = second(
+            FileKind::Markdown,
+            &format!("{fm}---\n{USES}---\n\nMore.\n"),
+        );
+        assert_eq!(at, "genai");
+        assert!(message.ends_with("at line 3"), "{message}");
+        let (at, _) = second(FileKind::Markdown, &format!("{fm}{}", boneyard(USES)));
+        assert_eq!(at, "genai");
+        // Right after the frontmatter, and closed by `...`.
+        let (at, _) = second(
+            FileKind::Markdown,
+            "---\ngenai: none\n---\n---\ngenai: none\n...\n",
+        );
+        assert_eq!(at, "genai");
+        let (_, message) = second(
+            FileKind::Markdown,
+            &format!("{fm}---\n{USES}---\n").replace('\n', "\r\n"),
+        );
+        assert!(message.ends_with("at line 3"), "{message}");
+        for eol in ["\r", "\r\n"] {
+            let text = format!("{fm}Heading\n---\n\n---\n{USES}---\n").replace('\n', eol);
+            let (at, message) = second(FileKind::Markdown, &text);
+            assert_eq!(at, "genai");
+            assert!(message.ends_with("at line 3"), "{eol:?}: {message}");
+            let text = format!("{fm}Heading\n---\n{USES}---\n").replace('\n', eol);
+            clean(FileKind::Markdown, &text);
+        }
+    }
+
+    #[test]
+    fn markdown_that_mentions_genai_is_not_a_second_declaration() {
+        let fm = "---\ntitle: Bible\ngenai: none\n---\n\n# Bible\n\n";
+        for body in [
+            "Every script says `genai: none` when no AI was used.\n",
+            "genai: none is what a script says.\n",
+            "```yaml\n---\ngenai: none\n---\n```\n",
+            "````\n```\n---\ngenai: none\n---\n```\n````\n",
+            "~~~\n/*\n---\ngenai: none\n---\n*/\n~~~\n",
+            "Example:\n\n    ---\n    genai: none\n    ---\n",
+            "A heading\n---\ngenai: none\n---\n",
+            "---\n\ngenai: none is a declaration.\n\n---\n",
+            "Text.\n\n---\ngenai: the rest is prose, and no block closes it.\n",
+            "---\ntitle: not a declaration\n---\n",
+            "---\nnested:\n  genai: none\n---\n",
+        ] {
+            clean(FileKind::Markdown, &format!("{fm}{body}\nThe end.\n"));
+        }
+    }
+
+    #[test]
+    fn markdown_block_where_none_is_read() {
+        let p = parse(FileKind::Markdown, b"# Bible\n\n---\ngenai: none\n---\n");
+        let f = only(&p, "GA001");
+        assert!(
+            f.notes[0].starts_with("line 4 holds a declaration block"),
+            "{:?}",
+            f.notes
+        );
+        assert!(
+            f.help
+                .as_deref()
+                .unwrap()
+                .contains("frontmatter at the very top")
+        );
+        let p = parse(
+            FileKind::Markdown,
+            b"---\ntitle: x\n---\n\n---\ngenai: none\n---\n",
+        );
+        assert!(
+            only(&p, "GA001")
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("line 2")
+        );
+    }
+
+    #[test]
+    fn a_second_block_far_into_the_file() {
+        let mut text = format!("Title: X\n\n{}\n", boneyard("genai: none\n"));
+        while text.len() < 1 << 20 {
+            text.push_str("INT. RELAY STATION - NIGHT\n\nMaya types. /* a note */\n\n");
+        }
+        let at = text.len() + "/*\n---\n".len();
+        text.push_str(&boneyard(USES));
+        assert_eq!(
+            second_block(FileKind::Fountain, text.as_bytes()),
+            Some(at..at + 5)
+        );
+        assert_eq!(second(FileKind::Fountain, &text).0, "genai");
+    }
+
+    #[test]
+    fn line_numbers() {
+        assert_eq!(line_of(b"a\nb\r\nc\rd", 0), 1);
+        assert_eq!(line_of(b"a\nb\r\nc\rd", 2), 2);
+        assert_eq!(line_of(b"a\nb\r\nc\rd", 5), 3);
+        assert_eq!(line_of(b"a\nb\r\nc\rd", 7), 4);
     }
 }

@@ -7,6 +7,14 @@ declare_rule! {
     /// UTF-8, or a declaration over the size limit. The engine reports it at the
     /// place where the parser stopped, and checks nothing else in that file.
     ///
+    /// A file holds one declaration, so a second one is reported too, at its
+    /// `genai` key and with the line of the first: a second declaration block
+    /// in a script or Markdown file (a boneyard-wrapped `---` block, or in
+    /// Markdown a `---` block, whose YAML has a top-level `genai` key), a
+    /// top-level `genai` beside a JSON or OpenTimelineIO file's
+    /// `metadata.genai`, or a `genai` key in a later YAML document. The first
+    /// declaration is still checked; the second is not read.
+    ///
     /// ### Why it matters
     /// A declaration that does not parse tells reviewers nothing, so it counts as
     /// no declaration at all. Netflix's guidelines rest on reporting every GenAI
