@@ -183,7 +183,6 @@ error[GA002]: a second declaration: this file already declares its AI use at lin
 /// (the first 4 KiB when the declaration is there): seen only when the
 /// engine reads scripts whole.
 #[test]
-#[ignore = "needs the engine to read Fountain and Markdown files whole"]
 fn a_second_block_far_into_the_script() {
     let mut text = format!("Title: X\n\n{}\n", boneyard("genai: none\n"));
     while text.len() < 64 << 10 {

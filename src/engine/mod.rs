@@ -34,10 +34,8 @@ use targets::{Target, classify};
 
 /// Largest YAML, JSON or OTIO file read whole.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
-/// How much of a script or Markdown file is read first.
+/// How much of a script is read to find its title page.
 pub const FIRST_READ_BYTES: u64 = 4 << 10;
-/// How much of a script or Markdown file is read at most to find its declaration.
-pub const MAX_PREFIX_BYTES: u64 = 4 << 20;
 
 /// A usage or configuration problem: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -1436,20 +1434,9 @@ impl Checker<'_> {
     /// file (the declaration sits near the top), more only when the block
     /// runs past it.
     fn read_target(&self, files: &Files, target: &Target) -> Result<Content> {
-        if !matches!(target.kind, FileKind::Fountain | FileKind::Markdown) {
-            return files.read(&target.path, MAX_FILE_BYTES + 1);
-        }
-        let content = files.read(&target.path, FIRST_READ_BYTES)?;
-        if let Content::Bytes(b) = &content
-            && b.len() as u64 == FIRST_READ_BYTES
-            && !matches!(
-                declaration::locate(target.kind, b),
-                declaration::Block::Found { .. }
-            )
-        {
-            return files.read(&target.path, MAX_PREFIX_BYTES);
-        }
-        Ok(content)
+        // Whole, to the size limit: a second declaration anywhere in a
+        // script is an error, and a media file's sidecar is small.
+        files.read(&target.path, MAX_FILE_BYTES + 1)
     }
 
     /// Judge one file's content.
@@ -1488,9 +1475,7 @@ impl Checker<'_> {
                 return out;
             }
         };
-        if bytes.len() as u64 > MAX_FILE_BYTES
-            && !matches!(target.kind, FileKind::Fountain | FileKind::Markdown)
-        {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
             let f = Finding::new(
                 &rules::malformed_declaration::MALFORMED_DECLARATION,
                 None,
