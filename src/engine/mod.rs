@@ -726,6 +726,10 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let today = crate::localtime::today();
     clock.lap("file discovery");
 
+    let commits = match (&range, &project.repo) {
+        (Some(r), Some(repo)) => repo.range_commits(r)?,
+        _ => Vec::new(),
+    };
     // Provenance of the ledger entries the checked files may rely on.
     let relevant: Vec<String> = ledger
         .entries
@@ -747,9 +751,14 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
                     settings: &settings,
                     signers: &signers,
                 };
+                // When the base is the merge base, the commits of the
+                // range are those the change brings.
+                let brought = (r.base == r.merge_base)
+                    .then(|| commits.iter().map(|c| c.id.clone()).collect());
                 let against = provenance::Against::Range {
                     head: r.head,
                     base: r.base,
+                    brought,
                 };
                 let traced =
                     provenance::trace(repo, &against, &project.prefix, &ledger, &relevant, &trust)?;
@@ -897,6 +906,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             r,
             &settings,
             &changes,
+            &commits,
             &declarations,
             &targets,
             &checker,
@@ -1120,6 +1130,7 @@ fn history_rules(
     range: &Range,
     settings: &Settings,
     changes: &[crate::git::history::Change],
+    commits: &[CommitInfo],
     declarations: &BTreeMap<String, Declaration>,
     targets: &[Target],
     checker: &Checker,
@@ -1269,9 +1280,8 @@ fn history_rules(
 
     // GA607: AI-assisted commits touching files that declare no use.
     // Only the commits with a trailer are diffed.
-    let commits = repo.range_commits(range)?;
     let mut reported = HashSet::new();
-    for commit in &commits {
+    for commit in commits {
         let Some(trailer) =
             undeclared_ai_assistance::ai_trailer(&commit.message, &settings.ai_agents)
         else {

@@ -30,8 +30,13 @@ pub struct Trust<'a> {
 
 /// Where the entries are traced from.
 pub enum Against {
-    /// A range check: the ledger is head's; `base` is the trusted base.
-    Range { head: git2::Oid, base: git2::Oid },
+    /// A range check: the ledger is head's; `base` is the trusted base;
+    /// `brought`, when known, the ids of the commits in `base..head`.
+    Range {
+        head: git2::Oid,
+        base: git2::Oid,
+        brought: Option<HashSet<String>>,
+    },
     /// A check of the work tree or the index: the ledger may hold entries
     /// not committed yet; committed ones are traced from `HEAD`.
     Local { head: Option<git2::Oid> },
@@ -61,7 +66,7 @@ pub fn trace(
     let cache = approvals::ContentsCache::default();
     let mut out = Traced::default();
     let (head, base) = match against {
-        Against::Range { head, base } => (Some(*head), Some(*base)),
+        Against::Range { head, base, .. } => (Some(*head), Some(*base)),
         Against::Local { head } => (*head, *head),
     };
     let held_by = |commit: Option<git2::Oid>| -> Result<HashMap<String, String>> {
@@ -108,6 +113,12 @@ pub fn trace(
         .map(|e| (e.id.value.clone(), e.content.clone()))
         .collect();
     let origins = repo.value_origins(head, &ledger_path, &wanted, |b| cache.contents(b))?;
+    // What the change under review brings: computed once, when an entry
+    // the base does not hold needs it.
+    let mut new_here: Option<HashSet<String>> = match against {
+        Against::Range { brought, .. } => brought.clone(),
+        Against::Local { .. } => None,
+    };
     for (entry, origins) in traced.into_iter().zip(origins) {
         // A local check of a shallow clone cannot see who wrote what the
         // clone's oldest commit holds (a range check refuses shallow clones).
@@ -119,7 +130,14 @@ pub fn trace(
             continue;
         }
         let base_holds = base_held.get(&entry.id.value) == Some(&entry.content);
-        match judge(repo, entry, &origins, base_holds, base, trust)? {
+        let in_change = match (base, base_holds) {
+            (Some(base), false) => Some(match &new_here {
+                Some(set) => set,
+                None => new_here.insert(repo.commits_between(base, head)?),
+            }),
+            _ => None,
+        };
+        match judge(entry, &origins, in_change, repo, trust)? {
             Ok(signed) => out.signatures += usize::from(signed),
             Err(f) => {
                 out.untrusted.insert(entry.id.value.clone());
@@ -132,26 +150,22 @@ pub fn trace(
 
 /// Whether one entry counts (`Ok`, with whether a signature was verified),
 /// or the finding that says why not.
+/// `in_change`: the commits the change under review brings, when the base
+/// does not hold the entry (`None`: it does).
 fn judge(
-    repo: &Repo,
     entry: &approvals::Entry,
     origins: &[CommitInfo],
-    base_holds: bool,
-    base: Option<git2::Oid>,
+    in_change: Option<&HashSet<String>>,
+    repo: &Repo,
     trust: &Trust,
 ) -> Result<Result<bool, Finding>> {
+    let base_holds = in_change.is_none();
     // Origins that may vouch for the entry: any, when the base holds it;
     // otherwise only those the change under review brings.
-    let mut candidates = Vec::new();
-    for origin in origins {
-        let new_here = match base {
-            Some(base) if !base_holds => !repo.is_ancestor(&origin.id, base)?,
-            _ => true,
-        };
-        if new_here {
-            candidates.push(origin);
-        }
-    }
+    let candidates: Vec<&CommitInfo> = origins
+        .iter()
+        .filter(|o| in_change.is_none_or(|set| set.contains(&o.id)))
+        .collect();
     if candidates.is_empty() {
         return Ok(Err(match origins.first() {
             Some(origin) => unauthorized_approval::not_held_by_base(entry, origin),

@@ -656,30 +656,48 @@ impl Repo {
             values: HashMap::new(),
         };
         let start: Vec<usize> = {
-            let blob = versions.blob_at(head)?;
+            let blob = versions.blob_at(&self.commit(head)?)?;
             (0..wanted.len())
                 .filter(|&i| versions.holds(blob, &wanted[i]))
                 .collect()
         };
-        let mut seen: std::collections::HashSet<(Oid, usize)> = Default::default();
+        // Which values each commit has been visited for, a bit each.
+        let words = wanted.len().div_ceil(64);
+        let mut seen: HashMap<Oid, Vec<u64>> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([(head, start)]);
         while let Some((id, held)) = queue.pop_front() {
-            let held: Vec<usize> = held.into_iter().filter(|&i| seen.insert((id, i))).collect();
+            let bits = seen.entry(id).or_insert_with(|| vec![0; words]);
+            let held: Vec<usize> = held
+                .into_iter()
+                .filter(|&i| {
+                    let (w, b) = (i / 64, 1u64 << (i % 64));
+                    let new = bits[w] & b == 0;
+                    bits[w] |= b;
+                    new
+                })
+                .collect();
             if held.is_empty() {
                 continue;
             }
             let c = self.commit(id)?;
-            let blob = versions.blob_at(id)?;
+            let blob = versions.blob_at(&c)?;
             let mut kept = vec![false; held.len()];
-            for parent in c.parent_ids() {
-                let parent_blob = versions.blob_at(parent)?;
-                let mut still = Vec::new();
-                for (k, &i) in held.iter().enumerate() {
-                    if parent_blob == blob || versions.holds(parent_blob, &wanted[i]) {
-                        kept[k] = true;
-                        still.push(i);
+            for parent in c.parents() {
+                let parent_blob = versions.blob_at(&parent)?;
+                let parent = parent.id();
+                let still = if parent_blob == blob {
+                    kept.fill(true);
+                    held.clone()
+                } else {
+                    let mut still = Vec::new();
+                    for (k, &i) in held.iter().enumerate() {
+                        if versions.holds(parent_blob, &wanted[i]) {
+                            kept[k] = true;
+                            still.push(i);
+                        }
                     }
-                }
+                    still
+                };
                 if !still.is_empty() {
                     queue.push_back((parent, still));
                 }
@@ -693,6 +711,22 @@ impl Repo {
         Ok(origins)
     }
 
+    /// The ids of the commits reachable from `head` but not from `base`.
+    pub fn commits_between(
+        &self,
+        base: Oid,
+        head: Oid,
+    ) -> Result<std::collections::HashSet<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(head)?;
+        walk.hide(base)?;
+        let mut out = std::collections::HashSet::new();
+        for id in walk {
+            out.insert(id?.to_string());
+        }
+        Ok(out)
+    }
+
     /// Whether `commit` is where a shallow clone's history is cut off: its
     /// parents are not in the repository, so what came before is unknown.
     pub fn is_shallow_boundary(&self, commit: &str) -> bool {
@@ -701,12 +735,6 @@ impl Repo {
         }
         std::fs::read_to_string(self.repo.path().join("shallow"))
             .is_ok_and(|text| text.lines().any(|l| l.trim() == commit))
-    }
-
-    /// Whether `commit` is `base` or one of its ancestors.
-    pub fn is_ancestor(&self, commit: &str, base: Oid) -> Result<bool> {
-        let id = Oid::from_str(commit)?;
-        Ok(id == base || self.repo.graph_descendant_of(base, id)?)
     }
 
     /// The signature and signed data of a commit, when it is signed.
@@ -743,17 +771,17 @@ struct Versions<'r, F> {
 }
 
 impl<F: Fn(&[u8]) -> HashMap<String, String>> Versions<'_, F> {
-    fn blob_at(&mut self, commit: Oid) -> Result<Option<Oid>> {
-        if let Some(b) = self.blob_at.get(&commit) {
+    fn blob_at(&mut self, commit: &Commit<'_>) -> Result<Option<Oid>> {
+        if let Some(b) = self.blob_at.get(&commit.id()) {
             return Ok(*b);
         }
-        let tree = self.repo.tree(commit)?;
-        let blob = tree
+        let blob = commit
+            .tree()?
             .get_path(Path::new(self.path))
             .ok()
             .filter(|e| e.filemode() & 0o170000 == 0o100000)
             .map(|e| e.id());
-        self.blob_at.insert(commit, blob);
+        self.blob_at.insert(commit.id(), blob);
         Ok(blob)
     }
 
