@@ -127,18 +127,9 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
         },
     };
 
-    let settings = match read(root, config::CONFIG_PATH)? {
-        Some(bytes) => match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
-            Ok(s) => s,
-            Err(_) => {
-                return Ok(Err(format!(
-                    "`{}` has errors; `aiclear check` shows them",
-                    config::CONFIG_PATH
-                )
-                .into()));
-            }
-        },
-        None => Settings::default(),
+    let settings = match read_settings(root)? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
     };
 
     // The file, relative to the project root.
@@ -354,18 +345,9 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         )
         .into()));
     }
-    let settings = match read(root, config::CONFIG_PATH)? {
-        Some(bytes) => match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
-            Ok(s) => s,
-            Err(_) => {
-                return Ok(Err(format!(
-                    "`{}` has errors; `aiclear check` shows them",
-                    config::CONFIG_PATH
-                )
-                .into()));
-            }
-        },
-        None => Settings::default(),
+    let settings = match read_settings(root)? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
     };
     let expires_on = match &args.expires {
         Some(text) => match parse_date(text) {
@@ -474,6 +456,21 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         "next: commit {LEDGER_PATH} as {granted_by}{sign}; the commit's author must be an approver"
     )?;
     Ok(Ok(()))
+}
+
+/// The work tree's configuration, or why it cannot be used.
+fn read_settings(root: &Path) -> Result<Result<Settings, Usage>> {
+    Ok(match read(root, config::CONFIG_PATH)? {
+        Some(bytes) => match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
+            Ok(s) => Ok(s),
+            Err(_) => Err(format!(
+                "`{}` has errors; `aiclear check` shows them",
+                config::CONFIG_PATH
+            )
+            .into()),
+        },
+        None => Ok(Settings::default()),
+    })
 }
 
 /// `` `a`, `b`, `c` ``

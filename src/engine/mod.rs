@@ -79,17 +79,7 @@ impl Project {
             .as_ref()
             .and_then(|r| r.workdir())
             .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()));
-        let cwd_prefix = match &top {
-            Some(top) => match cwd.strip_prefix(top) {
-                Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-                Ok(rel) => format!(
-                    "{}/",
-                    crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
-                ),
-                Err(_) => String::new(),
-            },
-            None => String::new(),
-        };
+        let cwd_prefix = folder_prefix(top.as_deref(), &cwd);
         let mut root = None;
         for dir in cwd.ancestors() {
             if dir.join(".aiclear").is_dir() {
@@ -101,17 +91,7 @@ impl Project {
             }
         }
         let root = root.or_else(|| top.clone()).unwrap_or(cwd);
-        let prefix = match &top {
-            Some(top) => match root.strip_prefix(top) {
-                Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-                Ok(rel) => format!(
-                    "{}/",
-                    crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
-                ),
-                Err(_) => String::new(),
-            },
-            None => String::new(),
-        };
+        let prefix = folder_prefix(top.as_deref(), &root);
         // A bare repository has no work tree: range checks read from its objects.
         let repo = match &top {
             Some(t) if !root.starts_with(t) => None,
@@ -159,6 +139,17 @@ impl Project {
             skip: Vec::new(),
         };
         Ok(Some((project, prefix)))
+    }
+}
+
+/// A folder relative to the work tree's top: empty or ending in `/`.
+fn folder_prefix(top: Option<&Path>, dir: &Path) -> String {
+    match top.map(|top| dir.strip_prefix(top)) {
+        Some(Ok(rel)) if !rel.as_os_str().is_empty() => format!(
+            "{}/",
+            crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
+        ),
+        _ => String::new(),
     }
 }
 
