@@ -4,9 +4,9 @@
 //! An approval-level finding is cleared only by an entry that covers the path,
 //! the use and the rule, has not expired and, when it carries a digest, was
 //! granted for the use exactly as it now reads. The digest is `sha256:` of the
-//! use's canonical JSON (keys sorted, every key but `approvals`), so citing an
-//! approval does not invalidate it and it survives squash, rebase and
-//! cherry-pick.
+//! use's canonical JSON (keys sorted, every key but `approvals` and
+//! `approval-requested`), so citing an approval, or asking for it, does not
+//! invalidate it and it survives squash, rebase and cherry-pick.
 
 use std::collections::HashMap;
 
@@ -249,11 +249,18 @@ fn items(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     Some(items)
 }
 
-/// `sha256:` of the use's canonical JSON, without its `approvals`.
+/// The keys of a use that say how it is approved rather than what it is:
+/// left out of its digest.
+pub const NOT_DIGESTED: &[&str] = &["approvals", "approval-requested"];
+
+/// `sha256:` of the use's canonical JSON, without its `approvals` and its
+/// `approval-requested`.
 pub fn digest(u: &Use) -> String {
     let mut json = u.node.to_json();
     if let Some(map) = json.as_object_mut() {
-        map.remove("approvals");
+        for key in NOT_DIGESTED {
+            map.remove(*key);
+        }
     }
     let canonical = serde_json::to_string(&json).expect("a JSON value serialises");
     format!(
@@ -464,7 +471,7 @@ mod tests {
             "genai:\n  uses:\n    - {id: a, stage: temp, output: text, tools: [{name: x}]}\n",
         );
         let b = use_of(
-            "genai:\n  uses:\n    - tools: [{name: x}]\n      output: text\n      approvals: [X-1]\n      stage: temp\n      id: a\n",
+            "genai:\n  uses:\n    - tools: [{name: x}]\n      output: text\n      approvals: [X-1]\n      approval-requested: 2025-09-10\n      stage: temp\n      id: a\n",
         );
         let c = use_of(
             "genai:\n  uses:\n    - {id: a, stage: final, output: text, tools: [{name: x}]}\n",

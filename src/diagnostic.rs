@@ -70,6 +70,10 @@ pub struct Report {
     /// The ledger's approvals that findings relied on, for the job summary;
     /// empty when not known.
     pub approvals: Vec<ApprovalUse>,
+    /// The approval requests still open (`approval-requested` on a use that
+    /// an approval-level finding still holds up), for the job summary and
+    /// the register.
+    pub requests: Vec<ApprovalRequest>,
     /// How long each phase took, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// The project root relative to the repository's top level (empty, or
@@ -91,6 +95,23 @@ pub struct ApprovalUse {
     pub granted_by: Option<String>,
     /// `YYYY-MM-DD`.
     pub expires_on: Option<String>,
+}
+
+/// A use that asks for written approval (`approval-requested`) and still
+/// needs it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApprovalRequest {
+    /// The file holding the use's declaration, relative to the project root.
+    pub path: String,
+    pub use_id: String,
+    /// `YYYY-MM-DD`.
+    pub requested_on: String,
+    /// The approval-level rules still open for it, by code.
+    pub rules: Vec<String>,
+    /// The one command an approver runs to grant every rule it needs.
+    pub command: String,
+    /// Who may grant it: the approvers of the configuration that judges it.
+    pub approvers: Vec<String>,
 }
 
 /// What a range check verified, for the last line of the output.

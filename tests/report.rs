@@ -301,7 +301,7 @@ fn csv_parses_back_with_one_header_row() {
     let header = &rows[0];
     assert_eq!(header[0], "file");
     assert_eq!(header[2], "use");
-    assert_eq!(header.len(), 22);
+    assert_eq!(header.len(), 23);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
     }

@@ -7,6 +7,12 @@
 //! reads now in the work tree, so any later change makes the approval stale
 //! (GA504). Everything is checked before the ledger is touched, and the
 //! entry is appended as text (see [`crate::write::ledger`]).
+//!
+//! Only an approver may grant: the person running it (git's `user.email`)
+//! must be listed under `approvers:` in the committed configuration
+//! (`HEAD`'s `.aiclear/config.yml`, or the work tree's when none is
+//! committed yet), since a check refuses an entry that someone else added
+//! (GA601). `--force` writes it anyway, with a loud warning.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -53,6 +59,10 @@ pub struct ApproveArgs {
     /// A note for the record
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Write the entry even though you are not an approver in the committed
+    /// configuration (a check will refuse it, GA601, until you are)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A refusal: printed as `error: …`, exit code 2.
@@ -249,11 +259,8 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
                 .into(),
         ));
     };
-    if !settings.approvers.is_empty() && !settings.is_approver(&granted_by) {
-        warn(&format!(
-            "{granted_by} is not among the approvers in `{}`: `aiclear check` will not accept this approval (GA601) until they are",
-            config::CONFIG_PATH
-        ));
+    if let Err(refused) = may_grant(project, &settings, &granted_by, args.force)? {
+        return Ok(Err(refused));
     }
     for code in &codes {
         let rule = rules::find(code).expect("normalised above");
@@ -417,11 +424,8 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
                 .into(),
         ));
     };
-    if !settings.approvers.is_empty() && !settings.is_approver(&granted_by) {
-        warn(&format!(
-            "{granted_by} is not among the approvers in `{}`: `aiclear check` will not accept this approval (GA601) until they are",
-            config::CONFIG_PATH
-        ));
+    if let Err(refused) = may_grant(project, &settings, &granted_by, args.force)? {
+        return Ok(Err(refused));
     }
     let entry = ledger::NewEntry {
         id: id.to_owned(),
@@ -470,6 +474,99 @@ fn read_settings(root: &Path) -> Result<Result<Settings, Usage>> {
             .into()),
         },
         None => Ok(Settings::default()),
+    })
+}
+
+/// Whether `email` may grant approvals: an approver in the committed
+/// configuration (`HEAD`'s; `work_tree`, the work tree's, when none is
+/// committed). With `force`, a refusal is a loud warning instead.
+fn may_grant(
+    project: &Project,
+    work_tree: &Settings,
+    email: &str,
+    force: bool,
+) -> Result<Result<(), Usage>> {
+    let committed = match committed_config(project)? {
+        Ok(c) => c,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let (settings, source) = match &committed {
+        Some(s) => (s, format!("the committed `{}`", config::CONFIG_PATH)),
+        None => (
+            work_tree,
+            format!("`{}` (nothing is committed yet)", config::CONFIG_PATH),
+        ),
+    };
+    if settings.is_approver(email) {
+        return Ok(Ok(()));
+    }
+    let (why, advice) = if settings.approvers.is_empty() {
+        (
+            format!("no approvers are listed in {source}, so nobody's approval counts yet (GA601)"),
+            "list the studio's approvers under `approvers:` and commit that first (in CI it takes effect once it is merged)".to_owned(),
+        )
+    } else {
+        let emails: Vec<&str> = settings
+            .approvers
+            .iter()
+            .map(|a| a.email.as_str())
+            .collect();
+        let also = if committed.is_some() && work_tree.is_approver(email) {
+            format!(
+                "; the work tree's `{}` lists you, but a change to `approvers:` takes effect once it is committed (in CI, once it is merged)",
+                config::CONFIG_PATH
+            )
+        } else {
+            String::new()
+        };
+        (
+            format!(
+                "{email} is not an approver in {source}, so an approval you write would not count (GA601): a check accepts an entry only from a commit that an approver authored{also}"
+            ),
+            format!(
+                "send this command to an approver to run ({})",
+                emails.join(", ")
+            ),
+        )
+    };
+    if !force {
+        return Ok(Err(
+            format!("{why}.\n{advice}; `--force` writes it anyway").into()
+        ));
+    }
+    warn(&format!(
+        "--force: writing the approval although {why}.\n`aiclear check` will refuse it until an approver grants it"
+    ));
+    Ok(Ok(()))
+}
+
+/// The configuration `HEAD` holds, `None` when nothing (or no
+/// configuration) is committed; a refusal when it cannot be read.
+fn committed_config(project: &Project) -> Result<Result<Option<Settings>, Usage>> {
+    let Some(repo) = &project.repo else {
+        return Ok(Ok(None));
+    };
+    let Some(head) = repo.head_commit() else {
+        return Ok(Ok(None));
+    };
+    let path = format!("{}{}", project.prefix, config::CONFIG_PATH);
+    Ok(match repo.read_at_entry(head, &path)? {
+        None => Ok(None),
+        Some(crate::git::Blob::File(bytes)) => {
+            match config::parse(&Source::new(config::CONFIG_PATH, bytes)) {
+                Ok(s) => Ok(Some(s)),
+                Err(_) => Err(format!(
+                    "the committed `{}` has errors, so nobody's approval counts until it is fixed; `aiclear check` shows them",
+                    config::CONFIG_PATH
+                )
+                .into()),
+            }
+        }
+        Some(_) => Err(format!(
+            "the committed `{}` is not a regular file; aiclear reads its configuration only from one",
+            config::CONFIG_PATH
+        )
+        .into()),
     })
 }
 

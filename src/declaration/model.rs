@@ -236,6 +236,10 @@ pub struct Use {
     pub human_input: Option<At<String>>,
     pub source_type: Option<At<SourceType>>,
     pub approvals: Vec<At<String>>,
+    /// `approval-requested`: the day written approval was asked for. Before
+    /// a commit, the use's approval-level findings are then warnings; a
+    /// range check (CI) keeps them errors until an approval covers them.
+    pub approval_requested: Option<At<Date>>,
     /// The use exactly as written, for its digest.
     pub node: Node,
 }

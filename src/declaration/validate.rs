@@ -286,6 +286,7 @@ pub const USE_KEYS: &[&str] = &[
     "human-input",
     "source-type",
     "approvals",
+    "approval-requested",
 ];
 pub const TOOL_KEYS: &[&str] = &[
     "name",
@@ -477,6 +478,7 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
         human_input: None,
         source_type: None,
         approvals: Vec::new(),
+        approval_requested: None,
         node: node.clone(),
     };
     for (k, v) in entries {
@@ -512,6 +514,7 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
             "human-input" => u.human_input = r.string(v, key),
             "source-type" => u.source_type = r.term(v, key, SourceType::ALL, SourceType::parse),
             "approvals" => u.approvals = r.strings(v, key),
+            "approval-requested" => u.approval_requested = r.date(v, key),
             _ => {}
         }
     }

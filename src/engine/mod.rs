@@ -27,6 +27,8 @@ use crate::signing::AllowedSigners;
 use crate::source::Source;
 
 mod provenance;
+mod requests;
+mod stale;
 mod targets;
 
 pub use targets::list_all;
@@ -209,6 +211,7 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         files_from_cache,
         history,
         approvals,
+        requests,
         timings,
         root_prefix,
     } = from;
@@ -229,6 +232,10 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
     for mut a in approvals {
         a.path = format!("{sub}{}", a.path);
         into.approvals.push(a);
+    }
+    for mut r in requests {
+        r.path = format!("{sub}{}", r.path);
+        into.requests.push(r);
     }
     into.files_checked += files_checked;
     into.files_from_cache += files_from_cache;
@@ -734,13 +741,21 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         .map(|e| e.id.value.clone())
         .collect();
     let mut untrusted = HashSet::new();
+    let mut origins = HashMap::new();
     let mut summary = None;
+    // Who may grant approvals, for the notes of open requests: the base's
+    // approvers in a range, the committed ones in a local check.
+    let mut approvers = approver_emails(&settings);
     if let Some(repo) = &project.repo {
         let traced = match &range {
             Some(r) => {
+                // What the change proposes, to say when an approver it adds
+                // takes effect.
+                let proposed = trust_root(&files).ok().map(|t| t.settings);
                 let trust = provenance::Trust {
                     settings: &settings,
                     signers: &signers,
+                    proposed: proposed.as_ref(),
                 };
                 // When the base is the merge base, the commits of the
                 // range are those the change brings.
@@ -776,12 +791,18 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
                 let trust = provenance::Trust {
                     settings: &committed.settings,
                     signers: &committed.signers,
+                    proposed: Some(&settings),
                 };
+                approvers = approver_emails(match head {
+                    Some(_) => &committed.settings,
+                    None => &settings,
+                });
                 let against = provenance::Against::Local { head };
                 provenance::trace(repo, &against, &project.prefix, &ledger, &relevant, &trust)?
             }
         };
         untrusted = traced.untrusted;
+        origins = traced.origins;
         for f in traced.findings {
             let severity = f.severity.unwrap_or(Severity::Error);
             report
@@ -796,6 +817,20 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         untrusted: &untrusted,
         watchlist,
         today,
+        staged: matches!(mode, Mode::Staged { .. }),
+        approvers,
+        approvers_from: if range.is_some() {
+            "the base branch's `.aiclear/config.yml`"
+        } else if project
+            .repo
+            .as_ref()
+            .and_then(|r| r.head_commit())
+            .is_some()
+        {
+            "the committed `.aiclear/config.yml`"
+        } else {
+            "`.aiclear/config.yml`"
+        },
     };
     clock.lap("approval provenance");
     // Work-tree files known clean from an earlier run are not read again.
@@ -883,6 +918,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             declarations.insert(target.path.clone(), decl);
         }
         report.approvals.extend(outcome.approvals);
+        report.requests.extend(outcome.requests);
     }
     report.files_checked = targets.len() + found.bad_names.len();
     if let Some(cache) = cache {
@@ -910,11 +946,34 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         clock.lap("history: AI-assisted commits");
     }
     report.history = summary;
+    // GA504 says which fields changed since the approval was granted.
+    let head = match (&range, &project.repo) {
+        (Some(r), _) => Some(r.head),
+        (None, Some(repo)) => repo.head_commit(),
+        _ => None,
+    };
+    let history = match (&project.repo, head) {
+        (Some(repo), Some(head)) => Some(stale::History {
+            repo,
+            head,
+            prefix: &project.prefix,
+            origins: &origins,
+        }),
+        _ => None,
+    };
+    stale::explain(
+        history.as_ref(),
+        &ledger,
+        &declarations,
+        &targets,
+        &mut report,
+    );
     if let Mode::Staged {
         message: Some(message),
     } = mode
     {
         report.diagnostics.clear();
+        report.requests.clear();
         if let Some(trailer) = undeclared_ai_assistance::ai_trailer(message, &settings.ai_agents) {
             for target in &targets {
                 if let Some(f) =
@@ -1020,6 +1079,11 @@ fn trust_root(files: &Files) -> Result<TrustRoot> {
         settings,
         signers,
     })
+}
+
+/// The approvers' emails, in the configuration's order.
+fn approver_emails(settings: &Settings) -> Vec<String> {
+    settings.approvers.iter().map(|a| a.email.clone()).collect()
 }
 
 /// The committed trust root, for a check of the work tree or the index.
@@ -1315,6 +1379,8 @@ struct FileOutcome {
     source: Option<Source>,
     declaration: Option<Declaration>,
     approvals: Vec<ApprovalUse>,
+    /// The approval requests still open in this file.
+    requests: Vec<crate::diagnostic::ApprovalRequest>,
     /// Known clean from the cache, without reading the file.
     from_cache: bool,
     /// Found clean, with the metadata it was read with, when that metadata
@@ -1428,6 +1494,13 @@ struct Checker<'a> {
     untrusted: &'a HashSet<String>,
     watchlist: Vec<String>,
     today: jiff::civil::Date,
+    /// A check of what is staged (before a commit): open approval requests
+    /// are warnings.
+    staged: bool,
+    /// Who may grant approvals, and where that list comes from, for the
+    /// notes of approval requests.
+    approvers: Vec<String>,
+    approvers_from: &'static str,
 }
 
 impl Checker<'_> {
@@ -1489,7 +1562,8 @@ impl Checker<'_> {
         let parsed = declaration::parse(target.kind, &bytes);
         self.emit(&mut out.diagnostics, &target.path, parsed.findings);
         if let Some(decl) = &parsed.declaration {
-            let findings = self.run_rules(decl, target);
+            let mut findings = self.run_rules(decl, target);
+            out.requests = self.settle_requests(decl, &target.path, &mut findings);
             self.emit(&mut out.diagnostics, &target.path, findings);
             out.approvals = self.relied_on(decl, &target.path);
         }
@@ -1532,6 +1606,8 @@ impl Checker<'_> {
     ) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut reported: HashSet<(String, String)> = HashSet::new();
+        // The entries that cleared a finding, by use.
+        let mut relied: HashMap<String, HashSet<String>> = HashMap::new();
         for u in &decl.uses {
             for cited in &u.approvals {
                 let key = (u.id.value.clone(), cited.value.clone());
@@ -1606,6 +1682,10 @@ impl Checker<'_> {
                 match self.state(entry, cover, u) {
                     State::Valid => {
                         cleared = true;
+                        relied
+                            .entry(u.id.value.clone())
+                            .or_default()
+                            .insert(entry.id.value.clone());
                         break;
                     }
                     State::Untrusted => {
@@ -1642,6 +1722,11 @@ impl Checker<'_> {
                 }
                 out.push(f);
             }
+        }
+        for u in &decl.uses {
+            let none = HashSet::new();
+            let relied = relied.get(&u.id.value).unwrap_or(&none);
+            self.expiring(u, path, relied, &mut out);
         }
         out
     }
@@ -1738,7 +1823,7 @@ impl Checker<'_> {
                     &rules::stale_approval::STALE_APPROVAL,
                     u,
                     span,
-                    format!("use `{}` changed after approval `{}` was granted", u.id.value, entry.id.value),
+                    stale::stale_message(&u.id.value, &entry.id.value),
                 )
                 .label("approved for different content")
                 .note(format!("approved digest {granted}, current digest {now}"))

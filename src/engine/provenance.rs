@@ -26,6 +26,10 @@ use crate::signing::{self, AllowedSigners, Verdict};
 pub struct Trust<'a> {
     pub settings: &'a Settings,
     pub signers: &'a AllowedSigners,
+    /// The configuration the change proposes (head's in a range, the work
+    /// tree's or the index's in a local check): an approver it adds is not
+    /// trusted yet, and the finding says when they will be.
+    pub proposed: Option<&'a Settings>,
 }
 
 /// Where the entries are traced from.
@@ -51,6 +55,8 @@ pub struct Traced {
     pub findings: Vec<Finding>,
     /// Signatures that verified.
     pub signatures: usize,
+    /// The commits each traced entry originates in, by id.
+    pub origins: HashMap<String, Vec<String>>,
 }
 
 /// Trace the entries with the given ids.
@@ -98,6 +104,13 @@ pub fn trace(
                 out.findings
                     .push(unauthorized_approval::pending(entry).warning_only());
             }
+            Some(g) if trust.proposed.is_some_and(|p| p.is_approver(&g.value)) => {
+                out.untrusted.insert(id.clone());
+                out.findings
+                    .push(unauthorized_approval::approver_not_yet_in_effect(
+                        entry, &g.value, None, false,
+                    ));
+            }
             _ => {
                 out.untrusted.insert(id.clone());
                 out.findings
@@ -120,6 +133,10 @@ pub fn trace(
         Against::Local { .. } => None,
     };
     for (entry, origins) in traced.into_iter().zip(origins) {
+        out.origins.insert(
+            entry.id.value.clone(),
+            origins.iter().map(|o| o.id.clone()).collect(),
+        );
         // A local check of a shallow clone cannot see who wrote what the
         // clone's oldest commit holds (a range check refuses shallow clones).
         if matches!(against, Against::Local { .. })
@@ -137,7 +154,8 @@ pub fn trace(
             }),
             _ => None,
         };
-        match judge(entry, &origins, in_change, repo, trust)? {
+        let range = matches!(against, Against::Range { .. });
+        match judge(entry, &origins, in_change, repo, trust, range)? {
             Ok(signed) => out.signatures += usize::from(signed),
             Err(f) => {
                 out.untrusted.insert(entry.id.value.clone());
@@ -158,6 +176,7 @@ fn judge(
     in_change: Option<&HashSet<String>>,
     repo: &Repo,
     trust: &Trust,
+    range: bool,
 ) -> Result<Result<bool, Finding>> {
     let base_holds = in_change.is_none();
     // Origins that may vouch for the entry: any, when the base holds it;
@@ -185,6 +204,19 @@ fn judge(
             .find(|o| trust.settings.is_approver(&o.author_email) && !candidates.contains(o))
         {
             return Ok(Err(unauthorized_approval::not_held_by_base(entry, old)));
+        }
+        // Written by someone the change itself makes an approver.
+        if let Some(origin) = candidates.iter().find(|o| {
+            trust
+                .proposed
+                .is_some_and(|p| p.is_approver(&o.author_email))
+        }) {
+            return Ok(Err(unauthorized_approval::approver_not_yet_in_effect(
+                entry,
+                &origin.author_email,
+                Some(origin),
+                range,
+            )));
         }
         return Ok(Err(unauthorized_approval::not_an_approver(
             entry,

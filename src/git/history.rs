@@ -711,6 +711,36 @@ impl Repo {
         Ok(origins)
     }
 
+    /// The first version of `path` (a regular file), walking back from
+    /// `head` through at most `limit` commits, for which `wanted` says yes;
+    /// each distinct version is read once.
+    pub fn find_version(
+        &self,
+        head: Oid,
+        path: &str,
+        limit: usize,
+        mut wanted: impl FnMut(&[u8]) -> bool,
+    ) -> Result<Option<Vec<u8>>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.push(head)?;
+        let mut seen = std::collections::HashSet::new();
+        for id in walk.take(limit) {
+            let c = self.commit(id.context("walking history")?)?;
+            let Ok(entry) = c.tree()?.get_path(Path::new(path)) else {
+                continue;
+            };
+            if entry.filemode() & 0o170000 != 0o100000 || !seen.insert(entry.id()) {
+                continue;
+            }
+            let blob = self.repo.find_blob(entry.id())?;
+            if wanted(blob.content()) {
+                return Ok(Some(blob.content().to_vec()));
+            }
+        }
+        Ok(None)
+    }
+
     /// The ids of the commits reachable from `head` but not from `base`.
     pub fn commits_between(
         &self,

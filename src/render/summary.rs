@@ -1,7 +1,8 @@
 //! The Markdown job summary, for the showrunner who opens the pull request's
 //! checks rather than its log: the totals, what history was verified, one
-//! table of the findings by file with the fix for each, and the approvals the
-//! check relied on.
+//! table of the findings by file with the fix for each, the approval
+//! requests still open with the one command an approver runs for each, and
+//! the approvals the check relied on.
 //!
 //! It is not a [`Format`](super::Format): a CI run writes it beside the
 //! annotations or the SARIF (to `$GITHUB_STEP_SUMMARY`, or `--summary FILE`),
@@ -39,7 +40,7 @@ use std::fmt::Write as _;
 use annotate_snippets::normalize_untrusted_str;
 
 use super::{plural, region};
-use crate::diagnostic::{ApprovalUse, Diagnostic, Report, Severity};
+use crate::diagnostic::{ApprovalRequest, ApprovalUse, Diagnostic, Report, Severity};
 
 /// The default size limit: under GitHub's 1 MiB for a step summary, with room
 /// for what other steps add.
@@ -56,6 +57,7 @@ pub fn summary_markdown(report: &Report, max_bytes: usize) -> String {
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
     let findings: Vec<String> = diagnostics.iter().map(|d| finding_row(report, d)).collect();
     let approvals: Vec<String> = report.approvals.iter().map(approval_row).collect();
+    let requests: Vec<String> = report.requests.iter().map(request_row).collect();
 
     let mut tables = Vec::new();
     if findings.is_empty() {
@@ -67,6 +69,17 @@ pub fn summary_markdown(report: &Report, max_bytes: usize) -> String {
                     | --- | ---: | --- | --- | --- | --- |\n",
             rows: findings,
             noun: ("finding", "findings"),
+        });
+    }
+    if !requests.is_empty() {
+        tables.push(Table {
+            intro: "\n### Open approval requests\n\n\
+                    An approver runs the command on the branch under review, with the studio's \
+                    reference as `ID`, and commits `.aiclear/approvals.yml`.\n\n\
+                    | File | Use | Requested | Needs | Approver runs | Who may grant |\n\
+                    | --- | --- | --- | --- | --- | --- |\n",
+            rows: requests,
+            noun: ("request", "requests"),
         });
     }
     if !approvals.is_empty() {
@@ -174,6 +187,34 @@ fn finding_row(report: &Report, d: &Diagnostic) -> String {
         d.severity.as_str(),
         cell(&d.message),
         d.help.as_deref().map(cell).unwrap_or_default(),
+    )
+}
+
+fn request_row(r: &ApprovalRequest) -> String {
+    let needs: Vec<String> = r
+        .rules
+        .iter()
+        .map(|code| match crate::rules::find(code) {
+            Some(rule) => format!("{} {}", code_span(rule.code, Place::Cell), rule.name),
+            None => code_span(code, Place::Cell),
+        })
+        .collect();
+    let who = if r.approvers.is_empty() {
+        "no approver is configured".to_owned()
+    } else {
+        r.approvers
+            .iter()
+            .map(|a| text(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "| {} | {} | {} | {} | {} | {who} |\n",
+        code(&r.path),
+        code(&r.use_id),
+        text(&r.requested_on),
+        needs.join(", "),
+        code(&r.command),
     )
 }
 
@@ -383,6 +424,32 @@ No problems found.
 | `APP-7` | `shots/sh010.yaml` | `u1` | valid | Dana Reyes \\<dana@<!-- -->studio.example\\> | 2026-12-31 |
 | `APP-8` | `scripts/*.fountain` | — | expired | — | — |
 "
+        );
+    }
+
+    #[test]
+    fn open_requests_name_the_one_command() {
+        let report = Report {
+            files_checked: 1,
+            requests: vec![ApprovalRequest {
+                path: "scripts/ep 102.fountain".into(),
+                use_id: "aria-design".into(),
+                requested_on: "2025-09-10".into(),
+                rules: vec!["GA201".into(), "GA203".into()],
+                command: "aiclear approve --id ID --path 'scripts/ep 102.fountain' --use aria-design --rule GA201 --rule GA203".into(),
+                approvers: vec!["mei@studio.example".into()],
+            }],
+            ..Report::default()
+        };
+        let out = summary_markdown(&report, SUMMARY_MAX_BYTES);
+        assert!(out.contains("### Open approval requests\n"), "{out}");
+        assert!(
+            out.contains(
+                "| `scripts/ep 102.fountain` | `aria-design` | 2025-09-10 | `GA201` key-creative-element, \
+                 `GA203` generated-final-deliverable | `aiclear approve --id ID --path 'scripts/ep 102.fountain' \
+                 --use aria-design --rule GA201 --rule GA203` | mei@<!-- -->studio.example |\n"
+            ),
+            "{out}"
         );
     }
 

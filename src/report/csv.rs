@@ -16,7 +16,8 @@
 use std::io;
 
 use super::{
-    FileRow, Register, Status, UseRow, approval_text, finding_text, talent_text, tool_text,
+    FileRow, Register, Status, UseRow, approval_text, awaiting_text, finding_text, talent_text,
+    tool_text,
 };
 
 /// The header row.
@@ -43,6 +44,7 @@ pub const HEADER: &[&str] = &[
     "introduced in",
     "last changed on",
     "last changed in",
+    "awaiting approval",
 ];
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -100,6 +102,7 @@ fn use_cells(u: &UseRow) -> Vec<String> {
         opt(u.introduced.as_ref().map(|c| c.short())),
         opt(u.last_changed.as_ref().map(|c| c.date.as_str())),
         opt(u.last_changed.as_ref().map(|c| c.short())),
+        awaiting_text(u).unwrap_or_default(),
     ]
 }
 
@@ -153,6 +156,6 @@ mod tests {
         assert_eq!(field("-2"), "'-2");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(HEADER.len(), 22);
+        assert_eq!(HEADER.len(), 23);
     }
 }

@@ -18,7 +18,9 @@ use std::io;
 use annotate_snippets::normalize_untrusted_str;
 use sha2::{Digest, Sha256};
 
-use super::{ApprovalRow, FileRow, FindingRow, Register, Status, UseRow, talent_text};
+use super::{
+    ApprovalRow, FileRow, FindingRow, Register, Status, UseRow, awaiting_text, talent_text,
+};
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(html(register).as_bytes())
@@ -377,9 +379,12 @@ fn use_row(order: usize, u: &UseRow) -> String {
     // Status.
     let _ = write!(
         s,
-        "<td class=\"status\" data-sort=\"{}\">{}</td>",
+        "<td class=\"status\" data-sort=\"{}\">{}{}</td>",
         status_rank(u.status),
-        status_badge(u.status)
+        status_badge(u.status),
+        awaiting_text(u)
+            .map(|a| format!("<div class=\"sub\">{}</div>", escape(&a)))
+            .unwrap_or_default()
     );
     // File and use.
     let _ = write!(

@@ -13,8 +13,8 @@ use std::io;
 use crate::render::summary::{cell, code, inline, inline_code, text};
 
 use super::{
-    FileRow, FindingRow, Register, UseRow, approval_text, commit_text, scope_text, talent_text,
-    tool_text,
+    FileRow, FindingRow, Register, UseRow, approval_text, awaiting_text, commit_text, scope_text,
+    talent_text, tool_text,
 };
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -144,7 +144,10 @@ fn use_row(u: &UseRow) -> String {
         use_cell.push_str("<br>");
         use_cell.push_str(&text(d));
     }
-    let status = format!("{} {}", u.status.icon(), u.status.label());
+    let mut status = format!("{} {}", u.status.icon(), u.status.label());
+    if let Some(awaiting) = awaiting_text(u) {
+        status.push_str(&format!("<br>{}", text(&awaiting)));
+    }
     let approvals = u
         .approvals
         .iter()

@@ -100,6 +100,8 @@ pub const VERSION: u32 = 1;
 ///                               | "broken" | "out of scope" | "missing",
 ///                      "granted_by": "…" | null, "expires_on": "2027-12-31" | null } ],
 ///     "status": "needs-action" | "warnings" | "clear",
+///     "approval_requested": "2025-09-10" | null,   // the use's `approval-requested`
+///     "awaiting_approval": true | false,   // requested, and an approval-level finding still open
 ///     "findings": [ FINDING ],             // open findings on this use
 ///     "introduced": COMMIT | null,         // the commit that added the use (null outside git
 ///     "last_changed": COMMIT | null        //   or before it is committed), and the last that changed it
@@ -240,6 +242,11 @@ pub struct UseRow {
     pub talent: Vec<TalentRow>,
     pub approvals: Vec<ApprovalRow>,
     pub status: Status,
+    /// The use's `approval-requested` date.
+    pub approval_requested: Option<String>,
+    /// It asked for approval and still needs it: an approval-level finding
+    /// is open (the job summary lists the command an approver runs).
+    pub awaiting_approval: bool,
     pub findings: Vec<FindingRow>,
     pub introduced: Option<CommitRow>,
     pub last_changed: Option<CommitRow>,
@@ -391,14 +398,12 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
                 Some((i, c)) => (Some(CommitRow::of(i)), Some(CommitRow::of(c))),
                 None => (None, None),
             };
-            uses.push(use_row(
-                path,
-                u,
-                approvals,
-                findings,
-                introduced,
-                last_changed,
-            ));
+            let mut row = use_row(path, u, approvals, findings, introduced, last_changed);
+            row.awaiting_approval = report
+                .requests
+                .iter()
+                .any(|r| &r.path == path && r.use_id == u.id.value);
+            uses.push(row);
         }
     }
     for (file, findings) in no_decl {
@@ -497,6 +502,8 @@ fn use_row(
             .collect(),
         approvals,
         status: Status::of(&findings),
+        approval_requested: u.approval_requested.as_ref().map(|d| d.value.to_string()),
+        awaiting_approval: false,
         findings,
         introduced,
         last_changed,
@@ -781,6 +788,18 @@ pub fn approval_text(a: &ApprovalRow) -> String {
     } else {
         format!("{}: {} ({})", a.id, a.state, facts.join(", "))
     }
+}
+
+/// `awaiting approval (requested 2025-09-10)`, for a use that asked for
+/// approval and still needs it.
+pub fn awaiting_text(u: &UseRow) -> Option<String> {
+    if !u.awaiting_approval {
+        return None;
+    }
+    Some(match &u.approval_requested {
+        Some(on) => format!("awaiting approval (requested {on})"),
+        None => "awaiting approval".to_owned(),
+    })
 }
 
 /// `error GA205 on-screen-element (line 23): message`.

@@ -3,7 +3,13 @@ use crate::rules::{Check, declare_rule};
 declare_rule! {
     /// ### What it does
     /// Reports an approval whose ledger entry has an `expires-on` date that is
-    /// already past. An expired entry no longer clears any finding.
+    /// already past. An expired entry no longer clears any finding; its help
+    /// is the command that renews it, `aiclear approve --renew ID --expires
+    /// YYYY-MM-DD`.
+    ///
+    /// An approval that a use relies on and whose last day is 30 days away or
+    /// less is a warning under this code, in every check and in the register,
+    /// with the same command, so that it is renewed before it lapses.
     ///
     /// ### Why it matters
     /// Approvers can grant an approval for a limited time, for example while

@@ -292,23 +292,35 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 }
 
 /// The `help` of an approval-level finding: the command an approver runs to
-/// record an approval that covers this path, this use and this rule.
+/// record an approval that covers this path, this use and this rule. When
+/// one use needs several rules, the engine widens the command to name them
+/// all (see [`approve_command`]).
 pub(crate) fn approval_help(rule: &Rule, u: &Use, ctx: &Context) -> String {
-    let path = if ctx.path.is_empty() {
-        "PATH"
-    } else {
-        &ctx.path
-    };
     format!(
-        "ask an approver to record an approval: `aiclear approve --id ID --path {} --use {} --rule {}`",
-        shell_word(path),
-        shell_word(&u.id.value),
-        rule.code
+        "ask an approver to record an approval: `{}`",
+        approve_command(&ctx.path, &u.id.value, &[rule.code])
     )
 }
 
+/// `aiclear approve --id ID --path P --use U --rule A --rule B`: one
+/// approval of one use for every rule given, with the path and the use
+/// quoted for a POSIX shell where they need it.
+pub fn approve_command(path: &str, use_id: &str, codes: &[&str]) -> String {
+    let path = if path.is_empty() { "PATH" } else { path };
+    let mut s = format!(
+        "aiclear approve --id ID --path {} --use {}",
+        shell_word(path),
+        shell_word(use_id)
+    );
+    for code in codes {
+        s.push_str(" --rule ");
+        s.push_str(code);
+    }
+    s
+}
+
 /// `word` as one POSIX shell word: as is when it is plain, else single-quoted.
-fn shell_word(word: &str) -> String {
+pub fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .bytes()

@@ -4,8 +4,13 @@ declare_rule! {
     /// ### What it does
     /// Reports an approval whose ledger entry records a `digest` of the use it
     /// approved, when the use no longer reads the same: any key of the use other
-    /// than `approvals` was added, removed or changed since the approval was
-    /// granted.
+    /// than `approvals` and `approval-requested` was added, removed or changed
+    /// since the approval was granted. The finding names the fields that
+    /// changed and says what each read then and reads now: aiclear finds the
+    /// use as it was granted in the commit that added the ledger entry (or
+    /// further back in the file's history, by its digest). Its help is the
+    /// command that grants the entry again, in place, for the use as it now
+    /// reads: `aiclear approve --renew ID`.
     ///
     /// ### Why it matters
     /// Netflix's written approval is given for the use as it was described to the
@@ -30,8 +35,7 @@ declare_rule! {
     /// ```
     /// Use instead:
     /// ```yaml
-    /// # NFX-2025-0199 approves the final version, recorded with
-    /// # aiclear approve --id NFX-2025-0199 --path PATH --use aria-design
+    /// # the approver reviewed the change and ran aiclear approve --renew NFX-2025-0142
     /// genai:
     ///   disclosed: { to: "M. Chen, Netflix creative production", on: 2025-09-02 }
     ///   uses:
@@ -41,7 +45,7 @@ declare_rule! {
     ///       elements: [main-character]
     ///       tools: [{ name: "Imagen 4", enterprise: true, trains-on-inputs: false }]
     ///       human-input: "character designer repainted every frame"
-    ///       approvals: [NFX-2025-0199]
+    ///       approvals: [NFX-2025-0142]
     /// ```
     pub STALE_APPROVAL {
         code: "GA504",

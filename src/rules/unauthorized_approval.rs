@@ -18,7 +18,10 @@ declare_rule! {
     /// proves nothing: anybody can type an approver's email. An entry that is
     /// only staged or in the work tree is *pending*: a warning before the
     /// commit when its `granted-by` is an approver (an error when it is not),
-    /// an error in CI.
+    /// an error in CI. When the one who wrote the entry is an approver only in
+    /// the configuration the change itself proposes, the finding says so: a
+    /// change to `approvers:` takes effect after it is merged (in a local
+    /// check, once it is committed).
     ///
     /// ### Why it matters
     /// Netflix's guidelines require *written approval* from the studio before a
@@ -124,6 +127,47 @@ pub fn pending_not_an_approver(entry: &Entry) -> Finding {
     .label("does not count")
     .note("an approval counts once an approver listed in the committed `.aiclear/config.yml` commits it; a change to `approvers:` takes effect once it is committed (in CI, once it is merged)")
     .help("ask an approver to grant it (`aiclear approve`, then `git commit`)")
+}
+
+/// The finding for an entry granted by someone whom only the change under
+/// review makes an approver: a change to `approvers:` takes effect after it
+/// is merged (in a range check) or once it is committed (in a local one).
+/// `origin`: the commit that added the entry, when it is committed.
+pub fn approver_not_yet_in_effect(
+    entry: &Entry,
+    who: &str,
+    origin: Option<&CommitInfo>,
+    range: bool,
+) -> Finding {
+    let (message, note, help) = if range {
+        (
+            format!(
+                "approval `{}` was added by `{who}`, who is an approver only in this change's `.aiclear/config.yml`, not yet in the base branch's",
+                entry.id.value
+            ),
+            "a change to `approvers:` takes effect after it is merged: CI judges approvals by the base branch's configuration, so that no change can approve itself".to_owned(),
+            format!(
+                "merge the change that adds `{who}` to `approvers:` first (in a pull request of its own); then this approval counts as it is"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "approval `{}` is granted by `{who}`, who is an approver only in the uncommitted `.aiclear/config.yml`",
+                entry.id.value
+            ),
+            "a change to `approvers:` takes effect once it is committed here, and in CI once it is merged".to_owned(),
+            format!(
+                "commit the change that adds `{who}` to `approvers:` first and have it merged; the approval counts after that"
+            ),
+        )
+    };
+    let mut f = Finding::new(&UNAUTHORIZED_APPROVAL, Some(entry.id.span.clone()), message)
+        .label("approver not in effect yet");
+    if let Some(origin) = origin {
+        f = f.note(origin.introduced());
+    }
+    f.note(note).help(help)
 }
 
 /// The finding for an entry that the base branch's ledger does not hold and

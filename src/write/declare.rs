@@ -61,6 +61,7 @@ genai:
       # human-input: what people changed or added (needed for stage: final)
       # elements: [background]  # crowd, prop, signage, main-character, dialogue, ...
       # inputs: [original]      # licensed, proprietary, talent-likeness, ...
+      # approval-requested: YYYY-MM-DD  # asked an approver; the commit may go ahead, CI waits
 ";
 
 const NONE: &str = "genai: none\n";

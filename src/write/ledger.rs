@@ -130,6 +130,16 @@ pub fn append(existing: Option<&[u8]>, entry: &NewEntry) -> Result<Vec<u8>, Stri
             });
             let has_entries = match &root.value {
                 yaml::Value::Null => false,
+                // An empty flow list (`[]`) becomes an empty block list: the
+                // `[]` goes, its comments stay.
+                yaml::Value::Seq(items) if items.is_empty() => {
+                    let Some(without) = without_empty_flow_list(text) else {
+                        return Err(format!(
+                            "`{LEDGER_PATH}` is written as a flow list (`[...]`); write it as a block list (`- id: ...`) to add entries"
+                        ));
+                    };
+                    return append(Some(without.as_bytes()), entry);
+                }
                 yaml::Value::Seq(items) => {
                     let line = content.unwrap_or_default();
                     let t = line.trim_start();
@@ -185,6 +195,40 @@ pub fn append(existing: Option<&[u8]>, entry: &NewEntry) -> Result<Vec<u8>, Stri
             "the new entry was not found when `{LEDGER_PATH}` was read back; nothing was written"
         )),
     }
+}
+
+/// `text` without the empty flow list `[]` that is its only content, when
+/// that list is written on one line (spaces and a comment may follow it on
+/// that line). Every other byte is kept; a line left blank goes whole.
+fn without_empty_flow_list(text: &str) -> Option<String> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let t = body.trim_start_matches([' ', '\t', '\u{feff}']);
+        if t.is_empty() || t.starts_with('#') || t.starts_with('%') || t == "---" {
+            at += line.len();
+            continue;
+        }
+        let open = at + (body.len() - t.len());
+        let inner = t.strip_prefix('[')?;
+        let after = inner.trim_start_matches([' ', '\t']).strip_prefix(']')?;
+        let rest = after.trim_start_matches([' ', '\t']);
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        let close = open + (t.len() - after.len());
+        let kept_on_line = format!("{}{}", &text[at..open], &text[close..at + body.len()]);
+        let mut out = text[..at].to_owned();
+        if kept_on_line.trim().is_empty() {
+            // The line held only the list: drop it with its line break.
+        } else {
+            out.push_str(kept_on_line.trim_start_matches([' ', '\t']));
+            out.push_str(&line[body.len()..]);
+        }
+        out.push_str(&text[at + line.len()..]);
+        return Some(out);
+    }
+    None
 }
 
 /// The ledger with the entry `entry.id` replaced by `entry`, in place: the
@@ -325,12 +369,35 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_append_to() {
-        assert!(append(Some(b"[]\n"), &entry()).is_err());
+        assert!(append(Some(b"[{id: A}]\n"), &entry()).is_err());
+        assert!(append(Some(b"[\n]\n"), &entry()).is_err());
         assert!(append(Some(b"a: 1\n"), &entry()).is_err());
         assert!(append(Some(b"- [\n"), &entry()).is_err());
         // An end-of-document marker: the entry would not read back.
         assert!(append(Some(b"- id: A\n  granted-by: a@b.c\n  granted-on: 2025-01-01\n  covers: [{path: x}]\n...\n"), &entry()).is_err());
         assert!(append(Some(b"# nothing yet\n"), &entry()).is_ok());
+    }
+
+    #[test]
+    fn an_empty_flow_list_becomes_a_block_list() {
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        let new = entry().to_yaml();
+        assert_eq!(text(append(Some(b"[]\n"), &entry()).unwrap()), new);
+        assert_eq!(text(append(Some(b"[]"), &entry()).unwrap()), new);
+        let old = "# Written GenAI approvals.\r\n\r\n[ ]  # none yet\r\n# end\r\n";
+        let out = text(append(Some(old.as_bytes()), &entry()).unwrap());
+        assert_eq!(
+            out,
+            format!(
+                "# Written GenAI approvals.\r\n\r\n# none yet\r\n# end\r\n{}",
+                new.replace('\n', "\r\n")
+            )
+        );
+        let old = "---\n[]\n";
+        assert_eq!(
+            text(append(Some(old.as_bytes()), &entry()).unwrap()),
+            format!("---\n{new}")
+        );
     }
 
     #[test]
