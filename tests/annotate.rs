@@ -193,6 +193,16 @@ fn the_template_is_reported_until_filled_in() {
             "enterprise: TODO, trains-on-inputs: TODO",
             "enterprise: true, trains-on-inputs: false",
         );
+    std::fs::write(dir.path().join("scripts/ep1.fountain"), &filled).unwrap();
+    // A placeholder left in free text is still an error.
+    let (report, code) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "`name` is `TODO`, a placeholder left from the declaration template",
+        "{report:#}"
+    );
+    let filled = filled.replace("name: TODO", "name: \"Claude\"");
     std::fs::write(dir.path().join("scripts/ep1.fountain"), filled).unwrap();
     let (report, code) = check_json(dir.path(), &[]);
     assert_eq!(

@@ -222,6 +222,136 @@ fn installed_hooks_refuse_a_violating_commit_and_pass_a_clean_one() {
     assert!(s.head().is_some());
 }
 
+/// What git showed of a commit (a hook's output goes to git's stderr).
+fn shown(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_commit_says_its_result_once_and_nothing_when_quiet() {
+    let s = Sandbox::new();
+    s.seed();
+    s.install();
+
+    // A clean commit: the pre-commit check's one line, once (the commit-msg
+    // check has nothing to add).
+    s.write(
+        "scripts/ep1.fountain",
+        CLEAN.replace("ROOM", "HALL").as_str(),
+    );
+    let out = s.git(&["commit", "-am", "ep1"]);
+    assert_ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        said,
+        "checked 1 file: no problems found\n",
+        "{}",
+        text(&out)
+    );
+
+    // `-q`, `--quiet` and `-q` among other options: nothing at all.
+    for args in [
+        &["commit", "-qam", "ep1 again"][..],
+        &["commit", "--quiet", "-a", "-m", "and again"],
+        &[
+            "-c",
+            "core.quotePath=false",
+            "commit",
+            "-a",
+            "-q",
+            "-m",
+            "once more",
+        ],
+    ] {
+        let n = args.len();
+        s.write(
+            "scripts/ep1.fountain",
+            CLEAN.replace("ROOM", args[n - 1]).as_str(),
+        );
+        let out = s.git(args);
+        assert_ok(&out);
+        assert_eq!(shown(&out), "", "{args:?}\n{}", text(&out));
+    }
+
+    // A message that merely looks like `-q` is no `-q`.
+    s.write(
+        "scripts/ep1.fountain",
+        CLEAN.replace("ROOM", "YARD").as_str(),
+    );
+    let out = s.git(&["commit", "-a", "-m", "-q"]);
+    assert_ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("checked 1 file: no problems found\n"),
+        "{}",
+        text(&out)
+    );
+
+    // Warnings are still shown under `-q`.
+    s.write("drafts/ep9.fountain", CLEAN);
+    s.write(
+        ".aiclear/config.yml",
+        "files:\n  scripts: [\"scripts/**/*.fountain\"]\n",
+    );
+    s.git_ok(&["add", "."]);
+    let out = s.git(&["commit", "-qm", "config"]);
+    assert_ok(&out);
+    assert!(shown(&out).contains("warning[GA007]"), "{}", text(&out));
+}
+
+#[test]
+fn a_refused_commit_ends_by_saying_it_was_not_made() {
+    let s = Sandbox::new();
+    s.seed();
+    s.install();
+    s.write("scripts/ep1.fountain", BAD);
+    s.git_ok(&["add", "."]);
+    let out = s.git(&["commit", "-qm", "break"]);
+    assert_refused(&out, "GA001", "scripts/ep1.fountain");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.ends_with("\nthe commit was not made: fix what is reported above, stage the fix with `git add`, and commit again\n"),
+        "{said}"
+    );
+    // The staged content was judged, and it is the work tree's: nothing
+    // to say about it.
+    assert!(!said.contains("staged content"), "{said}");
+
+    // Fixed in the work tree but not staged: the staged content is what was
+    // judged, and said so.
+    s.write(
+        "scripts/ep1.fountain",
+        CLEAN.replace("ROOM", "HALL").as_str(),
+    );
+    let out = s.git(&["commit", "-qm", "break"]);
+    assert_refused(&out, "GA001", "scripts/ep1.fountain");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("\nnote: the staged content of `scripts/ep1.fountain` is what was judged, and the file differs in the work tree (`git add` it to judge and commit it as it is there)\nthe commit was not made: "),
+        "{said}"
+    );
+    // As the note says.
+    s.git_ok(&["add", "scripts/ep1.fountain"]);
+    assert_ok(&s.git(&["commit", "-qm", "fixed"]));
+
+    // The commit-msg hook's refusal ends the same way.
+    s.write(
+        "scripts/ep2.fountain",
+        CLEAN.replace("ROOM", "YARD").as_str(),
+    );
+    let out = s.git(&["commit", "-qam", "Polish\n\nAssisted-by: Claude\n"]);
+    assert_refused(&out, "GA607", "scripts/ep2.fountain");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("\nthe commit was not made: fix what is reported above and commit again\n"),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn commit_a_and_commit_paths_are_checked_through_their_temporary_index() {
     let s = Sandbox::new();
@@ -589,8 +719,21 @@ fn hooks_without_aiclear_on_path_say_how_to_install_it() {
         said.contains("the `aiclear` command is not on PATH"),
         "{said}"
     );
-    assert!(said.contains("cargo install --locked --git "), "{said}");
-    assert!(said.contains("cargo install --locked --path "), "{said}");
+    // A command that works: this aiclear was built from this checkout.
+    let checkout_install = format!(
+        "cargo install --locked --path {}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert!(
+        said.contains(&format!("\n              {checkout_install}\n")),
+        "{said}"
+    );
+    assert!(!said.contains("<aiclear repository URL>"), "{said}");
+    assert!(!said.contains("<a checkout"), "{said}");
+    assert!(
+        said.trim_end().ends_with("the commit was not made"),
+        "{said}"
+    );
     assert_eq!(s.head(), None);
 
     // The commit-msg hook says the same when run alone.
@@ -604,7 +747,7 @@ fn hooks_without_aiclear_on_path_say_how_to_install_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cargo install --locked --path "));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&checkout_install));
 
     // `hook install` warns about it up front.
     let out = s
@@ -613,7 +756,9 @@ fn hooks_without_aiclear_on_path_say_how_to_install_it() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("warning: `aiclear` is not on PATH"),
+        String::from_utf8_lossy(&out.stdout).contains(&format!(
+            "warning: `aiclear` is not on PATH, so the hooks will refuse every commit until it is installed: `{checkout_install}`"
+        )),
         "{}",
         text(&out)
     );
@@ -648,10 +793,23 @@ fn the_installed_hooks_are_the_scripts_in_hooks() {
         )
         .unwrap()
         .replace("\r\n", "\n");
-        let expected = match env!("CARGO_PKG_REPOSITORY") {
-            "" => source,
-            url => source.replace("<aiclear repository URL>", url),
-        };
+        // The install commands are those of this aiclear: the checkout it
+        // was built from (and its repository, when the package names one).
+        let mut commands = format!(
+            "  = help: install it with Rust 1.89 or later:\n              cargo install --locked --path {}\n",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if !env!("CARGO_PKG_REPOSITORY").is_empty() {
+            commands.push_str(&format!(
+                "              cargo install --locked --git {} aiclear\n",
+                env!("CARGO_PKG_REPOSITORY")
+            ));
+        }
+        let expected = source.replace(
+            "  = help: install it with Rust 1.89 or later, from its repository or from a checkout of it:\n              cargo install --locked --git <aiclear repository URL> aiclear\n              cargo install --locked --path <a checkout of aiclear>\n",
+            &commands,
+        );
+        assert_ne!(expected, source, "{name}");
         let installed = std::fs::read_to_string(s.path().join(".git/hooks").join(name)).unwrap();
         assert_eq!(installed, expected, "{name}");
     }

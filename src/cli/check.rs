@@ -30,7 +30,9 @@ pub struct CheckArgs {
     #[arg(long, requires = "base")]
     pub all: bool,
     /// With `--staged`: the commit message file (the `commit-msg` hook); an AI
-    /// trailer in it while the staged files declare no use is GA607
+    /// trailer in it while the staged files declare no use is GA607. Prints
+    /// nothing when it finds nothing: the pre-commit check has said how many
+    /// files it checked
     #[arg(long, value_name = "FILE", requires = "staged")]
     pub commit_msg: Option<PathBuf>,
     /// Also write SARIF 2.1.0 to FILE (for GitHub code scanning)
@@ -106,7 +108,19 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             Err(e) => return failed(args, e, color),
         }
     }
-    write(args, &report, color)?;
+    // Under a hook, a clean result is said once (by the pre-commit check,
+    // not again by the commit-msg one), and not at all for `git commit -q`.
+    let human_out = args.format == Format::Human && args.output.is_none();
+    let silent = args.staged
+        && human_out
+        && report.diagnostics.is_empty()
+        && (args.commit_msg.is_some() || super::hook::run_by_quiet_git_commit());
+    let epilogue = if args.staged && args.format == Format::Human {
+        judged_staged(&report)
+    } else {
+        Vec::new()
+    };
+    write(args, &report, color, silent, &epilogue)?;
     if args.timings {
         let mut err = std::io::stderr().lock();
         for (phase, took) in &report.timings {
@@ -136,11 +150,45 @@ fn check_one(project: &Project, mode: &Mode, cache: bool) -> Result<Report> {
     }
 }
 
+/// When files with findings differ in the work tree from what is staged: a
+/// line saying that the staged content is what was judged.
+fn judged_staged(report: &Report) -> Vec<String> {
+    let mut paths: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note && !d.path.is_empty())
+        .map(|d| d.path.as_str())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let in_repo: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{}{p}", report.root_prefix))
+        .collect();
+    let differ = crate::git::differ_from_work_tree(&in_repo);
+    let shown: Vec<String> = paths
+        .iter()
+        .zip(&in_repo)
+        .filter(|(_, r)| differ.contains(r))
+        .map(|(p, _)| format!("`{}`", render::inert(p)))
+        .collect();
+    match shown.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![format!(
+            "note: the staged content of {one} is what was judged, and the file differs in the work tree (`git add` it to judge and commit it as it is there)"
+        )],
+        many => vec![format!(
+            "note: the staged content is what was judged, and these files differ in the work tree: {} (`git add` them to judge and commit them as they are there)",
+            many.join(", ")
+        )],
+    }
+}
+
 /// Report why a check could not run, and its exit code.
 fn failed(args: &CheckArgs, e: anyhow::Error, color: ColorWhen) -> Result<u8> {
     let e = match e.downcast::<HistoryError>() {
         Ok(h) => {
-            write(args, &incomplete_history(&h), color)?;
+            write(args, &incomplete_history(&h), color, false, &[])?;
             return Ok(exit::HISTORY);
         }
         Err(e) => e,
@@ -176,7 +224,13 @@ fn incomplete_history(e: &HistoryError) -> Report {
     }
 }
 
-fn write(args: &CheckArgs, report: &Report, color: ColorWhen) -> Result<()> {
+fn write(
+    args: &CheckArgs,
+    report: &Report,
+    color: ColorWhen,
+    silent: bool,
+    epilogue: &[String],
+) -> Result<()> {
     if let Some(path) = &args.sarif {
         let file = File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
         let mut w = BufWriter::new(file);
@@ -208,13 +262,18 @@ fn write(args: &CheckArgs, report: &Report, color: ColorWhen) -> Result<()> {
                 &options,
                 &mut w,
             )?;
+            for line in epilogue {
+                writeln!(w, "{line}")?;
+            }
             w.flush()?;
         }
+        None if silent => {}
         None => {
             let stdout = std::io::stdout();
             let c = use_color(color, stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
             match render::render_with(args.format, report, c, &options, &mut w)
+                .and_then(|()| epilogue.iter().try_for_each(|line| writeln!(w, "{line}")))
                 .and_then(|()| w.flush())
             {
                 Ok(()) => {}

@@ -37,9 +37,14 @@ pub enum HookCommand {
 /// The line that marks a hook as aiclear's.
 const MARKER: &str = "# aiclear-managed-hook";
 
-/// What the hooks' install message says when the binary does not know the
-/// repository it was built from.
-const REPO_PLACEHOLDER: &str = "<aiclear repository URL>";
+/// The lines of the hook scripts' not-on-PATH message that say how to
+/// install aiclear, as written in `hooks/`: `install` puts the commands
+/// that install this aiclear again in their place (see [`install_commands`]).
+const INSTALL_LINES: &str = concat!(
+    "  = help: install it with Rust 1.89 or later, from its repository or from a checkout of it:\n",
+    "              cargo install --locked --git <aiclear repository URL> aiclear\n",
+    "              cargo install --locked --path <a checkout of aiclear>\n",
+);
 
 /// A hook aiclear installs: its git name and its script.
 struct Hook {
@@ -60,13 +65,21 @@ const HOOKS: [Hook; 2] = [
 
 impl Hook {
     /// The script as installed: LF line endings whatever the checkout did,
-    /// and the repository's address when the package declares one.
+    /// and the commands that install this aiclear in its not-on-PATH message.
     fn content(&self) -> String {
+        self.content_with(&install_commands())
+    }
+
+    fn content_with(&self, commands: &[String]) -> String {
         let text = self.script.replace("\r\n", "\n");
-        match env!("CARGO_PKG_REPOSITORY") {
-            "" => text,
-            url => text.replace(REPO_PLACEHOLDER, url),
+        if commands.is_empty() {
+            return text;
         }
+        let mut lines = String::from("  = help: install it with Rust 1.89 or later:\n");
+        for c in commands {
+            lines.push_str(&format!("              {c}\n"));
+        }
+        text.replace(INSTALL_LINES, &lines)
     }
 
     /// Where a hook that was here before is kept while aiclear's runs it.
@@ -181,9 +194,13 @@ fn install(dir: &HooksDir, force: bool, out: &mut dyn Write) -> Result<u8> {
         )?;
     }
     if !aiclear_reachable() {
+        let how = match install_commands().first() {
+            Some(command) => format!("`{command}`"),
+            None => "`cargo install --locked --path DIR` in a checkout of aiclear".into(),
+        };
         writeln!(
             out,
-            "warning: `aiclear` is not on PATH, so the hooks will refuse every commit until it is installed: `cargo install --locked --path <a checkout of aiclear>`"
+            "warning: `aiclear` is not on PATH, so the hooks will refuse every commit until it is installed: {how}"
         )?;
     }
     Ok(code)
@@ -372,9 +389,314 @@ fn aiclear_reachable() -> bool {
     dirs.iter().any(|d| d.join(&exe).is_file())
 }
 
+/// The commands that install this aiclear again, the most faithful first:
+/// how cargo recorded installing this binary (when it runs from cargo's bin
+/// folder), else the checkout it was built from, then the package's
+/// repository when it declares one. Empty when none is known.
+fn install_commands() -> Vec<String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.canonicalize().ok());
+    let from_cargo_bin = match (&exe, &cargo_home) {
+        (Some(exe), Some(home)) => home
+            .join("bin")
+            .canonicalize()
+            .is_ok_and(|bin| exe.parent() == Some(bin.as_path())),
+        _ => false,
+    };
+    let mut out = Vec::new();
+    let recorded = cargo_home
+        .as_ref()
+        .filter(|_| from_cargo_bin)
+        .and_then(|home| fs::read_to_string(home.join(".crates2.json")).ok())
+        .and_then(|text| recorded_install(&text));
+    out.extend(recorded);
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if checkout.join("Cargo.toml").is_file()
+        && let Some(dir) = checkout.to_str()
+    {
+        out.push(format!(
+            "cargo install --locked --path {}",
+            crate::rules::shell_word(dir)
+        ));
+    }
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        out.push(format!(
+            "cargo install --locked --git {} aiclear",
+            crate::rules::shell_word(repository)
+        ));
+    }
+    out.dedup();
+    // A message line holds one command.
+    out.retain(|c| !c.chars().any(char::is_control));
+    out
+}
+
+/// The command that installs aiclear as cargo recorded it in
+/// `.crates2.json`: `aiclear VERSION (SOURCE)` with a `git+URL[?branch=…]#SHA`,
+/// `path+file:///DIR` or registry source.
+fn recorded_install(crates2: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(crates2).ok()?;
+    let installs = json.get("installs")?.as_object()?;
+    let (key, _) = installs.iter().find(|(key, v)| {
+        key.starts_with("aiclear ")
+            && v.get("bins")
+                .and_then(|b| b.as_array())
+                .is_some_and(|b| b.iter().any(|n| n.as_str() == Some("aiclear")))
+    })?;
+    let source = key.split_once(" (")?.1.strip_suffix(')')?;
+    let word = crate::rules::shell_word;
+    if let Some(git) = source.strip_prefix("git+") {
+        let url = git.split('#').next()?;
+        let (url, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut command = format!("cargo install --locked --git {}", word(url));
+        for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+            if matches!(k, "branch" | "tag" | "rev") {
+                command.push_str(&format!(" --{k} {}", word(&percent_decoded(v))));
+            }
+        }
+        return Some(format!("{command} aiclear"));
+    }
+    if let Some(dir) = source.strip_prefix("path+file://") {
+        return Some(format!(
+            "cargo install --locked --path {}",
+            word(&percent_decoded(dir))
+        ));
+    }
+    Some("cargo install --locked aiclear".into())
+}
+
+/// `%XX` escapes of a URL decoded (a path with spaces, say).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether this process runs under a hook of `git commit -q` (or `--quiet`,
+/// or `git merge -q`), which then wants nothing said of a clean commit.
+///
+/// git tells its hooks nothing of `-q`: no argument, no variable. What is
+/// reliable is the command line of the `git` process that runs the hook:
+/// the nearest `git` among this process's ancestors (the hook script is its
+/// child, or the pre-commit framework's hook runs in between), read from
+/// `/proc` on Linux and from `ps` on other Unix systems. An alias (`git ci
+/// -q`) is not resolved; anywhere else the answer is no, and the one-line
+/// result is printed as usual.
+pub(crate) fn run_by_quiet_git_commit() -> bool {
+    let mut pid = std::process::id();
+    for _ in 0..4 {
+        let Some((parent, args)) = parent_of(pid) else {
+            return false;
+        };
+        if is_git(&args) {
+            return git_commit_is_quiet(&args);
+        }
+        if parent <= 1 {
+            return false;
+        }
+        pid = parent;
+    }
+    false
+}
+
+fn is_git(args: &[String]) -> bool {
+    args.first().is_some_and(|a| {
+        let name = a.rsplit(['/', '\\']).next().unwrap_or(a);
+        name == "git" || name == "git.exe"
+    })
+}
+
+/// The parent of process `pid`, and the parent's arguments.
+#[cfg(target_os = "linux")]
+fn parent_of(pid: u32) -> Option<(u32, Vec<String>)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`, where comm may hold spaces and parentheses.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let parent: u32 = after.split_whitespace().nth(1)?.parse().ok()?;
+    let cmdline = fs::read(format!("/proc/{parent}/cmdline")).ok()?;
+    let args = cmdline
+        .split(|&b| b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    Some((parent, args))
+}
+
+/// The parent of process `pid`, and the parent's arguments (split on
+/// spaces: `ps` joins them).
+#[cfg(all(unix, not(target_os = "linux")))]
+fn parent_of(pid: u32) -> Option<(u32, Vec<String>)> {
+    let ps = |what: &str, of: u32| -> Option<String> {
+        let out = std::process::Command::new("ps")
+            .args(["-o", what, "-p", &of.to_string()])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let parent: u32 = ps("ppid=", pid)?.parse().ok()?;
+    let args = ps("command=", parent)?
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    Some((parent, args))
+}
+
+#[cfg(not(unix))]
+fn parent_of(_: u32) -> Option<(u32, Vec<String>)> {
+    None
+}
+
+/// Whether a `git` command line (`git [global options] commit [options]`)
+/// asks for quiet: `-q` alone or among other short options (`-qam`), or
+/// `--quiet` (any unique abbreviation, the last of `--quiet` and
+/// `--no-quiet` winning), before `--`. An option's value (`-m "-q"`) is not
+/// an option.
+fn git_commit_is_quiet(args: &[String]) -> bool {
+    // git's own options that take the next argument as their value.
+    const GIT_VALUED: &[&str] = &[
+        "-C",
+        "-c",
+        "--git-dir",
+        "--work-tree",
+        "--namespace",
+        "--config-env",
+        "--super-prefix",
+        "--exec-path",
+        "--list-cmds",
+    ];
+    // Short options of `commit` and `merge` with a value, and those whose
+    // value can only be attached (`-uno`, `-Skey`).
+    const SHORT_VALUED: &[char] = &['m', 'F', 'c', 'C', 't', 's', 'X'];
+    const SHORT_ATTACHED: &[char] = &['u', 'S'];
+    const LONG_VALUED: &[&str] = &[
+        "--message",
+        "--file",
+        "--reuse-message",
+        "--reedit-message",
+        "--template",
+        "--author",
+        "--date",
+        "--cleanup",
+        "--fixup",
+        "--squash",
+        "--trailer",
+        "--pathspec-from-file",
+        "--strategy",
+        "--strategy-option",
+        "--into-name",
+    ];
+    let mut rest = args.iter().skip(1);
+    let sub = loop {
+        let Some(a) = rest.next() else {
+            return false;
+        };
+        if GIT_VALUED.contains(&a.as_str()) {
+            rest.next();
+        } else if !a.starts_with('-') {
+            break a;
+        }
+    };
+    if sub != "commit" && sub != "merge" {
+        return false;
+    }
+    let mut quiet = false;
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            if !name.is_empty() && "quiet".starts_with(name) {
+                quiet = true;
+            } else if name.len() > 3 && "no-quiet".starts_with(name) {
+                quiet = false;
+            } else if !long.contains('=') && LONG_VALUED.contains(&a.as_str()) {
+                rest.next();
+            }
+        } else if let Some(short) = a.strip_prefix('-') {
+            for (i, c) in short.char_indices() {
+                if c == 'q' {
+                    quiet = true;
+                } else if SHORT_ATTACHED.contains(&c) {
+                    break;
+                } else if SHORT_VALUED.contains(&c) {
+                    if i + c.len_utf8() == short.len() {
+                        rest.next();
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    quiet
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn quiet(line: &str) -> bool {
+        let args: Vec<String> = line.split(' ').map(str::to_owned).collect();
+        git_commit_is_quiet(&args)
+    }
+
+    #[test]
+    fn quiet_commits_are_told_from_the_command_line() {
+        for line in [
+            "git commit -q",
+            "git commit -q -m x",
+            "git commit -qam x",
+            "git commit -aq",
+            "git commit --quiet",
+            "git commit --qui -m x",
+            "/usr/bin/git -C repo -c user.name=x commit -m msg -q",
+            "git --no-pager commit -vq",
+            "git commit --no-quiet --quiet",
+            "git merge -q topic",
+        ] {
+            assert!(quiet(line), "{line}");
+        }
+        for line in [
+            "git commit",
+            "git commit -m -q",
+            "git commit -mq",
+            "git commit -am -q",
+            "git commit --message -q",
+            "git commit -F -q",
+            "git commit --quiet --no-quiet",
+            "git commit -- -q",
+            "git commit -uq",
+            "git -c -q commit",
+            "git ci -q",
+            "git status -q",
+            "git",
+        ] {
+            assert!(!quiet(line), "{line}");
+        }
+    }
 
     fn hooks_dir() -> (tempfile::TempDir, HooksDir) {
         let tmp = tempfile::tempdir().unwrap();
@@ -427,14 +749,81 @@ mod tests {
         assert!(
             HOOKS[0]
                 .content()
-                .contains("\nexec aiclear check --staged\n")
+                .contains("\naiclear check --staged\nstatus=$?\n")
         );
         assert!(
             HOOKS[1]
                 .content()
-                .contains("\nexec aiclear check --staged --commit-msg \"$1\"\n")
+                .contains("\naiclear check --staged --commit-msg \"$1\"\nstatus=$?\n")
         );
+        for hook in &HOOKS {
+            assert!(
+                hook.content()
+                    .trim_end()
+                    .ends_with("MSG\nexit \"${status}\""),
+                "{}",
+                hook.name
+            );
+            assert!(hook.content().contains("\nthe commit was not made: "));
+        }
         assert!(!is_ours(FOREIGN.as_bytes()));
+    }
+
+    #[test]
+    fn the_install_message_names_real_commands() {
+        for hook in &HOOKS {
+            assert!(
+                hook.script.replace("\r\n", "\n").contains(INSTALL_LINES),
+                "{}",
+                hook.name
+            );
+            let c = hook.content_with(&["cargo install --locked --path /src/aiclear".into()]);
+            assert!(
+                c.contains("  = help: install it with Rust 1.89 or later:\n              cargo install --locked --path /src/aiclear\n          then make sure"),
+                "{c}"
+            );
+            assert!(!c.contains("<aiclear") && !c.contains("<a checkout"), "{c}");
+        }
+        // Built from this checkout, the tests' binary names it.
+        let commands = install_commands();
+        assert!(
+            commands.contains(&format!(
+                "cargo install --locked --path {}",
+                crate::rules::shell_word(env!("CARGO_MANIFEST_DIR"))
+            )),
+            "{commands:?}"
+        );
+    }
+
+    #[test]
+    fn cargo_s_record_of_the_install_is_followed() {
+        let record = |key: &str| {
+            recorded_install(&format!(
+                r#"{{"installs":{{"ripgrep 14.1.0 (registry+https://github.com/rust-lang/crates.io-index)":{{"bins":["rg"]}},"{key}":{{"bins":["aiclear"]}}}}}}"#
+            ))
+        };
+        assert_eq!(
+            record("aiclear 0.1.0 (git+https://github.com/studio/aiclear?branch=main#0123abcd)")
+                .as_deref(),
+            Some(
+                "cargo install --locked --git https://github.com/studio/aiclear --branch main aiclear"
+            )
+        );
+        assert_eq!(
+            record("aiclear 0.1.0 (git+https://github.com/studio/aiclear#0123abcd)").as_deref(),
+            Some("cargo install --locked --git https://github.com/studio/aiclear aiclear")
+        );
+        assert_eq!(
+            record("aiclear 0.1.0 (path+file:///home/dana/src/ai%20clear)").as_deref(),
+            Some("cargo install --locked --path '/home/dana/src/ai clear'")
+        );
+        assert_eq!(
+            record("aiclear 0.1.0 (registry+https://github.com/rust-lang/crates.io-index)")
+                .as_deref(),
+            Some("cargo install --locked aiclear")
+        );
+        assert_eq!(recorded_install(r#"{"installs":{}}"#), None);
+        assert_eq!(recorded_install("not json"), None);
     }
 
     #[test]

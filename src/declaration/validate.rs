@@ -299,6 +299,125 @@ pub const TALENT_KEYS: &[&str] = &["performer", "union", "kind", "consent", "dec
 
 /// Read the value of a `genai` key into a declaration.
 pub fn declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Option<Declaration> {
+    let from = findings.len();
+    let decl = read_declaration(key, node, findings);
+    placeholders(node, findings, from);
+    decl
+}
+
+/// Free-text hints of the declaration template (`aiclear annotate`) that a
+/// writer may uncomment as they are.
+const TEMPLATE_HINTS: &[&str] = &[
+    "what was generated, and what for",
+    "what people changed or added",
+    "what people changed or added (needed for stage: final)",
+];
+
+/// Whether a value is a placeholder that `aiclear annotate`'s template wrote
+/// for the writer to replace: `TODO` (any case), `TODO: …` (the JSON
+/// template's form), `TODO` followed by anything but a letter or digit, or
+/// one of the template's commented hints.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    let Some((head, rest)) = t.split_at_checked(4) else {
+        return false;
+    };
+    let todo = head.eq_ignore_ascii_case("todo")
+        && (rest.is_empty()
+            || rest.starts_with(':')
+            || (head == "TODO" && !rest.starts_with(|c: char| c.is_alphanumeric())));
+    todo || TEMPLATE_HINTS.contains(&t)
+}
+
+/// What a placeholder under `key` stands for, for the help.
+fn expected(key: &str) -> String {
+    let one_of = |all: &[&str]| format!("one of {}", backticked(all));
+    match key {
+        "genai" => {
+            "`none` when no generative AI was used, or a mapping with `disclosed` and `uses`".into()
+        }
+        "to" => {
+            "whom the use was disclosed to, e.g. `\"M. Chen, Netflix creative production\"`".into()
+        }
+        "on" | "terms-reviewed" | "granted-on" => {
+            "a date written YYYY-MM-DD, e.g. `2025-09-02`".into()
+        }
+        "id" => "a short slug of lowercase letters, digits and dashes, e.g. `aria-design`".into(),
+        "description" => "a few words on what was generated, and what for".into(),
+        "stage" => one_of(Stage::ALL),
+        "output" => one_of(Output::ALL),
+        "elements" => one_of(Element::ALL),
+        "prominence" => one_of(Prominence::ALL),
+        "inputs" => one_of(Input::ALL),
+        "training" => one_of(Training::ALL),
+        "references" => one_of(Reference::ALL),
+        "source-type" => one_of(SourceType::ALL),
+        "trains-on-inputs" => one_of(TrainsOnInputs::ALL),
+        "kind" => one_of(TalentKind::ALL),
+        "enterprise" | "mistakable-for-real" | "union-impact" | "deceased" => {
+            "`true` or `false`".into()
+        }
+        "tools" | "name" => "the tool's name as its maker writes it, e.g. `\"Imagen 4\"`".into(),
+        "version" => "the tool's version, or delete `version`".into(),
+        "human-input" => "what people changed or added, in a few words".into(),
+        "prompts" => "the prompt as it was written".into(),
+        "approvals" => "the id of an approval in `.aiclear/approvals.yml`, or delete it".into(),
+        "performer" => "the performer's name".into(),
+        "union" => "the performer's union, e.g. `SAG-AFTRA`".into(),
+        "consent" => "a reference to the signed consent".into(),
+        "reason" => "why the use was removed".into(),
+        _ => "the real value".into(),
+    }
+}
+
+/// Report every placeholder left from the template (GA004), free text
+/// included: a finding a reader already made at the placeholder's place
+/// (`TODO` is not a valid `stage`) is reworded rather than repeated.
+fn placeholders(node: &Node, findings: &mut Vec<Finding>, from: usize) {
+    let mut found = Vec::new();
+    collect_placeholders(node, "genai", &mut found);
+    for (span, key, text) in found {
+        let message = format!(
+            "`{key}` is `{}`, a placeholder left from the declaration template",
+            clip(text)
+        );
+        let help = format!("replace the placeholder with {}", expected(key));
+        let existing = findings[from..].iter_mut().find(|f| {
+            f.rule.code == invalid_value::INVALID_VALUE.code && f.span.as_ref() == Some(&span)
+        });
+        match existing {
+            Some(f) => {
+                f.message = message;
+                f.label = Some("placeholder".into());
+                f.help = Some(help);
+            }
+            None => findings.push(
+                Finding::new(&invalid_value::INVALID_VALUE, Some(span), message)
+                    .label("placeholder")
+                    .help(help),
+            ),
+        }
+    }
+}
+
+fn collect_placeholders<'n>(node: &'n Node, key: &'n str, out: &mut Vec<(Span, &'n str, &'n str)>) {
+    match &node.value {
+        Value::Str(s) if is_placeholder(s) => out.push((node.span.clone(), key, s)),
+        Value::Seq(items) => {
+            for item in items {
+                collect_placeholders(item, key, out);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                collect_placeholders(v, &k.name, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Option<Declaration> {
     let mut r = Reader { findings };
     let mut decl = Declaration {
         key_span: key.span.clone(),
@@ -640,6 +759,141 @@ mod tests {
         assert_eq!(codes, ["GA004"; 4], "{f:?}");
         assert_eq!(f[0].help.as_deref(), Some("did you mean `final`?"));
         assert_eq!(d.unwrap().uses.len(), 1);
+    }
+
+    #[test]
+    fn placeholders_are_errors_in_every_field() {
+        let text = "genai:\n  disclosed: { to: TODO, on: 2025-09-02 }\n  uses:\n    - id: relay\n      stage: TODO\n      output: image\n      tools: [{ name: TODO, enterprise: true, trains-on-inputs: false }]\n      human-input: todo\n      description: \"TODO: what it is\"\n      prompts: [\"a relay station\", TODO]\n";
+        let (d, f) = read(text);
+        assert!(d.is_some());
+        let found: Vec<(&str, &str)> = f
+            .iter()
+            .map(|f| (f.rule.code, &text[f.span.clone().unwrap()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("GA004", "TODO"),
+                ("GA004", "TODO"),
+                ("GA004", "TODO"),
+                ("GA004", "todo"),
+                ("GA004", "\"TODO: what it is\""),
+                ("GA004", "TODO"),
+            ],
+            "{f:#?}"
+        );
+        for f in &f {
+            assert!(
+                f.message
+                    .contains("a placeholder left from the declaration template"),
+                "{}",
+                f.message
+            );
+            assert!(
+                f.help
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("replace the placeholder with"),
+                "{:?}",
+                f.help
+            );
+            assert_eq!(f.label.as_deref(), Some("placeholder"));
+            crate::rules::test_util::assert_conventional(f);
+        }
+        let by_key = |k: &str| {
+            f.iter()
+                .find(|f| f.message.starts_with(&format!("`{k}`")))
+                .unwrap()
+        };
+        // A value outside a vocabulary is reported once, as a placeholder,
+        // with the values it takes.
+        assert!(
+            by_key("stage")
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`ideation`")
+        );
+        assert!(
+            by_key("to")
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("disclosed to")
+        );
+        assert!(
+            by_key("name")
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("tool's name")
+        );
+        assert!(by_key("human-input").message.contains("is `todo`"));
+    }
+
+    #[test]
+    fn what_counts_as_a_placeholder() {
+        for text in [
+            "TODO",
+            "todo",
+            " TODO ",
+            "TODO: YYYY-MM-DD",
+            "Todo:",
+            "TODO - ask Mei",
+            "what was generated, and what for",
+        ] {
+            assert!(is_placeholder(text), "{text:?}");
+        }
+        for text in [
+            "Todo list app mockup",
+            "todos",
+            "TODOS",
+            "Mr. Todo",
+            "",
+            "tod",
+            "Écrit",
+        ] {
+            assert!(!is_placeholder(text), "{text:?}");
+        }
+        let (_, f) = read("genai: TODO\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("placeholder"), "{}", f[0].message);
+    }
+
+    /// The template's own placeholders and commented hints, uncommented as
+    /// they are, are all reported.
+    #[test]
+    fn the_templates_placeholders_are_all_known() {
+        let template = crate::write::declare::TEMPLATE;
+        let uncommented: String = template
+            .lines()
+            .filter(|l| {
+                !l.trim_start().starts_with("# Fill")
+                    && !l.trim_start().starts_with("# this")
+                    && !l.trim_start().starts_with("# `aiclear")
+            })
+            .map(|l| match l.split_once("# ") {
+                // `# key: hint` lines become `key: hint`.
+                Some((indent, rest)) if indent.trim().is_empty() => {
+                    // A hint with a colon in it does not parse uncommented
+                    // (an error too): its first words are kept.
+                    let rest = rest.split("  #").next().unwrap();
+                    let rest = rest.split(" (").next().unwrap();
+                    format!("{indent}{}\n", rest.trim_end())
+                }
+                // A trailing comment goes.
+                Some((code, _)) => format!("{}\n", code.trim_end()),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        let (_, f) = read(&uncommented);
+        let placeholders = f
+            .iter()
+            .filter(|f| f.message.contains("placeholder"))
+            .count();
+        // disclosed.to and .on, id, stage, output, the tool's three values,
+        // description and human-input.
+        assert_eq!(placeholders, 10, "{uncommented}\n{f:#?}");
     }
 
     #[test]

@@ -832,6 +832,12 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             "`.aiclear/config.yml`"
         },
     };
+    // Files aiclear could read that no glob covers: one warning (GA007).
+    if settings.require_declaration
+        && let Some(f) = rules::uncovered_file::finding(&found.uncovered, config_source.is_some())
+    {
+        checker.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
+    }
     clock.lap("approval provenance");
     // Work-tree files known clean from an earlier run are not read again.
     let mut cache = match (&files, &project.repo) {
@@ -1535,15 +1541,18 @@ impl Checker<'_> {
                     && self.settings.require_declaration
                 {
                     let name = target.path.rsplit('/').next().unwrap_or_default();
-                    let f = Finding::new(
-                        &rules::missing_declaration::MISSING_DECLARATION,
-                        None,
-                        format!("media file has no sidecar declaration `{name}`"),
-                    )
-                    .help(format!(
-                        "create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)",
-                        target.path
-                    ));
+                    let f = rules::missing_declaration::fixed_by_annotate(
+                        Finding::new(
+                            &rules::missing_declaration::MISSING_DECLARATION,
+                            None,
+                            format!("media file has no sidecar declaration `{name}`"),
+                        ),
+                        media,
+                        &format!(
+                            "create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)",
+                            target.path
+                        ),
+                    );
                     self.emit(&mut out.diagnostics, media, vec![f]);
                 }
                 return out;
@@ -1559,8 +1568,20 @@ impl Checker<'_> {
                 .push(to_diagnostic(f, Severity::Error, &target.path));
             return out;
         }
-        let parsed = declaration::parse(target.kind, &bytes);
-        self.emit(&mut out.diagnostics, &target.path, parsed.findings);
+        let mut parsed = declaration::parse(target.kind, &bytes);
+        // A file with no declaration at all: `aiclear annotate` writes one.
+        let how = target.kind.how_to_declare();
+        let findings = std::mem::take(&mut parsed.findings)
+            .into_iter()
+            .map(|mut f| {
+                if f.rule.code == "GA001" && f.help.as_deref() == Some(how) {
+                    f.help = None;
+                    let path = target.media.as_deref().unwrap_or(&target.path);
+                    f = rules::missing_declaration::fixed_by_annotate(f, path, how);
+                }
+                f
+            });
+        self.emit(&mut out.diagnostics, &target.path, findings.collect());
         if let Some(decl) = &parsed.declaration {
             let mut findings = self.run_rules(decl, target);
             out.requests = self.settle_requests(decl, &target.path, &mut findings);

@@ -17,6 +17,7 @@ use crate::config::{self, Settings};
 use crate::declaration::FileKind;
 use crate::git::history::{Change, Range};
 use crate::names::Listing;
+use crate::rules::uncovered_file::{self, Suggestion};
 
 /// One file to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +92,9 @@ pub(super) struct Targets {
     /// Names that could hold a declaration but are not UTF-8 (escaped):
     /// they cannot be read and are reported.
     pub bad_names: Vec<String>,
+    /// Files of the listing that aiclear could read but that no `files:`
+    /// glob covers, worth a warning (GA007), with the glob that would.
+    pub uncovered: Vec<(String, Suggestion)>,
 }
 
 /// Whether a name that is not UTF-8 looks like something aiclear would
@@ -171,6 +175,7 @@ pub(super) fn targets(
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
+    let mut not_covered: Vec<&String> = Vec::new();
     for rel in &rels {
         let target = match classify(settings, rel) {
             Some(t) => t,
@@ -193,12 +198,46 @@ pub(super) fn targets(
                     }
                 }
             }
-            None => continue,
+            None => {
+                if !rel.starts_with(".aiclear/") && !settings.files.exclude.is_match(rel) {
+                    not_covered.push(rel);
+                }
+                continue;
+            }
         };
         if seen.insert(target.path.clone()) {
             out.push(target);
         }
     }
+    // Folders that hold a checked file: an uncovered file of a kind aiclear
+    // reads beside them is likely production material too.
+    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
+    // So are the folders of uncovered scripts and timelines, which are
+    // reported wherever they are.
+    checked_dirs.extend(
+        not_covered
+            .iter()
+            .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
+            .map(|rel| dir_of(rel)),
+    );
+    // A folder with its own `.aiclear/` is a production of its own, with
+    // its own globs.
+    let mut nested: Vec<String> = project.skip.clone();
+    nested.extend(
+        rels.iter()
+            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
+    );
+    let mut uncovered: Vec<(String, Suggestion)> = not_covered
+        .into_iter()
+        .filter(|rel| !nested.iter().any(|n| rel.starts_with(n.as_str())))
+        .filter_map(|rel| {
+            uncovered_file::suggestion(rel, checked_dirs.contains(&dir_of(rel)))
+                .map(|s| (rel.clone(), s))
+        })
+        .collect();
+    uncovered.sort();
+    uncovered.dedup();
     for target in extra {
         if seen.insert(target.path.clone()) {
             out.push(target);
@@ -211,6 +250,7 @@ pub(super) fn targets(
     Ok(Targets {
         list: out,
         bad_names: bad,
+        uncovered,
     })
 }
 

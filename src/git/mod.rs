@@ -386,6 +386,40 @@ fn staged_diff() -> std::process::Command {
     command
 }
 
+/// Of `paths` (relative to the top of the work tree), those whose content in
+/// the work tree differs from the index, as `git diff` sees it (filters and
+/// line-ending conversion included), from the current folder and git's
+/// environment. Empty when git cannot tell.
+pub fn differ_from_work_tree(paths: &[String]) -> Vec<String> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let out = std::process::Command::new("git")
+        .args([
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-relative",
+            "--no-ext-diff",
+            "--no-color",
+            "--",
+        ])
+        .args(paths.iter().map(|p| format!(":(top,literal){p}")))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .output();
+    match out {
+        Ok(out) if out.status.success() => out
+            .stdout
+            .split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The mode of a submodule's entry: a commit, not a file.
 const GITLINK: u32 = 0o160000;
 

@@ -50,13 +50,53 @@ impl CharBoundary for [u8] {
     }
 }
 
+/// From this many files without a declaration (of one severity), they are
+/// shown under one heading with the one command that declares them all.
+const GROUP_MISSING_FROM: usize = 3;
+/// Files listed by name under that heading; the command names them all.
+const GROUP_LISTED: usize = 50;
+
 pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    for d in &report.diagnostics {
+    let groups = missing_groups(report);
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        if let Some(g) = groups.iter().find(|g| g.members.contains(&i)) {
+            if g.members[0] == i {
+                let paths: Vec<String> = g
+                    .members
+                    .iter()
+                    .map(|&m| super::inert(&report.diagnostics[m].path))
+                    .collect();
+                let command = g
+                    .members
+                    .iter()
+                    .filter_map(|&m| {
+                        crate::rules::missing_declaration::annotate_path(&report.diagnostics[m])
+                    })
+                    .map(crate::rules::shell_word)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let command = super::inert(&command);
+                let notes: Vec<String> = d
+                    .notes
+                    .iter()
+                    .filter(|n| {
+                        g.members
+                            .iter()
+                            .all(|&m| report.diagnostics[m].notes.contains(n))
+                    })
+                    .map(|n| super::inert(n))
+                    .collect();
+                let message = format!("{} files have no generative-AI declaration", paths.len());
+                let group = missing_group(d, &message, &paths, &notes, &command);
+                writeln!(out, "{}\n", renderer.render(&[group]))?;
+            }
+            continue;
+        }
         // The path and the message can carry text from the checked files
         // (a file name with terminal escapes, say); they are printed inert.
         let shown = Diagnostic {
@@ -81,6 +121,83 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     summary(report, color, out)
+}
+
+/// Files without a declaration that `aiclear annotate` would declare, by
+/// severity, when there are enough of them to show as one.
+struct MissingGroup {
+    /// Indices into the report's diagnostics, in order.
+    members: Vec<usize>,
+}
+
+fn missing_groups(report: &Report) -> Vec<MissingGroup> {
+    let mut by_severity: Vec<(Severity, Vec<usize>)> = Vec::new();
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        if crate::rules::missing_declaration::annotate_path(d).is_none() {
+            continue;
+        }
+        match by_severity.iter_mut().find(|(s, _)| *s == d.severity) {
+            Some((_, members)) => members.push(i),
+            None => by_severity.push((d.severity, vec![i])),
+        }
+    }
+    by_severity
+        .into_iter()
+        .filter(|(_, members)| members.len() >= GROUP_MISSING_FROM)
+        .map(|(_, members)| MissingGroup { members })
+        .collect()
+}
+
+/// One heading for many files without a declaration: the files, the notes
+/// they share, and the command that declares them all.
+fn missing_group<'a>(
+    first: &'a Diagnostic,
+    message: &'a str,
+    paths: &'a [String],
+    notes: &'a [String],
+    command: &str,
+) -> Group<'a> {
+    let level = match first.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    };
+    let mut title = level.primary_title(message);
+    if let Some(code) = first.code() {
+        title = title.id(code);
+    }
+    let mut elements: Vec<Element<'a>> = paths
+        .iter()
+        .take(GROUP_LISTED)
+        .map(|p| Origin::path(p.as_str()).into())
+        .collect();
+    elements.push(Padding.into());
+    for note in notes {
+        elements.push(Level::NOTE.message(note.as_str()).into());
+    }
+    if paths.len() > GROUP_LISTED {
+        elements.push(
+            Level::NOTE
+                .message(format!(
+                    "and {} more (`aiclear check --format short` lists each one)",
+                    paths.len() - GROUP_LISTED
+                ))
+                .into(),
+        );
+    }
+    elements.push(
+        Level::HELP
+            .message(format!(
+                "if none of them uses generative AI: `aiclear annotate --none {command}`"
+            ))
+            .into(),
+    );
+    elements.push(
+        Level::HELP
+            .message("for one that does, `aiclear annotate PATH` writes a template to fill in")
+            .into(),
+    );
+    Group::with_title(title).elements(elements)
 }
 
 /// The annotate-snippets group for one diagnostic.
@@ -557,6 +674,69 @@ mod tests {
             human(&report).ends_with("\nerror: 2 errors and 1 warning in 1 file checked\n"),
             "{}",
             human(&report)
+        );
+    }
+
+    fn missing(path: &str, severity: Severity) -> Diagnostic {
+        use crate::rules::missing_declaration::{MISSING_DECLARATION, annotate_help};
+        let mut d = fixture::diagnostic(Some(&MISSING_DECLARATION), severity, path);
+        d.message = "file has no generative-AI declaration".into();
+        d.notes = vec!["guideline".into(), format!("or by hand: {path}")];
+        d.help = Some(annotate_help(path));
+        d
+    }
+
+    #[test]
+    fn many_missing_declarations_share_one_heading() {
+        let mut report = Report {
+            files_checked: 60,
+            ..Report::default()
+        };
+        for i in 0..52 {
+            report
+                .diagnostics
+                .push(missing(&format!("s/ep{i:02}.fountain"), Severity::Error));
+        }
+        // A sidecar that does not declare is annotated through its file.
+        report
+            .diagnostics
+            .push(missing("v/a.exr.genai.yml", Severity::Error));
+        // Of another severity, and too few: one by one.
+        report
+            .diagnostics
+            .push(missing("w/b.fountain", Severity::Warning));
+        let out = human(&report);
+        assert_eq!(out.matches("error[GA001]").count(), 1, "{out}");
+        assert!(
+            out.starts_with("error[GA001]: 53 files have no generative-AI declaration\n--> s/ep00.fountain\n::: s/ep01.fountain\n"),
+            "{out}"
+        );
+        assert!(out.contains("::: s/ep49.fountain\n |\n"), "{out}");
+        assert!(!out.contains("s/ep50.fountain\n"), "{out}");
+        // Only the notes they all share.
+        assert!(out.contains(" = note: guideline\n"), "{out}");
+        let group = out.split("warning[GA001]").next().unwrap();
+        assert!(!group.contains("or by hand"), "{out}");
+        assert!(
+            out.contains("= note: and 3 more (`aiclear check --format short` lists each one)"),
+            "{out}"
+        );
+        let command: Vec<String> = (0..52).map(|i| format!("s/ep{i:02}.fountain")).collect();
+        assert!(
+            out.contains(&format!(
+                "= help: if none of them uses generative AI: `aiclear annotate --none {} v/a.exr`\n",
+                command.join(" ")
+            )),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("warning[GA001]: file has no").count(),
+            1,
+            "{out}"
+        );
+        assert!(
+            out.ends_with("error: 53 errors and 1 warning in 60 files checked\n"),
+            "{out}"
         );
     }
 

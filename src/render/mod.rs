@@ -360,7 +360,7 @@ mod tests {
             }
           ],
           "ruleId": "GA201",
-          "ruleIndex": 11
+          "ruleIndex": 12
         },
         {
           "level": "warning",
@@ -418,7 +418,7 @@ mod tests {
         "driver": {
           "informationUri": "https://github.com/aiclear/aiclear",
           "name": "aiclear",
-          "rules": 32,
+          "rules": 33,
           "semanticVersion": "VERSION",
           "version": "VERSION"
         }

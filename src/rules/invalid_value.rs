@@ -8,11 +8,18 @@ declare_rule! {
     /// is missing: a use needs `id`, `stage`, `output` and `tools`, a tool needs
     /// `name`, a talent entry needs `performer`, and `disclosed` needs `to` and `on`.
     ///
+    /// It also reports every placeholder that `aiclear annotate`'s template
+    /// leaves for the writer to replace, in any field, free text included
+    /// (`to`, a tool's `name`, `human-input`, `description`), and the
+    /// template's commented hints uncommented as they are.
+    ///
     /// ### Why it matters
     /// Every term in a declaration has one meaning that the rules, the disclosure
     /// report and the studio's reviewers all rely on. A stage of `draft` or a tool
     /// with `enterprise: yes` would leave it to guesswork whether the guidelines'
     /// conditions hold; aiclear fails safe and asks for the exact term instead.
+    /// A placeholder is worse than nothing: a disclosure to nobody, or a tool
+    /// with no name, reads as declared while saying nothing.
     ///
     /// ### Example
     /// ```yaml

@@ -1,4 +1,5 @@
-use crate::rules::{Check, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Check, Finding, declare_rule, shell_word};
 
 declare_rule! {
     /// ### What it does
@@ -8,6 +9,11 @@ declare_rule! {
     /// the configuration's `require-declaration: false` turns it off.
     ///
     /// A file with no generative-AI use says so in one line: `genai: none`.
+    /// `aiclear annotate --none PATH...` writes it in the right form for each
+    /// file (after a script's title page, a media file's sidecar), and
+    /// `aiclear annotate PATH` writes a template to fill in. When three or
+    /// more files have none, the human output lists them under one heading
+    /// with the one command for all of them.
     ///
     /// ### Why it matters
     /// Netflix's guidelines ask partners to share *any* intended GenAI use with
@@ -39,5 +45,50 @@ declare_rule! {
         summary: "a production file has no `genai` declaration",
         guideline: "Netflix GenAI guidelines, reporting: any intended GenAI use is shared with the studio, so every production file says whether it has one",
         check: Check::Engine,
+    }
+}
+
+/// The start of the help of a finding that `aiclear annotate` fixes.
+const ANNOTATE: &str = "run `aiclear annotate --none ";
+
+/// The help for a file without a declaration: the commands that write one.
+/// `path` is the file as `aiclear annotate` takes it (a media file, not its
+/// sidecar).
+pub fn annotate_help(path: &str) -> String {
+    let p = shell_word(path);
+    format!(
+        "{ANNOTATE}{p}` if it uses no generative AI, or `aiclear annotate {p}` for a template to fill in"
+    )
+}
+
+/// The finding for a file without a declaration, with the commands that
+/// write one as its help and the way to do it by hand (`by_hand`) as a note.
+pub fn fixed_by_annotate(f: Finding, path: &str, by_hand: &str) -> Finding {
+    f.note(format!("or by hand: {by_hand}"))
+        .help(annotate_help(path))
+}
+
+/// Whether a diagnostic is a missing declaration that `aiclear annotate`
+/// writes, and for which path.
+pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
+    (d.code() == Some(MISSING_DECLARATION.code)
+        && d.help.as_deref().is_some_and(|h| h.starts_with(ANNOTATE)))
+    .then(|| {
+        d.path
+            .strip_suffix(crate::write::SIDECAR_SUFFIX)
+            .unwrap_or(&d.path)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_names_both_commands_and_quotes_paths() {
+        assert_eq!(
+            annotate_help("drafts/ep 3.fountain"),
+            "run `aiclear annotate --none 'drafts/ep 3.fountain'` if it uses no generative AI, or `aiclear annotate 'drafts/ep 3.fountain'` for a template to fill in"
+        );
     }
 }

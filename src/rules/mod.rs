@@ -40,6 +40,7 @@ pub mod tool_may_train_on_inputs;
 pub mod training_on_third_party_work;
 pub mod trust_root_changed;
 pub mod unauthorized_approval;
+pub mod uncovered_file;
 pub mod undeclared_ai_assistance;
 pub mod undisclosed_use;
 pub mod union_work_impact;
@@ -255,6 +256,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_value::INVALID_VALUE,
     &duplicate_use_id::DUPLICATE_USE_ID,
     &undisclosed_use::UNDISCLOSED_USE,
+    &uncovered_file::UNCOVERED_FILE,
     &tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
     &non_enterprise_tool::NON_ENTERPRISE_TOOL,
     &sensitive_input::SENSITIVE_INPUT,

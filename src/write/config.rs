@@ -1,15 +1,18 @@
 //! A first `.aiclear/config.yml` drawn from what the repository holds
 //! (`aiclear init`).
 //!
-//! The `files:` globs name the folders where each kind of file actually
-//! lives, so a writer's README, a CI workflow or a website's images never
-//! need a declaration: Fountain scripts wherever they are; Markdown only in
-//! folders that hold scripts or whose name says they hold scripts,
-//! treatments or bibles; JSON and YAML only in VFX- and editorial-like
-//! folders (and OpenTimelineIO anywhere); media in the same VFX-like folders.
-//! What was left out is said in a comment beside each list, so the person
-//! reviewing the file can add it. A kind with nothing found yet keeps the
-//! built-in defaults, so files added later are still checked.
+//! The configuration never checks less than the built-in defaults: each
+//! `files:` list starts with them (every Fountain script and timeline
+//! wherever it is, Markdown under `scripts/`, metadata and media under
+//! `vfx/`), so a script added later in a new folder is still checked. To
+//! them it adds the folders where each kind of file actually lives, when
+//! the defaults miss them: Markdown in folders that hold scripts or whose
+//! name says they hold scripts, treatments or bibles; JSON, YAML and media
+//! in VFX- and editorial-like folders. A writer's README, a CI workflow or a
+//! website's images never need a declaration: what was left out is said in
+//! a comment beside each list, so the person reviewing the file can add it,
+//! and repository documents a scripts glob reaches (`scripts/README.md`) are
+//! excluded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -115,7 +118,7 @@ fn is_vfx_dir(dir: &str) -> bool {
 }
 
 /// Markdown files that are about the repository, not the production.
-fn is_repo_doc(name: &str) -> bool {
+pub(crate) fn is_repo_doc(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     matches!(
         stem.to_ascii_lowercase().as_str(),
@@ -176,9 +179,8 @@ impl Class {
 struct Group {
     /// Extensions as written, e.g. `exr`, `EXR`.
     exts: BTreeSet<String>,
-    count: usize,
-    /// Repository documents (README.md …) among Markdown files, by name.
-    docs: BTreeSet<String>,
+    /// The files, project-relative.
+    files: Vec<String>,
 }
 
 /// The file `aiclear init` writes, and a summary of what it found.
@@ -197,7 +199,7 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// A folder name as a glob that matches only itself.
-fn literal(dir: &str) -> String {
+pub(crate) fn literal(dir: &str) -> String {
     dir.chars()
         .map(|c| match c {
             '*' | '?' | '[' | ']' | '{' | '}' | '\\' => format!("[{c}]"),
@@ -227,15 +229,34 @@ fn where_(dir: &str) -> String {
     }
 }
 
-/// One `files:` list: the globs chosen, the comment above them, and notes on
-/// what was left out.
-struct List {
+/// One `files:` list: the comment above it, the built-in defaults it starts
+/// with, the folders chosen for it and the groups left out.
+struct List<'a> {
     key: &'static str,
     comment: &'static [&'static str],
-    globs: Vec<String>,
-    found: Vec<String>,
-    left_out: Vec<String>,
     defaults: &'static [&'static str],
+    /// What was found for this list, for the comment: noun, folder, files.
+    found: Vec<(&'static str, &'a str, &'a [String])>,
+    /// A glob for each folder chosen, with the files it is for.
+    picks: Vec<(String, &'a [String])>,
+    /// Groups not chosen: their noun, folder and files.
+    rest: Vec<(&'static str, &'a str, &'a [String])>,
+}
+
+impl List<'_> {
+    /// The globs: the built-in defaults, so that nothing they would check
+    /// goes unchecked, then a folder's glob wherever the defaults miss one of
+    /// the files found there.
+    fn globs(&self) -> Vec<String> {
+        let mut globs: Vec<String> = self.defaults.iter().map(|s| s.to_string()).collect();
+        for (glob, files) in &self.picks {
+            let so_far = Globs::new(&globs.iter().map(String::as_str).collect::<Vec<_>>());
+            if files.iter().any(|f| !so_far.is_match(f)) && !globs.contains(glob) {
+                globs.push(glob.clone());
+            }
+        }
+        globs
+    }
 }
 
 /// Plan the configuration for a project whose files (relative to the project
@@ -256,15 +277,12 @@ pub fn plan(files: &[String]) -> Plan {
         };
         let dir = if parts.len() > 1 { parts[0] } else { "" };
         let g = groups.entry((class, dir.to_owned())).or_default();
-        g.count += 1;
+        g.files.push(f.clone());
         g.exts.insert(
             name.rsplit_once('.')
                 .map(|(_, e)| e.to_owned())
                 .unwrap_or_default(),
         );
-        if class == Class::Markdown && is_repo_doc(name) {
-            g.docs.insert(name.to_owned());
-        }
     }
     let dirs_with = |class: Class| -> BTreeSet<String> {
         groups
@@ -284,10 +302,10 @@ pub fn plan(files: &[String]) -> Plan {
             "Screenplays (a declaration in a boneyard after the title page) and Markdown",
             "treatments and bibles (a `genai` key in the YAML frontmatter).",
         ],
-        globs: Vec::new(),
-        found: Vec::new(),
-        left_out: Vec::new(),
         defaults: config::DEFAULT_SCRIPTS,
+        found: Vec::new(),
+        picks: Vec::new(),
+        rest: Vec::new(),
     };
     let mut metadata = List {
         key: "metadata",
@@ -295,10 +313,10 @@ pub fn plan(files: &[String]) -> Plan {
             "Shot sheets and timelines: a top-level `genai` key (OpenTimelineIO and",
             "JSON: `metadata.genai`).",
         ],
-        globs: Vec::new(),
-        found: Vec::new(),
-        left_out: Vec::new(),
         defaults: config::DEFAULT_METADATA,
+        found: Vec::new(),
+        picks: Vec::new(),
+        rest: Vec::new(),
     };
     let mut media = List {
         key: "media",
@@ -306,24 +324,17 @@ pub fn plan(files: &[String]) -> Plan {
             "Binary media: the declaration lives in a sidecar next to each file,",
             "e.g. plate_v003.exr.genai.yml.",
         ],
-        globs: Vec::new(),
-        found: Vec::new(),
-        left_out: Vec::new(),
         defaults: config::DEFAULT_MEDIA,
+        found: Vec::new(),
+        picks: Vec::new(),
+        rest: Vec::new(),
     };
-    let mut excludes: BTreeSet<String> = BTreeSet::new();
 
     for ((class, dir), g) in &groups {
-        let what = format!("{} in {}", plural(g.count, class.noun()), where_(dir));
         let (list, chosen) = match class {
             Class::Fountain => (&mut scripts, true),
             Class::Markdown => {
                 let chosen = !dir.is_empty() && (script_dirs.contains(dir) || is_script_dir(dir));
-                if chosen {
-                    for d in &g.docs {
-                        excludes.insert(format!("{}/**/{}", literal(dir), literal(d)));
-                    }
-                }
                 (&mut scripts, chosen)
             }
             Class::Otio => (&mut metadata, true),
@@ -331,12 +342,36 @@ pub fn plan(files: &[String]) -> Plan {
             Class::Media => (&mut media, production(dir)),
         };
         if chosen {
-            list.globs.push(glob(dir, &g.exts));
-            list.found.push(what);
+            list.found.push((class.noun(), dir, &g.files));
+            list.picks.push((glob(dir, &g.exts), &g.files));
         } else {
-            list.left_out.push(what);
+            list.rest.push((class.noun(), dir, &g.files));
         }
     }
+    let chosen: Vec<(&List, Vec<String>)> = [&scripts, &metadata, &media]
+        .into_iter()
+        .map(|l| (l, l.globs()))
+        .collect();
+
+    // Documents about the repository (README.md …) that a scripts glob
+    // reaches are excluded.
+    let script_globs = Globs::new(&chosen[0].1.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut excludes: BTreeSet<String> = BTreeSet::new();
+    for f in groups
+        .iter()
+        .filter(|((c, _), _)| *c == Class::Markdown)
+        .flat_map(|(_, g)| &g.files)
+    {
+        let name = f.rsplit('/').next().unwrap_or(f);
+        if is_repo_doc(name) && script_globs.is_match(f) {
+            let at = match f.split_once('/') {
+                Some((top, _)) => format!("{}/**/{}", literal(top), literal(name)),
+                None => literal(name),
+            };
+            excludes.insert(at);
+        }
+    }
+    let exclude = Globs::new(&excludes.iter().map(String::as_str).collect::<Vec<_>>());
 
     let mut text = format!(
         "\
@@ -354,31 +389,54 @@ pub fn plan(files: &[String]) -> Plan {
 policy: {POLICY}
 
 # Which files must carry a `genai` declaration, by kind. Globs are relative to
-# the project root (the folder that holds .aiclear/).
+# the project root (the folder that holds .aiclear/). Each list starts with the
+# built-in defaults, so that a file added later where they reach (a new script
+# in any folder, say) is checked too; keep them. `aiclear check` warns about a
+# file it could read that no glob here covers (GA007).
 files:
 "
     );
-    let exclude = Globs::new(&excludes.iter().map(String::as_str).collect::<Vec<_>>());
     let mut summary = Vec::new();
-    for list in [&scripts, &metadata, &media] {
+    for (list, globs) in &chosen {
         for line in list.comment {
             text.push_str(&format!("  # {line}\n"));
         }
-        let globs: Vec<String> = if list.globs.is_empty() {
+        let found: Vec<String> = list
+            .found
+            .iter()
+            .filter_map(|(noun, dir, files)| {
+                let n = files.iter().filter(|f| !exclude.is_match(f)).count();
+                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+            })
+            .collect();
+        if found.is_empty() {
             text.push_str("  # None found yet: the built-in defaults.\n");
-            list.defaults.iter().map(|s| s.to_string()).collect()
         } else {
-            text.push_str(&format!("  # Found {}.\n", list.found.join(", ")));
-            list.globs.clone()
-        };
-        if !list.left_out.is_empty() {
+            text.push_str(&format!(
+                "  # The built-in defaults, and what was found: {}.\n",
+                found.join(", ")
+            ));
+        }
+        let all = Globs::new(&globs.iter().map(String::as_str).collect::<Vec<_>>());
+        let left_out: Vec<String> = list
+            .rest
+            .iter()
+            .filter_map(|(noun, dir, files)| {
+                let n = files
+                    .iter()
+                    .filter(|f| !all.is_match(f) && !exclude.is_match(f))
+                    .count();
+                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+            })
+            .collect();
+        if !left_out.is_empty() {
             text.push_str(&format!(
                 "  # Left out (add a glob if these are production files): {}.\n",
-                list.left_out.join(", ")
+                left_out.join(", ")
             ));
         }
         text.push_str(&format!("  {}:\n", list.key));
-        for g in &globs {
+        for g in globs {
             text.push_str(&format!("    - {}\n", super::double_quoted(g)));
         }
         let counted: Vec<String> = globs
@@ -477,20 +535,19 @@ mod tests {
         ]));
         let s = settings(&p);
         let scripts = &s.files.scripts.patterns;
+        // The defaults first: they already reach scripts/ and vfx/.
         assert_eq!(
             scripts,
             &[
-                "scripts/**/*.fountain",
+                "**/*.fountain",
+                "**/*.spmd",
                 "scripts/**/*.md",
                 "treatments/**/*.md"
             ]
         );
         assert!(s.files.exclude.is_match("scripts/README.md"));
-        assert_eq!(
-            s.files.metadata.patterns,
-            ["editorial/**/*.otio", "vfx/**/*.otio", "vfx/**/*.yml"]
-        );
-        assert_eq!(s.files.media.patterns, ["vfx/**/*.{EXR,exr}"]);
+        assert_eq!(s.files.metadata.patterns, config::DEFAULT_METADATA);
+        assert_eq!(s.files.media.patterns, config::DEFAULT_MEDIA);
         assert!(s.files.media.is_match("vfx/plates/b.EXR"));
         assert!(!s.files.scripts.is_match("README.md"));
         assert!(!s.files.metadata.is_match("package.json"));
@@ -504,11 +561,52 @@ mod tests {
     fn odd_folder_names_are_literal() {
         let p = plan(&files(&[
             "drafts [old]/a{1}.fountain",
+            "drafts [old]/notes.md",
             "drafts [old]/README.md",
         ]));
         let s = settings(&p);
-        assert!(s.files.scripts.is_match("drafts [old]/x/a.fountain"));
-        assert!(!s.files.scripts.is_match("drafts o/a.fountain"));
+        assert!(s.files.scripts.is_match("drafts [old]/x/b.md"));
+        assert!(!s.files.scripts.is_match("drafts o/b.md"));
+        assert!(s.files.exclude.is_match("drafts [old]/README.md"));
+        assert!(!s.files.exclude.is_match("drafts [old]/notes.md"));
+    }
+
+    /// Whatever the project holds, every file the built-in defaults would
+    /// check is checked with the configuration `init` writes.
+    #[test]
+    fn never_narrower_than_the_defaults() {
+        let found = files(&[
+            "scripts/ep101.fountain",
+            "scripts/bible.md",
+            "vfx/sh010.yml",
+            "vfx/a.exr",
+            "editorial/cut.otio",
+            "sound/mix.wav",
+        ]);
+        let s = settings(&plan(&found));
+        let defaults = config::Settings::default();
+        for later in [
+            "drafts/ep102.fountain",
+            "ep103.fountain",
+            "pages/ep104.SPMD",
+            "scripts/s2/bible.md",
+            "cuts/reel2.otio",
+            "vfx/new/sh020.json",
+            "vfx/new/sh020.dpx",
+        ] {
+            for (ours, theirs) in [
+                (&s.files.scripts, &defaults.files.scripts),
+                (&s.files.metadata, &defaults.files.metadata),
+                (&s.files.media, &defaults.files.media),
+            ] {
+                assert!(
+                    !theirs.is_match(later) || ours.is_match(later),
+                    "{later} with {:?}",
+                    ours.patterns
+                );
+            }
+        }
+        assert!(s.files.media.is_match("sound/mix.wav"));
     }
 
     #[test]
