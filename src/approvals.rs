@@ -283,7 +283,15 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
     let mut r = Reader {
         findings: &mut findings,
     };
-    let items = r.list(&root, "the approvals ledger", false);
+    // The ledger is a list of entries; an empty file, or `[]`, has none.
+    let items: &[yaml::Node] = match &root.value {
+        yaml::Value::Seq(items) => items,
+        yaml::Value::Null => &[],
+        other => {
+            shape_error(&mut r, &root, other);
+            &[]
+        }
+    };
     // Each glob cover becomes a matcher; their total size is bounded, since
     // the ledger comes from the change under review.
     let mut glob_bytes = 0;
@@ -306,6 +314,49 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
         }
     }
     (ledger, findings)
+}
+
+/// The form of one ledger entry, for help texts.
+const ENTRY_FORM: &str = "`- id: NFX-2025-0142` at the start of a line, with `granted-by:`, `granted-on:` and `covers:` indented under it";
+
+/// A ledger that is not a list: show the form to use.
+fn shape_error(r: &mut Reader, root: &yaml::Node, found: &yaml::Value) {
+    if let yaml::Value::Map(entries) = found
+        && let Some((key, _)) = entries.iter().find(|(k, _)| {
+            k.name == "approvals"
+                || crate::declaration::validate::did_you_mean(&k.name, &["approvals"]).is_some()
+        })
+    {
+        let mut f = Finding::new(
+            &rules::invalid_value::INVALID_VALUE,
+            Some(key.span.clone()),
+            format!(
+                "the approvals ledger must be a list of approvals at the top of the file, not a mapping under `{}:`",
+                crate::declaration::validate::clip(&key.name)
+            ),
+        )
+        .label("not read: the file must start with the list itself")
+        .help(format!(
+            "delete the `{}:` line and move its items to the start of their lines, so that each approval starts with {ENTRY_FORM}",
+            crate::declaration::validate::clip(&key.name)
+        ));
+        f.notes
+            .push("an empty ledger is an empty file, or `[]`".into());
+        r.findings.push(f);
+        return;
+    }
+    r.findings.push(
+        Finding::new(
+            &rules::invalid_value::INVALID_VALUE,
+            Some(root.span.clone()),
+            format!(
+                "the approvals ledger must be a list of approvals, found {}",
+                found.kind()
+            ),
+        )
+        .label("a list of approvals was expected")
+        .help(format!("write each approval as a list item: {ENTRY_FORM}")),
+    );
 }
 
 fn entry(r: &mut Reader, node: &yaml::Node, glob_bytes: &mut usize) -> Option<Entry> {
@@ -490,6 +541,26 @@ mod tests {
         assert!(c.covers_path("scripts/ep1.fountain"));
         assert!(!c.covers_path("scripts/x/ep1.fountain"));
         assert!(c.covers_rule("GA201") && !c.covers_rule("GA203"));
+    }
+
+    #[test]
+    fn a_ledger_that_is_not_a_list_shows_the_form() {
+        let text = "approvals:\n  - id: NFX-1\n";
+        let (ledger, findings) = parse(&Source::new("l", text.as_bytes().to_vec()));
+        assert!(ledger.entries.is_empty());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(&text[findings[0].span.clone().unwrap()], "approvals");
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`- id: NFX-2025-0142`")
+        );
+        for empty in ["", "[]\n", "# none yet\n"] {
+            let (_, findings) = parse(&Source::new("l", empty.as_bytes().to_vec()));
+            assert!(findings.is_empty(), "{empty:?}: {findings:?}");
+        }
     }
 
     const A: &str = "- id: NFX-1\n  granted-by: a@example.com\n  granted-on: 2025-09-05\n  covers:\n    - { path: scripts/*.fountain, use: aria }\n";

@@ -301,7 +301,7 @@ fn csv_parses_back_with_one_header_row() {
     let header = &rows[0];
     assert_eq!(header[0], "file");
     assert_eq!(header[2], "use");
-    assert_eq!(header.len(), 23);
+    assert_eq!(header.len(), 28);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
     }
@@ -452,8 +452,8 @@ fn markdown_register_on_github_makes_no_link_of_file_text() {
     common::tools::assert_no_links_on_github(
         &md,
         &[
-            "h1", "h2", "p", "strong", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
-            "code", "br",
+            "h1", "h2", "h3", "p", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr",
+            "th", "td", "code", "br",
         ],
     );
     let html = common::tools::github_html(&md);
@@ -526,13 +526,26 @@ fn outside_git_and_without_a_title_page() {
     copy_tree(&pilot(), &root);
     let r = report_json(&root, &[]);
     assert_eq!(r["production"], "THE LAST SIGNAL");
+    assert_eq!(r["production_from"], "config");
     assert_eq!(r["commit"], Value::Null);
     assert_eq!(find_use(&r, "aria-design")["introduced"], Value::Null);
 
-    // Without a Fountain title page, the root folder's name.
+    // Without `production:` in the config, the first script's title page.
+    let config = root.join(".aiclear/config.yml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let start = text.find("production:").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    std::fs::write(&config, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let r = report_json(&root, &[]);
+    assert_eq!(r["production"], "THE LAST SIGNAL");
+    assert_eq!(r["production_from"], "title-page");
+    assert_eq!(r["season"], Value::Null);
+
+    // Without a Fountain title page either, the root folder's name.
     std::fs::remove_file(root.join("scripts/ep101.fountain")).unwrap();
     let r = report_json(&root, &[]);
     assert_eq!(r["production"], "night-shift");
+    assert_eq!(r["production_from"], "folder");
 }
 
 #[test]
@@ -751,4 +764,309 @@ fn docs_rules_md_is_in_sync_with_the_rule_docs() {
     );
     assert!(generated.contains("## GA205 on-screen-element"));
     assert!(generated.contains("| [GA001](#ga001-missing-declaration) |"));
+}
+
+/// What legal reads per use: whom it was disclosed to and when, what the
+/// approval covers and says, and which values were assumed, not declared.
+#[test]
+fn register_shows_disclosure_approval_details_and_defaults() {
+    let repo = pilot_repo();
+    let r = report_json(repo.path(), &[]);
+    let aria = find_use(&r, "aria-design");
+    assert_eq!(
+        aria["disclosed"],
+        serde_json::json!({ "to": "Mei Chen, Netflix creative production", "on": "2025-09-02" })
+    );
+    let a = &aria["approvals"][0];
+    assert_eq!(a["granted_on"], "2025-09-05");
+    assert_eq!(a["rules"], serde_json::json!(["GA201", "GA203"]));
+    assert!(
+        a["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("ARIA's final character design"),
+        "{a}"
+    );
+    assert_eq!(a["document"], Value::Null);
+    // Not declared: the defaults the rules assume, named as such.
+    assert_eq!(aria["inputs"], serde_json::json!(["original"]));
+    assert_eq!(aria["training"], "none");
+    let defaulted: Vec<&str> = aria["defaulted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in ["inputs", "training", "source_type"] {
+        assert!(defaulted.contains(&field), "{field} in {defaulted:?}");
+    }
+    assert!(!defaulted.contains(&"prominence"), "no on-screen element");
+    // Declared values are not defaults.
+    let signage = find_use(&r, "relay-signage");
+    assert!(
+        !signage["defaulted"]
+            .as_array()
+            .unwrap()
+            .contains(&"prominence".into())
+    );
+    assert_eq!(signage["tools"][0]["defaulted"], serde_json::json!([]));
+
+    let (md, _) = report(repo.path(), &[]);
+    assert!(md.contains("original *(default)*"), "{md}");
+    assert!(md.contains("to Mei Chen, Netflix creative production on 2025-09-02"));
+    assert!(md.contains("covers GA201 and GA203"), "{md}");
+    let (html, _) = report(repo.path(), &["--format", "html"]);
+    assert!(html.contains("Disclosed to Mei Chen, Netflix creative production on 2025-09-02"));
+    assert!(html.contains("(default)</span>"));
+    assert!(html.contains("covers GA201 and GA203"));
+    let (csv, _) = report(repo.path(), &["--format", "csv"]);
+    let rows = parse_csv(csv.trim_start_matches('\u{FEFF}'));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let aria = rows
+        .iter()
+        .find(|r| r[col("use")] == "aria-design")
+        .unwrap();
+    assert_eq!(aria[col("inputs")], "original (default)");
+    assert_eq!(aria[col("disclosed on")], "2025-09-02");
+    assert!(aria[col("defaults")].contains("training"));
+    assert!(aria[col("approvals")].contains("covers GA201 and GA203"));
+}
+
+/// A featured on-screen element without `prominence`, a tool without its
+/// facts, and a file without `disclosed`.
+#[test]
+fn undeclared_prominence_and_tool_facts_are_marked_as_defaults() {
+    let dir = common::project();
+    write(
+        dir.path(),
+        "vfx/shots/sh030.yml",
+        "genai:\n  uses:\n    - id: sign\n      stage: temp\n      output: image\n      \
+         elements: [signage]\n      tools: [{ name: Tool }]\n",
+    );
+    let r = report_json(dir.path(), &[]);
+    let sign = find_use(&r, "sign");
+    assert_eq!(sign["prominence"], "featured");
+    assert!(
+        sign["defaulted"]
+            .as_array()
+            .unwrap()
+            .contains(&"prominence".into())
+    );
+    assert_eq!(
+        sign["tools"][0]["defaulted"],
+        serde_json::json!(["enterprise", "trains_on_inputs"])
+    );
+    assert_eq!(sign["disclosed"], Value::Null);
+    let (md, _) = report(dir.path(), &[]);
+    assert!(md.contains("signage (featured *(default)*)"), "{md}");
+    assert!(md.contains("| not disclosed |"), "{md}");
+    let (html, _) = report(dir.path(), &["--format", "html"]);
+    assert!(html.contains("Not disclosed to the studio"));
+}
+
+/// An approval granted in the work tree, or only staged, is pending: the
+/// use is never clear until the approver commits it.
+#[test]
+fn a_pending_approval_is_never_clear() {
+    let repo = TestRepo::new();
+    copy_tree(&pilot(), repo.path());
+    let ledger = std::fs::read_to_string(repo.path().join(".aiclear/approvals.yml")).unwrap();
+    repo.remove(".aiclear/approvals.yml");
+    repo.commit(WRITER, "Pilot");
+    repo.write(".aiclear/approvals.yml", &ledger);
+    for staged in [false, true] {
+        if staged {
+            repo.git(&["add", ".aiclear/approvals.yml"]);
+        }
+        let r = report_json(repo.path(), &[]);
+        let aria = find_use(&r, "aria-design");
+        assert_eq!(aria["approvals"][0]["state"], "pending", "staged: {staged}");
+        assert_eq!(aria["status"], "pending", "staged: {staged}");
+        assert_eq!(r["totals"]["uses_pending"], 1);
+        assert_eq!(r["totals"]["uses_clear"], 2);
+        let (md, _) = report(repo.path(), &[]);
+        assert!(md.contains("## Pending approval"), "{md}");
+        assert!(
+            md.contains("| ◔ pending approval | `scripts/ep101.fountain` |"),
+            "{md}"
+        );
+        let (html, _) = report(repo.path(), &["--format", "html"]);
+        assert!(html.contains("data-status=\"pending\""));
+        assert!(html.contains("<option value=\"pending\">"));
+        let (csv, _) = report(repo.path(), &["--format", "csv"]);
+        assert!(csv.contains(",pending approval,"), "{csv}");
+    }
+    // Committed by the approver: clear.
+    repo.commit(APPROVER, "Approve ARIA");
+    let r = report_json(repo.path(), &[]);
+    assert_eq!(find_use(&r, "aria-design")["status"], "clear");
+    assert_eq!(r["totals"]["uses_pending"], 0);
+}
+
+#[test]
+fn production_comes_from_the_config_and_is_validated() {
+    let dir = common::project();
+    write(
+        dir.path(),
+        "scripts/ep1.fountain",
+        "Title: FROM THE TITLE PAGE\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. A - DAY\n",
+    );
+    write(
+        dir.path(),
+        ".aiclear/config.yml",
+        "production:\n  title: NIGHT SHIFT\n  season: 2\n  company: Harbour Films\n",
+    );
+    let r = report_json(dir.path(), &[]);
+    assert_eq!(r["production"], "NIGHT SHIFT");
+    assert_eq!(r["season"], "2");
+    assert_eq!(r["company"], "Harbour Films");
+    assert_eq!(r["production_from"], "config");
+    let (md, _) = report(dir.path(), &[]);
+    assert!(
+        md.starts_with("# NIGHT SHIFT — GenAI disclosure register\n\nSeason 2 · Harbour Films\n")
+    );
+    let (html, _) = report(dir.path(), &["--format", "html"]);
+    assert!(html.contains("<h1>NIGHT SHIFT</h1>"));
+    assert!(html.contains("Season 2 \u{00B7} Harbour Films"));
+
+    // Validated like the rest of the config: exit 2, exact place, did you mean.
+    for (config, expected) in [
+        (
+            "production:\n  titel: NIGHT SHIFT\n",
+            "did you mean `title`?",
+        ),
+        (
+            "production:\n  season: 2\n",
+            "missing the required field `title`",
+        ),
+        (
+            "production: NIGHT SHIFT\n",
+            "production: { title: \"NIGHT SHIFT\" }",
+        ),
+        ("prodution:\n  title: X\n", "did you mean `production`?"),
+    ] {
+        write(dir.path(), ".aiclear/config.yml", config);
+        let out = run(dir.path(), &["report", "--color", "never"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+        assert!(err.contains(expected), "{config}: {err}");
+        assert!(err.contains(".aiclear/config.yml:"), "{err}");
+    }
+    write(
+        dir.path(),
+        ".aiclear/config.yml",
+        "production:\n  titel: X\n",
+    );
+    let out = run(dir.path(), &["check", "--color", "never"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".aiclear/config.yml:2:3"), "{err}");
+}
+
+/// The register by folder, with the episode from a title page or a name,
+/// and the files that declare no AI use listed for coverage.
+#[test]
+fn register_groups_by_folder_and_lists_files_without_ai_use() {
+    let dir = common::project();
+    let uses = |id: &str| {
+        format!(
+            "genai:\n  disclosed: {{ to: \"M. Chen\", on: 2025-09-02 }}\n  uses:\n    - id: {id}\n      \
+             stage: ideation\n      output: text\n      \
+             tools: [{{ name: T, enterprise: true, trains-on-inputs: false }}]\n"
+        )
+    };
+    write(
+        dir.path(),
+        "scripts/ep102/draft.fountain",
+        format!(
+            "Title: X\nEpisode: 102\n\n/*\n---\n{}---\n*/\n\nINT. A\n",
+            uses("beats")
+        ),
+    );
+    write(
+        dir.path(),
+        "scripts/ep102/notes.fountain",
+        "/*\n---\ngenai: none\n---\n*/\n\nINT. B\n",
+    );
+    write(
+        dir.path(),
+        "scripts/Pilot_EP101.fountain",
+        format!("/*\n---\n{}---\n*/\n\nINT. C\n", uses("pitch")),
+    );
+    write(
+        dir.path(),
+        "scripts/bible.fountain",
+        "/*\n---\ngenai: none\n---\n*/\n\nINT. D\n",
+    );
+    let r = report_json(dir.path(), &[]);
+    assert_eq!(find_use(&r, "beats")["folder"], "scripts/ep102");
+    assert_eq!(find_use(&r, "beats")["episode"], "102");
+    assert_eq!(find_use(&r, "pitch")["folder"], "scripts");
+    assert_eq!(find_use(&r, "pitch")["episode"], "101");
+    let none: Vec<&str> = r["files_declaring_none"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        none,
+        ["scripts/bible.fountain", "scripts/ep102/notes.fountain"]
+    );
+    assert_eq!(r["totals"]["files_declaring_none"], 2);
+    let folders = r["folders"].as_array().unwrap();
+    assert_eq!(folders.len(), 2, "{folders:?}");
+    assert_eq!(folders[0]["folder"], "scripts");
+    assert_eq!(folders[0]["episode"], Value::Null, "ep101 and a bible");
+    assert_eq!(folders[0]["files_declaring_none"], 1);
+    assert_eq!(folders[1]["folder"], "scripts/ep102");
+    assert_eq!(folders[1]["episode"], "102");
+    assert_eq!(
+        (
+            folders[1]["uses"].as_u64(),
+            folders[1]["files_with_uses"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    let (md, _) = report(dir.path(), &[]);
+    let a = md.find("### `scripts/`\n").expect("a heading per folder");
+    let b = md
+        .find("### `scripts/ep102/` (episode 102)\n")
+        .expect("{md}");
+    assert!(a < b && md[a..b].contains("`pitch`") && md[b..].contains("`beats`"));
+    let coverage = &md[md.find("## Coverage").unwrap()..];
+    assert!(
+        coverage.contains("2 files declare no use of generative AI"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains("- `scripts/ep102/notes.fountain`"),
+        "{coverage}"
+    );
+    let (html, _) = report(dir.path(), &["--format", "html"]);
+    assert!(html.contains("id=\"filter-folder\""));
+    assert!(html.contains("data-folder=\"scripts/ep102\""));
+    assert!(html.contains("Coverage by folder"));
+    assert!(html.contains("scripts/<wbr>ep102/<wbr>notes.fountain"));
+}
+
+/// Email addresses break only before the `@`, and the CSV's byte-order
+/// mark can be left out.
+#[test]
+fn emails_keep_whole_and_the_bom_is_optional() {
+    let repo = pilot_repo();
+    let (html, _) = report(repo.path(), &["--format", "html"]);
+    assert!(
+        html.contains(
+            "granted by <span class=\"email\">mei.chen</span><wbr><span class=\"email\">@netflix.example.com</span>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(".email { white-space: nowrap;"));
+    assert!(!html.contains("@<wbr>"));
+    let (csv, _) = report(repo.path(), &["--format", "csv"]);
+    assert!(csv.starts_with('\u{FEFF}'));
+    let (csv, code) = report(repo.path(), &["--format", "csv", "--no-bom"]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("file,media,use,"), "{csv}");
 }

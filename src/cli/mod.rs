@@ -108,7 +108,7 @@ pub fn run() -> ExitCode {
     }
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
-        Command::Explain { rule } => explain::run(rule),
+        Command::Explain { rule } => explain::run(rule, args.color),
         Command::Rules { format } => rules::run(*format),
         Command::Hook { cmd } => hook::run(cmd),
         Command::Init => init::run(),

@@ -12,10 +12,13 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 
 use super::{exit, use_color};
+use crate::approvals;
+use crate::config;
 use crate::engine::{self, Mode, Project, UsageError};
 use crate::git::history::HistoryError;
 use crate::render::{self, Format};
 use crate::report::{self, ReportFormat};
+use crate::source::Source;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -29,6 +32,10 @@ pub struct ReportArgs {
     /// BASE...HEAD (with the trust root read from BASE)
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Start the CSV without the UTF-8 byte-order mark (which Excel needs
+    /// to read UTF-8, and other tools may show as a stray character)
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 pub fn run(args: &ReportArgs) -> Result<u8> {
@@ -78,7 +85,29 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             _ => read_prefix(&project.root.join(rel)),
         }
     };
-    let production = report::production_name(&project, &checked, &read);
+    let read_whole = |rel: &str| -> Option<Vec<u8>> {
+        match (&mode, &project.repo, commit) {
+            (Mode::Range { .. }, Some(repo), Some(commit)) => repo
+                .read_at(commit, &format!("{}{rel}", project.prefix))
+                .ok()
+                .flatten(),
+            _ => std::fs::read(project.root.join(rel)).ok(),
+        }
+    };
+    // The production's name is no trust matter: the configuration of the
+    // files the register describes names it. The check has validated the
+    // configuration it judged by; one that does not read names nothing.
+    let settings = read_whole(config::CONFIG_PATH)
+        .and_then(|bytes| config::parse(&Source::new(config::CONFIG_PATH, bytes)).ok());
+    let ledger = read_whole(config::LEDGER_PATH)
+        .map(|bytes| approvals::parse(&Source::new(config::LEDGER_PATH, bytes)).0);
+    let production = report::production_name(
+        &project,
+        &checked,
+        settings.as_ref().and_then(|s| s.production.as_ref()),
+        &read,
+    );
+    let episodes = report::title_page_episodes(&checked, &read);
     let register = report::build(
         &checked,
         &report::Inputs {
@@ -86,19 +115,25 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             base: args.base.clone(),
             history: &history,
             now: jiff::Timestamp::now(),
+            ledger: ledger.as_ref(),
+            episodes: &episodes,
         },
     );
+    let options = report::RenderOptions {
+        csv_bom: !args.no_bom,
+    };
     match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            report::render(args.format, &register, &mut w)?;
+            report::render(args.format, &register, &options, &mut w)?;
             w.flush()?;
         }
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
-            match report::render(args.format, &register, &mut w).and_then(|()| w.flush()) {
+            match report::render(args.format, &register, &options, &mut w).and_then(|()| w.flush())
+            {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(e.into()),

@@ -39,9 +39,11 @@ const TOP_KEYS: &[&str] = &[
     "watchlist",
     "real-world",
     "ai-agents",
+    "production",
 ];
 const FILES_KEYS: &[&str] = &["scripts", "metadata", "media", "deliverables", "exclude"];
 const APPROVER_KEYS: &[&str] = &["email", "name", "key"];
+const PRODUCTION_KEYS: &[&str] = &["title", "season", "company"];
 
 /// A severity set in config for one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +59,16 @@ pub struct Approver {
     pub email: String,
     pub name: Option<String>,
     pub key: Option<String>,
+}
+
+/// The production the repository holds, as the register names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Production {
+    pub title: String,
+    /// As written: `1`, `"Season 2"`, `"Limited series"`.
+    pub season: Option<String>,
+    /// The studio or production company.
+    pub company: Option<String>,
 }
 
 /// A set of globs, kept with their text for messages.
@@ -127,6 +139,8 @@ pub struct Settings {
     pub real_world: Level,
     /// Extra names of AI agents recognised in `Co-authored-by:` trailers.
     pub ai_agents: Vec<String>,
+    /// `production: {title, season, company}`, for the register.
+    pub production: Option<Production>,
 }
 
 impl Default for Settings {
@@ -148,6 +162,7 @@ impl Default for Settings {
             watchlist: None,
             real_world: Level::Deny,
             ai_agents: Vec::new(),
+            production: None,
         }
     }
 }
@@ -229,6 +244,17 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
                     ),
                 },
                 "approvers" => {
+                    if let Value::Str(s) = &v.value {
+                        r.invalid(
+                            v.span.clone(),
+                            "`approvers` must be a list of people, each with an `email`, found a string".into(),
+                            Some(format!(
+                                "write `approvers: [{{ email: {} }}]`, or one `- email: …` line for each approver under `approvers:`",
+                                approver_text(s)
+                            )),
+                        );
+                        continue;
+                    }
                     for item in r.list(v, key, false) {
                         if let Some(a) = approver(&mut r, item) {
                             settings.approvers.push(a);
@@ -264,6 +290,7 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
                 "ai-agents" => {
                     settings.ai_agents = r.strings(v, key).into_iter().map(|s| s.value).collect()
                 }
+                "production" => settings.production = production(&mut r, k, v),
                 _ => {}
             }
         }
@@ -303,7 +330,62 @@ fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
     }
 }
 
+fn production(r: &mut Reader, key: &yaml::Key, node: &Node) -> Option<Production> {
+    if let Value::Str(s) = &node.value {
+        r.invalid(
+            node.span.clone(),
+            "`production` must be a mapping with a `title`, found a string".into(),
+            Some(format!(
+                "write `production: {{ title: \"{}\" }}` (and optionally `season` and `company`)",
+                crate::declaration::validate::clip(s).replace('"', "'")
+            )),
+        );
+        return None;
+    }
+    let entries = r.map(node, "production")?;
+    r.keys(
+        entries,
+        &key.span,
+        "`production`",
+        PRODUCTION_KEYS,
+        &["title"],
+    );
+    let mut title = None;
+    let mut p = Production {
+        title: String::new(),
+        season: None,
+        company: None,
+    };
+    for (k, v) in entries {
+        match k.name.as_str() {
+            "title" => title = r.string(v, "title"),
+            "season" => p.season = r.string(v, "season").map(|s| s.value.trim().to_owned()),
+            "company" => p.company = r.string(v, "company").map(|s| s.value.trim().to_owned()),
+            _ => {}
+        }
+    }
+    p.title = title?.value.trim().to_owned();
+    Some(p)
+}
+
+/// An approver's address as the help shows it: the first word that looks
+/// like an email, else a placeholder.
+fn approver_text(s: &str) -> String {
+    s.split([' ', ',', ';', '<', '>'])
+        .find(|w| w.contains('@'))
+        .map(|w| crate::declaration::validate::clip(w).into_owned())
+        .unwrap_or_else(|| "name@example.com".to_owned())
+}
+
 fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
+    if let Value::Str(s) = &node.value {
+        r.invalid(
+            node.span.clone(),
+            "an approver must be a mapping with an `email`, found a string".into(),
+            Some(format!("write `{{ email: {} }}`", approver_text(s))),
+        );
+        return None;
+    }
     let entries = r.map(node, "approvers")?;
     r.keys(
         entries,
@@ -418,6 +500,44 @@ mod tests {
         assert!(
             msgs.iter()
                 .any(|(_, h)| h.as_deref() == Some("did you mean `key-creative-element`?"))
+        );
+    }
+
+    #[test]
+    fn production() {
+        let s = parse_text("production:\n  title: NIGHT SHIFT\n  season: 2\n").unwrap();
+        assert_eq!(
+            s.production,
+            Some(Production {
+                title: "NIGHT SHIFT".into(),
+                season: Some("2".into()),
+                company: None
+            })
+        );
+        let text = "production:\n  title: X\n  compny: Y\n";
+        let errs = parse_text(text).unwrap_err();
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `company`?"));
+        assert_eq!(&text[errs[0].span.clone().unwrap()], "compny");
+        let errs = parse_text("production: X\n").unwrap_err();
+        assert!(
+            errs[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("{ title: \"X\" }")
+        );
+        let errs = parse_text("production:\n  season: 1\n").unwrap_err();
+        assert!(errs[0].message.contains("`title`"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn approvers_written_as_text_show_the_form() {
+        let errs = parse_text("approvers: a@b.example\n").unwrap_err();
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some(
+                "write `approvers: [{ email: a@b.example }]`, or one `- email: …` line for each approver under `approvers:`"
+            )
         );
     }
 

@@ -12,6 +12,7 @@
 pub mod fountain;
 pub mod markdown;
 pub mod model;
+pub mod snippet;
 pub mod validate;
 
 pub use model::*;
@@ -168,13 +169,16 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     let (text, base) = match kind {
         FileKind::Fountain | FileKind::Markdown => match locate(kind, bytes) {
             Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
-                return Parsed::finding(malformed(
-                    Some(yaml.start..yaml.start),
-                    format!(
-                        "the declaration block is larger than {} KiB",
-                        MAX_BLOCK_BYTES >> 10
-                    ),
-                ));
+                return Parsed::finding(
+                    malformed(
+                        Some(yaml.start..yaml.start),
+                        format!(
+                            "the declaration block is larger than {} KiB",
+                            MAX_BLOCK_BYTES >> 10
+                        ),
+                    )
+                    .help("keep the declaration short: notes and long texts belong in the script, outside the block"),
+                );
             }
             Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
                 Ok(text) => {
@@ -185,7 +189,18 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
             },
             Block::Missing => return missing(kind, bytes, None),
             Block::Unterminated { span, message } => {
-                return Parsed::finding(malformed(Some(span), message));
+                let help = if message.contains("not closed with `*/`") {
+                    "put `*/` on the line right after the declaration's closing `---`"
+                } else if message.contains("before `*/`") {
+                    "end the declaration with a `---` line of its own, then `*/` on the next line"
+                } else {
+                    "end the frontmatter with a `---` line of its own"
+                };
+                return Parsed::finding(
+                    malformed(Some(span), message)
+                        .label("opened here")
+                        .help(help),
+                );
             }
         },
         FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
@@ -214,18 +229,14 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     let top = match yaml::parse_top_level(text, base) {
         Ok(top) => top,
         Err(e) => {
-            let what = if kind == FileKind::Json {
-                "JSON"
-            } else {
-                "YAML"
-            };
-            return Parsed::finding(
-                malformed(
-                    e.span.clone(),
-                    format!("the declaration is not valid {what}: {}", e.message),
-                )
-                .label(e.message),
-            );
+            return Parsed::finding(yaml::syntax_finding(
+                &e,
+                bytes,
+                text,
+                base,
+                kind == FileKind::Json,
+                "the declaration",
+            ));
         }
     };
     // Only the first document is read: a declaration in a later one, or
@@ -304,7 +315,7 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
         return missing(kind, bytes, block);
     };
     let mut findings = Vec::new();
-    let declaration = validate::declaration(&key, &node, &mut findings);
+    let declaration = validate::declaration(&key, &node, bytes, &mut findings);
     if let Some(b) = &block {
         second.extend(second_in_body(kind, bytes, b, &key.span));
     }

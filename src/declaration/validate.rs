@@ -216,6 +216,9 @@ impl Reader<'_> {
             other => {
                 let help = match other {
                     Value::Str(s) => Some(format!("write a list: `{key}: [{}]`", clip(s))),
+                    Value::Map(_) => Some(format!(
+                        "write a list, each item on a line of its own starting with `- `, or in brackets: `{key}: [{{ … }}]`"
+                    )),
                     _ => None,
                 };
                 self.invalid(
@@ -298,9 +301,16 @@ pub const TOOL_KEYS: &[&str] = &[
 pub const TALENT_KEYS: &[&str] = &["performer", "union", "kind", "consent", "deceased"];
 
 /// Read the value of a `genai` key into a declaration.
-pub fn declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Option<Declaration> {
+/// `file` is the whole file the spans point into (for the lines and
+/// columns messages name).
+pub fn declaration(
+    key: &Key,
+    node: &Node,
+    file: &[u8],
+    findings: &mut Vec<Finding>,
+) -> Option<Declaration> {
     let from = findings.len();
-    let decl = read_declaration(key, node, findings);
+    let decl = read_declaration(key, node, file, findings);
     placeholders(node, findings, from);
     decl
 }
@@ -417,7 +427,12 @@ fn collect_placeholders<'n>(node: &'n Node, key: &'n str, out: &mut Vec<(Span, &
     }
 }
 
-fn read_declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Option<Declaration> {
+fn read_declaration(
+    key: &Key,
+    node: &Node,
+    file: &[u8],
+    findings: &mut Vec<Finding>,
+) -> Option<Declaration> {
     let mut r = Reader { findings };
     let mut decl = Declaration {
         key_span: key.span.clone(),
@@ -486,19 +501,29 @@ fn read_declaration(key: &Key, node: &Node, findings: &mut Vec<Finding>) -> Opti
             _ => {}
         }
     }
+    let mut source = None;
     for (i, u) in decl.uses.iter().enumerate() {
         if let Some(first) = decl.uses[..i].iter().find(|p| p.id.value == u.id.value) {
-            let mut f = Finding::new(
+            let source =
+                source.get_or_insert_with(|| crate::source::Source::new("", file.to_vec()));
+            let at = source.line_col(first.id.span.start);
+            let f = Finding::new(
                 &duplicate_use_id::DUPLICATE_USE_ID,
                 Some(u.id.span.clone()),
-                format!("use id `{}` is declared twice in this file", u.id.value),
+                format!(
+                    "use id `{}` is declared twice in this file (first at line {}, column {})",
+                    clip(&u.id.value),
+                    at.line,
+                    at.column
+                ),
             )
             .label("second use with this id")
-            .help("give every use in a file its own `id`; approvals refer to it");
-            f.notes.push(format!(
-                "the first use with this id starts at byte {}",
-                first.id.span.start
-            ));
+            .secondary(first.id.span.clone(), "first use with this id")
+            .note(format!(
+                "the first use with this id is at line {}, column {}",
+                at.line, at.column
+            ))
+            .help("give every use in a file its own `id` (for example `sky-previs` and `sky-temp`); approvals refer to it");
             r.findings.push(f);
         }
     }
@@ -731,7 +756,10 @@ mod tests {
         let top = yaml::parse_top_level(text, 0).unwrap();
         let (k, v) = top.genai.unwrap();
         let mut findings = Vec::new();
-        (declaration(&k, &v, &mut findings), findings)
+        (
+            declaration(&k, &v, text.as_bytes(), &mut findings),
+            findings,
+        )
     }
 
     #[test]

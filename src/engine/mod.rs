@@ -1902,15 +1902,24 @@ fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
         notes.push(f.rule.guideline.to_owned());
     }
     notes.extend(f.notes);
-    Diagnostic {
+    let mut d = Diagnostic {
         rule: Some(f.rule),
         severity,
         message: f.message,
         path: path.to_owned(),
         span: f.span,
         label: f.label,
-        secondary: Vec::new(),
+        secondary: f
+            .secondary
+            .into_iter()
+            .map(|(span, message)| crate::diagnostic::Label { span, message })
+            .collect(),
         notes,
         help: f.help,
+    };
+    // In a JSON or OpenTimelineIO file, declaration syntax is shown as JSON.
+    if crate::declaration::FileKind::of_path(path) == Some(crate::declaration::FileKind::Json) {
+        crate::declaration::snippet::json_in_diagnostic(&mut d);
     }
+    d
 }

@@ -80,9 +80,12 @@ fn render_with_token(
     if left_out > 0 {
         let max = options.max_per_level;
         let text = format!(
-            "{} not shown as annotations (GitHub shows at most {max} errors, {max} warnings \
-             and {max} notices for a step); the job summary lists them all",
+            "{} not shown as annotations (GitHub shows at most {}, {} and {} for a step); \
+             the job summary lists them all",
             plural(left_out, "more finding", "more findings"),
+            plural(max, "error", "errors"),
+            plural(max, "warning", "warnings"),
+            plural(max, "notice", "notices"),
         );
         writeln!(out, "::notice::{}", escape_data(&text))?;
     }

@@ -3,11 +3,15 @@
 //! RFC 4180: one header row, CRLF line ends, a field quoted when it holds a
 //! comma, a quote or a line break (quotes doubled inside). Lists are joined
 //! with `; `. The file starts with a UTF-8 byte-order mark, which Excel needs
-//! to read UTF-8 and other spreadsheets ignore.
+//! to read UTF-8 and other spreadsheets ignore (`aiclear report --format csv
+//! --no-bom` leaves it out).
 //!
 //! One row per declared use; then one row per file whose findings are not
 //! tied to a use (a file without a declaration, a missing `disclosed`, the
-//! ledger), with the `use` column empty.
+//! ledger), with the `use` column empty. A value that was not declared but
+//! holds its default reads `original (default)`, and the `defaults` column
+//! names those fields. The files that declare `genai: none` are listed in
+//! the other formats.
 //!
 //! A cell that a spreadsheet would read as a formula (one starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, so text
@@ -17,7 +21,7 @@ use std::io;
 
 use super::{
     FileRow, Register, Status, UseRow, approval_text, awaiting_text, finding_text, talent_text,
-    tool_text,
+    tool_text, with_default,
 };
 
 /// The header row.
@@ -44,11 +48,18 @@ pub const HEADER: &[&str] = &[
     "introduced in",
     "last changed on",
     "last changed in",
+    "disclosed to",
+    "disclosed on",
+    "folder",
+    "episode",
+    "defaults",
     "awaiting approval",
 ];
 
-pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
-    out.write_all("\u{FEFF}".as_bytes())?;
+pub fn render(register: &Register, bom: bool, out: &mut dyn io::Write) -> io::Result<()> {
+    if bom {
+        out.write_all("\u{FEFF}".as_bytes())?;
+    }
     row(out, HEADER.iter().map(|h| (*h).to_owned()).collect())?;
     for u in &register.uses {
         row(out, use_cells(u))?;
@@ -88,9 +99,11 @@ fn use_cells(u: &UseRow) -> Vec<String> {
         join(&u.outputs),
         join(&u.tools.iter().map(tool_text).collect::<Vec<_>>()),
         join(&u.elements),
-        opt(u.prominence),
-        join(&u.inputs),
-        u.training.to_owned(),
+        u.prominence
+            .map(|p| with_default(p, u.is_default("prominence")))
+            .unwrap_or_default(),
+        with_default(&join(&u.inputs), u.is_default("inputs")),
+        with_default(u.training, u.is_default("training")),
         join(&u.references),
         join(&u.talent.iter().map(talent_text).collect::<Vec<_>>()),
         opt(u.human_input.as_deref()),
@@ -102,6 +115,11 @@ fn use_cells(u: &UseRow) -> Vec<String> {
         opt(u.introduced.as_ref().map(|c| c.short())),
         opt(u.last_changed.as_ref().map(|c| c.date.as_str())),
         opt(u.last_changed.as_ref().map(|c| c.short())),
+        opt(u.disclosed.as_ref().and_then(|d| d.to.as_deref())),
+        opt(u.disclosed.as_ref().and_then(|d| d.on.as_deref())),
+        u.folder.clone(),
+        opt(u.episode.as_deref()),
+        join(&u.defaulted),
         awaiting_text(u).unwrap_or_default(),
     ]
 }
@@ -119,6 +137,7 @@ fn file_cells(f: &FileRow, what: &str) -> Vec<String> {
     cells[3] = what.to_owned();
     cells[15] = status.label().to_owned();
     cells[16] = join(&f.findings.iter().map(finding_text).collect::<Vec<_>>());
+    cells[24] = f.folder.clone();
     cells
 }
 
@@ -156,6 +175,7 @@ mod tests {
         assert_eq!(field("-2"), "'-2");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(HEADER.len(), 23);
+        assert_eq!(HEADER.len(), 28);
+        assert_eq!(HEADER[24], "folder");
     }
 }

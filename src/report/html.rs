@@ -7,10 +7,14 @@
 //! [`escape`].
 //!
 //! Statuses never rely on colour alone: each has a text label, a shape
-//! (✗ needs action, ⚠ warnings, ✓ clear) and a border style (solid, dashed,
-//! thin), in the Okabe–Ito colour-blind-safe palette (vermillion, orange,
-//! blue), so they read in greyscale print too. `@media print` drops the
-//! controls, prints landscape and repeats the table header on every page.
+//! (✗ needs action, ◔ pending approval, ⚠ warnings, ✓ clear) and a border
+//! style (solid, dotted, dashed, thin), in the Okabe–Ito colour-blind-safe
+//! palette (vermillion, reddish purple, orange, blue), so they read in
+//! greyscale print too. `@media print` drops the controls, prints landscape
+//! and repeats the table header on every page.
+//!
+//! An email address may break before its `@` and nowhere else, so that a
+//! narrow column never splits `mei.chen@netflix.example.com` mid-word.
 
 use std::fmt::Write as _;
 use std::io;
@@ -19,7 +23,8 @@ use annotate_snippets::normalize_untrusted_str;
 use sha2::{Digest, Sha256};
 
 use super::{
-    ApprovalRow, FileRow, FindingRow, Register, Status, UseRow, awaiting_text, talent_text,
+    ApprovalRow, FileRow, FindingRow, Register, Status, UseRow, awaiting_text, covers_text,
+    disclosed_text, folder_text, production_subtitle, talent_text,
 };
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -44,10 +49,27 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// [`escape`], with each email address kept whole: it may break before its
+/// `@`, nowhere else.
+pub fn escape_text(s: &str) -> String {
+    static EMAIL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = EMAIL.get_or_init(|| {
+        regex::Regex::new(r"([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+            .expect("a valid pattern")
+    });
+    let escaped = escape(s);
+    re.replace_all(
+        &escaped,
+        "<span class=\"email\">$1</span><wbr><span class=\"email\">@$2</span>",
+    )
+    .into_owned()
+}
+
 const STYLE: &str = r#"
 :root { color-scheme: light; --ink: #1a1d21; --muted: #5b6470; --line: #d5d9de; --paper: #ffffff;
   --bg: #f3f4f6; --bad: #d55e00; --bad-ink: #8a3300; --bad-bg: #fbe4d6; --warn: #e69f00;
-  --warn-ink: #6b4a00; --warn-bg: #fdf0cf; --ok: #0072b2; --ok-ink: #00476f; --ok-bg: #ddeef8; }
+  --warn-ink: #6b4a00; --warn-bg: #fdf0cf; --ok: #0072b2; --ok-ink: #00476f; --ok-bg: #ddeef8;
+  --pend: #cc79a7; --pend-ink: #6e2a52; --pend-bg: #f7e6f0; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink);
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Liberation Sans", "DejaVu Sans", Arial, sans-serif; }
@@ -68,7 +90,8 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .card.bad { border: 2px solid var(--bad); background: var(--bad-bg); color: var(--bad-ink); }
 .card.warn { border: 2px dashed var(--warn); background: var(--warn-bg); color: var(--warn-ink); }
 .card.ok { border: 1px solid var(--ok); background: var(--ok-bg); color: var(--ok-ink); }
-.card.bad .what, .card.warn .what, .card.ok .what { color: inherit; }
+.card.pending { border: 2px dotted var(--pend); background: var(--pend-bg); color: var(--pend-ink); }
+.card.bad .what, .card.warn .what, .card.ok .what, .card.pending .what { color: inherit; }
 .stages { margin: 8px 0 0; color: var(--muted); }
 .badge { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; font-weight: 600;
   font-size: 12.5px; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
@@ -76,6 +99,9 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 .s-needs-action, .a-bad { background: var(--bad-bg); color: var(--bad-ink); border: 2px solid var(--bad); }
 .s-warnings, .a-warn { background: var(--warn-bg); color: var(--warn-ink); border: 2px dashed var(--warn); }
 .s-clear, .a-ok { background: var(--ok-bg); color: var(--ok-ink); border: 1px solid var(--ok); }
+.s-pending, .a-pending { background: var(--pend-bg); color: var(--pend-ink); border: 2px dotted var(--pend); }
+.email { white-space: nowrap; overflow-wrap: normal; word-break: normal; }
+.dflt { color: var(--muted); font-style: italic; font-weight: 400; }
 .stage { background: #eceef1; color: var(--ink); border: 1px solid #b9c0c8; }
 .stage-final { background: #1d2733; color: #fff; border-color: #1d2733; }
 .action { background: var(--paper); border: 2px solid var(--bad); border-left-width: 8px; border-radius: 8px;
@@ -118,6 +144,11 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 tbody tr.row-needs-action td:first-child { box-shadow: inset 6px 0 0 var(--bad); }
 tbody tr.row-warnings td:first-child { box-shadow: inset 6px 0 0 var(--warn); }
 tbody tr.row-clear td:first-child { box-shadow: inset 6px 0 0 var(--ok); }
+tbody tr.row-pending td:first-child { box-shadow: inset 6px 0 0 var(--pend); }
+.disclosed { color: var(--muted); font-size: 12.5px; margin-top: 2px; }
+.disclosed.missing { color: var(--bad-ink); }
+.coverage td.n, .coverage th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.none-files { margin: 8px 0 0; padding-left: 18px; }
 td.status { padding-left: 14px; padding-right: 4px; }
 td.status .badge { white-space: normal; }
 .use-id { font-weight: 700; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
@@ -171,17 +202,20 @@ const SCRIPT: &str = r#"
   var q = document.getElementById("filter-text");
   var stage = document.getElementById("filter-stage");
   var status = document.getElementById("filter-status");
+  var folder = document.getElementById("filter-folder");
   var count = document.getElementById("filter-count");
   function key(row, i) {
     var cell = row.cells[i];
     return cell.getAttribute("data-sort") || cell.textContent.trim().toLowerCase();
   }
   function filter() {
-    var text = q.value.trim().toLowerCase(), s = stage.value, st = status.value, shown = 0;
+    var text = q.value.trim().toLowerCase(), s = stage.value, st = status.value,
+      f = folder ? folder.value : "", shown = 0;
     rows.forEach(function (r) {
       var ok = (!text || r.textContent.toLowerCase().indexOf(text) >= 0) &&
         (!s || r.getAttribute("data-stage") === s) &&
-        (!st || r.getAttribute("data-status") === st);
+        (!st || r.getAttribute("data-status") === st) &&
+        (!f || r.getAttribute("data-folder") === f);
       r.hidden = !ok;
       if (ok) shown++;
     });
@@ -203,7 +237,8 @@ const SCRIPT: &str = r#"
       rows.forEach(function (r) { body.appendChild(r); });
     });
   });
-  [q, stage, status].forEach(function (el) {
+  [q, stage, status, folder].forEach(function (el) {
+    if (!el) return;
     el.addEventListener("input", filter);
     el.addEventListener("change", filter);
   });
@@ -252,8 +287,9 @@ fn stage_rank(stage: Option<&str>) -> usize {
 fn status_rank(s: Status) -> usize {
     match s {
         Status::NeedsAction => 0,
-        Status::Warnings => 1,
-        Status::Clear => 2,
+        Status::Pending => 1,
+        Status::Warnings => 2,
+        Status::Clear => 3,
     }
 }
 
@@ -269,18 +305,46 @@ fn status_badge(s: Status) -> String {
 fn approval_badge(a: &ApprovalRow) -> String {
     let (class, icon) = match a.state.as_str() {
         "valid" => ("a-ok", "\u{2713}"),
-        "pending" => ("a-warn", "\u{26A0}"),
+        "pending" => ("a-pending", "\u{25D4}"),
         _ => ("a-bad", "\u{2717}"),
     };
     let mut details = Vec::new();
-    if let Some(g) = &a.granted_by {
-        details.push(format!("granted by {}", escape(g).replace('@', "@<wbr>")));
+    match (&a.granted_by, &a.granted_on) {
+        (Some(g), Some(on)) => {
+            details.push(format!("granted by {} on {}", escape_text(g), escape(on)))
+        }
+        (Some(g), None) => details.push(format!("granted by {}", escape_text(g))),
+        (None, Some(on)) => details.push(format!("granted on {}", escape(on))),
+        (None, None) => {}
     }
     if let Some(e) = &a.expires_on {
         details.push(format!("expires {}", escape(e)));
     }
+    let mut more = String::new();
+    if a.state != "missing" && a.state != "out of scope" {
+        let _ = write!(
+            more,
+            "<div class=\"sub\">covers {}</div>",
+            escape(&covers_text(a))
+        );
+    }
+    if let Some(d) = &a.document {
+        let _ = write!(
+            more,
+            "<div class=\"sub\">document <span class=\"path\">{}</span></div>",
+            path(d)
+        );
+    }
+    if let Some(n) = &a.note {
+        let _ = write!(
+            more,
+            "<div class=\"sub\" title=\"{}\">note: {}</div>",
+            escape(n),
+            escape_text(&shorten(n, 90))
+        );
+    }
     format!(
-        "<div class=\"approval\"><code>{}</code> <span class=\"badge {class}\"><span class=\"i\" aria-hidden=\"true\">{icon}</span> {}</span>{}</div>",
+        "<div class=\"approval\"><code>{}</code> <span class=\"badge {class}\"><span class=\"i\" aria-hidden=\"true\">{icon}</span> {}</span>{}{more}</div>",
         escape(&a.id),
         escape(&a.state),
         if details.is_empty() {
@@ -290,6 +354,10 @@ fn approval_badge(a: &ApprovalRow) -> String {
         }
     )
 }
+
+/// How a value that was not declared is marked.
+const DEFAULT_HTML: &str =
+    " <span class=\"dflt\" title=\"not declared: the vocabulary's default\">(default)</span>";
 
 fn severity_icon(severity: &str) -> &'static str {
     match severity {
@@ -305,12 +373,12 @@ fn message(m: &str) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i % 2 == 1 && i + 1 < parts.len() && !part.is_empty() {
-            let _ = write!(out, "<code>{}</code>", escape(part));
+            let _ = write!(out, "<code>{}</code>", escape_text(part));
         } else {
             if i % 2 == 1 {
                 out.push('`');
             }
-            out.push_str(&escape(part));
+            out.push_str(&escape_text(part));
             if i % 2 == 1 && i + 1 < parts.len() {
                 out.push('`');
             }
@@ -372,9 +440,10 @@ fn use_row(order: usize, u: &UseRow) -> String {
     let stage = u.stage.unwrap_or("unspecified");
     let _ = write!(
         s,
-        "<tr class=\"row-{status}\" data-status=\"{status}\" data-stage=\"{stage}\" data-order=\"{order}\">",
+        "<tr class=\"row-{status}\" data-status=\"{status}\" data-stage=\"{stage}\" data-folder=\"{folder}\" data-order=\"{order}\">",
         status = u.status.as_str(),
         stage = escape(stage),
+        folder = escape(&u.folder),
     );
     // Status.
     let _ = write!(
@@ -405,6 +474,25 @@ fn use_row(order: usize, u: &UseRow) -> String {
     if let Some(d) = &u.description {
         let _ = write!(s, "<div class=\"desc\">{}</div>", escape(d));
     }
+    let _ = write!(
+        s,
+        "<div class=\"disclosed{}\">{}</div>",
+        if u.disclosed.is_some() {
+            ""
+        } else {
+            " missing"
+        },
+        match &u.disclosed {
+            Some(_) => format!(
+                "Disclosed {}",
+                escape_text(&disclosed_text(u.disclosed.as_ref()))
+            ),
+            None => "Not disclosed to the studio".to_owned(),
+        }
+    );
+    if let Some(e) = &u.episode {
+        let _ = write!(s, "<div class=\"sub\">episode {}</div>", escape(e));
+    }
     s.push_str("</td>");
     // Stage and output.
     let _ = write!(
@@ -424,15 +512,33 @@ fn use_row(order: usize, u: &UseRow) -> String {
         if let Some(v) = &t.version {
             let _ = write!(name, " {}", escape(v));
         }
+        let mark = |field: &str| {
+            if t.is_default(field) {
+                DEFAULT_HTML
+            } else {
+                ""
+            }
+        };
         let enterprise = if t.enterprise {
-            "<span class=\"flag flag-ok\">\u{2713} enterprise</span>"
+            format!(
+                "<span class=\"flag flag-ok\">\u{2713} enterprise{}</span>",
+                mark("enterprise")
+            )
         } else {
-            "<span class=\"flag flag-bad\">\u{2717} not enterprise</span>"
+            format!(
+                "<span class=\"flag flag-bad\">\u{2717} not enterprise{}</span>",
+                mark("enterprise")
+            )
         };
         let training = match t.trains_on_inputs {
-            "false" => "<span class=\"flag flag-ok\">\u{2713} no training on inputs</span>",
-            "true" => "<span class=\"flag flag-bad\">\u{2717} trains on inputs</span>",
-            _ => "<span class=\"flag flag-bad\">? may train on inputs</span>",
+            "false" => {
+                "<span class=\"flag flag-ok\">\u{2713} no training on inputs</span>".to_owned()
+            }
+            "true" => "<span class=\"flag flag-bad\">\u{2717} trains on inputs</span>".to_owned(),
+            _ => format!(
+                "<span class=\"flag flag-bad\">? may train on inputs{}</span>",
+                mark("trains_on_inputs")
+            ),
         };
         let _ = write!(
             s,
@@ -445,10 +551,17 @@ fn use_row(order: usize, u: &UseRow) -> String {
     s.push_str("</td>");
     // What it touches.
     s.push_str("<td><ul class=\"facts\">");
+    let mark = |field: &str| {
+        if u.is_default(field) {
+            DEFAULT_HTML
+        } else {
+            ""
+        }
+    };
     if !u.elements.is_empty() {
         let prominence = u
             .prominence
-            .map(|p| format!(" ({})", escape(p)))
+            .map(|p| format!(" ({}{})", escape(p), mark("prominence")))
             .unwrap_or_default();
         let _ = write!(
             s,
@@ -456,10 +569,18 @@ fn use_row(order: usize, u: &UseRow) -> String {
             list(&u.elements)
         );
     }
-    let _ = write!(s, "<li><b>Inputs</b> {}</li>", list(&u.inputs));
-    if u.training != "none" {
-        let _ = write!(s, "<li><b>Training</b> {}</li>", escape(u.training));
-    }
+    let _ = write!(
+        s,
+        "<li><b>Inputs</b> {}{}</li>",
+        list(&u.inputs),
+        mark("inputs")
+    );
+    let _ = write!(
+        s,
+        "<li><b>Training</b> {}{}</li>",
+        escape(u.training),
+        mark("training")
+    );
     if !u.references.is_empty() {
         let _ = write!(s, "<li><b>References</b> {}</li>", list(&u.references));
     }
@@ -592,8 +713,11 @@ pub fn html(r: &Register) -> String {
     let generated = r.generated.replace('T', " ").replace('Z', " UTC");
     let _ = write!(
         s,
-        "<header class=\"top\">\n<p class=\"kicker\">GenAI disclosure register</p>\n<h1>{title}</h1>\n\
+        "<header class=\"top\">\n<p class=\"kicker\">GenAI disclosure register</p>\n<h1>{title}</h1>\n{}\
          <p class=\"meta\">{} {commit}{} \u{00B7} generated {} \u{00B7} {} checked</p>\n</header>\n<main>\n",
+        production_subtitle(r)
+            .map(|sub| format!("<p class=\"meta\">{}</p>\n", escape(&sub)))
+            .unwrap_or_default(),
         match (&r.commit, r.scope) {
             (None, _) => "The work tree (not in git)",
             (Some(_), "range") => "Commit",
@@ -639,6 +763,18 @@ pub fn html(r: &Register) -> String {
                 "file needs action"
             } else {
                 "files need action"
+            },
+        ));
+    }
+    if t.uses_pending > 0 {
+        s.push_str(&card(
+            "pending",
+            "\u{25D4}",
+            t.uses_pending,
+            if t.uses_pending == 1 {
+                "use awaits the commit of its approval"
+            } else {
+                "uses await the commit of their approval"
             },
         ));
     }
@@ -712,16 +848,37 @@ pub fn html(r: &Register) -> String {
          <option value=\"unspecified\">unspecified</option></select></label>\n\
          <label>Status<select id=\"filter-status\"><option value=\"\">all statuses</option>\
          <option value=\"needs-action\">\u{2717} needs action</option>\
+         <option value=\"pending\">\u{25D4} pending approval</option>\
          <option value=\"warnings\">\u{26A0} warnings</option>\
-         <option value=\"clear\">\u{2713} clear</option></select></label>\n\
-         <button id=\"print\" type=\"button\">Print</button>\n\
+         <option value=\"clear\">\u{2713} clear</option></select></label>\n",
+    );
+    let mut folders: Vec<&str> = r.uses.iter().map(|u| u.folder.as_str()).collect();
+    folders.dedup();
+    folders.sort_unstable();
+    folders.dedup();
+    let _ = writeln!(
+        s,
+        "<label>Folder<select id=\"filter-folder\"><option value=\"\">all folders</option>{}</select></label>",
+        folders
+            .iter()
+            .map(|f| format!(
+                "<option value=\"{}\">{}</option>",
+                escape(f),
+                escape(&folder_text(f))
+            ))
+            .collect::<String>()
+    );
+    s.push_str(
+        "<button id=\"print\" type=\"button\">Print</button>\n\
          <span class=\"count\" id=\"filter-count\" aria-live=\"polite\"></span>\n</div>\n",
     );
     let _ = writeln!(
         s,
         "<p class=\"legend\">{} an error is open: the use may not go ahead as declared \
+         {} its approval is granted but not committed yet \
          {} worth fixing, does not block {} nothing open.<span class=\"noprint\"> Click a column heading to sort.</span></p>",
         status_badge(Status::NeedsAction),
+        status_badge(Status::Pending),
         status_badge(Status::Warnings),
         status_badge(Status::Clear),
     );
@@ -762,6 +919,8 @@ pub fn html(r: &Register) -> String {
         s.push_str("</tbody></table></div>\n</section>\n");
     }
 
+    s.push_str(&coverage(r));
+
     // Totals.
     s.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"totals\">\n");
     s.push_str("<table><thead><tr><th scope=\"col\">Stage</th><th class=\"n\" scope=\"col\">Uses</th><th class=\"n\" scope=\"col\">Need action</th></tr></thead><tbody>\n");
@@ -790,6 +949,62 @@ pub fn html(r: &Register) -> String {
          <code>aiclear explain CODE</code> explains a rule; <code>aiclear report --format json</code> \
          gives the same register for other tools.</footer>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
+    s
+}
+
+/// What each folder holds, and the files that declare no AI use: legal
+/// sees what is covered, not only what is used.
+fn coverage(r: &Register) -> String {
+    let mut s = String::from(
+        "<section id=\"coverage\">\n<h2>Coverage by folder</h2>\n<div class=\"table-wrap\"><table class=\"coverage\">\n\
+         <thead><tr><th scope=\"col\">Folder</th><th scope=\"col\">Episode</th>\
+         <th class=\"n\" scope=\"col\">Files with uses</th><th class=\"n\" scope=\"col\">Uses</th>\
+         <th class=\"n\" scope=\"col\">\u{2717} Need action</th><th class=\"n\" scope=\"col\">\u{25D4} Pending</th>\
+         <th class=\"n\" scope=\"col\">No AI use (<code>genai: none</code>)</th>\
+         <th class=\"n\" scope=\"col\">No declaration</th></tr></thead><tbody>\n",
+    );
+    for f in &r.folders {
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"path\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            path(&folder_text(&f.folder)),
+            f.episode.as_deref().map_or("\u{2014}".to_owned(), escape),
+            f.files_with_uses,
+            f.uses,
+            f.uses_needing_action,
+            f.uses_pending,
+            f.files_declaring_none,
+            f.files_without_declaration
+        );
+    }
+    s.push_str("</tbody></table></div>\n");
+    if r.files_declaring_none.is_empty() {
+        s.push_str("<p class=\"empty\">No file declares <code>genai: none</code>.</p>\n");
+    } else {
+        let _ = write!(
+            s,
+            "<p>{} no use of generative AI (<code>genai: none</code>):</p>\n<ul class=\"none-files\">",
+            plural(
+                r.files_declaring_none.len(),
+                "file declares",
+                "files declare"
+            )
+        );
+        for n in &r.files_declaring_none {
+            let _ = write!(
+                s,
+                "<li><span class=\"path\">{}</span>{}</li>",
+                path(n.media.as_deref().unwrap_or(&n.file)),
+                n.episode
+                    .as_deref()
+                    .map(|e| format!(" <span class=\"sub\">episode {}</span>", escape(e)))
+                    .unwrap_or_default()
+            );
+        }
+        s.push_str("</ul>\n");
+    }
+    s.push_str("</section>\n");
     s
 }
 

@@ -13,8 +13,9 @@ use std::io;
 use crate::render::summary::{cell, code, inline, inline_code, text};
 
 use super::{
-    FileRow, FindingRow, Register, UseRow, approval_text, awaiting_text, commit_text, scope_text,
-    talent_text, tool_text,
+    DEFAULT_MARK, FileRow, FindingRow, Register, Status, UseRow, approval_text, awaiting_text,
+    commit_text, disclosed_text, folder_text, production_subtitle, scope_text, talent_text,
+    tool_text,
 };
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -25,9 +26,12 @@ pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
 pub fn markdown(r: &Register) -> String {
     let t = &r.totals;
     let mut s = format!("# {} — GenAI disclosure register\n\n", text(&r.production));
+    if let Some(sub) = production_subtitle(r) {
+        s.push_str(&format!("{}\n\n", text(&sub)));
+    }
     s.push_str(&format!(
         "This register describes {}{}, generated {}. {} checked; {} declared: \
-         **{} need action**, {} with warnings only, {} clear.\n\n",
+         **{} need action**, {}{} with warnings only, {} clear; {}.\n\n",
         scope_text(r),
         r.base
             .as_deref()
@@ -37,8 +41,18 @@ pub fn markdown(r: &Register) -> String {
         plural(t.files_checked, "file", "files"),
         plural(t.uses, "use", "uses"),
         t.uses_needing_action,
+        if t.uses_pending > 0 {
+            format!("{} pending approval, ", t.uses_pending)
+        } else {
+            String::new()
+        },
         t.uses_with_warnings,
         t.uses_clear,
+        plural(
+            t.files_declaring_none,
+            "file declares no AI use",
+            "files declare no AI use"
+        ),
     ));
 
     s.push_str("## Needs action\n\n");
@@ -68,6 +82,29 @@ pub fn markdown(r: &Register) -> String {
         s.push_str("✓ Nothing needs action.\n");
     }
 
+    let pending: Vec<&UseRow> = r
+        .uses
+        .iter()
+        .filter(|u| u.status == Status::Pending)
+        .collect();
+    if !pending.is_empty() {
+        s.push_str("\n## Pending approval\n\nGranted, but not committed yet: the use is not clear until the approver commits the ledger entry.\n\n");
+        for u in pending {
+            let ids: Vec<String> = u
+                .approvals
+                .iter()
+                .filter(|a| a.state == "pending")
+                .map(|a| inline_code(&a.id))
+                .collect();
+            s.push_str(&format!(
+                "- ◔ {} use {}: {}\n",
+                inline_code(&u.file),
+                inline_code(&u.id),
+                ids.join(", ")
+            ));
+        }
+    }
+
     s.push_str("\n## Totals\n\n| Stage | Uses | Need action |\n| --- | ---: | ---: |\n");
     for st in &t.by_stage {
         s.push_str(&format!(
@@ -87,13 +124,63 @@ pub fn markdown(r: &Register) -> String {
     if r.uses.is_empty() {
         s.push_str("No file declares a use of generative AI.\n");
     } else {
-        s.push_str(
-            "| Status | File | Use | Stage | Output | Tools | Elements | Inputs | References \
-             | Talent | Approvals | Open findings | Introduced | Last changed |\n\
-             | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-        );
+        s.push_str("By folder. A value marked *(default)* was not declared: it is the value the rules assume.\n");
+        let mut folder: Option<&str> = None;
         for u in &r.uses {
+            if folder != Some(u.folder.as_str()) {
+                folder = Some(&u.folder);
+                let f = r.folders.iter().find(|f| f.folder == u.folder);
+                let episode = f
+                    .and_then(|f| f.episode.as_deref())
+                    .map(|e| format!(" (episode {})", text(e)))
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "\n### {}{episode}\n\n\
+                     | Status | File | Use | Stage | Output | Tools | Elements | Inputs | References \
+                     | Talent | Disclosed | Approvals | Open findings | Introduced | Last changed |\n\
+                     | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+                    heading_folder(&u.folder)
+                ));
+            }
             s.push_str(&use_row(u));
+        }
+    }
+
+    s.push_str("\n## Coverage\n\n| Folder | Episode | Files with uses | Uses | Need action | Pending | No AI use (`genai: none`) | No declaration |\n\
+                | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for f in &r.folders {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            heading_folder(&f.folder),
+            f.episode.as_deref().map_or("—".to_owned(), text),
+            f.files_with_uses,
+            f.uses,
+            f.uses_needing_action,
+            f.uses_pending,
+            f.files_declaring_none,
+            f.files_without_declaration
+        ));
+    }
+    if r.files_declaring_none.is_empty() {
+        s.push_str("\nNo file declares `genai: none`.\n");
+    } else {
+        s.push_str(&format!(
+            "\n{} no use of generative AI (`genai: none`):\n\n",
+            plural(
+                r.files_declaring_none.len(),
+                "file declares",
+                "files declare"
+            )
+        ));
+        for n in &r.files_declaring_none {
+            s.push_str(&format!(
+                "- {}{}\n",
+                inline_code(n.media.as_deref().unwrap_or(&n.file)),
+                n.episode
+                    .as_deref()
+                    .map(|e| format!(" (episode {})", text(e)))
+                    .unwrap_or_default()
+            ));
         }
     }
 
@@ -136,8 +223,24 @@ fn findings_list<'a>(s: &mut String, findings: impl Iterator<Item = &'a FindingR
     }
 }
 
+/// A folder as a heading or cell shows it: `` `scripts/` ``, the top folder.
+fn heading_folder(folder: &str) -> String {
+    if folder == "." {
+        "the top folder".to_owned()
+    } else {
+        inline_code(&folder_text(folder))
+    }
+}
+
 fn use_row(u: &UseRow) -> String {
     let list = |items: &[&str]| items.iter().map(|i| text(i)).collect::<Vec<_>>().join(", ");
+    let dflt = |field: &str| {
+        if u.is_default(field) {
+            " *(default)*"
+        } else {
+            ""
+        }
+    };
     let lines = |items: Vec<String>| items.join("<br>");
     let mut use_cell = code(&u.id);
     if let Some(d) = &u.description {
@@ -152,7 +255,11 @@ fn use_row(u: &UseRow) -> String {
         .approvals
         .iter()
         .map(|a| {
-            let mark = if a.holds() { "✓" } else { "✗" };
+            let mark = match a.state.as_str() {
+                "valid" => "✓",
+                "pending" => "◔",
+                _ => "✗",
+            };
             format!("{mark} {}", text(&approval_text(a)))
         })
         .collect();
@@ -173,15 +280,32 @@ fn use_row(u: &UseRow) -> String {
         Some(m) => format!("{}<br>(sidecar of {})", code(&u.file), code(m)),
         None => code(&u.file),
     };
+    let mut elements = list(&u.elements);
+    if let Some(p) = u.prominence {
+        elements.push_str(&format!(" ({}{})", text(p), dflt("prominence")));
+    }
+    let inputs = format!(
+        "{}{}<br>training: {}{}",
+        list(&u.inputs),
+        dflt("inputs"),
+        text(u.training),
+        dflt("training")
+    );
+    let tools = u
+        .tools
+        .iter()
+        .map(|t| text(&tool_text(t)).replace(&text(DEFAULT_MARK), "*(default)*"))
+        .collect();
     format!(
-        "| {status} | {file} | {use_cell} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {status} | {file} | {use_cell} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         u.stage.unwrap_or("—"),
         list(&u.outputs),
-        lines(u.tools.iter().map(|t| text(&tool_text(t))).collect()),
-        list(&u.elements),
-        list(&u.inputs),
+        lines(tools),
+        elements,
+        inputs,
         list(&u.references),
         lines(u.talent.iter().map(|t| text(&talent_text(t))).collect()),
+        text(&disclosed_text(u.disclosed.as_ref())),
         lines(approvals),
         lines(findings),
         u.introduced

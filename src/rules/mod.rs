@@ -152,6 +152,8 @@ pub struct Finding {
     /// Lowercase, no trailing period, names in backticks.
     pub message: String,
     pub label: Option<String>,
+    /// Other places in the same file, each with its label.
+    pub secondary: Vec<(Span, String)>,
     pub notes: Vec<String>,
     pub help: Option<String>,
     /// The use this finding is about (approvals are per use).
@@ -168,6 +170,7 @@ impl Finding {
             span,
             message: message.into(),
             label: None,
+            secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
             use_id: None,
@@ -184,6 +187,12 @@ impl Finding {
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Point at another place in the file too.
+    pub fn secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push((span, label.into()));
         self
     }
 

@@ -49,7 +49,7 @@ pub fn check_all(text: &str, ctx: &Context) -> Vec<Finding> {
     let (key, node) = top
         .genai
         .unwrap_or_else(|| panic!("test YAML has no `genai` key\n{text}"));
-    let Some(decl) = validate::declaration(&key, &node, &mut findings) else {
+    let Some(decl) = validate::declaration(&key, &node, text.as_bytes(), &mut findings) else {
         return findings;
     };
     for rule in RULES {
