@@ -1042,7 +1042,7 @@ fn first_key(text: &str, second: usize, key: &str, flow: Option<usize>) -> Optio
 }
 
 /// The 1-based line of a byte offset; LF, CRLF and lone CR end a line.
-fn line_of(bytes: &[u8], offset: usize) -> usize {
+pub fn line_of(bytes: &[u8], offset: usize) -> usize {
     let before = &bytes[..offset.min(bytes.len())];
     1 + before
         .iter()

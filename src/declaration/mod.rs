@@ -23,6 +23,7 @@ use crate::rules::{
 };
 use crate::source::Span;
 use crate::yaml;
+use crate::yaml::line_of;
 
 /// Largest declaration block read from a script or Markdown file.
 pub const MAX_BLOCK_BYTES: usize = 1 << 20;
@@ -134,16 +135,6 @@ fn line_after(bytes: &[u8], pos: usize) -> usize {
     fountain::Lines::new(bytes, pos)
         .next()
         .map_or(bytes.len(), |(_, _, next)| next)
-}
-
-/// The 1-based line of a byte offset; LF, CRLF and lone CR end a line.
-fn line_of(bytes: &[u8], offset: usize) -> usize {
-    let before = &bytes[..offset.min(bytes.len())];
-    1 + before
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count()
 }
 
 /// What one file declares, and the problems found reading it.
