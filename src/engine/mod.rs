@@ -671,7 +671,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
         _ => Default::default(),
     };
-    let found = targets::targets(
+    let mut found = targets::targets(
         project,
         mode,
         &settings,
@@ -679,19 +679,17 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         &changes,
         &changed_bad_names,
     )?;
-    let mut targets = found.list;
+    let mut targets = std::mem::take(&mut found.list);
     // A range that changes the ledger changes what is approved: the files its
     // entries cover are checked too.
-    if let (Some(r), Some(repo)) = (&range, &project.repo) {
+    if let Some(at_head) = &found.at_head {
         let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
         if changes
             .iter()
             .any(|c| c.path.as_deref() == Some(&ledger_path))
         {
             let mut seen: HashSet<String> = targets.iter().map(|t| t.path.clone()).collect();
-            for rel in repo
-                .files_at(r.head, &project.prefix)?
-                .0
+            for rel in at_head
                 .files
                 .iter()
                 .filter_map(|p| p.strip_prefix(&project.prefix))

@@ -132,6 +132,11 @@ pub fn trace(
         Against::Range { brought, .. } => brought.clone(),
         Against::Local { .. } => None,
     };
+    // Read once; a range check refuses shallow clones before it gets here.
+    let shallow = match against {
+        Against::Local { .. } => repo.shallow_boundary(),
+        Against::Range { .. } => HashSet::new(),
+    };
     for (entry, origins) in traced.into_iter().zip(origins) {
         out.origins.insert(
             entry.id.value.clone(),
@@ -139,9 +144,7 @@ pub fn trace(
         );
         // A local check of a shallow clone cannot see who wrote what the
         // clone's oldest commit holds (a range check refuses shallow clones).
-        if matches!(against, Against::Local { .. })
-            && origins.iter().any(|o| repo.is_shallow_boundary(&o.id))
-        {
+        if origins.iter().any(|o| shallow.contains(&o.id)) {
             out.findings
                 .push(unauthorized_approval::untraceable(entry).warning_only());
             continue;

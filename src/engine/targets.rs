@@ -92,6 +92,8 @@ pub(super) struct Targets {
     /// Names that could hold a declaration but are not UTF-8 (escaped):
     /// they cannot be read and are reported.
     pub bad_names: Vec<String>,
+    /// In a range check, every file at head (repository paths).
+    pub at_head: Option<Listing>,
     /// Files of the listing that aiclear could read but that no `files:`
     /// glob covers, worth a warning (GA007), with the glob that would.
     pub uncovered: Vec<(String, Suggestion)>,
@@ -115,6 +117,7 @@ pub(super) fn targets(
     let mut rels: Vec<String> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let mut extra: Vec<Target> = Vec::new();
+    let mut head_files = None;
     // Files named one by one on the command line.
     let mut named: HashSet<String> = HashSet::new();
     let prefix = project.prefix.as_str();
@@ -154,6 +157,7 @@ pub(super) fn targets(
             }
             extra.extend(deleted_sidecars(project, settings, range, changes)?);
             extra.extend(changed_links(project, settings, range, &links)?);
+            head_files = Some(at_head);
         }
         Mode::Worktree { paths } if paths.is_empty() => {
             let listing = list_all(project)?;
@@ -251,6 +255,7 @@ pub(super) fn targets(
         list: out,
         bad_names: bad,
         uncovered,
+        at_head: head_files,
     })
 }
 

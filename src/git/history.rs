@@ -757,14 +757,16 @@ impl Repo {
         Ok(out)
     }
 
-    /// Whether `commit` is where a shallow clone's history is cut off: its
+    /// The commits where a shallow clone's history is cut off: their
     /// parents are not in the repository, so what came before is unknown.
-    pub fn is_shallow_boundary(&self, commit: &str) -> bool {
+    /// Empty for a complete clone.
+    pub fn shallow_boundary(&self) -> std::collections::HashSet<String> {
         if !self.repo.is_shallow() {
-            return false;
+            return Default::default();
         }
         std::fs::read_to_string(self.repo.path().join("shallow"))
-            .is_ok_and(|text| text.lines().any(|l| l.trim() == commit))
+            .map(|text| text.lines().map(|l| l.trim().to_owned()).collect())
+            .unwrap_or_default()
     }
 
     /// The signature and signed data of a commit, when it is signed.
