@@ -634,7 +634,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
 
 /// The media file a sidecar describes.
 fn media_of(path: &str) -> Option<&str> {
-    path.strip_suffix(".genai.yml")
+    path.strip_suffix(crate::kind::SIDECAR_SUFFIX)
 }
 
 /// The folder a file is in, relative to the root: `.` for the root itself.

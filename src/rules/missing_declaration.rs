@@ -75,7 +75,7 @@ pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
         && d.help.as_deref().is_some_and(|h| h.starts_with(ANNOTATE)))
     .then(|| {
         d.path
-            .strip_suffix(crate::write::SIDECAR_SUFFIX)
+            .strip_suffix(crate::kind::SIDECAR_SUFFIX)
             .unwrap_or(&d.path)
     })
 }
