@@ -60,41 +60,35 @@ impl FileKind {
             FileKind::Fountain => &Locator {
                 place: "a `---` YAML block in a boneyard (`/*` … `*/`) right after the title page",
                 how_to_declare: "add a declaration right after the title page: `/*`, `---`, `genai: none` (or its `uses`), `---`, `*/` on lines of their own",
-                annotate: "inserts the block right after the title page, or at the top of a script without one",
             },
             FileKind::Markdown => &Locator {
                 place: "a top-level `genai` key in the `---` frontmatter",
                 how_to_declare: "add `genai: none` (or its `uses`) to the `---` frontmatter at the top of the file",
-                annotate: "adds the key at the end of the frontmatter, or a new frontmatter at the top",
             },
             FileKind::Yaml => &Locator {
                 place: "a top-level `genai` key of the first document",
                 how_to_declare: "add a top-level `genai:` key (`genai: none` when no AI was used)",
-                annotate: "adds the key at the end of the first document",
             },
             FileKind::Json => &Locator {
                 place: "`metadata.genai`, else a top-level `genai`",
                 how_to_declare: "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)",
-                annotate: "adds a `\"genai\"` member at the end of the top-level `\"metadata\"` object",
             },
             FileKind::Sidecar => &Locator {
                 place: "a top-level `genai` key in the sidecar `NAME.EXT.genai.yml` beside the file",
                 how_to_declare: "create the sidecar with a top-level `genai:` key (`genai: none` when no AI was used)",
-                annotate: "creates the sidecar, or adds the key to the one there",
             },
         }
     }
 }
 
-/// Where a declaration lives in a file of one [`FileKind`], in words.
+/// Where a declaration lives in a file of one [`FileKind`], in words. How
+/// `aiclear annotate` writes one is `write::declare`'s match on the kind.
 #[derive(Debug)]
 pub struct Locator {
     /// Where the declaration is read from.
     pub place: &'static str,
     /// How to add one by hand (the help of a missing declaration, GA001).
     pub how_to_declare: &'static str,
-    /// What `aiclear annotate` writes, and where.
-    pub annotate: &'static str,
 }
 
 /// The `files:` list of the configuration that checks a kind.
@@ -431,7 +425,7 @@ mod tests {
         for kind in FileKind::ALL {
             assert!(KINDS.iter().any(|r| r.declared == kind), "{kind:?}");
             let l = kind.locator();
-            assert!(!l.place.is_empty() && !l.annotate.is_empty());
+            assert!(!l.place.is_empty());
             assert_eq!(kind.how_to_declare(), l.how_to_declare);
         }
         for list in List::ALL {

@@ -175,4 +175,26 @@ mod tests {
         );
         assert_eq!(declaration_file(&s, "notes.txt"), None);
     }
+
+    /// Whatever folder a file is in, `annotate` writes its declaration where
+    /// the table says it lives.
+    #[test]
+    fn every_kind_is_annotated_where_the_table_says() {
+        let s = Settings::default();
+        for row in kind::KINDS {
+            for ext in row.extensions {
+                for rel in [
+                    format!("a.{ext}"),
+                    format!("deep/er/A.{}", ext.to_uppercase()),
+                ] {
+                    let (k, file) = declaration_file(&s, &rel).unwrap();
+                    assert_eq!(k, row.declared, "{rel}");
+                    match k {
+                        FileKind::Sidecar => assert_eq!(file, format!("{rel}{SIDECAR_SUFFIX}")),
+                        _ => assert_eq!(file, rel),
+                    }
+                }
+            }
+        }
+    }
 }
