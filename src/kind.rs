@@ -226,6 +226,16 @@ pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "vfx/**/*.{yml,yaml,json}"]
 /// The built-in `media` globs.
 pub const DEFAULT_MEDIA: &[&str] = &["vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}"];
 
+/// The extensions a list's built-in globs name, in their order
+/// (`vfx/**/*.{yml,yaml,json}` names `yml`, `yaml` and `json`): the files
+/// worth a glob when none covers them.
+pub fn default_extensions(list: List) -> impl Iterator<Item = &'static str> {
+    list.defaults().iter().flat_map(|glob| {
+        let exts = glob.rsplit_once("*.").map_or("", |(_, e)| e);
+        exts.trim_matches(['{', '}']).split(',')
+    })
+}
+
 /// The kind of a file, by the extension of its name (`path` may be a
 /// project-relative path). A sidecar is a YAML file here: ask
 /// [`is_sidecar`] first.
@@ -460,9 +470,10 @@ mod tests {
             for glob in list.defaults() {
                 let set = globs(&[glob]);
                 let (dir, exts) = glob.rsplit_once("*.").unwrap();
-                let exts = exts.trim_start_matches('{').trim_end_matches('}');
                 let dir = dir.trim_end_matches("**/");
-                for e in exts.split(',') {
+                let named: Vec<&str> = default_extensions(list).collect();
+                for e in exts.trim_matches(['{', '}']).split(',') {
+                    assert!(named.contains(&e), "{glob}: `{e}`");
                     let path = format!("{dir}x/a.{e}");
                     assert!(set.is_match(&path), "{glob} {path}");
                     let row = row_of(&path).unwrap_or_else(|| panic!("{glob}: `{e}`"));
@@ -486,6 +497,14 @@ mod tests {
                 row.name
             );
         }
+    }
+
+    #[test]
+    fn extensions_the_defaults_name() {
+        let named = |list| default_extensions(list).collect::<Vec<_>>();
+        assert_eq!(named(List::Scripts), ["fountain", "spmd", "md"]);
+        assert_eq!(named(List::Metadata), ["otio", "yml", "yaml", "json"]);
+        assert_eq!(named(List::Media).len(), 10);
     }
 
     #[test]
