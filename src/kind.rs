@@ -6,11 +6,14 @@
 //! `aiclear init` and the built-in `files:` globs all read it, so they agree
 //! on what a file is.
 //!
-//! Adding a kind whose declaration lives in a sidecar is one row. A kind
-//! that holds its own declaration is a row and a [`FileKind`] variant with
-//! its locator in `declaration/`: the matches on [`FileKind`] (here, in the
+//! Adding a kind whose declaration lives in a sidecar is one row (and its
+//! glob in the built-in lists, if it is checked by default). A kind that
+//! holds its own declaration is a row and a [`FileKind`] variant with its
+//! locator in `declaration/`: the matches on [`FileKind`] (here, in the
 //! declaration reader and in `annotate`'s writer) fail to compile until it
-//! is handled, and a variant without a row fails to compile here.
+//! is handled, and a variant without a row fails to compile here. Kinds that
+//! share an extension's family but not its locator (a text format that can
+//! hold a declaration beside binary ones that cannot) are two rows.
 
 /// The suffix of a sidecar: `plate.exr` is declared in `plate.exr.genai.yml`.
 pub const SIDECAR_SUFFIX: &str = ".genai.yml";
