@@ -215,9 +215,9 @@ impl Sim {
             cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
                 .arg(&script_path)
                 .current_dir(&self.workspace)
-                .env_clear()
+                .env_clear();
+            common::isolation::isolate_in(&mut cmd, &home)
                 .env("PATH", path.join(":"))
-                .env("HOME", &home)
                 .env("LANG", "C.UTF-8")
                 .env("CI", "true")
                 .env("GITHUB_ACTIONS", "true")
@@ -490,11 +490,8 @@ impl Origin {
     fn checkout(&self, refspec: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let git = |args: &[&str]| {
-            let out = Command::new("git")
-                .current_dir(dir.path())
+            let out = common::isolation::git(dir.path())
                 .args(args)
-                .env_remove("GIT_DIR")
-                .env_remove("GIT_INDEX_FILE")
                 .output()
                 .unwrap();
             assert!(
@@ -514,14 +511,13 @@ impl Origin {
     /// A whole clone (`fetch-depth: 0`) with `rev` checked out.
     fn full_clone(&self, rev: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new("git")
+        let out = common::isolation::git(Path::new("."))
             .args(["clone", "-q", &self.url()])
             .arg(dir.path())
             .output()
             .unwrap();
         assert!(out.status.success());
-        let out = Command::new("git")
-            .current_dir(dir.path())
+        let out = common::isolation::git(dir.path())
             .args(["checkout", "-q", "--detach", rev])
             .output()
             .unwrap();
@@ -540,8 +536,7 @@ impl Origin {
 }
 
 fn is_shallow(dir: &Path) -> bool {
-    let out = Command::new("git")
-        .current_dir(dir)
+    let out = common::isolation::git(dir)
         .args(["rev-parse", "--is-shallow-repository"])
         .output()
         .unwrap();

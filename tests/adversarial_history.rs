@@ -277,15 +277,9 @@ impl<'k> History<'k> {
     }
 
     fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
-        cmd.current_dir(self.repo())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.dir.path().join("home"))
+        common::isolation::isolate_in(cmd, &self.dir.path().join("home"))
+            .current_dir(self.repo())
             .env("NO_COLOR", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_OBJECT_DIRECTORY")
     }
 
     fn git(&self, args: &[&str], env: &[(&str, String)], stdin: Option<&str>) -> String {

@@ -17,21 +17,6 @@ const CLEAN: &str = "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. ROOM - DA
 const BAD: &str = "Title: X\n\nINT. ROOM - DAY\n";
 const DECLARED: &str = "Title: X\n\n/*\n---\ngenai:\n  disclosed: { to: \"M. Chen, Netflix creative production\", on: 2025-09-02 }\n  uses:\n    - id: dialogue-polish\n      stage: ideation\n      output: text\n      tools: [{ name: \"Claude\", enterprise: true, trains-on-inputs: false }]\n---\n*/\n\nINT. ROOM - DAY\n";
 
-/// Git's variables that would point a command at another repository.
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "GIT_CONFIG_GLOBAL",
-    "CARGO_HOME",
-];
-
 /// PATH without any folder that holds an `aiclear`, so that an installed
 /// copy cannot stand in for the one under test.
 fn path_without_aiclear() -> Vec<PathBuf> {
@@ -79,18 +64,15 @@ impl Sandbox {
         path: &OsString,
     ) -> Command {
         let mut c = Command::new(program);
-        c.current_dir(dir)
+        common::isolation::isolate_in(&mut c, self.home.path())
+            .current_dir(dir)
             .env("PATH", path)
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
             .env("GIT_AUTHOR_DATE", "2025-09-01T10:00:00Z")
             .env("GIT_COMMITTER_DATE", "2025-09-01T10:00:00Z")
+            // Where cargo installs: `aiclear hook` would look for another copy there.
+            .env_remove("CARGO_HOME")
             .stdin(Stdio::null());
-        for var in GIT_VARS {
-            c.env_remove(var);
-        }
         c
     }
 

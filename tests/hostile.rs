@@ -108,12 +108,10 @@ fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     } else {
         Command::new(bin())
     };
-    cmd.current_dir(dir)
+    common::isolation::isolate(&mut cmd)
+        .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
         .env_remove("GITHUB_STEP_SUMMARY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -55,20 +55,6 @@ fn requested() -> String {
     )
 }
 
-/// Git's variables that would point a command elsewhere.
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "CARGO_HOME",
-];
-
 /// A bare remote, and one clone per person, each with its own HOME and
 /// with no git configuration but its own.
 struct Team {
@@ -126,17 +112,13 @@ impl Team {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
         let home = self.root.join("home");
         let mut c = Command::new(program);
-        c.current_dir(dir)
+        common::isolation::isolate_in(&mut c, &home)
+            .current_dir(dir)
             .env("PATH", &self.path)
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
+            // Where cargo installs: `aiclear hook` would look for another copy there.
+            .env_remove("CARGO_HOME")
             .stdin(Stdio::null());
-        for var in GIT_VARS {
-            c.env_remove(var);
-        }
         c
     }
 
