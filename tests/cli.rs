@@ -11,7 +11,10 @@ fn cli_cases() {
         .env("NO_COLOR", "1")
         .env("HOME", home.to_str().unwrap())
         .env("XDG_CONFIG_HOME", home.join(".config").to_str().unwrap())
-        .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig").to_str().unwrap())
+        .env(
+            "GIT_CONFIG_GLOBAL",
+            home.join(".gitconfig").to_str().unwrap(),
+        )
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .case("tests/cmd/*.toml");
 }
