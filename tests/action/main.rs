@@ -122,6 +122,19 @@ impl Run {
     }
 }
 
+/// The files of one step of a simulated run.
+struct StepFiles<'a> {
+    script: &'a Path,
+    home: &'a Path,
+    /// `PATH`: what earlier steps added, the binary under test, the system's.
+    path: String,
+    event: &'a Path,
+    output: &'a Path,
+    added_path: &'a Path,
+    summary: &'a Path,
+    temp: &'a Path,
+}
+
 impl Sim {
     fn new(workspace: &Path, event_name: &str, payload: Value) -> Sim {
         Sim {
@@ -215,30 +228,16 @@ impl Sim {
             let mut path = path_entries.clone();
             path.push(bin_dir.display().to_string());
             path.push(system_path.clone());
-            let mut cmd = Command::new("bash");
-            cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
-                .arg(&script_path)
-                .current_dir(&self.workspace)
-                .env_clear();
-            common::isolation::isolate_in(&mut cmd, &home)
-                .env("PATH", path.join(":"))
-                .env("LANG", "C.UTF-8")
-                .env("CI", "true")
-                .env("GITHUB_ACTIONS", "true")
-                .env("GITHUB_EVENT_NAME", &self.event_name)
-                .env("GITHUB_EVENT_PATH", &event_path)
-                .env("GITHUB_ACTION_PATH", crate_dir())
-                .env("GITHUB_WORKSPACE", &self.workspace)
-                .env("GITHUB_OUTPUT", &output_file)
-                .env("GITHUB_PATH", &path_file)
-                .env("GITHUB_STEP_SUMMARY", &summary_file)
-                .env("GITHUB_SERVER_URL", "https://github.com")
-                .env("GITHUB_REPOSITORY", "lastsignal/last-signal")
-                .env("RUNNER_OS", "Linux")
-                .env("RUNNER_ARCH", "X64")
-                .env("RUNNER_TEMP", temp)
-                .env("NO_COLOR", "1");
-            cmd.envs(&self.env);
+            let mut cmd = self.step_command(&StepFiles {
+                script: &script_path,
+                home: &home,
+                path: path.join(":"),
+                event: &event_path,
+                output: &output_file,
+                added_path: &path_file,
+                summary: &summary_file,
+                temp,
+            });
             if let Some(env) = step["env"].as_object() {
                 for (k, v) in env {
                     cmd.env(k, ctx.substitute(v.as_str().unwrap_or_default()));
@@ -274,6 +273,35 @@ impl Sim {
             run.outputs.insert(name.clone(), value);
         }
         run
+    }
+
+    /// bash running a step's script with the environment the runner gives it.
+    fn step_command(&self, f: &StepFiles) -> Command {
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(f.script)
+            .current_dir(&self.workspace)
+            .env_clear();
+        common::isolation::isolate_in(&mut cmd, f.home)
+            .env("PATH", &f.path)
+            .env("LANG", "C.UTF-8")
+            .env("CI", "true")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", &self.event_name)
+            .env("GITHUB_EVENT_PATH", f.event)
+            .env("GITHUB_ACTION_PATH", crate_dir())
+            .env("GITHUB_WORKSPACE", &self.workspace)
+            .env("GITHUB_OUTPUT", f.output)
+            .env("GITHUB_PATH", f.added_path)
+            .env("GITHUB_STEP_SUMMARY", f.summary)
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .env("GITHUB_REPOSITORY", "lastsignal/last-signal")
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", f.temp)
+            .env("NO_COLOR", "1");
+        cmd.envs(&self.env);
+        cmd
     }
 }
 

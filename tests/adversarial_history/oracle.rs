@@ -132,6 +132,23 @@ pub(super) fn verify(h: &History) -> Result<(), String> {
     if problems.is_empty() {
         return Ok(());
     }
+    Err(mismatch_text(
+        h,
+        &verdicts,
+        &problems,
+        out.status.code(),
+        diagnostics,
+    ))
+}
+
+/// Everything needed to see why the check and the oracle disagree.
+fn mismatch_text(
+    h: &History,
+    verdicts: &[Verdict],
+    problems: &[String],
+    code: Option<i32>,
+    diagnostics: &[serde_json::Value],
+) -> String {
     let mut text = String::new();
     writeln!(
         text,
@@ -144,7 +161,7 @@ pub(super) fn verify(h: &History) -> Result<(), String> {
     .unwrap();
     text.push_str(&h.listing());
     text.push_str("  oracle:\n");
-    for v in &verdicts {
+    for v in verdicts {
         let origins: Vec<String> = v
             .origins
             .iter()
@@ -171,10 +188,10 @@ pub(super) fn verify(h: &History) -> Result<(), String> {
         .unwrap();
     }
     text.push_str("  mismatches:\n");
-    for p in &problems {
+    for p in problems {
         writeln!(text, "    {p}").unwrap();
     }
-    writeln!(text, "  report (exit {:?}):", out.status.code()).unwrap();
+    writeln!(text, "  report (exit {code:?}):").unwrap();
     for d in diagnostics {
         writeln!(
             text,
@@ -188,7 +205,7 @@ pub(super) fn verify(h: &History) -> Result<(), String> {
         )
         .unwrap();
     }
-    Err(text)
+    text
 }
 
 pub(super) fn must_agree(h: &History, expect: &[(&str, bool)]) {

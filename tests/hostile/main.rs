@@ -129,18 +129,10 @@ fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let start = Instant::now();
     let mut child = cmd.spawn().expect("aiclear starts");
     // Drain both pipes so a big report cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_thread = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_thread = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
+    let out = child.stdout.take().unwrap();
+    let err = child.stderr.take().unwrap();
+    let out_thread = drain(out);
+    let err_thread = drain(err);
     let mut polled_peak = None;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -171,32 +163,8 @@ fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let stdout = String::from_utf8_lossy(&out_thread.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&err_thread.join().unwrap()).into_owned();
     let mut code = status.code().unwrap_or(-1);
-    let mut peak_kb = polled_peak;
-    if time.exists() {
-        // `time -o` writes "Command exited with non-zero status N" or
-        // "Command terminated by signal N" before the figure.
-        let report = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
-        if let Some(sig) = report
-            .lines()
-            .find_map(|l| l.strip_prefix("Command terminated by signal "))
-        {
-            panic!(
-                "aiclear {args:?} was killed by signal {sig}\nstderr: {}",
-                head(&stderr)
-            );
-        }
-        if let Some(kb) = report.lines().last().and_then(|l| l.trim().parse().ok()) {
-            peak_kb = Some(kb);
-        }
-    } else {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            panic!(
-                "aiclear {args:?} was killed by signal {sig}\nstderr: {}",
-                head(&stderr)
-            );
-        }
-    }
+    let timed = time.exists().then(|| rss_file.path());
+    let peak_kb = peak_or_signal(timed, status, polled_peak, args, &stderr);
     if code == -1 {
         code = 128;
     }
@@ -224,6 +192,53 @@ fn bounded_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
         peak_kb,
         took,
     }
+}
+
+/// Read a pipe to its end on a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = pipe.read_to_end(&mut v);
+        v
+    })
+}
+
+/// The peak resident memory of a finished run (from `time -o`'s report
+/// when it ran under `time`, else as polled); a run killed by a signal fails.
+fn peak_or_signal(
+    timed: Option<&Path>,
+    status: std::process::ExitStatus,
+    polled_peak: Option<u64>,
+    args: &[&str],
+    stderr: &str,
+) -> Option<u64> {
+    let mut peak_kb = polled_peak;
+    if let Some(report) = timed {
+        // `time -o` writes "Command exited with non-zero status N" or
+        // "Command terminated by signal N" before the figure.
+        let report = std::fs::read_to_string(report).unwrap_or_default();
+        if let Some(sig) = report
+            .lines()
+            .find_map(|l| l.strip_prefix("Command terminated by signal "))
+        {
+            panic!(
+                "aiclear {args:?} was killed by signal {sig}\nstderr: {}",
+                head(stderr)
+            );
+        }
+        if let Some(kb) = report.lines().last().and_then(|l| l.trim().parse().ok()) {
+            peak_kb = Some(kb);
+        }
+    } else {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            panic!(
+                "aiclear {args:?} was killed by signal {sig}\nstderr: {}",
+                head(stderr)
+            );
+        }
+    }
+    peak_kb
 }
 
 /// `check --format json` in `dir` under the watchdog.

@@ -124,46 +124,7 @@ fn json_register_of_the_pilot() {
         assert!(r.get(key).is_some(), "missing `{key}`");
     }
 
-    let t = &r["totals"];
-    assert_eq!(t["uses"], 6);
-    assert_eq!(t["files_checked"], 7);
-    assert_eq!(t["uses_needing_action"], 3);
-    assert_eq!(t["uses_clear"], 3);
-    assert_eq!(t["files_needing_action"], 1);
-    assert_eq!(
-        (t["errors"].as_u64(), t["warnings"].as_u64()),
-        (Some(5), Some(2))
-    );
-    let stages: Vec<(&str, u64)> = t["by_stage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["stage"].as_str().unwrap(), s["uses"].as_u64().unwrap()))
-        .collect();
-    assert_eq!(
-        stages,
-        [
-            ("ideation", 1),
-            ("previs", 0),
-            ("temp", 3),
-            ("final", 2),
-            ("unspecified", 0)
-        ]
-    );
-    let families: Vec<&str> = t["by_family"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["family"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        families,
-        [
-            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
-        ]
-    );
-    assert_eq!(t["by_family"][1]["errors"], 1);
-    assert_eq!(t["by_family"][1]["warnings"], 2);
+    assert_pilot_totals(&r["totals"]);
 
     // The approved main-character design: clear, relying on a valid approval.
     let aria = find_use(&r, "aria-design");
@@ -218,6 +179,50 @@ fn json_register_of_the_pilot() {
     assert_eq!(without[0]["file"], "vfx/plates/sh020_fg_v001.exr");
     assert_eq!(codes(&without[0]["findings"]), ["GA001"]);
     assert_eq!(r["file_findings"], serde_json::json!([]));
+}
+
+/// The totals of the pilot's register: uses, files, findings, by stage and
+/// by rule family.
+fn assert_pilot_totals(t: &Value) {
+    assert_eq!(t["uses"], 6);
+    assert_eq!(t["files_checked"], 7);
+    assert_eq!(t["uses_needing_action"], 3);
+    assert_eq!(t["uses_clear"], 3);
+    assert_eq!(t["files_needing_action"], 1);
+    assert_eq!(
+        (t["errors"].as_u64(), t["warnings"].as_u64()),
+        (Some(5), Some(2))
+    );
+    let stages: Vec<(&str, u64)> = t["by_stage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["stage"].as_str().unwrap(), s["uses"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("ideation", 1),
+            ("previs", 0),
+            ("temp", 3),
+            ("final", 2),
+            ("unspecified", 0)
+        ]
+    );
+    let families: Vec<&str> = t["by_family"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        families,
+        [
+            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
+        ]
+    );
+    assert_eq!(t["by_family"][1]["errors"], 1);
+    assert_eq!(t["by_family"][1]["warnings"], 2);
 }
 
 #[test]
