@@ -436,23 +436,13 @@ fn linked_worktrees_share_the_hooks() {
 fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     let s = Sandbox::new();
     s.seed();
-    let hooks = s.path().join(".git/hooks");
-    let log = s.path().join("chain.log");
-    // A studio's own hooks: they log their arguments and standard input, and
-    // the pre-commit one fails when asked to.
-    let pre_commit = format!(
-        "#!/bin/sh\necho \"pre-commit args=$# $*\" >> '{log}'\n[ ! -e STOP ] || {{ echo 'studio hook says no' >&2; exit 7; }}\n",
-        log = log.display()
-    );
-    let commit_msg = format!(
-        "#!/bin/sh\necho \"commit-msg $1 stdin=$(cat)\" >> '{log}'\n",
-        log = log.display()
-    );
-    std::fs::write(hooks.join("pre-commit"), &pre_commit).unwrap();
-    std::fs::write(hooks.join("commit-msg"), &commit_msg).unwrap();
-    make_executable(&hooks.join("pre-commit"));
-    make_executable(&hooks.join("commit-msg"));
-
+    let studio = StudioHooks::write(&s);
+    let StudioHooks {
+        hooks,
+        log,
+        pre_commit,
+        ..
+    } = &studio;
     let out = s.install();
     assert!(
         out.contains("the hook that was there is now `.git/hooks/pre-commit.local` and runs first"),
@@ -461,7 +451,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     assert!(out.contains("`.git/hooks/commit-msg.local`"), "{out}");
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
-        pre_commit
+        *pre_commit
     );
     assert_eq!(mode(&hooks.join("pre-commit.local")), 0o755);
 
@@ -471,7 +461,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         CLEAN.replace("ROOM", "HALL").as_str(),
     );
     assert_ok(&s.git(&["commit", "-qam", "ep1"]));
-    let logged = std::fs::read_to_string(&log).unwrap();
+    let logged = std::fs::read_to_string(log).unwrap();
     assert!(logged.contains("pre-commit args=0"), "{logged}");
     assert!(
         logged.contains("commit-msg .git/COMMIT_EDITMSG"),
@@ -479,7 +469,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
 
     // A violating one: the chained hook ran first, then aiclear refused.
-    std::fs::remove_file(&log).unwrap();
+    std::fs::remove_file(log).unwrap();
     s.write("scripts/ep1.fountain", BAD);
     assert_refused(
         &s.git(&["commit", "-qam", "break"]),
@@ -487,13 +477,66 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         "scripts/ep1.fountain",
     );
     assert!(
-        std::fs::read_to_string(&log)
+        std::fs::read_to_string(log)
             .unwrap()
             .contains("pre-commit args=0")
     );
 
-    // The chained hook's failure stops the commit, with its own message and
-    // exit status, even though aiclear would pass it.
+    chained_failure_stops_the_commit(&s, &studio);
+    chained_hook_gets_arguments_and_stdin(&s, &studio);
+    // Installing again changes nothing, the chain included.
+    let out = s.install();
+    assert_eq!(
+        out.matches("is already installed: nothing changed").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
+        *pre_commit
+    );
+
+    uninstall_puts_the_studio_hooks_back(&s, &studio);
+}
+
+/// A studio's own hooks: they log their arguments and standard input, and
+/// the pre-commit one fails when asked to.
+struct StudioHooks {
+    hooks: PathBuf,
+    log: PathBuf,
+    pre_commit: String,
+    commit_msg: String,
+}
+
+impl StudioHooks {
+    fn write(s: &Sandbox) -> StudioHooks {
+        let hooks = s.path().join(".git/hooks");
+        let log = s.path().join("chain.log");
+        let pre_commit = format!(
+            "#!/bin/sh\necho \"pre-commit args=$# $*\" >> '{log}'\n[ ! -e STOP ] || {{ echo 'studio hook says no' >&2; exit 7; }}\n",
+            log = log.display()
+        );
+        let commit_msg = format!(
+            "#!/bin/sh\necho \"commit-msg $1 stdin=$(cat)\" >> '{log}'\n",
+            log = log.display()
+        );
+        std::fs::write(hooks.join("pre-commit"), &pre_commit).unwrap();
+        std::fs::write(hooks.join("commit-msg"), &commit_msg).unwrap();
+        make_executable(&hooks.join("pre-commit"));
+        make_executable(&hooks.join("commit-msg"));
+        StudioHooks {
+            hooks,
+            log,
+            pre_commit,
+            commit_msg,
+        }
+    }
+}
+
+/// The chained hook's failure stops the commit, with its own message and
+/// exit status, even though aiclear would pass it.
+fn chained_failure_stops_the_commit(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks { hooks, .. } = studio;
     s.write("scripts/ep1.fountain", CLEAN);
     s.write("STOP", "");
     let out = s.git(&["commit", "-qm", "clean", "scripts/ep1.fountain"]);
@@ -514,9 +557,12 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         .unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", text(&out));
     std::fs::remove_file(s.path().join("STOP")).unwrap();
+}
 
-    // Arguments and standard input reach the chained hook, run by hand.
-    std::fs::remove_file(&log).unwrap();
+/// Arguments and standard input reach the chained hook, run by hand.
+fn chained_hook_gets_arguments_and_stdin(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks { hooks, log, .. } = studio;
+    std::fs::remove_file(log).unwrap();
     std::fs::write(s.path().join("MSG"), "Polish\n").unwrap();
     let mut child = s
         .command(hooks.join("commit-msg"), s.path(), &path_with_aiclear())
@@ -536,23 +582,20 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
-        std::fs::read_to_string(&log).unwrap(),
+        std::fs::read_to_string(log).unwrap(),
         "commit-msg MSG stdin=from-stdin\n"
     );
+}
 
-    // Installing again changes nothing, the chain included.
-    let out = s.install();
-    assert_eq!(
-        out.matches("is already installed: nothing changed").count(),
-        2,
-        "{out}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
-        pre_commit
-    );
-
-    // Uninstall puts the studio's hooks back where they were.
+/// Uninstall puts the studio's hooks back where they were, and a second one
+/// leaves them alone.
+fn uninstall_puts_the_studio_hooks_back(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks {
+        hooks,
+        log,
+        pre_commit,
+        commit_msg,
+    } = studio;
     let out = s.aiclear(&["hook", "uninstall"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let said = String::from_utf8_lossy(&out.stdout);
@@ -564,19 +607,19 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
-        pre_commit
+        *pre_commit
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("commit-msg")).unwrap(),
-        commit_msg
+        *commit_msg
     );
     assert!(!hooks.join("pre-commit.local").exists());
     assert!(!hooks.join("commit-msg.local").exists());
     // aiclear no longer checks: only the studio's hook runs.
-    std::fs::remove_file(&log).unwrap();
+    std::fs::remove_file(log).unwrap();
     assert_ok(&s.git(&["commit", "-qam", "unchecked"]));
     assert!(
-        std::fs::read_to_string(&log)
+        std::fs::read_to_string(log)
             .unwrap()
             .contains("pre-commit args=0")
     );
@@ -590,7 +633,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
-        pre_commit
+        *pre_commit
     );
 }
 
