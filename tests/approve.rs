@@ -437,7 +437,7 @@ fn refuses_without_a_git_email() {
         &[
             ("HOME", home),
             ("XDG_CONFIG_HOME", home),
-            ("GIT_CONFIG_NOSYSTEM", "1"),
+            ("GIT_CONFIG_GLOBAL", "/dev/null"),
         ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

@@ -13,13 +13,7 @@ const CLEAN: &str = "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. ROOM - DA
 const BAD: &str = "Title: X\n\nINT. ROOM - DAY\n";
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap();
+    let out = common::isolation::git(dir).args(args).output().unwrap();
     assert!(out.status.success(), "git {args:?}");
 }
 
@@ -130,8 +124,7 @@ fn no_cache_writes_nothing_and_a_damaged_cache_is_ignored() {
     let (report, cached) = check(dir.path(), &[]);
     assert_eq!((report, cached), (first, 0));
     // The work tree holds nothing of it.
-    let status = Command::new("git")
-        .current_dir(dir.path())
+    let status = common::isolation::git(dir.path())
         .args(["status", "--porcelain", "--ignored"])
         .output()
         .unwrap();
@@ -148,11 +141,10 @@ fn another_build_reads_everything() {
     let other = tempfile::tempdir().unwrap();
     let copy = other.path().join("aiclear");
     std::fs::copy(bin(), &copy).unwrap();
-    let out = Command::new(&copy)
+    let mut cmd = Command::new(&copy);
+    let out = common::isolation::isolate(&mut cmd)
         .current_dir(dir.path())
         .args(["check", "--format", "json", "--timings"])
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

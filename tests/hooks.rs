@@ -17,21 +17,6 @@ const CLEAN: &str = "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. ROOM - DA
 const BAD: &str = "Title: X\n\nINT. ROOM - DAY\n";
 const DECLARED: &str = "Title: X\n\n/*\n---\ngenai:\n  disclosed: { to: \"M. Chen, Netflix creative production\", on: 2025-09-02 }\n  uses:\n    - id: dialogue-polish\n      stage: ideation\n      output: text\n      tools: [{ name: \"Claude\", enterprise: true, trains-on-inputs: false }]\n---\n*/\n\nINT. ROOM - DAY\n";
 
-/// Git's variables that would point a command at another repository.
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "GIT_CONFIG_GLOBAL",
-    "CARGO_HOME",
-];
-
 /// PATH without any folder that holds an `aiclear`, so that an installed
 /// copy cannot stand in for the one under test.
 fn path_without_aiclear() -> Vec<PathBuf> {
@@ -79,18 +64,15 @@ impl Sandbox {
         path: &OsString,
     ) -> Command {
         let mut c = Command::new(program);
-        c.current_dir(dir)
+        common::isolation::isolate_in(&mut c, self.home.path())
+            .current_dir(dir)
             .env("PATH", path)
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
             .env("GIT_AUTHOR_DATE", "2025-09-01T10:00:00Z")
             .env("GIT_COMMITTER_DATE", "2025-09-01T10:00:00Z")
+            // Where cargo installs: `aiclear hook` would look for another copy there.
+            .env_remove("CARGO_HOME")
             .stdin(Stdio::null());
-        for var in GIT_VARS {
-            c.env_remove(var);
-        }
         c
     }
 
@@ -454,23 +436,13 @@ fn linked_worktrees_share_the_hooks() {
 fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     let s = Sandbox::new();
     s.seed();
-    let hooks = s.path().join(".git/hooks");
-    let log = s.path().join("chain.log");
-    // A studio's own hooks: they log their arguments and standard input, and
-    // the pre-commit one fails when asked to.
-    let pre_commit = format!(
-        "#!/bin/sh\necho \"pre-commit args=$# $*\" >> '{log}'\n[ ! -e STOP ] || {{ echo 'studio hook says no' >&2; exit 7; }}\n",
-        log = log.display()
-    );
-    let commit_msg = format!(
-        "#!/bin/sh\necho \"commit-msg $1 stdin=$(cat)\" >> '{log}'\n",
-        log = log.display()
-    );
-    std::fs::write(hooks.join("pre-commit"), &pre_commit).unwrap();
-    std::fs::write(hooks.join("commit-msg"), &commit_msg).unwrap();
-    make_executable(&hooks.join("pre-commit"));
-    make_executable(&hooks.join("commit-msg"));
-
+    let studio = StudioHooks::write(&s);
+    let StudioHooks {
+        hooks,
+        log,
+        pre_commit,
+        ..
+    } = &studio;
     let out = s.install();
     assert!(
         out.contains("the hook that was there is now `.git/hooks/pre-commit.local` and runs first"),
@@ -479,7 +451,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     assert!(out.contains("`.git/hooks/commit-msg.local`"), "{out}");
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
-        pre_commit
+        *pre_commit
     );
     assert_eq!(mode(&hooks.join("pre-commit.local")), 0o755);
 
@@ -489,7 +461,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         CLEAN.replace("ROOM", "HALL").as_str(),
     );
     assert_ok(&s.git(&["commit", "-qam", "ep1"]));
-    let logged = std::fs::read_to_string(&log).unwrap();
+    let logged = std::fs::read_to_string(log).unwrap();
     assert!(logged.contains("pre-commit args=0"), "{logged}");
     assert!(
         logged.contains("commit-msg .git/COMMIT_EDITMSG"),
@@ -497,7 +469,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
 
     // A violating one: the chained hook ran first, then aiclear refused.
-    std::fs::remove_file(&log).unwrap();
+    std::fs::remove_file(log).unwrap();
     s.write("scripts/ep1.fountain", BAD);
     assert_refused(
         &s.git(&["commit", "-qam", "break"]),
@@ -505,13 +477,66 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         "scripts/ep1.fountain",
     );
     assert!(
-        std::fs::read_to_string(&log)
+        std::fs::read_to_string(log)
             .unwrap()
             .contains("pre-commit args=0")
     );
 
-    // The chained hook's failure stops the commit, with its own message and
-    // exit status, even though aiclear would pass it.
+    chained_failure_stops_the_commit(&s, &studio);
+    chained_hook_gets_arguments_and_stdin(&s, &studio);
+    // Installing again changes nothing, the chain included.
+    let out = s.install();
+    assert_eq!(
+        out.matches("is already installed: nothing changed").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
+        *pre_commit
+    );
+
+    uninstall_puts_the_studio_hooks_back(&s, &studio);
+}
+
+/// A studio's own hooks: they log their arguments and standard input, and
+/// the pre-commit one fails when asked to.
+struct StudioHooks {
+    hooks: PathBuf,
+    log: PathBuf,
+    pre_commit: String,
+    commit_msg: String,
+}
+
+impl StudioHooks {
+    fn write(s: &Sandbox) -> StudioHooks {
+        let hooks = s.path().join(".git/hooks");
+        let log = s.path().join("chain.log");
+        let pre_commit = format!(
+            "#!/bin/sh\necho \"pre-commit args=$# $*\" >> '{log}'\n[ ! -e STOP ] || {{ echo 'studio hook says no' >&2; exit 7; }}\n",
+            log = log.display()
+        );
+        let commit_msg = format!(
+            "#!/bin/sh\necho \"commit-msg $1 stdin=$(cat)\" >> '{log}'\n",
+            log = log.display()
+        );
+        std::fs::write(hooks.join("pre-commit"), &pre_commit).unwrap();
+        std::fs::write(hooks.join("commit-msg"), &commit_msg).unwrap();
+        make_executable(&hooks.join("pre-commit"));
+        make_executable(&hooks.join("commit-msg"));
+        StudioHooks {
+            hooks,
+            log,
+            pre_commit,
+            commit_msg,
+        }
+    }
+}
+
+/// The chained hook's failure stops the commit, with its own message and
+/// exit status, even though aiclear would pass it.
+fn chained_failure_stops_the_commit(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks { hooks, .. } = studio;
     s.write("scripts/ep1.fountain", CLEAN);
     s.write("STOP", "");
     let out = s.git(&["commit", "-qm", "clean", "scripts/ep1.fountain"]);
@@ -532,9 +557,12 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
         .unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", text(&out));
     std::fs::remove_file(s.path().join("STOP")).unwrap();
+}
 
-    // Arguments and standard input reach the chained hook, run by hand.
-    std::fs::remove_file(&log).unwrap();
+/// Arguments and standard input reach the chained hook, run by hand.
+fn chained_hook_gets_arguments_and_stdin(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks { hooks, log, .. } = studio;
+    std::fs::remove_file(log).unwrap();
     std::fs::write(s.path().join("MSG"), "Polish\n").unwrap();
     let mut child = s
         .command(hooks.join("commit-msg"), s.path(), &path_with_aiclear())
@@ -554,23 +582,20 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(
-        std::fs::read_to_string(&log).unwrap(),
+        std::fs::read_to_string(log).unwrap(),
         "commit-msg MSG stdin=from-stdin\n"
     );
+}
 
-    // Installing again changes nothing, the chain included.
-    let out = s.install();
-    assert_eq!(
-        out.matches("is already installed: nothing changed").count(),
-        2,
-        "{out}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(hooks.join("pre-commit.local")).unwrap(),
-        pre_commit
-    );
-
-    // Uninstall puts the studio's hooks back where they were.
+/// Uninstall puts the studio's hooks back where they were, and a second one
+/// leaves them alone.
+fn uninstall_puts_the_studio_hooks_back(s: &Sandbox, studio: &StudioHooks) {
+    let StudioHooks {
+        hooks,
+        log,
+        pre_commit,
+        commit_msg,
+    } = studio;
     let out = s.aiclear(&["hook", "uninstall"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let said = String::from_utf8_lossy(&out.stdout);
@@ -582,19 +607,19 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
-        pre_commit
+        *pre_commit
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("commit-msg")).unwrap(),
-        commit_msg
+        *commit_msg
     );
     assert!(!hooks.join("pre-commit.local").exists());
     assert!(!hooks.join("commit-msg.local").exists());
     // aiclear no longer checks: only the studio's hook runs.
-    std::fs::remove_file(&log).unwrap();
+    std::fs::remove_file(log).unwrap();
     assert_ok(&s.git(&["commit", "-qam", "unchecked"]));
     assert!(
-        std::fs::read_to_string(&log)
+        std::fs::read_to_string(log)
             .unwrap()
             .contains("pre-commit args=0")
     );
@@ -608,7 +633,7 @@ fn an_existing_hook_is_chained_still_runs_and_is_put_back() {
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
-        pre_commit
+        *pre_commit
     );
 }
 

@@ -55,20 +55,6 @@ fn requested() -> String {
     )
 }
 
-/// Git's variables that would point a command elsewhere.
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CONFIG",
-    "GIT_CONFIG_PARAMETERS",
-    "GIT_CONFIG_COUNT",
-    "CARGO_HOME",
-];
-
 /// A bare remote, and one clone per person, each with its own HOME and
 /// with no git configuration but its own.
 struct Team {
@@ -126,17 +112,13 @@ impl Team {
     fn command(&self, program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
         let home = self.root.join("home");
         let mut c = Command::new(program);
-        c.current_dir(dir)
+        common::isolation::isolate_in(&mut c, &home)
+            .current_dir(dir)
             .env("PATH", &self.path)
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
+            // Where cargo installs: `aiclear hook` would look for another copy there.
+            .env_remove("CARGO_HOME")
             .stdin(Stdio::null());
-        for var in GIT_VARS {
-            c.env_remove(var);
-        }
         c
     }
 
@@ -292,9 +274,41 @@ fn a_request_is_committed_refused_by_ci_granted_with_one_command_and_renewed() {
     );
     team.git_ok(&writer, &["push", "-q", "origin", "ep102"]);
 
-    // CI refuses it until it is granted: errors with a note naming the
-    // request, and one command for both rules.
+    let command = ci_refuses_until_granted(&team, &writer);
+
+    // The approver fetches the pull request's branch and runs the command.
+    team.git_ok(&approver, &["fetch", "-q", "origin"]);
+    team.git_ok(&approver, &["switch", "-q", "ep102"]);
+    let out = team.run_printed(&approver, &command, "NFX-2025-0142");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("(GA201, GA203)"), "{}", text(&out));
+    // Before it is committed the approval is pending in the register.
+    let register = team.register(&approver);
+    let aria = the_use(&register, "aria-design");
+    assert_eq!(aria["approvals"][0]["id"], "NFX-2025-0142");
+    assert_eq!(aria["approvals"][0]["state"], "pending", "{aria:#}");
+    assert_eq!(aria["awaiting_approval"], false, "{aria:#}");
+    team.commit(&approver, "approve ARIA's final design (NFX-2025-0142)");
+    team.git_ok(&approver, &["push", "-q", "origin", "ep102"]);
+
+    // CI passes.
     let (report, code, summary) = team.ci(&writer, "ep102");
+    assert_eq!((code, diagnostics(&report).len()), (0, 0), "{report:#}");
+    assert!(!summary.contains("Open approval requests"), "{summary}");
+    team.git_ok(&writer, &["pull", "-q", "origin", "ep102"]);
+    let register = team.register(&writer);
+    let aria = the_use(&register, "aria-design");
+    assert_eq!(aria["approvals"][0]["state"], "valid", "{aria:#}");
+    assert_eq!(aria["status"], "clear", "{aria:#}");
+
+    a_changed_use_is_renewed_with_the_printed_command(&team, &writer, &approver);
+}
+
+/// CI refuses a requested use until it is granted: errors with a note naming
+/// the request, and one command for both rules, which the job summary and
+/// the register show too. That command.
+fn ci_refuses_until_granted(team: &Team, writer: &Path) -> String {
+    let (report, code, summary) = team.ci(writer, "ep102");
     assert_eq!(code, 1, "{report:#}");
     let needing: Vec<&Value> = diagnostics(&report)
         .into_iter()
@@ -325,44 +339,23 @@ fn a_request_is_committed_refused_by_ci_granted_with_one_command_and_renewed() {
     );
 
     // The register shows the use as awaiting approval.
-    let register = team.register(&writer);
+    let register = team.register(writer);
     let aria = the_use(&register, "aria-design");
     assert_eq!(aria["awaiting_approval"], true, "{aria:#}");
     assert_eq!(aria["approval_requested"], "2025-09-10");
+    command
+}
 
-    // The approver fetches the pull request's branch and runs the command.
-    team.git_ok(&approver, &["fetch", "-q", "origin"]);
-    team.git_ok(&approver, &["switch", "-q", "ep102"]);
-    let out = team.run_printed(&approver, &command, "NFX-2025-0142");
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("(GA201, GA203)"), "{}", text(&out));
-    // Before it is committed the approval is pending in the register.
-    let register = team.register(&approver);
-    let aria = the_use(&register, "aria-design");
-    assert_eq!(aria["approvals"][0]["id"], "NFX-2025-0142");
-    assert_eq!(aria["approvals"][0]["state"], "pending", "{aria:#}");
-    assert_eq!(aria["awaiting_approval"], false, "{aria:#}");
-    team.commit(&approver, "approve ARIA's final design (NFX-2025-0142)");
-    team.git_ok(&approver, &["push", "-q", "origin", "ep102"]);
-
-    // CI passes.
-    let (report, code, summary) = team.ci(&writer, "ep102");
-    assert_eq!((code, diagnostics(&report).len()), (0, 0), "{report:#}");
-    assert!(!summary.contains("Open approval requests"), "{summary}");
-    team.git_ok(&writer, &["pull", "-q", "origin", "ep102"]);
-    let register = team.register(&writer);
-    let aria = the_use(&register, "aria-design");
-    assert_eq!(aria["approvals"][0]["state"], "valid", "{aria:#}");
-    assert_eq!(aria["status"], "clear", "{aria:#}");
-
-    // The writer changes what people did: the hook lets it through (the
-    // request is still there), and CI names the field that changed.
+/// The writer changes what people did: the hook lets it through (the
+/// request is still there), CI names the field that changed, and the
+/// approver renews with the command it prints.
+fn a_changed_use_is_renewed_with_the_printed_command(team: &Team, writer: &Path, approver: &Path) {
     let edited = requested().replace("repainted every frame", "touched up the hands");
-    common::write(&writer, "scripts/ep102.fountain", &edited);
-    let said = team.commit(&writer, "ep102: the hands");
+    common::write(writer, "scripts/ep102.fountain", &edited);
+    let said = team.commit(writer, "ep102: the hands");
     assert!(said.contains("warning[GA504]"), "{said}");
-    team.git_ok(&writer, &["push", "-q", "origin", "ep102"]);
-    let (report, code, _) = team.ci(&writer, "ep102");
+    team.git_ok(writer, &["push", "-q", "origin", "ep102"]);
+    let (report, code, _) = team.ci(writer, "ep102");
     assert_eq!(code, 1, "{report:#}");
     let stale = with_code(&report, "GA504");
     assert_eq!(stale.len(), 1, "{report:#}");
@@ -385,12 +378,12 @@ fn a_request_is_committed_refused_by_ci_granted_with_one_command_and_renewed() {
     }
 
     // The approver runs it as printed, commits and pushes: CI passes.
-    team.git_ok(&approver, &["pull", "-q", "origin", "ep102"]);
-    let out = team.run_printed(&approver, &renew, "unused");
+    team.git_ok(approver, &["pull", "-q", "origin", "ep102"]);
+    let out = team.run_printed(approver, &renew, "unused");
     assert!(out.status.success(), "{}", text(&out));
-    team.commit(&approver, "renew NFX-2025-0142 for the hands");
-    team.git_ok(&approver, &["push", "-q", "origin", "ep102"]);
-    let (report, code, _) = team.ci(&writer, "ep102");
+    team.commit(approver, "renew NFX-2025-0142 for the hands");
+    team.git_ok(approver, &["push", "-q", "origin", "ep102"]);
+    let (report, code, _) = team.ci(writer, "ep102");
     assert_eq!((code, diagnostics(&report).len()), (0, 0), "{report:#}");
 }
 

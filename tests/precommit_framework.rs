@@ -71,15 +71,13 @@ impl Env {
 
     fn command(&self, program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
         let mut c = Command::new(program);
-        c.current_dir(dir)
+        common::isolation::isolate_in(&mut c, self.home.path())
+            .current_dir(dir)
             .stdin(Stdio::null())
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
             .env("XDG_CACHE_HOME", self.home.path().join(".cache"))
             .env("PATH", &self.path)
             .env("CARGO_HOME", &self.cargo_home)
             .env("RUSTUP_HOME", &self.rustup_home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NO_COLOR", "1")
             .env("PRE_COMMIT_COLOR", "never")
             .env("PRE_COMMIT_HOME", tools_dir().join("pre-commit-home"))
@@ -88,18 +86,7 @@ impl Env {
                 "CARGO_TARGET_DIR",
                 tools_dir().join("pre-commit-cargo-target"),
             );
-        for var in [
-            "GIT_DIR",
-            "GIT_INDEX_FILE",
-            "GIT_WORK_TREE",
-            "GIT_COMMON_DIR",
-            "GIT_OBJECT_DIRECTORY",
-            "GIT_CONFIG_PARAMETERS",
-            "GIT_CONFIG_COUNT",
-            "GIT_CONFIG_GLOBAL",
-            "PRE_COMMIT_ALLOW_NO_CONFIG",
-            "SKIP",
-        ] {
+        for var in ["PRE_COMMIT_ALLOW_NO_CONFIG", "SKIP"] {
             c.env_remove(var);
         }
         c

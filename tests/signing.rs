@@ -60,16 +60,10 @@ impl Sandbox {
             common::tools::ensure_command("ssh-keygen", "openssh-client");
         }
         let mut command = Command::new(program);
-        command
+        common::isolation::isolate_in(&mut command, self.dir.path())
             .current_dir(self.repo())
-            .env("HOME", self.dir.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_DATE", DATE)
             .env("GIT_COMMITTER_DATE", DATE)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
             .env_remove("SSH_AUTH_SOCK");
         command
     }

@@ -4,18 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .current_dir(dir)
+    common::isolation::git(dir)
         .args(args)
         .env("GIT_AUTHOR_DATE", "2025-09-01T10:00:00Z")
         .env("GIT_COMMITTER_DATE", "2025-09-01T10:00:00Z")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .unwrap()
 }
@@ -293,13 +289,10 @@ fn without_git_on_the_path() {
     git_ok(dir.path(), &["rm", "-q", "scripts/old.fountain"]);
     let empty = tempfile::tempdir().unwrap();
     let without = |args: &[&str]| {
-        let out = Command::new(bin())
-            .current_dir(dir.path())
+        let out = common::isolation::aiclear(dir.path())
             .args(["check", "--format", "json"])
             .args(args)
             .env("PATH", empty.path())
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
             .output()
             .unwrap();
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

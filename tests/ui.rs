@@ -1,5 +1,7 @@
-//! Rule fixtures: `tests/ui/NAME.yml` is checked as a shot sheet and its
-//! rendered diagnostics are compared with `tests/ui/NAME.stdout` beside it.
+//! Rule fixtures: `tests/ui/NAME.yml` is checked as a shot sheet (and
+//! `NAME.fountain` as a screenplay, `NAME.md` as a Markdown script,
+//! `NAME.otio` as a timeline) and its rendered diagnostics are compared with
+//! `tests/ui/NAME.stdout` beside it.
 //! `AICLEAR_BLESS=1 cargo test --test ui` rewrites the expected output, to be
 //! reviewed as a diff. Every rule that judges declarations has a fixture that
 //! fires it and one that does not (`*-fixed.yml`).
@@ -21,16 +23,21 @@ fn ui_fixtures() {
         .map(|e| e.unwrap().path())
         .collect();
     entries.sort();
-    for input in entries
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
-    {
+    for input in &entries {
+        let Some(folder) = input
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(folder_of)
+        else {
+            continue;
+        };
         count += 1;
+        let file = input.file_name().unwrap().to_str().unwrap();
         let name = input.file_stem().unwrap().to_str().unwrap();
         let project = project();
         write(
             project.path(),
-            &format!("vfx/{name}.yml"),
+            &format!("{folder}/{file}"),
             std::fs::read(input).unwrap(),
         );
         let out = run(project.path(), &["check", "--color", "never"]);
@@ -51,8 +58,18 @@ fn ui_fixtures() {
             ));
         }
     }
-    assert!(count >= 38, "fixtures are missing: {count}");
+    assert!(count >= 45, "fixtures are missing: {count}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Where the default configuration looks for a fixture of this extension.
+fn folder_of(extension: &str) -> Option<&'static str> {
+    match extension {
+        "yml" => Some("vfx"),
+        "fountain" | "md" => Some("scripts"),
+        "otio" => Some("edit"),
+        _ => None,
+    }
 }
 
 /// Every rule that judges declarations has a firing and a fixed fixture, and

@@ -461,21 +461,7 @@ warning[GA001]: screenplay uses GenAI but has no declaration
 error: 2 errors and 2 warnings in 3 files checked
 ";
 
-    /// One shared report through every format, one snapshot each.
-    #[test]
-    fn every_format_snapshot() {
-        let report = fixture::report();
-        for &format in Format::value_variants() {
-            let expected = match format {
-                Format::Human => HUMAN.to_owned(),
-                Format::Short => "\
-shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval
-shots/sh010.yaml:5:17: warning[GA001]: `tool` has no version
-aiclear.toml:1:1: error: unknown key `rulez`
-scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no declaration
-"
-                .to_owned(),
-                Format::Json => r#"{
+    const JSON: &str = r#"{
   "version": 1,
   "diagnostics": [
     {
@@ -541,8 +527,23 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
     "warnings": 2
   }
 }
-"#
+"#;
+
+    /// One shared report through every format, one snapshot each.
+    #[test]
+    fn every_format_snapshot() {
+        let report = fixture::report();
+        for &format in Format::value_variants() {
+            let expected = match format {
+                Format::Human => HUMAN.to_owned(),
+                Format::Short => "\
+shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval
+shots/sh010.yaml:5:17: warning[GA001]: `tool` has no version
+aiclear.toml:1:1: error: unknown key `rulez`
+scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no declaration
+"
                 .to_owned(),
+                Format::Json => JSON.to_owned(),
                 Format::Github => format!(
                     "\
 ::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger

@@ -23,9 +23,13 @@ use annotate_snippets::normalize_untrusted_str;
 use sha2::{Digest, Sha256};
 
 use super::{
-    ApprovalRow, FileRow, FindingRow, Register, Status, UseRow, awaiting_text, covers_text,
-    disclosed_text, folder_text, production_subtitle, talent_text,
+    ApprovalRow, FileRow, FindingRow, Register, Status, Totals, covers_text, folder_text,
+    production_subtitle,
 };
+
+mod row;
+
+use row::use_row;
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
     out.write_all(html(register).as_bytes())
@@ -65,188 +69,9 @@ pub fn escape_text(s: &str) -> String {
     .into_owned()
 }
 
-const STYLE: &str = r#"
-:root { color-scheme: light; --ink: #1a1d21; --muted: #5b6470; --line: #d5d9de; --paper: #ffffff;
-  --bg: #f3f4f6; --bad: #d55e00; --bad-ink: #8a3300; --bad-bg: #fbe4d6; --warn: #e69f00;
-  --warn-ink: #6b4a00; --warn-bg: #fdf0cf; --ok: #0072b2; --ok-ink: #00476f; --ok-bg: #ddeef8;
-  --pend: #cc79a7; --pend-ink: #6e2a52; --pend-bg: #f7e6f0; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Liberation Sans", "DejaVu Sans", Arial, sans-serif; }
-header.top { background: #1d2733; color: #fff; padding: 14px 28px 12px; }
-header.top .kicker { margin: 0; text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: #c9d3df; }
-header.top h1 { margin: 0 0 2px; font-size: 26px; letter-spacing: .01em; }
-header.top .meta { margin: 0; color: #dbe3ec; }
-header.top code { background: rgba(255,255,255,.12); color: #fff; }
-main { padding: 14px 28px 32px; }
-h2 { font-size: 18px; margin: 20px 0 8px; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; background: #eef0f3;
-  padding: 1px 4px; border-radius: 3px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 12px; align-items: stretch; }
-.card { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px;
-  display: flex; align-items: baseline; gap: 10px; }
-.card .n { font-size: 26px; font-weight: 700; line-height: 1.1; white-space: nowrap; }
-.card .what { color: var(--muted); }
-.card.bad { border: 2px solid var(--bad); background: var(--bad-bg); color: var(--bad-ink); }
-.card.warn { border: 2px dashed var(--warn); background: var(--warn-bg); color: var(--warn-ink); }
-.card.ok { border: 1px solid var(--ok); background: var(--ok-bg); color: var(--ok-ink); }
-.card.pending { border: 2px dotted var(--pend); background: var(--pend-bg); color: var(--pend-ink); }
-.card.bad .what, .card.warn .what, .card.ok .what, .card.pending .what { color: inherit; }
-.stages { margin: 8px 0 0; color: var(--muted); }
-.badge { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; font-weight: 600;
-  font-size: 12.5px; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
-.badge .i { font-size: 13px; }
-.s-needs-action, .a-bad { background: var(--bad-bg); color: var(--bad-ink); border: 2px solid var(--bad); }
-.s-warnings, .a-warn { background: var(--warn-bg); color: var(--warn-ink); border: 2px dashed var(--warn); }
-.s-clear, .a-ok { background: var(--ok-bg); color: var(--ok-ink); border: 1px solid var(--ok); }
-.s-pending, .a-pending { background: var(--pend-bg); color: var(--pend-ink); border: 2px dotted var(--pend); }
-.email { white-space: nowrap; overflow-wrap: normal; word-break: normal; }
-.dflt { color: var(--muted); font-style: italic; font-weight: 400; }
-.stage { background: #eceef1; color: var(--ink); border: 1px solid #b9c0c8; }
-.stage-final { background: #1d2733; color: #fff; border-color: #1d2733; }
-.action { background: var(--paper); border: 2px solid var(--bad); border-left-width: 8px; border-radius: 8px;
-  padding: 4px 16px 8px; }
-.action > ol { margin: 0; padding-left: 0; list-style: none; }
-.action > ol > li { padding: 6px 0; border-top: 1px solid var(--line); }
-.action > ol > li:first-child { border-top: 0; }
-.action .where { font-weight: 600; }
-.action .about { font-weight: 400; color: var(--muted); }
-.action .about::before { content: "\2014  "; }
-.none { background: var(--ok-bg); color: var(--ok-ink); border: 1px solid var(--ok); border-radius: 8px; padding: 10px 16px; }
-ul.findings { margin: 4px 0 0; padding-left: 0; list-style: none; }
-ul.findings li { margin: 2px 0; }
-.sev { font-weight: 700; }
-.sev-error { color: var(--bad-ink); }
-.sev-warning { color: var(--warn-ink); }
-.sev-note { color: var(--muted); }
-.fix { display: block; color: var(--muted); margin-left: 22px; font-size: 12.5px; line-height: 1.35; }
-.controls { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: end; margin: 0 0 10px; }
-.controls label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
-.controls input, .controls select, .controls button { font: inherit; padding: 5px 8px; border: 1px solid #9aa3ad;
-  border-radius: 6px; background: #fff; color: var(--ink); }
-.controls input { width: 280px; }
-.controls .count { margin-left: auto; color: var(--muted); padding-bottom: 6px; }
-.legend { color: var(--muted); margin: 0 0 10px; font-size: 12.5px; display: flex; gap: 14px; flex-wrap: wrap; align-items: center; }
-.table-wrap { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; }
-#register-table { table-layout: fixed; min-width: 1100px; }
-col.c-status { width: 11.5%; } col.c-use { width: 18%; } col.c-stage { width: 7%; } col.c-tools { width: 12.5%; }
-col.c-touches { width: 13%; } col.c-approvals { width: 12.5%; } col.c-findings { width: 16%; } col.c-history { width: 9.5%; }
-#register-table td { overflow-wrap: anywhere; }
-th, td { text-align: left; vertical-align: top; padding: 8px 10px; border-bottom: 1px solid var(--line); }
-thead th { position: sticky; top: 0; background: #e9ecf0; font-size: 12.5px; white-space: nowrap; z-index: 1; }
-th button { all: unset; cursor: pointer; font-weight: 700; }
-th button:focus-visible { outline: 2px solid var(--ok); outline-offset: 2px; }
-th button::after { content: " \2195"; color: #8a939d; font-weight: 400; }
-th[aria-sort="ascending"] button::after { content: " \25B2"; color: var(--ink); }
-th[aria-sort="descending"] button::after { content: " \25BC"; color: var(--ink); }
-tbody tr:nth-child(even) td { background: #fafbfc; }
-tbody tr.row-needs-action td:first-child { box-shadow: inset 6px 0 0 var(--bad); }
-tbody tr.row-warnings td:first-child { box-shadow: inset 6px 0 0 var(--warn); }
-tbody tr.row-clear td:first-child { box-shadow: inset 6px 0 0 var(--ok); }
-tbody tr.row-pending td:first-child { box-shadow: inset 6px 0 0 var(--pend); }
-.disclosed { color: var(--muted); font-size: 12.5px; margin-top: 2px; }
-.disclosed.missing { color: var(--bad-ink); }
-.coverage td.n, .coverage th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.none-files { margin: 8px 0 0; padding-left: 18px; }
-td.status { padding-left: 14px; padding-right: 4px; }
-td.status .badge { white-space: normal; }
-.use-id { font-weight: 700; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-.desc { color: var(--ink); margin-top: 2px; }
-.human { color: var(--muted); font-size: 12.5px; }
-.path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }
-td .path { color: var(--muted); }
-.sub { color: var(--muted); font-size: 12.5px; }
-.facts { margin: 0; padding: 0; list-style: none; font-size: 13px; }
-.facts b { font-weight: 600; color: var(--muted); }
-.tool { margin-bottom: 4px; }
-.tool .name { font-weight: 600; }
-.flag { font-size: 12px; white-space: nowrap; }
-.flag-bad { color: var(--bad-ink); }
-.flag-ok { color: var(--ok-ink); }
-td.findings .fix { margin-left: 0; }
-.approval { margin: 0 0 4px; }
-.empty { color: var(--muted); }
-.totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
-.totals table { background: var(--paper); border: 1px solid var(--line); }
-.totals td.n, .totals th.n { text-align: right; font-variant-numeric: tabular-nums; }
-footer { color: var(--muted); font-size: 12.5px; margin-top: 26px; }
-.js-only { display: none; }
-.js .js-only { display: flex; }
-@media print {
-  @page { size: landscape; margin: 12mm; }
-  body { background: #fff; font-size: 9.5pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  header.top { background: #fff; color: #000; padding: 0 0 6px; border-bottom: 2px solid #000; }
-  header.top .kicker, header.top .meta { color: #000; }
-  header.top code { background: none; color: #000; }
-  main { padding: 8px 0 0; }
-  .controls, .js .js-only, .noprint { display: none !important; }
-  .table-wrap { overflow: visible; border: 0; }
-  thead { display: table-header-group; }
-  thead th { position: static; background: #fff; border-bottom: 2px solid #000; }
-  th button::after { content: ""; }
-  tr, .card, .action > ol > li { break-inside: avoid; }
-  .desc { max-width: none; }
-  #register-table { min-width: 0; }
-  .badge { white-space: normal; }
-}
-"#;
+const STYLE: &str = include_str!("html/style.css");
 
-const SCRIPT: &str = r#"
-(function () {
-  document.documentElement.classList.add("js");
-  var table = document.getElementById("register-table");
-  if (!table) return;
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var q = document.getElementById("filter-text");
-  var stage = document.getElementById("filter-stage");
-  var status = document.getElementById("filter-status");
-  var folder = document.getElementById("filter-folder");
-  var count = document.getElementById("filter-count");
-  function key(row, i) {
-    var cell = row.cells[i];
-    return cell.getAttribute("data-sort") || cell.textContent.trim().toLowerCase();
-  }
-  function filter() {
-    var text = q.value.trim().toLowerCase(), s = stage.value, st = status.value,
-      f = folder ? folder.value : "", shown = 0;
-    rows.forEach(function (r) {
-      var ok = (!text || r.textContent.toLowerCase().indexOf(text) >= 0) &&
-        (!s || r.getAttribute("data-stage") === s) &&
-        (!st || r.getAttribute("data-status") === st) &&
-        (!f || r.getAttribute("data-folder") === f);
-      r.hidden = !ok;
-      if (ok) shown++;
-    });
-    count.textContent = "Showing " + shown + " of " + rows.length + (rows.length === 1 ? " use" : " uses");
-  }
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  heads.forEach(function (th, i) {
-    var button = th.querySelector("button");
-    if (!button) return;
-    button.addEventListener("click", function () {
-      var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-      heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
-      th.setAttribute("aria-sort", dir);
-      rows.sort(function (a, b) {
-        var c = key(a, i).localeCompare(key(b, i), undefined, { numeric: true });
-        if (c === 0) c = Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order"));
-        return dir === "ascending" ? c : -c;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-  [q, stage, status, folder].forEach(function (el) {
-    if (!el) return;
-    el.addEventListener("input", filter);
-    el.addEventListener("change", filter);
-  });
-  var print = document.getElementById("print");
-  if (print) print.addEventListener("click", function () { window.print(); });
-  filter();
-})();
-"#;
+const SCRIPT: &str = include_str!("html/script.js");
 
 /// `sha256-…` of an inline element's text, for the Content-Security-Policy.
 fn csp_hash(text: &str) -> String {
@@ -435,237 +260,6 @@ fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
-fn use_row(order: usize, u: &UseRow) -> String {
-    let mut s = String::new();
-    let stage = u.stage.unwrap_or("unspecified");
-    let _ = write!(
-        s,
-        "<tr class=\"row-{status}\" data-status=\"{status}\" data-stage=\"{stage}\" data-folder=\"{folder}\" data-order=\"{order}\">",
-        status = u.status.as_str(),
-        stage = escape(stage),
-        folder = escape(&u.folder),
-    );
-    // Status.
-    let _ = write!(
-        s,
-        "<td class=\"status\" data-sort=\"{}\">{}{}</td>",
-        status_rank(u.status),
-        status_badge(u.status),
-        awaiting_text(u)
-            .map(|a| format!("<div class=\"sub\">{}</div>", escape(&a)))
-            .unwrap_or_default()
-    );
-    // File and use.
-    let _ = write!(
-        s,
-        "<td data-sort=\"{} {}\"><div class=\"path\">{}</div>",
-        escape(&u.file),
-        escape(&u.id),
-        path(u.media.as_deref().unwrap_or(&u.file))
-    );
-    if u.media.is_some() {
-        let _ = write!(
-            s,
-            "<div class=\"sub\">declared in its sidecar <span class=\"path\">{}</span></div>",
-            path(&u.file)
-        );
-    }
-    let _ = write!(s, "<div class=\"use-id\">{}</div>", escape(&u.id));
-    if let Some(d) = &u.description {
-        let _ = write!(s, "<div class=\"desc\">{}</div>", escape(d));
-    }
-    let _ = write!(
-        s,
-        "<div class=\"disclosed{}\">{}</div>",
-        if u.disclosed.is_some() {
-            ""
-        } else {
-            " missing"
-        },
-        match &u.disclosed {
-            Some(_) => format!(
-                "Disclosed {}",
-                escape_text(&disclosed_text(u.disclosed.as_ref()))
-            ),
-            None => "Not disclosed to the studio".to_owned(),
-        }
-    );
-    if let Some(e) = &u.episode {
-        let _ = write!(s, "<div class=\"sub\">episode {}</div>", escape(e));
-    }
-    s.push_str("</td>");
-    // Stage and output.
-    let _ = write!(
-        s,
-        "<td data-sort=\"{}\"><span class=\"badge stage stage-{stage}\">{stage}</span>",
-        stage_rank(u.stage),
-        stage = escape(stage)
-    );
-    if !u.outputs.is_empty() {
-        let _ = write!(s, "<div class=\"sub\">{}</div>", list(&u.outputs));
-    }
-    s.push_str("</td>");
-    // Tools.
-    s.push_str("<td>");
-    for t in &u.tools {
-        let mut name = escape(&t.name);
-        if let Some(v) = &t.version {
-            let _ = write!(name, " {}", escape(v));
-        }
-        let mark = |field: &str| {
-            if t.is_default(field) {
-                DEFAULT_HTML
-            } else {
-                ""
-            }
-        };
-        let enterprise = if t.enterprise {
-            format!(
-                "<span class=\"flag flag-ok\">\u{2713} enterprise{}</span>",
-                mark("enterprise")
-            )
-        } else {
-            format!(
-                "<span class=\"flag flag-bad\">\u{2717} not enterprise{}</span>",
-                mark("enterprise")
-            )
-        };
-        let training = match t.trains_on_inputs {
-            "false" => {
-                "<span class=\"flag flag-ok\">\u{2713} no training on inputs</span>".to_owned()
-            }
-            "true" => "<span class=\"flag flag-bad\">\u{2717} trains on inputs</span>".to_owned(),
-            _ => format!(
-                "<span class=\"flag flag-bad\">? may train on inputs{}</span>",
-                mark("trains_on_inputs")
-            ),
-        };
-        let _ = write!(
-            s,
-            "<div class=\"tool\"><span class=\"name\">{name}</span><br>{enterprise}<br>{training}</div>"
-        );
-    }
-    if u.tools.is_empty() {
-        s.push_str("<span class=\"empty\">none declared</span>");
-    }
-    s.push_str("</td>");
-    // What it touches.
-    s.push_str("<td><ul class=\"facts\">");
-    let mark = |field: &str| {
-        if u.is_default(field) {
-            DEFAULT_HTML
-        } else {
-            ""
-        }
-    };
-    if !u.elements.is_empty() {
-        let prominence = u
-            .prominence
-            .map(|p| format!(" ({}{})", escape(p), mark("prominence")))
-            .unwrap_or_default();
-        let _ = write!(
-            s,
-            "<li><b>Elements</b> {}{prominence}</li>",
-            list(&u.elements)
-        );
-    }
-    let _ = write!(
-        s,
-        "<li><b>Inputs</b> {}{}</li>",
-        list(&u.inputs),
-        mark("inputs")
-    );
-    let _ = write!(
-        s,
-        "<li><b>Training</b> {}{}</li>",
-        escape(u.training),
-        mark("training")
-    );
-    if !u.references.is_empty() {
-        let _ = write!(s, "<li><b>References</b> {}</li>", list(&u.references));
-    }
-    for t in &u.talent {
-        let _ = write!(s, "<li><b>Talent</b> {}</li>", escape(&talent_text(t)));
-    }
-    if u.union_impact {
-        s.push_str("<li><b>Union impact</b> yes</li>");
-    }
-    if u.mistakable_for_real {
-        s.push_str("<li><b>Mistakable for real</b> yes</li>");
-    }
-    if let Some(h) = &u.human_input {
-        let _ = write!(
-            s,
-            "<li class=\"human\"><b>Human input</b> {}</li>",
-            escape(h)
-        );
-    }
-    s.push_str("</ul></td>");
-    // Approvals.
-    let _ = write!(
-        s,
-        "<td data-sort=\"{}\">",
-        u.approvals.iter().filter(|a| a.holds()).count()
-    );
-    for a in &u.approvals {
-        s.push_str(&approval_badge(a));
-    }
-    if u.approvals.is_empty() {
-        s.push_str("<span class=\"empty\">none</span>");
-    }
-    s.push_str("</td>");
-    // Open findings.
-    let errors = u.findings.iter().filter(|f| f.severity == "error").count();
-    let warnings = u
-        .findings
-        .iter()
-        .filter(|f| f.severity == "warning")
-        .count();
-    let _ = write!(
-        s,
-        "<td class=\"findings\" data-sort=\"{:04}{:04}\">",
-        9999 - errors.min(9999),
-        9999 - warnings.min(9999)
-    );
-    if u.findings.is_empty() {
-        s.push_str("<span class=\"empty\">none</span>");
-    } else {
-        s.push_str(&findings_list(u.findings.iter(), false));
-    }
-    s.push_str("</td>");
-    // History.
-    match &u.introduced {
-        Some(c) => {
-            let _ = write!(
-                s,
-                "<td class=\"history\" data-sort=\"{}\"><div>Added by {}</div><div class=\"sub\">on {} in <code title=\"{}\">{}</code></div>",
-                escape(&c.time),
-                escape(&c.author),
-                escape(&c.date),
-                escape(&c.commit),
-                escape(c.short())
-            );
-            if let Some(l) = &u.last_changed
-                && l.commit != c.commit
-            {
-                let _ = write!(
-                    s,
-                    "<div class=\"sub\">changed {} in <code title=\"{}\">{}</code></div>",
-                    escape(&l.date),
-                    escape(&l.commit),
-                    escape(l.short())
-                );
-            }
-            s.push_str("</td>");
-        }
-        None => {
-            s.push_str("<td data-sort=\"~\"><span class=\"empty\">not committed yet</span></td>")
-        }
-    }
-    s.push_str("</tr>\n");
-    s
-}
-
 fn action_item(where_: String, findings: &[FindingRow]) -> String {
     format!(
         "<li><div class=\"where\">{where_}</div>{}</li>\n",
@@ -700,8 +294,26 @@ pub fn html(r: &Register) -> String {
         csp_hash(SCRIPT),
         env!("CARGO_PKG_VERSION"),
     );
+    header(&mut s, r, &title);
+    cards(&mut s, t);
+    needs_action(&mut s, r);
+    register_table(&mut s, r);
+    other_findings(&mut s, r);
+    s.push_str(&coverage(r));
+    totals(&mut s, t);
+    let _ = write!(
+        s,
+        "<footer>Made by <code>aiclear report --format html</code> from the GenAI declarations in this \
+         repository, checked against the approvals ledger and git history. \
+         <code>aiclear explain CODE</code> explains a rule; <code>aiclear report --format json</code> \
+         gives the same register for other tools.</footer>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    s
+}
 
-    // Header.
+/// The title, the production, and what was read when.
+fn header(s: &mut String, r: &Register, title: &str) {
+    let t = &r.totals;
     let commit = match &r.commit {
         Some(c) => format!(
             "<code title=\"{}\">{}</code>",
@@ -730,8 +342,10 @@ pub fn html(r: &Register) -> String {
         escape(&generated),
         plural(t.files_checked, "file", "files"),
     );
+}
 
-    // Summary cards.
+/// The summary cards, and the uses by stage.
+fn cards(s: &mut String, t: &Totals) {
     s.push_str("<section class=\"cards\" aria-label=\"Summary\">\n");
     let _ = writeln!(
         s,
@@ -797,8 +411,10 @@ pub fn html(r: &Register) -> String {
         "<p class=\"stages\">By stage: {}</p>",
         stages.join(" \u{00B7} ")
     );
+}
 
-    // Needs action.
+/// The uses and files with an error open, with their errors and fixes.
+fn needs_action(s: &mut String, r: &Register) {
     let mut items = String::new();
     let mut count = 0;
     for u in r.uses.iter().filter(|u| u.status == Status::NeedsAction) {
@@ -836,8 +452,10 @@ pub fn html(r: &Register) -> String {
         let _ = writeln!(s, "<div class=\"action\"><ol>\n{items}</ol></div>");
     }
     s.push_str("</section>\n");
+}
 
-    // The register.
+/// The register of declared uses: filters, legend and the sortable table.
+fn register_table(s: &mut String, r: &Register) {
     s.push_str("<section id=\"register\">\n<h2>Register of declared uses</h2>\n");
     s.push_str(
         "<div class=\"controls js-only\">\n\
@@ -903,8 +521,10 @@ pub fn html(r: &Register) -> String {
         s.push_str(&use_row(i, u));
     }
     s.push_str("</tbody></table></div>\n</section>\n");
+}
 
-    // Findings not tied to a use, that need no action.
+/// Findings not tied to a use, that need no action.
+fn other_findings(s: &mut String, r: &Register) {
     let others: Vec<(&FileRow, &str)> = file_rows(r).filter(|(f, _)| !f.has_errors()).collect();
     if !others.is_empty() {
         s.push_str("<section id=\"other-findings\">\n<h2>Other findings</h2>\n<div class=\"table-wrap\"><table><tbody>\n");
@@ -918,10 +538,10 @@ pub fn html(r: &Register) -> String {
         }
         s.push_str("</tbody></table></div>\n</section>\n");
     }
+}
 
-    s.push_str(&coverage(r));
-
-    // Totals.
+/// The totals by stage and by rule family.
+fn totals(s: &mut String, t: &Totals) {
     s.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"totals\">\n");
     s.push_str("<table><thead><tr><th scope=\"col\">Stage</th><th class=\"n\" scope=\"col\">Uses</th><th class=\"n\" scope=\"col\">Need action</th></tr></thead><tbody>\n");
     for st in &t.by_stage {
@@ -941,15 +561,6 @@ pub fn html(r: &Register) -> String {
         );
     }
     s.push_str("</tbody></table>\n</div>\n</section>\n");
-
-    let _ = write!(
-        s,
-        "<footer>Made by <code>aiclear report --format html</code> from the GenAI declarations in this \
-         repository, checked against the approvals ledger and git history. \
-         <code>aiclear explain CODE</code> explains a rule; <code>aiclear report --format json</code> \
-         gives the same register for other tools.</footer>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
-    );
-    s
 }
 
 /// What each folder holds, and the files that declare no AI use: legal

@@ -13,9 +13,9 @@ use std::io;
 use crate::render::summary::{cell, code, inline, inline_code, text};
 
 use super::{
-    DEFAULT_MARK, FileRow, FindingRow, Register, Status, UseRow, approval_text, awaiting_text,
-    commit_text, disclosed_text, folder_text, production_subtitle, scope_text, talent_text,
-    tool_text,
+    DEFAULT_MARK, FileRow, FindingRow, Register, Status, Totals, UseRow, approval_text,
+    awaiting_text, commit_text, disclosed_text, folder_text, production_subtitle, scope_text,
+    talent_text, tool_text,
 };
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -54,7 +54,17 @@ pub fn markdown(r: &Register) -> String {
             "files declare no AI use"
         ),
     ));
+    needs_action(&mut s, r);
+    pending(&mut s, r);
+    totals(&mut s, t);
+    register(&mut s, r);
+    coverage(&mut s, r);
+    other_findings(&mut s, r);
+    s
+}
 
+/// The uses and files with an error open, with their errors.
+fn needs_action(s: &mut String, r: &Register) {
     s.push_str("## Needs action\n\n");
     let mut any = false;
     for u in r
@@ -69,19 +79,22 @@ pub fn markdown(r: &Register) -> String {
             inline_code(&u.id),
             u.stage.map(|st| format!(" ({st})")).unwrap_or_default()
         ));
-        findings_list(&mut s, u.findings.iter().filter(is_error));
+        findings_list(s, u.findings.iter().filter(is_error));
     }
     for (f, what) in files(r) {
         if f.has_errors() {
             any = true;
             s.push_str(&format!("- ✗ {} ({what})\n", inline_code(&f.file)));
-            findings_list(&mut s, f.findings.iter().filter(is_error));
+            findings_list(s, f.findings.iter().filter(is_error));
         }
     }
     if !any {
         s.push_str("✓ Nothing needs action.\n");
     }
+}
 
+/// The uses whose approval is granted but not committed yet.
+fn pending(s: &mut String, r: &Register) {
     let pending: Vec<&UseRow> = r
         .uses
         .iter()
@@ -104,7 +117,10 @@ pub fn markdown(r: &Register) -> String {
             ));
         }
     }
+}
 
+/// The totals by stage and by rule family.
+fn totals(s: &mut String, t: &Totals) {
     s.push_str("\n## Totals\n\n| Stage | Uses | Need action |\n| --- | ---: | ---: |\n");
     for st in &t.by_stage {
         s.push_str(&format!(
@@ -119,7 +135,10 @@ pub fn markdown(r: &Register) -> String {
             f.family, f.name, f.errors, f.warnings, f.notes
         ));
     }
+}
 
+/// One table of uses per folder.
+fn register(s: &mut String, r: &Register) {
     s.push_str("\n## Register\n\n");
     if r.uses.is_empty() {
         s.push_str("No file declares a use of generative AI.\n");
@@ -145,7 +164,10 @@ pub fn markdown(r: &Register) -> String {
             s.push_str(&use_row(u));
         }
     }
+}
 
+/// What each folder holds, and the files that declare no AI use.
+fn coverage(s: &mut String, r: &Register) {
     s.push_str("\n## Coverage\n\n| Folder | Episode | Files with uses | Uses | Need action | Pending | No AI use (`genai: none`) | No declaration |\n\
                 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for f in &r.folders {
@@ -183,16 +205,18 @@ pub fn markdown(r: &Register) -> String {
             ));
         }
     }
+}
 
+/// Findings not tied to a use, that need no action.
+fn other_findings(s: &mut String, r: &Register) {
     let others: Vec<(&FileRow, &str)> = files(r).filter(|(f, _)| !f.has_errors()).collect();
     if !others.is_empty() {
         s.push_str("\n## Other findings\n\n");
         for (f, what) in others {
             s.push_str(&format!("- {} ({what})\n", inline_code(&f.file)));
-            findings_list(&mut s, f.findings.iter());
+            findings_list(s, f.findings.iter());
         }
     }
-    s
 }
 
 fn files(r: &Register) -> impl Iterator<Item = (&FileRow, &'static str)> {

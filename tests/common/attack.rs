@@ -50,18 +50,8 @@ fn now() -> i64 {
 
 /// Apply the isolated environment to a command.
 fn isolate(cmd: &mut Command, home: &Path) {
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
+    super::isolation::isolate_in(cmd, home)
         .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_AUTHOR_NAME")
-        .env_remove("GIT_AUTHOR_EMAIL")
-        .env_remove("GIT_COMMITTER_NAME")
-        .env_remove("GIT_COMMITTER_EMAIL")
         .env_remove("SSH_AUTH_SOCK")
         .env_remove("GITHUB_STEP_SUMMARY");
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub struct TestRepo {
     pub dir: tempfile::TempDir,
@@ -41,13 +41,10 @@ impl TestRepo {
 
     pub fn git_output(&self, args: &[&str]) -> Output {
         let date = format!("@{} +0000", self.clock.get());
-        Command::new("git")
-            .current_dir(self.path())
+        super::isolation::git(self.path())
             .args(args)
             .env("GIT_AUTHOR_DATE", &date)
             .env("GIT_COMMITTER_DATE", &date)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
             .output()
             .unwrap()
     }

@@ -3,24 +3,20 @@
 
 pub mod attack;
 pub mod git;
+pub mod isolation;
 pub mod tools;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_aiclear"))
 }
 
-/// Run aiclear in `dir` with `args`, with colour and git's environment off.
+/// Run aiclear in `dir` with `args`, with colour off and git isolated.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(dir)
+    isolation::aiclear(dir)
         .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
         .output()
         .expect("aiclear runs")
 }

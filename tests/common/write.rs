@@ -4,19 +4,14 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use super::common::{bin, corpus};
+use super::common::corpus;
 
-/// Run aiclear in `dir` with colour and git's environment off, plus `env`.
+/// Run aiclear in `dir` with colour off and git isolated, plus `env`.
 pub fn aiclear(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(bin());
-    cmd.current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE");
+    let mut cmd = super::common::isolation::aiclear(dir);
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -3,7 +3,10 @@
 //! in), its escaping of hostile text, the HTML page rendered in headless
 //! Chromium, and `docs/rules.md` kept in sync with the rule docs.
 
+mod browser;
+#[path = "../common/mod.rs"]
 mod common;
+mod hostile_text;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,6 +15,8 @@ use std::time::{Duration, Instant};
 use common::git::{APPROVER, TestRepo, WRITER};
 use common::{run, write};
 use serde_json::Value;
+
+use browser::{CHROMIUM_MISSING, chromium, run_chromium};
 
 const VFX: (&str, &str) = ("Kofi Osei", "k.osei@northlight.example.com");
 
@@ -119,46 +124,7 @@ fn json_register_of_the_pilot() {
         assert!(r.get(key).is_some(), "missing `{key}`");
     }
 
-    let t = &r["totals"];
-    assert_eq!(t["uses"], 6);
-    assert_eq!(t["files_checked"], 7);
-    assert_eq!(t["uses_needing_action"], 3);
-    assert_eq!(t["uses_clear"], 3);
-    assert_eq!(t["files_needing_action"], 1);
-    assert_eq!(
-        (t["errors"].as_u64(), t["warnings"].as_u64()),
-        (Some(5), Some(2))
-    );
-    let stages: Vec<(&str, u64)> = t["by_stage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["stage"].as_str().unwrap(), s["uses"].as_u64().unwrap()))
-        .collect();
-    assert_eq!(
-        stages,
-        [
-            ("ideation", 1),
-            ("previs", 0),
-            ("temp", 3),
-            ("final", 2),
-            ("unspecified", 0)
-        ]
-    );
-    let families: Vec<&str> = t["by_family"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["family"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        families,
-        [
-            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
-        ]
-    );
-    assert_eq!(t["by_family"][1]["errors"], 1);
-    assert_eq!(t["by_family"][1]["warnings"], 2);
+    assert_pilot_totals(&r["totals"]);
 
     // The approved main-character design: clear, relying on a valid approval.
     let aria = find_use(&r, "aria-design");
@@ -213,6 +179,50 @@ fn json_register_of_the_pilot() {
     assert_eq!(without[0]["file"], "vfx/plates/sh020_fg_v001.exr");
     assert_eq!(codes(&without[0]["findings"]), ["GA001"]);
     assert_eq!(r["file_findings"], serde_json::json!([]));
+}
+
+/// The totals of the pilot's register: uses, files, findings, by stage and
+/// by rule family.
+fn assert_pilot_totals(t: &Value) {
+    assert_eq!(t["uses"], 6);
+    assert_eq!(t["files_checked"], 7);
+    assert_eq!(t["uses_needing_action"], 3);
+    assert_eq!(t["uses_clear"], 3);
+    assert_eq!(t["files_needing_action"], 1);
+    assert_eq!(
+        (t["errors"].as_u64(), t["warnings"].as_u64()),
+        (Some(5), Some(2))
+    );
+    let stages: Vec<(&str, u64)> = t["by_stage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["stage"].as_str().unwrap(), s["uses"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("ideation", 1),
+            ("previs", 0),
+            ("temp", 3),
+            ("final", 2),
+            ("unspecified", 0)
+        ]
+    );
+    let families: Vec<&str> = t["by_family"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        families,
+        [
+            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
+        ]
+    );
+    assert_eq!(t["by_family"][1]["errors"], 1);
+    assert_eq!(t["by_family"][1]["warnings"], 2);
 }
 
 #[test]
@@ -326,144 +336,6 @@ fn csv_parses_back_with_one_header_row() {
     assert!(last[col("open findings")].contains("GA001"));
 }
 
-/// A project whose files carry hostile text in every field the register shows.
-fn hostile_project() -> tempfile::TempDir {
-    let dir = common::project();
-    write(
-        dir.path(),
-        "scripts/ep1.fountain",
-        "Title: <b>Bold</b> & \"Co\"\n\n/*\n---\ngenai:\n  disclosed: { to: \"x\", on: 2025-09-02 }\n  uses:\n    - id: evil\n      description: \"<script>document.title='PWNED'</script><img src=x onerror=\\\"document.title='PWNED'\\\">, =HYPERLINK(\\\"http://x\\\")\"\n      stage: temp\n      output: image\n      tools: [{ name: \"=cmd|' /C calc'!A0\", enterprise: true, trains-on-inputs: false }]\n      human-input: \"-2+3 <i>&amp;</i>\"\n---\n*/\n\nINT. A - DAY\n",
-    );
-    dir
-}
-
-#[test]
-fn html_escapes_every_text_from_files() {
-    let dir = hostile_project();
-    let (html, code) = report(dir.path(), &["--format", "html"]);
-    assert_eq!(code, 0, "{html}");
-    assert_eq!(
-        html.matches("<script").count(),
-        1,
-        "only the page's own script"
-    );
-    assert!(!html.contains("<img"), "{html}");
-    assert!(!html.contains("<b>Bold"), "{html}");
-    assert!(html.contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
-    assert!(html.contains("<h1>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</h1>"));
-    assert!(html.contains("&lt;i&gt;&amp;amp;&lt;/i&gt;"));
-    // Nothing is fetched, and only the page's own style and script may run.
-    assert!(html.contains("Content-Security-Policy"));
-    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
-
-    // And a browser agrees: the injected script does not run, the text shows.
-    let Some(browser) = chromium() else {
-        panic!("{}", CHROMIUM_MISSING);
-    };
-    let page = dir.path().join("register.html");
-    std::fs::write(&page, &html).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = run_chromium(&browser, profile.path(), &["--dump-dom"], &page);
-    let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(dom.contains("GenAI disclosure register</title>"), "{dom}");
-    assert!(
-        !dom.contains("PWNED</title>"),
-        "the injected script ran: {dom}"
-    );
-    assert!(dom.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;"));
-    assert!(!dom.contains("<img"), "{dom}");
-}
-
-#[test]
-fn csv_and_markdown_defuse_hostile_text() {
-    let dir = hostile_project();
-    let (csv, _) = report(dir.path(), &["--format", "csv"]);
-    let rows = parse_csv(csv.trim_start_matches('\u{FEFF}'));
-    let header = &rows[0];
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let evil = &rows[1];
-    assert_eq!(
-        evil[col("tools")],
-        "'=cmd|' /C calc'!A0 (enterprise, does not train on inputs)"
-    );
-    assert_eq!(evil[col("human input")], "'-2+3 <i>&amp;</i>");
-    for row in &rows {
-        for cell in row {
-            assert!(
-                !cell.starts_with(['=', '+', '-', '@']),
-                "a cell a spreadsheet would run: {cell}"
-            );
-        }
-    }
-
-    let (md, _) = report(dir.path(), &["--format", "markdown"]);
-    assert!(md.starts_with("# \\<b\\>Bold\\</b\\> \\& \"Co\" — GenAI disclosure register"));
-    // Every `<` is escaped, except the line breaks the register writes and
-    // the empty comments that keep emails from being autolinks.
-    for (i, _) in md.match_indices('<') {
-        assert!(
-            md[..i].ends_with('\\')
-                || md[i..].starts_with("<br>")
-                || md[i..].starts_with("<!-- -->"),
-            "unescaped markup at {i}: {}",
-            &md[i..md.len().min(i + 20)]
-        );
-    }
-    assert!(md.contains("\\<script\\>document"));
-}
-
-/// A production whose every text the register shows (the title, a file
-/// name, the values of a use, the ledger's `granted-by`, the committer) would
-/// be links, pictures or markup on GitHub.
-#[test]
-fn markdown_register_on_github_makes_no_link_of_file_text() {
-    let all = common::tools::LINKY.join(" ");
-    let repo = TestRepo::new();
-    let script = "scripts/www.evil.test user@evil.test [x](https:x.test).fountain";
-    repo.write(
-        ".aiclear/config.yml",
-        "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n",
-    );
-    repo.write(
-        ".aiclear/approvals.yml",
-        &format!(
-            "- id: NFX-1\n  granted-by: 'user@evil.test {all}'\n  granted-on: 2025-09-05\n  \
-             covers:\n    - {{ path: '{script}', use: evil, rules: [GA201] }}\n"
-        ),
-    );
-    repo.write(
-        script,
-        &format!(
-            "Title: {all}\n\n/*\n---\ngenai:\n  disclosed: {{ to: 'www.to.test', on: 2025-09-02 }}\n  \
-             uses:\n    - id: evil\n      description: '{all}'\n      stage: previs\n      \
-             output: image\n      elements: [main-character]\n      \
-             tools: [{{ name: '{all}', version: 'https://v.test', enterprise: false, trains-on-inputs: unknown }}]\n      \
-             human-input: '{all}'\n      approvals: [NFX-1]\n---\n*/\n\nINT. A - DAY\n"
-        ),
-    );
-    repo.commit(
-        ("Mallory www.author.test", "mallory@evil.test"),
-        "www.commit.test",
-    );
-    let (md, code) = report(repo.path(), &["--format", "markdown"]);
-    assert_eq!(code, 0, "{md}");
-    // The use and its finding about the approval are listed.
-    assert!(md.contains("## Needs action"), "{md}");
-    common::tools::assert_no_links_on_github(
-        &md,
-        &[
-            "h1", "h2", "h3", "p", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr",
-            "th", "td", "code", "br",
-        ],
-    );
-    let html = common::tools::github_html(&md);
-    let shown = common::tools::html_text(&html);
-    assert!(shown.contains(script), "{shown}");
-    assert!(shown.contains("Mallory www.author.test"), "{shown}");
-    // An email is split by an empty comment, which renders as nothing.
-    assert!(md.contains("user@<!-- -->evil.test"), "{md}");
-}
-
 #[test]
 fn range_report_traces_who_granted_each_approval() {
     // The ledger entry is committed by the writer, who is not an approver.
@@ -570,184 +442,6 @@ fn output_file_and_usage_errors() {
     let out = run(dir.path(), &["report"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("polcy"));
-}
-
-const CHROMIUM_MISSING: &str = "headless Chromium is needed to check the HTML register: \
-     install Debian's `chromium` package (`apt-get install -y chromium`) or put `chromium` on PATH";
-
-/// Chromium on PATH, or Debian's `/usr/bin/chromium`, installed with apt
-/// when missing and the tests run as root (as on CI and a fresh machine).
-fn chromium() -> Option<PathBuf> {
-    let find = || {
-        let on_path = std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|p| p.join("chromium"))
-                .find(|p| p.is_file())
-        });
-        on_path.or_else(|| Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()))
-    };
-    find().or_else(|| {
-        common::tools::apt_install("chromium");
-        find()
-    })
-}
-
-/// Run headless Chromium on a local page, with everything that reaches
-/// the network turned off, killing it if it hangs.
-fn run_chromium(
-    browser: &Path,
-    profile: &Path,
-    extra: &[&str],
-    page: &Path,
-) -> std::process::Output {
-    let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", browser.display()));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("Chromium did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// Width and height from a PNG's IHDR chunk.
-fn png_size(png: &[u8]) -> (u32, u32) {
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    assert_eq!(&png[12..16], b"IHDR");
-    let be = |b: &[u8]| u32::from_be_bytes(b.try_into().unwrap());
-    (be(&png[16..20]), be(&png[20..24]))
-}
-
-/// Renders the pilot's HTML register in headless Chromium, as a showrunner
-/// would open it, and checks the screenshot is a real page. With
-/// `AICLEAR_UPDATE_SCREENSHOT=1` it also writes it to `docs/register.png`
-/// (the README's screenshot).
-#[test]
-fn html_register_renders_in_chromium() {
-    let Some(browser) = chromium() else {
-        panic!("{}", CHROMIUM_MISSING);
-    };
-    let repo = pilot_repo();
-    let out_dir = tempfile::tempdir().unwrap();
-    let page = out_dir.path().join("register.html");
-    let (_, code) = report(
-        repo.path(),
-        &["--format", "html", "--output", page.to_str().unwrap()],
-    );
-    assert_eq!(code, 0);
-    let html = std::fs::read_to_string(&page).unwrap();
-    for expected in [
-        "<h1>THE LAST SIGNAL</h1>",
-        "Needs action (4)",
-        "id=\"register-table\"",
-        "id=\"filter-text\"",
-        "id=\"filter-stage\"",
-        "id=\"filter-status\"",
-        "@media print",
-    ] {
-        assert!(html.contains(expected), "{expected}");
-    }
-    assert!(
-        !html.contains("<link") && !html.contains(" src="),
-        "self-contained"
-    );
-
-    let png_path = out_dir.path().join("register.png");
-    let profile = tempfile::tempdir().unwrap();
-    let screenshot = format!("--screenshot={}", png_path.display());
-    let out = run_chromium(
-        &browser,
-        profile.path(),
-        &["--window-size=1400,1000", &screenshot],
-        &page,
-    );
-    let png = std::fs::read(&png_path).unwrap_or_else(|e| {
-        panic!(
-            "Chromium made no screenshot ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert_eq!(png_size(&png), (1400, 1000));
-    // A blank or near-blank page compresses to a few kilobytes.
-    assert!(png.len() > 20_000, "screenshot is only {} bytes", png.len());
-    let distinct = {
-        let mut seen = [false; 256];
-        png[64..].iter().for_each(|&b| seen[b as usize] = true);
-        seen.iter().filter(|&&s| s).count()
-    };
-    assert!(distinct > 200, "screenshot data looks uniform");
-
-    if std::env::var_os("AICLEAR_UPDATE_SCREENSHOT").is_some() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/register.png");
-        std::fs::write(&docs, &png).unwrap();
-    }
-}
-
-/// The page's own script sorts and filters the table: a test script clicks
-/// the Stage heading twice and picks a status, then reports what it sees in
-/// the page title (the Content-Security-Policy, which would rightly refuse
-/// the test script, is taken out of this copy).
-#[test]
-fn html_table_sorts_and_filters_in_chromium() {
-    let Some(browser) = chromium() else {
-        panic!("{}", CHROMIUM_MISSING);
-    };
-    let (html, code) = report(&pilot(), &["--format", "html"]);
-    assert_eq!(code, 0);
-    let csp_start = html
-        .find("<meta http-equiv=\"Content-Security-Policy\"")
-        .unwrap();
-    let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
-    let probe = "<script>\
-        var b = document.querySelectorAll('#register-table th button');\
-        b[2].click(); b[2].click();\
-        var order = [].map.call(document.querySelectorAll('#register-table tbody tr'),\
-          function (r) { return r.getAttribute('data-stage'); }).join(',');\
-        var s = document.getElementById('filter-status'); s.value = 'needs-action';\
-        s.dispatchEvent(new Event('change'));\
-        var shown = [].filter.call(document.querySelectorAll('#register-table tbody tr'),\
-          function (r) { return !r.hidden; }).length;\
-        document.title = 'PROBE ' + order + ' | ' + shown + ' | ' +\
-          document.getElementById('filter-count').textContent + ' | ' +\
-          b[2].parentNode.getAttribute('aria-sort');\
-        </script></body>";
-    let page_text = format!("{}{}", &html[..csp_start], &html[csp_end..]).replace("</body>", probe);
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("probe.html");
-    std::fs::write(&page, page_text).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let out = run_chromium(&browser, profile.path(), &["--dump-dom"], &page);
-    let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        dom.contains(
-            "<title>PROBE final,final,temp,temp,temp,ideation | 3 | Showing 3 of 6 uses | descending</title>"
-        ),
-        "{}",
-        dom.lines().find(|l| l.contains("<title>")).unwrap_or(&dom)
-    );
 }
 
 #[test]
