@@ -27,7 +27,7 @@
 //! from a commit's author line, whose case nobody checks.
 //!
 //! Nothing here touches git: the caller (the `git` module) passes the `gpgsig` header
-//! and the signed commit bytes, as `git2::Repository::extract_signature` returns them.
+//! and the signed commit bytes, as it extracts them from the commit object.
 
 use std::fmt;
 

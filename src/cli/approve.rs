@@ -253,7 +253,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
         }
     }
 
-    let Some(granted_by) = git_email() else {
+    let Some(granted_by) = crate::git::user_email() else {
         return Ok(Err(
             "cannot tell who is granting the approval: set your email with `git config user.email you@example.com`"
                 .into(),
@@ -418,7 +418,7 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
             digest: digest.or_else(|| c.digest.as_ref().map(|d| d.value.clone())),
         });
     }
-    let Some(granted_by) = git_email() else {
+    let Some(granted_by) = crate::git::user_email() else {
         return Ok(Err(
             "cannot tell who is renewing the approval: set your email with `git config user.email you@example.com`"
                 .into(),
@@ -587,20 +587,6 @@ fn parse_date(text: &str) -> Option<Date> {
             _ => b.is_ascii_digit(),
         });
     if shape { text.parse().ok() } else { None }
-}
-
-/// git's `user.email`, from the repository's configuration (which includes
-/// the global one), or the global configuration outside a repository.
-fn git_email() -> Option<String> {
-    let config = match git2::Repository::open_from_env() {
-        Ok(repo) => repo.config().ok()?,
-        Err(_) => git2::Config::open_default().ok()?,
-    };
-    config
-        .get_string("user.email")
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
 }
 
 /// A project file's bytes, or `None` when it does not exist.

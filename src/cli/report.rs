@@ -15,6 +15,7 @@ use super::{exit, use_color};
 use crate::approvals;
 use crate::config;
 use crate::engine::{self, Mode, Project, UsageError};
+use crate::git::CommitId;
 use crate::git::history::HistoryError;
 use crate::render::{self, Format};
 use crate::report::{self, ReportFormat};
@@ -75,7 +76,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let commit = checked
         .commit
         .as_deref()
-        .and_then(|c| git2::Oid::from_str(c).ok());
+        .and_then(|c| c.parse::<CommitId>().ok());
     let read = |rel: &str| -> Option<Vec<u8>> {
         match (&mode, &project.repo, commit) {
             (Mode::Range { .. }, Some(repo), Some(commit)) => repo

@@ -18,7 +18,7 @@ use crate::config::{self, Override, Settings};
 use crate::declaration::{self, Declaration, FileKind, Use};
 use crate::diagnostic::{ApprovalUse, Diagnostic, HistorySummary, Report, Severity};
 use crate::git::history::{CommitInfo, OriginRequest, Range};
-use crate::git::{Blob, Repo};
+use crate::git::{Blob, CommitId, Repo};
 use crate::rules::{self, Check, Context, Finding, Level};
 use crate::rules::{
     declaration_removed, lingering_temporary_material, trust_root_changed, undeclared_ai_assistance,
@@ -112,7 +112,7 @@ impl Project {
     /// current one that holds `.aiclear/` in the base, so that a change
     /// cannot move or remove the production it is judged by; the work
     /// tree's when the base has none. `None` when that is this project.
-    fn for_range(&self, repo: &Repo, base: git2::Oid) -> Result<Option<(Project, String)>> {
+    fn for_range(&self, repo: &Repo, base: CommitId) -> Result<Option<(Project, String)>> {
         let mut dir = self.cwd.as_str();
         let at_base = loop {
             let marker = format!("{dir}.aiclear");
@@ -272,7 +272,7 @@ enum Files<'a> {
     },
     Tree {
         repo: &'a Repo,
-        commit: git2::Oid,
+        commit: CommitId,
         prefix: &'a str,
     },
 }
@@ -767,7 +767,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
                 let traced =
                     provenance::trace(repo, &against, &project.prefix, &ledger, &relevant, &trust)?;
                 summary = Some(HistorySummary {
-                    range: format!("{}..{}", short(r.merge_base), short(r.head)),
+                    range: format!("{}..{}", r.merge_base.short(), r.head.short()),
                     commits: 0,
                     approvals_traced: relevant.len(),
                     signatures_verified: traced.signatures,
@@ -1175,10 +1175,6 @@ impl Clock {
         self.laps.push((name, now - self.last));
         self.last = now;
     }
-}
-
-fn short(id: git2::Oid) -> String {
-    id.to_string()[..10].to_owned()
 }
 
 /// GA603, GA604, GA605 and GA607 over a range; returns the number of commits.

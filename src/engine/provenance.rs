@@ -16,8 +16,8 @@ use anyhow::Result;
 
 use crate::approvals::{self, Ledger};
 use crate::config::{self, Settings};
-use crate::git::Repo;
 use crate::git::history::CommitInfo;
+use crate::git::{CommitId, Repo};
 use crate::rules::Finding;
 use crate::rules::{unauthorized_approval, unsigned_approval};
 use crate::signing::{self, AllowedSigners, Verdict};
@@ -37,13 +37,13 @@ pub enum Against {
     /// A range check: the ledger is head's; `base` is the trusted base;
     /// `brought`, when known, the ids of the commits in `base..head`.
     Range {
-        head: git2::Oid,
-        base: git2::Oid,
+        head: CommitId,
+        base: CommitId,
         brought: Option<HashSet<String>>,
     },
     /// A check of the work tree or the index: the ledger may hold entries
     /// not committed yet; committed ones are traced from `HEAD`.
-    Local { head: Option<git2::Oid> },
+    Local { head: Option<CommitId> },
 }
 
 /// What tracing gave.
@@ -75,7 +75,7 @@ pub fn trace(
         Against::Range { head, base, .. } => (Some(*head), Some(*base)),
         Against::Local { head } => (*head, *head),
     };
-    let held_by = |commit: Option<git2::Oid>| -> Result<HashMap<String, String>> {
+    let held_by = |commit: Option<CommitId>| -> Result<HashMap<String, String>> {
         Ok(match commit {
             Some(c) => match repo.read_at_entry(c, &ledger_path)? {
                 Some(crate::git::Blob::File(b)) => cache.contents(&b),

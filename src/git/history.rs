@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
 
-use super::Repo;
+use super::{CommitId, Repo};
 use crate::names::Listing;
 
 /// Why a range cannot be checked (exit code 3).
@@ -162,9 +162,9 @@ pub struct OriginRequest<'a> {
 /// A resolved range: the merge base of base and head, and head.
 #[derive(Clone, Debug)]
 pub struct Range {
-    pub base: Oid,
-    pub head: Oid,
-    pub merge_base: Oid,
+    pub base: CommitId,
+    pub head: CommitId,
+    pub merge_base: CommitId,
 }
 
 impl Repo {
@@ -193,9 +193,9 @@ impl Repo {
                     head: head.to_owned(),
                 })?;
         Ok(Range {
-            base: base_id,
-            head: head_id,
-            merge_base,
+            base: CommitId(base_id),
+            head: CommitId(head_id),
+            merge_base: CommitId(merge_base),
         })
     }
 
@@ -213,12 +213,12 @@ impl Repo {
         })
     }
 
-    fn tree(&self, commit: Oid) -> Result<Tree<'_>> {
-        Ok(self.commit(commit)?.tree()?)
+    fn tree(&self, commit: CommitId) -> Result<Tree<'_>> {
+        Ok(self.commit(commit.0)?.tree()?)
     }
 
     /// A file's content at a commit; `None` when absent.
-    pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+    pub fn read_at(&self, commit: CommitId, path: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
             .read_at_entry(commit, path)?
             .and_then(super::Blob::into_bytes))
@@ -226,7 +226,7 @@ impl Repo {
 
     /// A path's entry at a commit, read: a file, a symbolic link (its
     /// target), or something else; `None` when absent.
-    pub fn read_at_entry(&self, commit: Oid, path: &str) -> Result<Option<super::Blob>> {
+    pub fn read_at_entry(&self, commit: CommitId, path: &str) -> Result<Option<super::Blob>> {
         let tree = self.tree(commit)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
@@ -237,7 +237,7 @@ impl Repo {
 
     /// Every file at a commit under `prefix`, and which of them are
     /// symbolic links.
-    pub fn files_at(&self, commit: Oid, prefix: &str) -> Result<(Listing, Vec<String>)> {
+    pub fn files_at(&self, commit: CommitId, prefix: &str) -> Result<(Listing, Vec<String>)> {
         let tree = self.tree(commit)?;
         let mut out = Listing::default();
         let mut links = Vec::new();
@@ -445,8 +445,8 @@ impl Repo {
     pub fn range_commits(&self, range: &Range) -> Result<Vec<CommitInfo>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        walk.push(range.head)?;
-        walk.hide(range.merge_base)?;
+        walk.push(range.head.0)?;
+        walk.hide(range.merge_base.0)?;
         let mut out = Vec::new();
         for id in walk {
             out.push(CommitInfo::of(&self.commit(id?)?));
@@ -471,7 +471,7 @@ impl Repo {
     /// whose blob at `path` differs from every parent's are parsed.
     pub fn origins<F>(
         &self,
-        head: Oid,
+        head: CommitId,
         path: &str,
         wanted: &[String],
         extract: F,
@@ -490,7 +490,7 @@ impl Repo {
     /// [`Repo::origins`] for many paths in one walk of history.
     pub fn origins_many(
         &self,
-        head: Oid,
+        head: CommitId,
         requests: &[OriginRequest<'_>],
     ) -> Result<Vec<HashMap<String, CommitInfo>>> {
         Ok(self.origins_since(head, requests, None)?.0)
@@ -502,10 +502,11 @@ impl Repo {
     /// where they were already present.
     pub fn origins_since(
         &self,
-        head: Oid,
+        head: CommitId,
         requests: &[OriginRequest<'_>],
         since: Option<i64>,
     ) -> Result<(Vec<Origins>, Option<CommitInfo>)> {
+        let head = head.0;
         let mut found: Vec<HashMap<String, CommitInfo>> =
             requests.iter().map(|_| HashMap::new()).collect();
         let mut pending: Vec<usize> = (0..requests.len())
@@ -636,7 +637,7 @@ impl Repo {
     /// none. Values that `head` does not hold have no origin.
     pub fn value_origins<F>(
         &self,
-        head: Oid,
+        head: CommitId,
         path: &str,
         wanted: &[(String, String)],
         extract: F,
@@ -644,6 +645,7 @@ impl Repo {
     where
         F: Fn(&[u8]) -> HashMap<String, String>,
     {
+        let head = head.0;
         let mut origins: Vec<Vec<CommitInfo>> = vec![Vec::new(); wanted.len()];
         if wanted.is_empty() {
             return Ok(origins);
@@ -716,11 +718,12 @@ impl Repo {
     /// each distinct version is read once.
     pub fn find_version(
         &self,
-        head: Oid,
+        head: CommitId,
         path: &str,
         limit: usize,
         mut wanted: impl FnMut(&[u8]) -> bool,
     ) -> Result<Option<Vec<u8>>> {
+        let head = head.0;
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
         walk.push(head)?;
@@ -744,12 +747,12 @@ impl Repo {
     /// The ids of the commits reachable from `head` but not from `base`.
     pub fn commits_between(
         &self,
-        base: Oid,
-        head: Oid,
+        base: CommitId,
+        head: CommitId,
     ) -> Result<std::collections::HashSet<String>> {
         let mut walk = self.repo.revwalk()?;
-        walk.push(head)?;
-        walk.hide(base)?;
+        walk.push(head.0)?;
+        walk.hide(base.0)?;
         let mut out = std::collections::HashSet::new();
         for id in walk {
             out.insert(id?.to_string());
@@ -780,8 +783,13 @@ impl Repo {
     }
 
     /// The commit `HEAD` points at, if any.
-    pub fn head_commit(&self) -> Option<Oid> {
-        self.repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
+    pub fn head_commit(&self) -> Option<CommitId> {
+        self.repo
+            .head()
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| CommitId(c.id()))
     }
 
     /// Whether this is a bare repository.
