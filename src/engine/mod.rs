@@ -1178,7 +1178,10 @@ impl Clock {
 }
 
 /// GA603, GA604, GA605 and GA607 over a range; returns the number of commits.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the history rules read the whole range and the checked files"
+)]
 fn history_rules(
     project: &Project,
     repo: &Repo,
