@@ -22,5 +22,6 @@ pub mod report;
 pub mod rules;
 pub mod signing;
 pub mod source;
+pub mod text;
 pub mod write;
 pub mod yaml;

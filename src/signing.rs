@@ -408,28 +408,16 @@ fn read_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((rest.get(..len)?, &rest[len..]))
 }
 
-/// Standard base64 with optional `=` padding.
+/// Standard base64 with optional `=` padding; the unused low bits of the last
+/// character are ignored.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for byte in text.trim_end_matches('=').bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64ct::Encoding as _;
+    let text = text.trim_end_matches('=');
+    let mut quanta = text.to_owned();
+    quanta.extend(std::iter::repeat_n('A', text.len().wrapping_neg() % 4));
+    let mut bytes = base64ct::Base64Unpadded::decode_vec(&quanta).ok()?;
+    bytes.truncate(text.len() * 6 / 8);
+    Some(bytes)
 }
 
 /// Why a decoded signature cannot be checked, if it cannot.
@@ -974,6 +962,9 @@ mod tests {
         assert_eq!(base64_decode("YQ==").as_deref(), Some(&b"a"[..]));
         assert_eq!(base64_decode("YWI=").as_deref(), Some(&b"ab"[..]));
         assert_eq!(base64_decode("YW!="), None);
+        assert_eq!(base64_decode("YWJ").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(base64_decode("YR").as_deref(), Some(&b"a"[..]));
+        assert_eq!(base64_decode("Y").as_deref(), Some(&b""[..]));
         assert_eq!(read_string(b"\0\0\0\x02abc"), Some((&b"ab"[..], &b"c"[..])));
         assert_eq!(read_string(b"\0\0\0\x05abc"), None);
     }

@@ -231,7 +231,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
                     "the document `{}` is not in the project yet; commit it with the ledger",
                     p.display()
                 ));
-                Some(slash(p))
+                Some(crate::names::slash_lossy(p))
             }
         },
     };
@@ -598,13 +598,6 @@ fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
     }
 }
 
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Where a path given on the command line is.
 enum Located {
     /// In the project: the path relative to its root.
@@ -630,7 +623,7 @@ fn project_path(root: &Path, path: &Path) -> Result<Located> {
             None => abs.clone(),
         };
         match canon.strip_prefix(&root) {
-            Ok(rel) => return Ok(Located::In(slash(rel))),
+            Ok(rel) => return Ok(Located::In(crate::names::slash_lossy(rel))),
             Err(_) => outside = true,
         }
     }

@@ -133,12 +133,9 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         }
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
-            match report::render(args.format, &register, &options, &mut w).and_then(|()| w.flush())
-            {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-            }
+            crate::text::ignore_broken_pipe(
+                report::render(args.format, &register, &options, &mut w).and_then(|()| w.flush()),
+            )?;
         }
     }
     Ok(exit::OK)

@@ -1369,11 +1369,6 @@ fn history_rules(
     Ok(commits.len())
 }
 
-/// The commit a finding names, for messages.
-pub fn describe(c: &CommitInfo) -> String {
-    format!("{} \"{}\"", c.short(), c.summary)
-}
-
 /// What checking one file gave.
 #[derive(Default)]
 struct FileOutcome {

@@ -78,15 +78,20 @@ impl CommitInfo {
         &self.id[..self.id.len().min(10)]
     }
 
-    /// `introduced in commit abc "summary" by Name <email>`, for notes.
-    pub fn introduced(&self) -> String {
+    /// `abc1234567 "summary" by Name <email>`.
+    pub fn describe(&self) -> String {
         format!(
-            "introduced in commit {} \"{}\" by {} <{}>",
+            "{} \"{}\" by {} <{}>",
             self.short(),
             self.summary,
             self.author_name,
             self.author_email
         )
+    }
+
+    /// `introduced in commit abc "summary" by Name <email>`, for notes.
+    pub fn introduced(&self) -> String {
+        format!("introduced in commit {}", self.describe())
     }
 }
 

@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{self, Globs, POLICY};
+use crate::text::plural;
 use crate::write::{MEDIA_EXTENSIONS, SIDECAR_SUFFIX};
 
 /// Folder names (split on `-`, `_`, `.` and spaces) that hold scripts.
@@ -188,14 +189,6 @@ pub struct Plan {
     pub text: String,
     /// One line per kind: the globs and how many files each matches.
     pub summary: Vec<String>,
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// A folder name as a glob that matches only itself.
@@ -406,7 +399,13 @@ files:
             .iter()
             .filter_map(|(noun, dir, files)| {
                 let n = files.iter().filter(|f| !exclude.is_match(f)).count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+                (n > 0).then(|| {
+                    format!(
+                        "{} in {}",
+                        plural(n, noun, &format!("{noun}s")),
+                        where_(dir)
+                    )
+                })
             })
             .collect();
         if found.is_empty() {
@@ -426,7 +425,13 @@ files:
                     .iter()
                     .filter(|f| !all.is_match(f) && !exclude.is_match(f))
                     .count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+                (n > 0).then(|| {
+                    format!(
+                        "{} in {}",
+                        plural(n, noun, &format!("{noun}s")),
+                        where_(dir)
+                    )
+                })
             })
             .collect();
         if !left_out.is_empty() {
@@ -447,7 +452,7 @@ files:
                     .iter()
                     .filter(|f| n.is_match(f) && !exclude.is_match(f))
                     .count();
-                format!("{g} ({})", plural(matched, "file"))
+                format!("{g} ({})", plural(matched, "file", "files"))
             })
             .collect();
         summary.push(format!("{}: {}", list.key, counted.join(", ")));
