@@ -1,0 +1,262 @@
+//! The rules that read a range's history, and the history of each use.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::Result;
+
+use crate::approvals;
+use crate::config::{self, Settings};
+use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::diagnostic::Report;
+use crate::git::Repo;
+use crate::git::history::{CommitInfo, OriginRequest, Range};
+use crate::rules::Finding;
+use crate::rules::{
+    declaration_removed, lingering_temporary_material, trust_root_changed, undeclared_ai_assistance,
+};
+
+use super::judge::Checker;
+use super::targets::{Target, classify};
+use super::{Clock, Project};
+
+/// When each use of a file was introduced and last changed, walking back
+/// from `head` (default `HEAD`) through the file's history.
+pub fn use_history(
+    project: &Project,
+    path: &str,
+    ids: &[String],
+) -> Result<BTreeMap<String, (CommitInfo, CommitInfo)>> {
+    let Some(repo) = &project.repo else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(head) = repo.head_commit() else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(kind) = classify(&Settings::default(), path)
+        .map(|t| t.kind)
+        .or_else(|| FileKind::of_path(path))
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let full = format!("{}{path}", project.prefix);
+    let uses = |b: &[u8]| -> Vec<(String, String)> {
+        declaration::parse(kind, b)
+            .declaration
+            .map(|d| {
+                d.uses
+                    .into_iter()
+                    .map(|u| (u.id.value.clone(), approvals::digest(&u)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let introduced = repo.origins(head, &full, ids, |b| {
+        uses(b)
+            .into_iter()
+            .map(|(id, _)| (id, String::new()))
+            .collect()
+    })?;
+    let changed = repo.origins(head, &full, ids, |b| uses(b).into_iter().collect())?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            Some((
+                id.clone(),
+                (introduced.get(id)?.clone(), changed.get(id)?.clone()),
+            ))
+        })
+        .collect())
+}
+
+/// GA603, GA604, GA605 and GA607 over a range; returns the number of commits.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the history rules read the whole range and the checked files"
+)]
+pub(super) fn history_rules(
+    project: &Project,
+    repo: &Repo,
+    range: &Range,
+    settings: &Settings,
+    changes: &[crate::git::history::Change],
+    commits: &[CommitInfo],
+    declarations: &BTreeMap<String, Declaration>,
+    targets: &[Target],
+    checker: &Checker,
+    report: &mut Report,
+    clock: &mut Clock,
+) -> Result<usize> {
+    let prefix = &project.prefix;
+    let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
+
+    // GA605: the trust root changed.
+    for change in changes {
+        for p in change.path.iter().chain(change.old_path.iter()) {
+            if let Some(r) = rel(p)
+                && (r == config::CONFIG_PATH
+                    || r == config::ALLOWED_SIGNERS_PATH
+                    || r.ends_with(&format!("/{}", config::CONFIG_PATH)))
+            {
+                checker.emit(
+                    &mut report.diagnostics,
+                    &r,
+                    vec![trust_root_changed::check(&r)],
+                );
+                break;
+            }
+        }
+    }
+
+    // GA603: uses removed without a `retired` record, with the file they
+    // were in deleted, or renamed where no glob covers it.
+    for change in changes {
+        let Some(old) = change.old_path.as_deref().and_then(rel) else {
+            continue;
+        };
+        let new = change.path.as_deref().and_then(rel);
+        let old_target = classify(settings, &old).filter(|t| t.path == old);
+        let new_target = new
+            .as_deref()
+            .and_then(|n| classify(settings, n))
+            .filter(|t| Some(&t.path) == new.as_ref());
+        let Some(kind) = old_target.as_ref().or(new_target.as_ref()).map(|t| t.kind) else {
+            continue;
+        };
+        let base_ids = || -> Result<Vec<String>> {
+            Ok(
+                match repo.read_at(range.merge_base, &format!("{prefix}{old}"))? {
+                    Some(bytes) => declaration::parse(kind, &bytes)
+                        .declaration
+                        .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                },
+            )
+        };
+        match (new, new_target) {
+            (Some(new), Some(_)) => {
+                let found =
+                    declaration_removed::check(&base_ids()?, declarations.get(&new), &old, &new);
+                checker.emit(&mut report.diagnostics, &new, found);
+            }
+            (Some(new), None) if old_target.is_some() => {
+                let ids = base_ids()?;
+                if !ids.is_empty() {
+                    let f = declaration_removed::renamed_out_of_scope(&old, &new, &ids);
+                    checker.emit(&mut report.diagnostics, &new, vec![f]);
+                }
+            }
+            // A sidecar deleted while its file stays is a missing declaration.
+            (None, _) if old_target.is_some() && !targets.iter().any(|t| t.path == old) => {
+                let ids = base_ids()?;
+                if !ids.is_empty() {
+                    let f = declaration_removed::deleted(&old, &ids);
+                    checker.emit(&mut report.diagnostics, &old, vec![f]);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    clock.lap("history: trust root and removed uses");
+
+    // GA604: temporary material that lingers; one walk for every file.
+    let now = jiff::Timestamp::now().as_second();
+    let mut temp: Vec<(&Target, Vec<&Use>)> = Vec::new();
+    for target in targets {
+        let Some(decl) = declarations.get(&target.path) else {
+            continue;
+        };
+        let uses: Vec<&Use> = decl
+            .uses
+            .iter()
+            .filter(|u| u.stage() != Some(declaration::Stage::Final))
+            .collect();
+        if !uses.is_empty() {
+            temp.push((target, uses));
+        }
+    }
+    let requests: Vec<OriginRequest> = temp
+        .iter()
+        .map(|(target, uses)| {
+            let kind = target.kind;
+            // Most revisions change a script's pages, not its declaration:
+            // each distinct declaration is parsed once.
+            let seen: RefCell<HashMap<Vec<u8>, HashMap<String, String>>> = RefCell::default();
+            OriginRequest {
+                path: format!("{prefix}{}", target.path),
+                wanted: uses.iter().map(|u| u.id.value.clone()).collect(),
+                extract: Box::new(move |b: &[u8]| {
+                    let text = declaration::declaration_bytes(kind, b);
+                    if let Some(ids) = seen.borrow().get(text) {
+                        return ids.clone();
+                    }
+                    let ids: HashMap<String, String> = declaration::parse(kind, b)
+                        .declaration
+                        .map(|d| {
+                            d.uses
+                                .into_iter()
+                                .map(|u| (u.id.value, String::new()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    seen.borrow_mut().insert(text.to_vec(), ids.clone());
+                    ids
+                }),
+            }
+        })
+        .collect();
+    // Only the window of the age limit is walked: a use not introduced
+    // within it is older than the limit.
+    let max_days = settings.temporary_max_age_days;
+    let since = now.saturating_sub(i64::from(max_days).saturating_mul(86_400));
+    let (origins, boundary) = repo.origins_since(range.head, &requests, Some(since))?;
+    for ((target, uses), origins) in temp.iter().zip(origins) {
+        let found: Vec<Finding> = uses
+            .iter()
+            .filter_map(|u| match (origins.get(&u.id.value), &boundary) {
+                (Some(origin), _) => lingering_temporary_material::check(u, origin, now, max_days),
+                (None, Some(before)) => {
+                    lingering_temporary_material::check_older(u, before, now, max_days)
+                }
+                (None, None) => None,
+            })
+            .collect();
+        checker.emit(&mut report.diagnostics, &target.path, found);
+    }
+
+    clock.lap("history: temporary material");
+
+    // GA607: AI-assisted commits touching files that declare no use.
+    // Only the commits with a trailer are diffed.
+    let mut reported = HashSet::new();
+    for commit in commits {
+        let Some(trailer) =
+            undeclared_ai_assistance::ai_trailer(&commit.message, &settings.ai_agents)
+        else {
+            continue;
+        };
+        for p in &repo.changed_paths(&commit.id)? {
+            let Some(r) = rel(p) else { continue };
+            let Some(target) = classify(settings, &r) else {
+                continue;
+            };
+            if !reported.insert(target.path.clone()) {
+                continue;
+            }
+            let decl = match declarations.get(&target.path) {
+                Some(d) => Some(d.clone()),
+                None => match repo.read_at(range.head, &format!("{prefix}{}", target.path))? {
+                    Some(bytes) => declaration::parse(target.kind, &bytes).declaration,
+                    None => continue,
+                },
+            };
+            if let Some(f) = undeclared_ai_assistance::check(decl.as_ref(), Some(commit), &trailer)
+            {
+                checker.emit(&mut report.diagnostics, &target.path, vec![f]);
+            }
+        }
+    }
+    Ok(commits.len())
+}

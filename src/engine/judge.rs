@@ -1,0 +1,208 @@
+//! Judging one file: its declaration read, the rules run, the configured
+//! severities applied.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+
+use crate::approvals::Ledger;
+use crate::config::{Override, Settings};
+use crate::declaration::{self, Declaration};
+use crate::diagnostic::{ApprovalUse, Diagnostic, Severity};
+use crate::rules::{self, Check, Context, Finding, Level};
+use crate::source::Source;
+
+use super::MAX_FILE_BYTES;
+use super::read::{Content, Files};
+use super::targets::Target;
+
+/// What checking one file gave.
+#[derive(Default)]
+pub(super) struct FileOutcome {
+    pub(super) diagnostics: Vec<Diagnostic>,
+    /// The file's text, kept only when a diagnostic points into it.
+    pub(super) source: Option<Source>,
+    pub(super) declaration: Option<Declaration>,
+    pub(super) approvals: Vec<ApprovalUse>,
+    /// The approval requests still open in this file.
+    pub(super) requests: Vec<crate::diagnostic::ApprovalRequest>,
+    /// Known clean from the cache, without reading the file.
+    pub(super) from_cache: bool,
+    /// Found clean, with the metadata it was read with, when that metadata
+    /// can vouch for it next time.
+    pub(super) clean: Option<crate::cache::Stat>,
+}
+
+pub(super) struct Checker<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) ledger: &'a Ledger,
+    /// Entries that history shows were not granted by an approver.
+    pub(super) untrusted: &'a HashSet<String>,
+    pub(super) watchlist: Vec<String>,
+    pub(super) today: jiff::civil::Date,
+    /// A check of what is staged (before a commit): open approval requests
+    /// are warnings.
+    pub(super) staged: bool,
+    /// Who may grant approvals, and where that list comes from, for the
+    /// notes of approval requests.
+    pub(super) approvers: Vec<String>,
+    pub(super) approvers_from: &'static str,
+}
+
+impl Checker<'_> {
+    /// Read what a target needs: for scripts and Markdown, the start of the
+    /// file (the declaration sits near the top), more only when the block
+    /// runs past it.
+    pub(super) fn read_target(&self, files: &Files, target: &Target) -> Result<Content> {
+        // Whole, to the size limit: a second declaration anywhere in a
+        // script is an error, and a media file's sidecar is small.
+        files.read(&target.path, MAX_FILE_BYTES + 1)
+    }
+
+    /// Judge one file's content.
+    pub(super) fn judge(&self, target: &Target, content: Content) -> FileOutcome {
+        let mut out = FileOutcome::default();
+        let bytes = match content {
+            Content::Bytes(b) => b,
+            Content::Refused(why) => {
+                let f = Finding::new(
+                    &rules::malformed_declaration::MALFORMED_DECLARATION,
+                    None,
+                    format!("cannot read this file: {why}"),
+                );
+                out.diagnostics
+                    .push(to_diagnostic(f, Severity::Error, &target.path));
+                return out;
+            }
+            Content::Absent => {
+                // A media file without its sidecar; a listed file that is gone
+                // (deleted in the work tree) has nothing to check.
+                if let Some(media) = &target.media
+                    && self.settings.require_declaration
+                {
+                    let name = target.path.rsplit('/').next().unwrap_or_default();
+                    let f = rules::missing_declaration::fixed_by_annotate(
+                        Finding::new(
+                            &rules::missing_declaration::MISSING_DECLARATION,
+                            None,
+                            format!("media file has no sidecar declaration `{name}`"),
+                        ),
+                        media,
+                        &format!(
+                            "create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)",
+                            target.path
+                        ),
+                    );
+                    self.emit(&mut out.diagnostics, media, vec![f]);
+                }
+                return out;
+            }
+        };
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            let f = Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                None,
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            );
+            out.diagnostics
+                .push(to_diagnostic(f, Severity::Error, &target.path));
+            return out;
+        }
+        let mut parsed = declaration::parse(target.kind, &bytes);
+        // A file with no declaration at all: `aiclear annotate` writes one.
+        let how = target.kind.how_to_declare();
+        let findings = std::mem::take(&mut parsed.findings)
+            .into_iter()
+            .map(|mut f| {
+                if f.rule.code == "GA001" && f.help.as_deref() == Some(how) {
+                    f.help = None;
+                    let path = target.media.as_deref().unwrap_or(&target.path);
+                    f = rules::missing_declaration::fixed_by_annotate(f, path, how);
+                }
+                f
+            });
+        self.emit(&mut out.diagnostics, &target.path, findings.collect());
+        if let Some(decl) = &parsed.declaration {
+            let mut findings = self.run_rules(decl, target);
+            out.requests = self.settle_requests(decl, &target.path, &mut findings);
+            self.emit(&mut out.diagnostics, &target.path, findings);
+            out.approvals = self.relied_on(decl, &target.path);
+        }
+        if out.diagnostics.iter().any(|d| d.path == target.path) {
+            out.source = Some(Source::new(target.path.clone(), bytes));
+        }
+        out.declaration = parsed.declaration;
+        out
+    }
+
+    pub(super) fn run_rules(&self, decl: &Declaration, target: &Target) -> Vec<Finding> {
+        let path = target.media.as_deref().unwrap_or(&target.path);
+        let ctx = Context {
+            path: target.path.clone(),
+            deliverable: self.settings.files.deliverables.is_match(path),
+            watchlist: self.watchlist.clone(),
+        };
+        let mut findings = Vec::new();
+        for rule in rules::RULES {
+            match rule.check {
+                Check::Engine => {}
+                Check::Declaration(f) => f(decl, &ctx, &mut findings),
+                Check::Use(f) => {
+                    for u in &decl.uses {
+                        f(u, &ctx, &mut findings);
+                    }
+                }
+            }
+        }
+        self.apply_approvals(decl, &target.path, findings)
+    }
+
+    /// Apply configured severities and turn findings into diagnostics.
+    pub(super) fn emit(&self, out: &mut Vec<Diagnostic>, path: &str, findings: Vec<Finding>) {
+        for f in findings {
+            if f.rule.code == "GA001" && !self.settings.require_declaration {
+                continue;
+            }
+            let severity = match self.settings.rules.get(f.rule.code) {
+                Some(Override::Allow) => continue,
+                _ if f.severity.is_some() => f.severity.unwrap_or(Severity::Note),
+                Some(Override::Warn) => Severity::Warning,
+                Some(Override::Deny) => Severity::Error,
+                None => match self.settings.level(f.rule) {
+                    Level::Deny | Level::Approval => Severity::Error,
+                    Level::Warn => Severity::Warning,
+                },
+            };
+            out.push(to_diagnostic(f, severity, path));
+        }
+    }
+}
+
+pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
+    let mut notes = Vec::with_capacity(f.notes.len() + 1);
+    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005")
+    {
+        notes.push(f.rule.guideline.to_owned());
+    }
+    notes.extend(f.notes);
+    let mut d = Diagnostic {
+        rule: Some(f.rule),
+        severity,
+        message: f.message,
+        path: path.to_owned(),
+        span: f.span,
+        label: f.label,
+        secondary: f
+            .secondary
+            .into_iter()
+            .map(|(span, message)| crate::diagnostic::Label { span, message })
+            .collect(),
+        notes,
+        help: f.help,
+    };
+    // In a JSON or OpenTimelineIO file, declaration syntax is shown as JSON.
+    if crate::declaration::FileKind::of_path(path) == Some(crate::declaration::FileKind::Json) {
+        crate::declaration::snippet::json_in_diagnostic(&mut d);
+    }
+    d
+}

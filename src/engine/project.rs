@@ -1,0 +1,208 @@
+//! Where the project sits: its root, its repository, the folder it was
+//! started in; the sub-projects of a staged check.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::diagnostic::Report;
+use crate::git::{Blob, CommitId, Repo};
+
+/// Where the project sits.
+pub struct Project {
+    /// The project root: nearest folder with `.aiclear/`, else the repository's
+    /// top level, else the current folder.
+    pub root: PathBuf,
+    pub repo: Option<Repo>,
+    /// The root relative to the repository's work tree: empty or ending in `/`.
+    pub prefix: String,
+    /// The folder the check was started in, relative to the repository's
+    /// work tree: empty or ending in `/`.
+    pub cwd: String,
+    /// Folders (relative to the root, ending in `/`) that are productions of
+    /// their own and are checked separately.
+    pub skip: Vec<String>,
+}
+
+impl Project {
+    /// Find the project around the current directory.
+    pub fn discover() -> Result<Project> {
+        Project::discover_for(false)
+    }
+
+    /// Find the project around the current directory, for a check of what
+    /// is staged when `staged` is set.
+    pub fn discover_for(staged: bool) -> Result<Project> {
+        let cwd = std::env::current_dir().context("reading the current directory")?;
+        let cwd = cwd.canonicalize().unwrap_or(cwd);
+        let repo = Repo::open(staged);
+        let top = repo
+            .as_ref()
+            .and_then(|r| r.workdir())
+            .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()));
+        let cwd_prefix = folder_prefix(top.as_deref(), &cwd);
+        let mut root = None;
+        for dir in cwd.ancestors() {
+            if dir.join(".aiclear").is_dir() {
+                root = Some(dir.to_path_buf());
+                break;
+            }
+            if Some(dir) == top.as_deref() {
+                break;
+            }
+        }
+        let root = root.or_else(|| top.clone()).unwrap_or(cwd);
+        let prefix = folder_prefix(top.as_deref(), &root);
+        // A bare repository has no work tree: range checks read from its objects.
+        let repo = match &top {
+            Some(t) if !root.starts_with(t) => None,
+            _ => repo,
+        };
+        Ok(Project {
+            root,
+            repo,
+            prefix,
+            cwd: cwd_prefix,
+            skip: Vec::new(),
+        })
+    }
+
+    /// The project of a range check: the nearest folder at or above the
+    /// current one that holds `.aiclear/` in the base, so that a change
+    /// cannot move or remove the production it is judged by; the work
+    /// tree's when the base has none. `None` when that is this project.
+    pub(super) fn for_range(
+        &self,
+        repo: &Repo,
+        base: CommitId,
+    ) -> Result<Option<(Project, String)>> {
+        let mut dir = self.cwd.as_str();
+        let at_base = loop {
+            let marker = format!("{dir}.aiclear");
+            if matches!(repo.read_at_entry(base, &marker)?, Some(Blob::Other)) {
+                break Some(dir.to_owned());
+            }
+            if dir.is_empty() {
+                break None;
+            }
+            dir = match dir.trim_end_matches('/').rsplit_once('/') {
+                Some((parent, _)) => &dir[..parent.len() + 1],
+                None => "",
+            };
+        };
+        let Some(prefix) = at_base.filter(|p| *p != self.prefix) else {
+            return Ok(None);
+        };
+        let (Some(top), Some(repo)) = (repo.workdir(), Repo::open_from_env()) else {
+            return Ok(None);
+        };
+        let project = Project {
+            root: top.join(prefix.trim_end_matches('/')),
+            repo: Some(repo),
+            prefix: prefix.clone(),
+            cwd: self.cwd.clone(),
+            skip: Vec::new(),
+        };
+        Ok(Some((project, prefix)))
+    }
+}
+
+/// A folder relative to the work tree's top: empty or ending in `/`.
+pub(super) fn folder_prefix(top: Option<&Path>, dir: &Path) -> String {
+    match top.map(|top| dir.strip_prefix(top)) {
+        Some(Ok(rel)) if !rel.as_os_str().is_empty() => format!(
+            "{}/",
+            crate::names::slash(rel).unwrap_or_else(|escaped| escaped)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The projects that the staged files belong to: the project itself, and
+/// any production in a subfolder with its own `.aiclear/` (in the index or
+/// the work tree), each with its path relative to the project root.
+pub fn staged_projects(project: Project) -> Result<Vec<(String, Project)>> {
+    let Some(repo) = &project.repo else {
+        return Ok(vec![(String::new(), project)]);
+    };
+    let mut subs = BTreeSet::new();
+    for path in repo.staged_files(&project.prefix)? {
+        let Some(rel) = path.strip_prefix(&project.prefix) else {
+            continue;
+        };
+        let mut dir = rel;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            let marker = format!("{}{parent}/.aiclear/config.yml", project.prefix);
+            if repo.read_index(&marker)?.is_some()
+                || project.root.join(parent).join(".aiclear").is_dir()
+            {
+                subs.insert(format!("{parent}/"));
+                break;
+            }
+            dir = parent;
+        }
+    }
+    let mut out = Vec::new();
+    for sub in subs {
+        let Some(repo) = Repo::open_from_env() else {
+            continue;
+        };
+        out.push((
+            sub.clone(),
+            Project {
+                root: project.root.join(sub.trim_end_matches('/')),
+                repo: Some(repo),
+                prefix: format!("{}{sub}", project.prefix),
+                cwd: format!("{}{sub}", project.prefix),
+                skip: Vec::new(),
+            },
+        ));
+    }
+    let mut project = project;
+    project.skip = out.iter().map(|(sub, _)| sub.clone()).collect();
+    out.insert(0, (String::new(), project));
+    Ok(out)
+}
+
+/// Add a sub-project's report to another, with its paths made relative to
+/// the outer project root.
+pub fn merge(into: &mut Report, from: Report, sub: &str) {
+    let Report {
+        diagnostics,
+        sources,
+        files_checked,
+        files_from_cache,
+        history,
+        approvals,
+        requests,
+        timings,
+        root_prefix,
+    } = from;
+    if into.root_prefix.is_empty() || sub.is_empty() {
+        into.root_prefix = root_prefix
+            .strip_suffix(sub)
+            .unwrap_or(&root_prefix)
+            .to_owned();
+    }
+    for mut d in diagnostics {
+        d.path = format!("{sub}{}", d.path);
+        into.diagnostics.push(d);
+    }
+    for (path, mut source) in sources {
+        source.path = format!("{sub}{path}");
+        into.sources.insert(source.path.clone(), source);
+    }
+    for mut a in approvals {
+        a.path = format!("{sub}{}", a.path);
+        into.approvals.push(a);
+    }
+    for mut r in requests {
+        r.path = format!("{sub}{}", r.path);
+        into.requests.push(r);
+    }
+    into.files_checked += files_checked;
+    into.files_from_cache += files_from_cache;
+    into.history = into.history.take().or(history);
+    into.timings.extend(timings);
+}
