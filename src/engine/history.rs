@@ -69,24 +69,37 @@ pub fn use_history(
         .collect())
 }
 
+/// What the history rules read: the range, its changes and commits, and
+/// the files checked at head.
+pub(super) struct Inputs<'a> {
+    pub(super) project: &'a Project,
+    pub(super) repo: &'a Repo,
+    pub(super) range: &'a Range,
+    pub(super) settings: &'a Settings,
+    pub(super) changes: &'a [crate::git::history::Change],
+    pub(super) commits: &'a [CommitInfo],
+    pub(super) declarations: &'a BTreeMap<String, Declaration>,
+    pub(super) targets: &'a [Target],
+    pub(super) checker: &'a Checker<'a>,
+}
+
 /// GA603, GA604, GA605 and GA607 over a range; returns the number of commits.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the history rules read the whole range and the checked files"
-)]
 pub(super) fn history_rules(
-    project: &Project,
-    repo: &Repo,
-    range: &Range,
-    settings: &Settings,
-    changes: &[crate::git::history::Change],
-    commits: &[CommitInfo],
-    declarations: &BTreeMap<String, Declaration>,
-    targets: &[Target],
-    checker: &Checker,
+    cx: &Inputs<'_>,
     report: &mut Report,
     clock: &mut Clock,
 ) -> Result<usize> {
+    let Inputs {
+        project,
+        repo,
+        range,
+        settings,
+        changes,
+        commits,
+        declarations,
+        targets,
+        checker,
+    } = *cx;
     let prefix = &project.prefix;
     let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
 

@@ -5,12 +5,15 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 
+use super::Project;
 use crate::approvals::Ledger;
 use crate::config::{Override, Settings};
 use crate::declaration::{self, Declaration};
+use crate::diagnostic::Report;
 use crate::diagnostic::{ApprovalUse, Diagnostic, Severity};
-use crate::rules::{self, Check, Context, Finding, Level};
+use crate::rules::{self, Check, Context, Finding, Level, undeclared_ai_assistance};
 use crate::source::Source;
+use std::collections::BTreeMap;
 
 use super::MAX_FILE_BYTES;
 use super::read::{Content, Files};
@@ -205,4 +208,44 @@ pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagn
         crate::declaration::snippet::json_in_diagnostic(&mut d);
     }
     d
+}
+
+/// Where the approvers named in the notes of approval requests come from.
+pub(super) fn approvers_from(project: &Project, range: bool) -> &'static str {
+    if range {
+        "the base branch's `.aiclear/config.yml`"
+    } else if project
+        .repo
+        .as_ref()
+        .and_then(|r| r.head_commit())
+        .is_some()
+    {
+        "the committed `.aiclear/config.yml`"
+    } else {
+        "`.aiclear/config.yml`"
+    }
+}
+
+/// The `commit-msg` hook: only GA607 is judged, an AI trailer in the
+/// message while the staged files declare no use.
+pub(super) fn commit_message(
+    checker: &Checker<'_>,
+    message: &str,
+    declarations: &BTreeMap<String, Declaration>,
+    targets: &[Target],
+    report: &mut Report,
+) {
+    report.diagnostics.clear();
+    report.requests.clear();
+    if let Some(trailer) =
+        undeclared_ai_assistance::ai_trailer(message, &checker.settings.ai_agents)
+    {
+        for target in targets {
+            if let Some(f) =
+                undeclared_ai_assistance::check(declarations.get(&target.path), None, &trailer)
+            {
+                checker.emit(&mut report.diagnostics, &target.path, vec![f]);
+            }
+        }
+    }
 }

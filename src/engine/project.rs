@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::{Mode, UsageError};
+use crate::git::history::Range;
 use anyhow::{Context as _, Result};
 
 use crate::diagnostic::Report;
@@ -205,4 +207,49 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
     into.files_from_cache += files_from_cache;
     into.history = into.history.take().or(history);
     into.timings.extend(timings);
+}
+
+/// Where a check reads its range from.
+pub(super) enum Ranged {
+    /// No range (a work tree or index check), or the range to read.
+    Here(Option<Range>),
+    /// The base puts the production elsewhere: the project there, and the
+    /// prefix the base gives.
+    Moved(Box<Project>, String),
+}
+
+/// Resolve the range a mode names, if any, and refuse a mode the
+/// repository cannot serve.
+pub(super) fn range(project: &Project, mode: &Mode) -> Result<Ranged> {
+    let needs_repo = |what: &str| UsageError::Message(format!("{what} needs a git repository"));
+    let range = match mode {
+        Mode::Range { base, head, .. } => {
+            let repo = project
+                .repo
+                .as_ref()
+                .ok_or_else(|| needs_repo("`--base`"))?;
+            for (flag, rev) in [("--base", base), ("--head", head)] {
+                if let Some(kind) = repo.non_commit_kind(rev) {
+                    return Err(UsageError::Message(format!(
+                        "`{flag} {rev}` names {kind}, not a commit: {flag} takes a commit (a branch, a tag or a commit id)"
+                    ))
+                    .into());
+                }
+            }
+            let r = repo.range(base, head)?;
+            // The base says where the production is.
+            if let Some((moved, prefix)) = project.for_range(repo, r.base)? {
+                return Ok(Ranged::Moved(Box::new(moved), prefix));
+            }
+            Some(r)
+        }
+        _ => None,
+    };
+    if project.repo.as_ref().is_some_and(|r| r.is_bare()) && !matches!(mode, Mode::Range { .. }) {
+        return Err(UsageError::Message(
+            "a bare repository has no work tree or index to check: use `--base REV` to check a range".into(),
+        )
+        .into());
+    }
+    Ok(Ranged::Here(range))
 }

@@ -12,6 +12,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::Inputs;
+use super::judge::to_diagnostic;
+use super::read::Files;
+use super::targets::Target;
+use super::trust::{TrustRoot, approver_emails, committed_trust_root, trust_root};
+use crate::diagnostic::{HistorySummary, Report, Severity};
 use anyhow::Result;
 
 use crate::approvals::{self, Ledger};
@@ -252,4 +258,118 @@ fn judge(
     Ok(Err(refusal.unwrap_or_else(|| {
         unauthorized_approval::not_an_approver(entry, first, base_holds)
     })))
+}
+
+/// What the provenance phase of a check gave.
+#[derive(Default)]
+pub(super) struct Checked {
+    /// Entries that clear nothing.
+    pub untrusted: HashSet<String>,
+    /// The commits each traced entry originates in, by id.
+    pub origins: HashMap<String, Vec<String>>,
+    /// The range's summary, its commits not counted yet.
+    pub summary: Option<HistorySummary>,
+    /// Who may grant approvals, for the notes of open requests: the base's
+    /// approvers in a range, the committed ones in a local check.
+    pub approvers: Vec<String>,
+}
+
+/// Trace the ledger entries the checked files may rely on; the findings
+/// about them go to the report, at the ledger.
+pub(super) fn of_check(
+    cx: &Inputs<'_>,
+    targets: &[Target],
+    commits: &[CommitInfo],
+    report: &mut Report,
+) -> Result<Checked> {
+    let Inputs {
+        project,
+        range,
+        files,
+        ledger,
+        ..
+    } = cx;
+    let TrustRoot {
+        settings, signers, ..
+    } = &cx.root;
+    // Provenance of the ledger entries the checked files may rely on.
+    let relevant: Vec<String> = ledger
+        .entries
+        .iter()
+        .filter(|e| {
+            !e.broken
+                && e.covers
+                    .iter()
+                    .any(|c| targets.iter().any(|t| c.covers_path(&t.path)))
+        })
+        .map(|e| e.id.value.clone())
+        .collect();
+    let mut out = Checked {
+        approvers: approver_emails(settings),
+        ..Checked::default()
+    };
+    if let Some(repo) = &project.repo {
+        let traced = match range {
+            Some(r) => {
+                // What the change proposes, to say when an approver it adds
+                // takes effect.
+                let proposed = trust_root(files).ok().map(|t| t.settings);
+                let trust = Trust {
+                    settings,
+                    signers,
+                    proposed: proposed.as_ref(),
+                };
+                // When the base is the merge base, the commits of the
+                // range are those the change brings.
+                let brought = (r.base == r.merge_base)
+                    .then(|| commits.iter().map(|c| c.id.clone()).collect());
+                let against = Against::Range {
+                    head: r.head,
+                    base: r.base,
+                    brought,
+                };
+                let traced = trace(repo, &against, &project.prefix, ledger, &relevant, &trust)?;
+                out.summary = Some(HistorySummary {
+                    range: format!("{}..{}", r.merge_base.short(), r.head.short()),
+                    commits: 0,
+                    approvals_traced: relevant.len(),
+                    signatures_verified: traced.signatures,
+                });
+                traced
+            }
+            None => {
+                // Work tree or index: approvers, signing and signers are
+                // those of the committed configuration.
+                let head = repo.head_commit();
+                let committed = match head {
+                    Some(commit) => committed_trust_root(&Files::Tree {
+                        repo,
+                        commit,
+                        prefix: &project.prefix,
+                    })?,
+                    None => TrustRoot::default(),
+                };
+                let trust = Trust {
+                    settings: &committed.settings,
+                    signers: &committed.signers,
+                    proposed: Some(settings),
+                };
+                out.approvers = approver_emails(match head {
+                    Some(_) => &committed.settings,
+                    None => settings,
+                });
+                let against = Against::Local { head };
+                trace(repo, &against, &project.prefix, ledger, &relevant, &trust)?
+            }
+        };
+        out.untrusted = traced.untrusted;
+        out.origins = traced.origins;
+        for f in traced.findings {
+            let severity = f.severity.unwrap_or(Severity::Error);
+            report
+                .diagnostics
+                .push(to_diagnostic(f, severity, config::LEDGER_PATH));
+        }
+    }
+    Ok(out)
 }

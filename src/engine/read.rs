@@ -3,6 +3,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::{Mode, Project};
+use crate::git::history::Range;
 use anyhow::{Context as _, Result};
 
 use crate::git::{Blob, CommitId, Repo};
@@ -234,4 +236,49 @@ pub(super) fn read_open(file: std::fs::File, rel: &str, limit: u64) -> Result<Co
     file.read_to_end(&mut bytes)
         .with_context(|| format!("reading `{rel}`"))?;
     Ok(Content::Bytes(bytes))
+}
+
+/// Where production files come from, and where the trust root (config,
+/// approvers, allowed signers) comes from: the base of a range, never the
+/// change under review.
+pub(super) fn sources<'a>(
+    project: &'a Project,
+    mode: &Mode,
+    range: Option<&Range>,
+) -> Result<(Files<'a>, Files<'a>)> {
+    Ok(match (mode, range, &project.repo) {
+        (Mode::Worktree { .. }, _, _) => (
+            Files::Worktree {
+                root: &project.root,
+            },
+            Files::Worktree {
+                root: &project.root,
+            },
+        ),
+        (Mode::Staged { .. }, _, Some(repo)) => (
+            Files::Index {
+                repo,
+                prefix: &project.prefix,
+            },
+            Files::Index {
+                repo,
+                prefix: &project.prefix,
+            },
+        ),
+        (Mode::Range { .. }, Some(r), Some(repo)) => (
+            Files::Tree {
+                repo,
+                commit: r.head,
+                prefix: &project.prefix,
+            },
+            Files::Tree {
+                repo,
+                commit: r.base,
+                prefix: &project.prefix,
+            },
+        ),
+        _ => {
+            return Err(UsageError::Message("`--staged` needs a git repository".to_owned()).into());
+        }
+    })
 }

@@ -288,7 +288,8 @@ fn expiring_soon(
 mod tests {
     use std::collections::HashSet;
 
-    use super::super::{Checker, Content, FileOutcome, Target};
+    use super::super::judge::FileOutcome;
+    use super::super::{Checker, Content, Target};
     use crate::approvals::{self, Ledger};
     use crate::config::{self, Settings};
     use crate::declaration::FileKind;

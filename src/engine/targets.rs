@@ -10,6 +10,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::Inputs;
+use super::judge::to_diagnostic;
+use crate::diagnostic::{Report, Severity};
+use crate::rules::{self, Finding};
 use anyhow::{Context as _, Result};
 
 use super::{Content, Files, Mode, Project, UsageError};
@@ -440,4 +444,84 @@ fn resolve(project: &Project, path: &Path) -> Result<(Listing, bool)> {
         },
         true,
     ))
+}
+
+/// What discovery gave a check.
+pub(super) struct Discovered {
+    /// The files a range changes (empty outside a range).
+    pub changes: Vec<Change>,
+    /// The files to check, sorted by path.
+    pub targets: Vec<Target>,
+    pub found: Targets,
+}
+
+/// The files to check: those the mode names and, when a range changes the
+/// ledger, those its entries cover; a finding for each name that is not
+/// UTF-8.
+pub(super) fn discover(cx: &Inputs<'_>, report: &mut Report) -> Result<Discovered> {
+    let Inputs {
+        project,
+        mode,
+        ledger,
+        ..
+    } = cx;
+    let settings = &cx.root.settings;
+    let range = &cx.range;
+    let (changes, changed_bad_names) = match (range, &project.repo) {
+        (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
+        _ => Default::default(),
+    };
+    let mut found = targets(
+        project,
+        mode,
+        settings,
+        range.as_ref(),
+        &changes,
+        &changed_bad_names,
+    )?;
+    let mut targets = std::mem::take(&mut found.list);
+    // A range that changes the ledger changes what is approved: the files its
+    // entries cover are checked too.
+    if let Some(at_head) = &found.at_head {
+        let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
+        if changes
+            .iter()
+            .any(|c| c.path.as_deref() == Some(&ledger_path))
+        {
+            let mut seen: HashSet<String> = targets.iter().map(|t| t.path.clone()).collect();
+            for rel in at_head
+                .files
+                .iter()
+                .filter_map(|p| p.strip_prefix(&project.prefix))
+            {
+                if let Some(t) = classify(settings, rel)
+                    && ledger
+                        .entries
+                        .iter()
+                        .any(|e| e.covers.iter().any(|c| c.covers_path(&t.path)))
+                    && seen.insert(t.path.clone())
+                {
+                    targets.push(t);
+                }
+            }
+            targets.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+    for name in &found.bad_names {
+        let f = Finding::new(
+            &rules::malformed_declaration::MALFORMED_DECLARATION,
+            None,
+            "the file name is not valid UTF-8, so aiclear cannot read this file by name".to_owned(),
+        )
+        .note("invalid bytes are shown as `\\xNN`")
+        .help("rename the file to a UTF-8 name (`git mv`), then check again");
+        report
+            .diagnostics
+            .push(to_diagnostic(f, Severity::Error, name));
+    }
+    Ok(Discovered {
+        changes,
+        targets,
+        found,
+    })
 }
