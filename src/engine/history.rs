@@ -89,20 +89,25 @@ pub(super) fn history_rules(
     report: &mut Report,
     clock: &mut Clock,
 ) -> Result<usize> {
+    trust_root_changes(cx, report)?;
+    removed_uses(cx, report)?;
+    clock.lap("history: trust root and removed uses");
+    lingering_material(cx, report)?;
+    clock.lap("history: temporary material");
+    ai_assisted_commits(cx, report)?;
+    Ok(cx.commits.len())
+}
+
+/// GA605: the trust root changed.
+fn trust_root_changes(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
     let Inputs {
         project,
-        repo,
-        range,
-        settings,
         changes,
-        commits,
-        declarations,
-        targets,
         checker,
+        ..
     } = *cx;
     let prefix = &project.prefix;
     let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
-
     // GA605: the trust root changed.
     for change in changes {
         for p in change.path.iter().chain(change.old_path.iter()) {
@@ -120,7 +125,24 @@ pub(super) fn history_rules(
             }
         }
     }
+    Ok(())
+}
 
+/// GA603: uses removed without a `retired` record.
+fn removed_uses(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
+    let Inputs {
+        project,
+        repo,
+        range,
+        settings,
+        changes,
+        declarations,
+        targets,
+        checker,
+        ..
+    } = *cx;
+    let prefix = &project.prefix;
+    let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
     // GA603: uses removed without a `retired` record, with the file they
     // were in deleted, or renamed where no glob covers it.
     for change in changes {
@@ -171,9 +193,22 @@ pub(super) fn history_rules(
             _ => {}
         }
     }
+    Ok(())
+}
 
-    clock.lap("history: trust root and removed uses");
-
+/// GA604: temporary material that lingers.
+fn lingering_material(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
+    let Inputs {
+        project,
+        repo,
+        range,
+        settings,
+        declarations,
+        targets,
+        checker,
+        ..
+    } = *cx;
+    let prefix = &project.prefix;
     // GA604: temporary material that lingers; one walk for every file.
     let now = jiff::Timestamp::now().as_second();
     let mut temp: Vec<(&Target, Vec<&Use>)> = Vec::new();
@@ -238,9 +273,23 @@ pub(super) fn history_rules(
             .collect();
         checker.emit(&mut report.diagnostics, &target.path, found);
     }
+    Ok(())
+}
 
-    clock.lap("history: temporary material");
-
+/// GA607: AI-assisted commits touching files that declare no use.
+fn ai_assisted_commits(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
+    let Inputs {
+        project,
+        repo,
+        range,
+        settings,
+        commits,
+        declarations,
+        checker,
+        ..
+    } = *cx;
+    let prefix = &project.prefix;
+    let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
     // GA607: AI-assisted commits touching files that declare no use.
     // Only the commits with a trailer are diffed.
     let mut reported = HashSet::new();
@@ -271,5 +320,5 @@ pub(super) fn history_rules(
             }
         }
     }
-    Ok(commits.len())
+    Ok(())
 }

@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 
 use super::MAX_FILE_BYTES;
 use super::read::{Content, Files};
-use super::targets::Target;
+use super::targets::{Target, Targets};
+use crate::config;
 
 /// What checking one file gave.
 #[derive(Default)]
@@ -158,6 +159,15 @@ impl Checker<'_> {
             }
         }
         self.apply_approvals(decl, &target.path, findings)
+    }
+
+    /// Files aiclear could read that no glob covers: one warning (GA007).
+    pub(super) fn uncovered(&self, found: &Targets, configured: bool, report: &mut Report) {
+        if self.settings.require_declaration
+            && let Some(f) = rules::uncovered_file::finding(&found.uncovered, configured)
+        {
+            self.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
+        }
     }
 
     /// Apply configured severities and turn findings into diagnostics.

@@ -17,7 +17,6 @@ use crate::declaration::Declaration;
 use crate::diagnostic::{Report, Severity};
 use crate::git::history::Range;
 use crate::rules::trust_root_changed;
-use crate::rules::{self};
 use crate::source::Source;
 
 mod cached;
@@ -165,13 +164,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         approvers: traced.approvers,
         approvers_from: judge::approvers_from(project, cx.range.is_some()),
     };
-    // Files aiclear could read that no glob covers: one warning (GA007).
-    if cx.root.settings.require_declaration
-        && let Some(f) =
-            rules::uncovered_file::finding(&found.found.uncovered, cx.root.source.is_some())
-    {
-        checker.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
-    }
+    checker.uncovered(&found.found, cx.root.source.is_some(), &mut report);
     clock.lap("approval provenance");
 
     let declarations = cached::check_all(&cx, &checker, targets, use_cache, &mut report)?;
