@@ -25,6 +25,39 @@ impl Checker<'_> {
         let mut reported: HashSet<(String, String)> = HashSet::new();
         // The entries that cleared a finding, by use.
         let mut relied: HashMap<String, HashSet<String>> = HashMap::new();
+        self.check_cited(decl, path, &mut reported, &mut out);
+        for f in findings {
+            if f.severity.is_some() || self.settings.level(f.rule) != Level::Approval {
+                out.push(f);
+                continue;
+            }
+            let Some(u) = f
+                .use_id
+                .as_ref()
+                .and_then(|id| decl.uses.iter().find(|u| &u.id.value == id))
+            else {
+                out.push(f);
+                continue;
+            };
+            self.clear(f, u, path, &mut reported, &mut relied, &mut out);
+        }
+        for u in &decl.uses {
+            let none = HashSet::new();
+            let relied = relied.get(&u.id.value).unwrap_or(&none);
+            self.expiring(u, path, relied, &mut out);
+        }
+        out
+    }
+
+    /// Findings for the approvals the uses cite that are unknown, out of
+    /// scope or no longer valid; those reported are remembered.
+    fn check_cited(
+        &self,
+        decl: &Declaration,
+        path: &str,
+        reported: &mut HashSet<(String, String)>,
+        out: &mut Vec<Finding>,
+    ) {
         for u in &decl.uses {
             for cited in &u.approvals {
                 let key = (u.id.value.clone(), cited.value.clone());
@@ -75,77 +108,70 @@ impl Checker<'_> {
                 }
             }
         }
-        for f in findings {
-            if f.severity.is_some() || self.settings.level(f.rule) != Level::Approval {
-                out.push(f);
-                continue;
-            }
-            let Some(u) = f
-                .use_id
-                .as_ref()
-                .and_then(|id| decl.uses.iter().find(|u| &u.id.value == id))
-            else {
-                out.push(f);
+    }
+
+    /// Clear one approval-level finding of use `u` if a valid entry covers
+    /// it, else keep it with notes on the entries that do not hold.
+    fn clear(
+        &self,
+        f: Finding,
+        u: &Use,
+        path: &str,
+        reported: &mut HashSet<(String, String)>,
+        relied: &mut HashMap<String, HashSet<String>>,
+        out: &mut Vec<Finding>,
+    ) {
+        let mut f = f;
+        let mut cleared = false;
+        for entry in &self.ledger.entries {
+            let Some(cover) = entry.covers.iter().find(|c| {
+                c.covers_path(path) && c.covers_use(&u.id.value) && c.covers_rule(f.rule.code)
+            }) else {
                 continue;
             };
-            let mut f = f;
-            let mut cleared = false;
-            for entry in &self.ledger.entries {
-                let Some(cover) = entry.covers.iter().find(|c| {
-                    c.covers_path(path) && c.covers_use(&u.id.value) && c.covers_rule(f.rule.code)
-                }) else {
-                    continue;
-                };
-                match self.state(entry, cover, u) {
-                    State::Valid => {
-                        cleared = true;
-                        relied
-                            .entry(u.id.value.clone())
-                            .or_default()
-                            .insert(entry.id.value.clone());
-                        break;
-                    }
-                    State::Untrusted => {
-                        f.notes.push(format!(
-                            "approval `{}` covers this but was not granted by an approver (see the ledger)",
-                            entry.id.value
-                        ));
-                    }
-                    State::Broken | State::Expired(_) | State::Stale { .. } => {
-                        f.notes.push(format!(
-                            "approval `{}` covers this but no longer holds",
-                            entry.id.value
-                        ));
-                        if reported.insert((u.id.value.clone(), entry.id.value.clone()))
-                            && let Some(sf) = self.state_finding(entry, cover, u, u.anchor())
-                        {
-                            out.push(sf);
-                        }
-                    }
+            match self.state(entry, cover, u) {
+                State::Valid => {
+                    cleared = true;
+                    relied
+                        .entry(u.id.value.clone())
+                        .or_default()
+                        .insert(entry.id.value.clone());
+                    break;
                 }
-            }
-            if !cleared {
-                for cited in &u.approvals {
-                    if let Some(entry) = self.ledger.get(&cited.value)
-                        && entry
-                            .cover_for(path, &u.id.value)
-                            .is_some_and(|c| !c.covers_rule(f.rule.code))
+                State::Untrusted => {
+                    f.notes.push(format!(
+                        "approval `{}` covers this but was not granted by an approver (see the ledger)",
+                        entry.id.value
+                    ));
+                }
+                State::Broken | State::Expired(_) | State::Stale { .. } => {
+                    f.notes.push(format!(
+                        "approval `{}` covers this but no longer holds",
+                        entry.id.value
+                    ));
+                    if reported.insert((u.id.value.clone(), entry.id.value.clone()))
+                        && let Some(sf) = self.state_finding(entry, cover, u, u.anchor())
                     {
-                        f.notes.push(format!(
-                            "approval `{}` does not cover {}",
-                            cited.value, f.rule.code
-                        ));
+                        out.push(sf);
                     }
                 }
-                out.push(f);
             }
         }
-        for u in &decl.uses {
-            let none = HashSet::new();
-            let relied = relied.get(&u.id.value).unwrap_or(&none);
-            self.expiring(u, path, relied, &mut out);
+        if !cleared {
+            for cited in &u.approvals {
+                if let Some(entry) = self.ledger.get(&cited.value)
+                    && entry
+                        .cover_for(path, &u.id.value)
+                        .is_some_and(|c| !c.covers_rule(f.rule.code))
+                {
+                    f.notes.push(format!(
+                        "approval `{}` does not cover {}",
+                        cited.value, f.rule.code
+                    ));
+                }
+            }
+            out.push(f);
         }
-        out
     }
 
     /// The approvals each use cites or is covered by, and their state, for
