@@ -65,33 +65,16 @@ pub struct Traced {
     pub origins: HashMap<String, Vec<String>>,
 }
 
-/// Trace the entries with the given ids.
-pub fn trace(
-    repo: &Repo,
-    against: &Against,
-    prefix: &str,
-    ledger: &Ledger,
+/// The entries to trace; in a local check, those that `HEAD` does not
+/// hold are pending, with a finding each.
+fn committed<'l>(
+    ledger: &'l Ledger,
     ids: &[String],
+    against: &Against,
+    base_held: &HashMap<String, String>,
     trust: &Trust,
-) -> Result<Traced> {
-    let ledger_path = format!("{prefix}{}", config::LEDGER_PATH);
-    let cache = approvals::ContentsCache::default();
-    let mut out = Traced::default();
-    let (head, base) = match against {
-        Against::Range { head, base, .. } => (Some(*head), Some(*base)),
-        Against::Local { head } => (*head, *head),
-    };
-    let held_by = |commit: Option<CommitId>| -> Result<HashMap<String, String>> {
-        Ok(match commit {
-            Some(c) => match repo.read_at_entry(c, &ledger_path)? {
-                Some(crate::git::Blob::File(b)) => cache.contents(&b),
-                _ => HashMap::new(),
-            },
-            None => HashMap::new(),
-        })
-    };
-    let base_held = held_by(base)?;
-    // In a local check, an entry that `HEAD` does not hold is pending.
+    out: &mut Traced,
+) -> Vec<&'l approvals::Entry> {
     let mut traced: Vec<&approvals::Entry> = Vec::new();
     for id in ids {
         let Some(entry) = ledger.get(id) else {
@@ -124,6 +107,36 @@ pub fn trace(
             }
         }
     }
+    traced
+}
+
+/// Trace the entries with the given ids.
+pub fn trace(
+    repo: &Repo,
+    against: &Against,
+    prefix: &str,
+    ledger: &Ledger,
+    ids: &[String],
+    trust: &Trust,
+) -> Result<Traced> {
+    let ledger_path = format!("{prefix}{}", config::LEDGER_PATH);
+    let cache = approvals::ContentsCache::default();
+    let mut out = Traced::default();
+    let (head, base) = match against {
+        Against::Range { head, base, .. } => (Some(*head), Some(*base)),
+        Against::Local { head } => (*head, *head),
+    };
+    let held_by = |commit: Option<CommitId>| -> Result<HashMap<String, String>> {
+        Ok(match commit {
+            Some(c) => match repo.read_at_entry(c, &ledger_path)? {
+                Some(crate::git::Blob::File(b)) => cache.contents(&b),
+                _ => HashMap::new(),
+            },
+            None => HashMap::new(),
+        })
+    };
+    let base_held = held_by(base)?;
+    let traced = committed(ledger, ids, against, &base_held, trust, &mut out);
     let Some(head) = head else {
         return Ok(out);
     };

@@ -109,15 +109,26 @@ fn could_declare(settings: &Settings, escaped: &str) -> bool {
     classify(settings, escaped).is_some() || FileKind::of_path(escaped).is_some()
 }
 
-/// The files a mode checks, classified and deduplicated.
-pub(super) fn targets(
+/// The paths a mode names, before classification.
+struct Listed {
+    rels: Vec<String>,
+    bad: Vec<String>,
+    extra: Vec<Target>,
+    head_files: Option<Listing>,
+    /// Files named one by one on the command line.
+    named: HashSet<String>,
+}
+
+/// The paths a mode names: staged, changed in the range (or all at head),
+/// or in the work tree.
+fn listed(
     project: &Project,
     mode: &Mode,
     settings: &Settings,
     range: Option<&Range>,
     changes: &[Change],
     changed_bad_names: &[String],
-) -> Result<Targets> {
+) -> Result<Listed> {
     let mut rels: Vec<String> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let mut extra: Vec<Target> = Vec::new();
@@ -181,6 +192,70 @@ pub(super) fn targets(
             }
         }
     }
+    Ok(Listed {
+        rels,
+        bad,
+        extra,
+        head_files,
+        named,
+    })
+}
+
+/// Files aiclear could read that no glob covers, with the glob that would.
+fn uncovered(
+    project: &Project,
+    rels: &[String],
+    out: &[Target],
+    not_covered: Vec<&String>,
+) -> Vec<(String, Suggestion)> {
+    // Folders that hold a checked file: an uncovered file of a kind aiclear
+    // reads beside them is likely production material too.
+    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
+    // So are the folders of uncovered scripts and timelines, which are
+    // reported wherever they are.
+    checked_dirs.extend(
+        not_covered
+            .iter()
+            .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
+            .map(|rel| dir_of(rel)),
+    );
+    // A folder with its own `.aiclear/` is a production of its own, with
+    // its own globs.
+    let mut nested: Vec<String> = project.skip.clone();
+    nested.extend(
+        rels.iter()
+            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
+    );
+    let mut uncovered: Vec<(String, Suggestion)> = not_covered
+        .into_iter()
+        .filter(|rel| !nested.iter().any(|n| rel.starts_with(n.as_str())))
+        .filter_map(|rel| {
+            uncovered_file::suggestion(rel, checked_dirs.contains(&dir_of(rel)))
+                .map(|s| (rel.clone(), s))
+        })
+        .collect();
+    uncovered.sort();
+    uncovered.dedup();
+    uncovered
+}
+
+/// The files a mode checks, classified and deduplicated.
+pub(super) fn targets(
+    project: &Project,
+    mode: &Mode,
+    settings: &Settings,
+    range: Option<&Range>,
+    changes: &[Change],
+    changed_bad_names: &[String],
+) -> Result<Targets> {
+    let Listed {
+        rels,
+        mut bad,
+        extra,
+        head_files,
+        named,
+    } = listed(project, mode, settings, range, changes, changed_bad_names)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut not_covered: Vec<&String> = Vec::new();
@@ -217,35 +292,7 @@ pub(super) fn targets(
             out.push(target);
         }
     }
-    // Folders that hold a checked file: an uncovered file of a kind aiclear
-    // reads beside them is likely production material too.
-    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
-    // So are the folders of uncovered scripts and timelines, which are
-    // reported wherever they are.
-    checked_dirs.extend(
-        not_covered
-            .iter()
-            .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
-            .map(|rel| dir_of(rel)),
-    );
-    // A folder with its own `.aiclear/` is a production of its own, with
-    // its own globs.
-    let mut nested: Vec<String> = project.skip.clone();
-    nested.extend(
-        rels.iter()
-            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
-    );
-    let mut uncovered: Vec<(String, Suggestion)> = not_covered
-        .into_iter()
-        .filter(|rel| !nested.iter().any(|n| rel.starts_with(n.as_str())))
-        .filter_map(|rel| {
-            uncovered_file::suggestion(rel, checked_dirs.contains(&dir_of(rel)))
-                .map(|s| (rel.clone(), s))
-        })
-        .collect();
-    uncovered.sort();
-    uncovered.dedup();
+    let uncovered = uncovered(project, &rels, &out, not_covered);
     for target in extra {
         if seen.insert(target.path.clone()) {
             out.push(target);
