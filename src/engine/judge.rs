@@ -259,3 +259,168 @@ pub(super) fn commit_message(
         }
     }
 }
+
+/// A checker over a ledger and settings, for the tests of the phases that
+/// judge files.
+#[cfg(test)]
+pub(super) mod testing {
+    use std::collections::HashSet;
+
+    use super::{Checker, FileOutcome};
+    use crate::approvals::Ledger;
+    use crate::config::{self, Settings};
+    use crate::declaration::FileKind;
+    use crate::engine::read::Content;
+    use crate::engine::targets::Target;
+    use crate::source::Source;
+
+    /// Settings read from a configuration's text.
+    pub fn settings(text: &str) -> Settings {
+        config::parse(&Source::new(config::CONFIG_PATH, text.as_bytes().to_vec()))
+            .unwrap_or_else(|_| panic!("a valid configuration: {text}"))
+    }
+
+    /// A ledger read from its text, without findings.
+    pub fn ledger(text: &str) -> Ledger {
+        let source = Source::new(config::LEDGER_PATH, text.as_bytes().to_vec());
+        let (ledger, findings) = crate::approvals::parse(&source);
+        assert!(findings.is_empty(), "a valid ledger: {text}");
+        ledger
+    }
+
+    /// A checker for a work-tree check on 2025-09-20.
+    pub fn checker<'a>(
+        settings: &'a Settings,
+        ledger: &'a Ledger,
+        untrusted: &'a HashSet<String>,
+    ) -> Checker<'a> {
+        Checker {
+            settings,
+            ledger,
+            untrusted,
+            watchlist: Vec::new(),
+            today: "2025-09-20".parse().unwrap(),
+            staged: false,
+            approvers: vec!["mei@studio.example".into()],
+            approvers_from: "the committed `.aiclear/config.yml`",
+        }
+    }
+
+    /// Judge `text` as the sidecar `vfx/a.yml`.
+    pub fn judge(checker: &Checker<'_>, text: &str) -> FileOutcome {
+        let target = Target {
+            kind: FileKind::Yaml,
+            path: "vfx/a.yml".into(),
+            media: None,
+        };
+        checker.judge(&target, Content::Bytes(text.as_bytes().to_vec()))
+    }
+
+    /// Each diagnostic's code and severity.
+    pub fn codes(out: &FileOutcome) -> Vec<(&'static str, crate::diagnostic::Severity)> {
+        out.diagnostics
+            .iter()
+            .map(|d| (d.code().unwrap_or_default(), d.severity))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::testing::{checker, codes, judge, settings};
+    use super::*;
+    use crate::approvals::Ledger;
+    use crate::rules::{key_creative_element, malformed_declaration, missing_declaration};
+
+    /// A final image of a key creative element: GA201 and GA203 need approval.
+    pub(super) const USE: &str = "genai:\n  disclosed: { to: M. Chen, on: 2025-09-02 }\n  uses:\n    - id: aria-design\n      stage: final\n      output: image\n      elements: [main-character]\n      tools: [{ name: Imagen 4, enterprise: true, trains-on-inputs: false }]\n      human-input: repainted\n";
+
+    fn emitted(settings: &Settings, findings: Vec<Finding>) -> Vec<(&'static str, Severity)> {
+        let (ledger, untrusted) = (Ledger::default(), HashSet::new());
+        let mut out = Vec::new();
+        checker(settings, &ledger, &untrusted).emit(&mut out, "a.yml", findings);
+        out.iter()
+            .map(|d| (d.code().unwrap_or_default(), d.severity))
+            .collect()
+    }
+
+    fn finding(rule: &'static rules::Rule) -> Finding {
+        Finding::new(rule, None, "m".to_owned())
+    }
+
+    #[test]
+    fn approval_rules_are_errors_and_configured_severities_apply() {
+        let kce = &key_creative_element::KEY_CREATIVE_ELEMENT;
+        let defaults = Settings::default();
+        assert_eq!(
+            emitted(&defaults, vec![finding(kce)]),
+            [("GA201", Severity::Error)]
+        );
+        let warn = settings("rules: { GA201: warn }\n");
+        assert_eq!(
+            emitted(&warn, vec![finding(kce)]),
+            [("GA201", Severity::Warning)]
+        );
+        let allow = settings("rules: { GA201: allow }\n");
+        assert!(emitted(&allow, vec![finding(kce)]).is_empty());
+        // A finding that sets its own severity keeps it unless allowed.
+        let mut noted = finding(kce);
+        noted.severity = Some(Severity::Note);
+        assert_eq!(emitted(&warn, vec![noted]), [("GA201", Severity::Note)]);
+    }
+
+    #[test]
+    fn a_missing_declaration_is_reported_only_when_required() {
+        let missing = &missing_declaration::MISSING_DECLARATION;
+        assert_eq!(
+            emitted(&Settings::default(), vec![finding(missing)]).len(),
+            1
+        );
+        let optional = settings("require-declaration: false\n");
+        assert!(emitted(&optional, vec![finding(missing)]).is_empty());
+    }
+
+    #[test]
+    fn syntax_findings_carry_no_guideline_note() {
+        let syntax = to_diagnostic(
+            finding(&malformed_declaration::MALFORMED_DECLARATION),
+            Severity::Error,
+            "a.yml",
+        );
+        assert!(syntax.notes.is_empty());
+        let kce = &key_creative_element::KEY_CREATIVE_ELEMENT;
+        let policy = to_diagnostic(finding(kce), Severity::Error, "a.yml");
+        assert_eq!(policy.notes, [kce.guideline]);
+        assert_eq!(policy.path, "a.yml");
+    }
+
+    #[test]
+    fn a_file_is_read_its_rules_run_and_its_declaration_kept() {
+        let (settings, ledger, untrusted) =
+            (Settings::default(), Ledger::default(), HashSet::new());
+        let out = judge(&checker(&settings, &ledger, &untrusted), USE);
+        assert_eq!(
+            codes(&out),
+            [("GA201", Severity::Error), ("GA203", Severity::Error)]
+        );
+        assert_eq!(out.declaration.map(|d| d.uses.len()), Some(1));
+        assert!(out.source.is_some());
+    }
+
+    #[test]
+    fn a_refused_file_is_a_malformed_declaration() {
+        let (settings, ledger, untrusted) =
+            (Settings::default(), Ledger::default(), HashSet::new());
+        let target = Target {
+            kind: crate::declaration::FileKind::Yaml,
+            path: "vfx/a.yml".into(),
+            media: None,
+        };
+        let out = checker(&settings, &ledger, &untrusted)
+            .judge(&target, Content::Refused("a link".into()));
+        assert_eq!(codes(&out), [("GA002", Severity::Error)]);
+        assert!(out.declaration.is_none());
+    }
+}

@@ -38,7 +38,11 @@ impl Project {
     pub fn discover_for(staged: bool) -> Result<Project> {
         let cwd = std::env::current_dir().context("reading the current directory")?;
         let cwd = cwd.canonicalize().unwrap_or(cwd);
-        let repo = Repo::open(staged);
+        Ok(Project::discover_at(cwd, Repo::open(staged)))
+    }
+
+    /// The project around `cwd` (canonical), in `repo` if any.
+    fn discover_at(cwd: PathBuf, repo: Option<Repo>) -> Project {
         let top = repo
             .as_ref()
             .and_then(|r| r.workdir())
@@ -61,13 +65,13 @@ impl Project {
             Some(t) if !root.starts_with(t) => None,
             _ => repo,
         };
-        Ok(Project {
+        Project {
             root,
             repo,
             prefix,
             cwd: cwd_prefix,
             skip: Vec::new(),
-        })
+        }
     }
 
     /// The project of a range check: the nearest folder at or above the
@@ -252,4 +256,110 @@ pub(super) fn range(project: &Project, mode: &Mode) -> Result<Ranged> {
         .into());
     }
     Ok(Ranged::Here(range))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+
+    fn canonical(p: &Path) -> PathBuf {
+        p.canonicalize().unwrap()
+    }
+
+    #[test]
+    fn the_root_is_the_nearest_folder_with_aiclear() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = canonical(dir.path());
+        std::fs::create_dir_all(top.join("show/.aiclear")).unwrap();
+        std::fs::create_dir_all(top.join("show/ep1/scenes")).unwrap();
+        let project = Project::discover_at(top.join("show/ep1/scenes"), None);
+        assert_eq!(project.root, top.join("show"));
+        assert!(project.repo.is_none());
+        assert_eq!(project.prefix, "");
+        assert_eq!(project.cwd, "");
+    }
+
+    #[test]
+    fn without_aiclear_or_a_repository_the_root_is_the_current_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = canonical(dir.path());
+        assert_eq!(Project::discover_at(here.clone(), None).root, here);
+    }
+
+    #[test]
+    fn in_a_repository_the_prefix_places_the_root_in_the_work_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = canonical(dir.path());
+        let init = Command::new("git")
+            .args(["init", "-q"])
+            .arg(&top)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", &top)
+            .status();
+        if !init.is_ok_and(|s| s.success()) {
+            return; // git is not installed
+        }
+        std::fs::create_dir_all(top.join("prod/.aiclear")).unwrap();
+        std::fs::create_dir_all(top.join("prod/scenes")).unwrap();
+        let repo = Repo::open_at(&top);
+        let project = Project::discover_at(top.join("prod/scenes"), Some(repo));
+        assert_eq!(project.root, top.join("prod"));
+        assert_eq!(project.prefix, "prod/");
+        assert_eq!(project.cwd, "prod/scenes/");
+        assert!(project.repo.is_some());
+
+        // Without `.aiclear/`, the root is the work tree's top.
+        let repo = Repo::open_at(&top);
+        std::fs::create_dir_all(top.join("other")).unwrap();
+        let project = Project::discover_at(top.join("other"), Some(repo));
+        assert_eq!(project.root, top);
+        assert_eq!(project.prefix, "");
+        assert_eq!(project.cwd, "other/");
+    }
+
+    #[test]
+    fn folder_prefixes_end_in_a_slash() {
+        let top = Path::new("/work/repo");
+        assert_eq!(folder_prefix(Some(top), Path::new("/work/repo")), "");
+        assert_eq!(
+            folder_prefix(Some(top), Path::new("/work/repo/a/b")),
+            "a/b/"
+        );
+        assert_eq!(folder_prefix(None, Path::new("/work/repo/a")), "");
+    }
+
+    #[test]
+    fn a_sub_project_report_is_merged_with_its_paths_prefixed() {
+        use crate::diagnostic::{Diagnostic, Severity};
+        let finding = |path: &str| Diagnostic {
+            rule: None,
+            severity: Severity::Error,
+            message: "m".into(),
+            path: path.into(),
+            span: None,
+            label: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        };
+        let mut outer = Report {
+            files_checked: 2,
+            ..Report::default()
+        };
+        outer.diagnostics.push(finding("a.yml"));
+        let mut inner = Report {
+            files_checked: 3,
+            root_prefix: "show/sub/".into(),
+            ..Report::default()
+        };
+        inner.diagnostics.push(finding("b.yml"));
+        merge(&mut outer, inner, "sub/");
+        let paths: Vec<&str> = outer.diagnostics.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["a.yml", "sub/b.yml"]);
+        assert_eq!(outer.files_checked, 5);
+        assert_eq!(outer.root_prefix, "show/");
+    }
 }
