@@ -301,3 +301,84 @@ pub(super) fn describe_cover(c: &approvals::Cover) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use crate::approvals::Ledger;
+    use crate::config::Settings;
+    use crate::diagnostic::Severity;
+    use crate::engine::judge::testing::{checker, codes, judge, ledger};
+
+    const USE: &str = "genai:\n  disclosed: { to: M. Chen, on: 2025-09-02 }\n  uses:\n    - id: aria-design\n      stage: final\n      output: image\n      elements: [main-character]\n      tools: [{ name: Imagen 4, enterprise: true, trains-on-inputs: false }]\n      human-input: repainted\n";
+    const ENTRY: &str = "- id: NFX-1\n  granted-by: mei@studio.example\n  granted-on: 2025-09-01\n  covers: [{ path: vfx/a.yml, use: aria-design }]\n";
+
+    #[test]
+    fn a_ledger_entry_clears_the_findings_it_covers() {
+        let (settings, untrusted) = (Settings::default(), HashSet::new());
+        let none = Ledger::default();
+        let open = judge(&checker(&settings, &none, &untrusted), USE);
+        assert_eq!(
+            codes(&open),
+            [("GA201", Severity::Error), ("GA203", Severity::Error)]
+        );
+        let granted = ledger(ENTRY);
+        let cleared = judge(&checker(&settings, &granted, &untrusted), USE);
+        assert!(cleared.diagnostics.is_empty(), "{:?}", codes(&cleared));
+        assert_eq!(cleared.approvals.len(), 1);
+    }
+
+    #[test]
+    fn an_entry_for_one_rule_clears_only_that_rule() {
+        let (settings, untrusted) = (Settings::default(), HashSet::new());
+        let one = ledger(&ENTRY.replace("use: aria-design", "use: aria-design, rules: [GA201]"));
+        let out = judge(&checker(&settings, &one, &untrusted), USE);
+        assert_eq!(codes(&out), [("GA203", Severity::Error)]);
+    }
+
+    #[test]
+    fn an_untrusted_entry_clears_nothing_and_says_why() {
+        let settings = Settings::default();
+        let granted = ledger(ENTRY);
+        let untrusted = HashSet::from(["NFX-1".to_owned()]);
+        let out = judge(&checker(&settings, &granted, &untrusted), USE);
+        assert_eq!(
+            codes(&out),
+            [("GA201", Severity::Error), ("GA203", Severity::Error)]
+        );
+        assert!(out.diagnostics[0].notes.iter().any(|n| {
+            n == "approval `NFX-1` covers this but was not granted by an approver (see the ledger)"
+        }));
+    }
+
+    #[test]
+    fn a_cited_approval_must_exist_and_cover_the_use() {
+        let (settings, untrusted) = (Settings::default(), HashSet::new());
+        let cited = format!("{USE}      approvals: [NFX-9]\n");
+        let none = Ledger::default();
+        let out = judge(&checker(&settings, &none, &untrusted), &cited);
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.message == "approval `NFX-9` is not in the ledger")
+        );
+        let elsewhere = ledger(
+            &ENTRY
+                .replace("NFX-1", "NFX-9")
+                .replace("vfx/a.yml", "vfx/b.yml"),
+        );
+        let out = judge(&checker(&settings, &elsewhere, &untrusted), &cited);
+        let scope = out
+            .diagnostics
+            .iter()
+            .find(|d| d.message == "approval `NFX-9` does not cover use `aria-design` in this file")
+            .expect("an out-of-scope finding");
+        assert!(
+            scope
+                .notes
+                .iter()
+                .any(|n| n == "it covers `vfx/b.yml` use `aria-design`")
+        );
+    }
+}

@@ -104,3 +104,81 @@ where
     }
     Ok(results.into_iter().map(|o| o.unwrap_or_default()).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::declaration::FileKind;
+    use crate::source::Source;
+
+    fn targets(n: usize) -> Vec<Target> {
+        (0..n)
+            .map(|i| Target {
+                kind: FileKind::Yaml,
+                path: format!("{i:04}.yml"),
+                media: None,
+            })
+            .collect()
+    }
+
+    /// An outcome that names its target.
+    fn named(t: &Target, bytes: Vec<u8>) -> FileOutcome {
+        FileOutcome {
+            source: Some(Source::new(t.path.clone(), bytes)),
+            ..FileOutcome::default()
+        }
+    }
+
+    fn paths(outcomes: &[FileOutcome]) -> Vec<String> {
+        outcomes
+            .iter()
+            .map(|o| {
+                o.source
+                    .as_ref()
+                    .map(|s| s.path.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn outcomes_keep_the_targets_order() {
+        for n in [0, 3, PARALLEL_FROM, 5 * PARALLEL_FROM + 7] {
+            let list = targets(n);
+            let want: Vec<String> = list.iter().map(|t| t.path.clone()).collect();
+            let piped = pipeline(
+                &list,
+                |t| Ok(Content::Bytes(t.path.clone().into_bytes())),
+                |t, c| match c {
+                    Content::Bytes(b) => named(t, b),
+                    _ => FileOutcome::default(),
+                },
+            )
+            .unwrap();
+            assert_eq!(paths(&piped), want);
+            let checked = parallel(&list, |t| Ok(named(t, Vec::new()))).unwrap();
+            assert_eq!(paths(&checked), want);
+        }
+    }
+
+    #[test]
+    fn a_read_error_stops_the_check() {
+        let list = targets(2 * PARALLEL_FROM);
+        let failing = |t: &Target| -> Result<FileOutcome> {
+            match t.path.as_str() {
+                "0070.yml" => Err(anyhow::anyhow!("unreadable")),
+                _ => Ok(FileOutcome::default()),
+            }
+        };
+        assert!(parallel(&list, failing).is_err());
+        let piped = pipeline(
+            &list,
+            |t| match t.path.as_str() {
+                "0003.yml" => Err(anyhow::anyhow!("unreadable")),
+                _ => Ok(Content::Absent),
+            },
+            |_, _| FileOutcome::default(),
+        );
+        assert!(piped.is_err());
+    }
+}

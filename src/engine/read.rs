@@ -282,3 +282,79 @@ pub(super) fn sources<'a>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(content: Content) -> String {
+        match content {
+            Content::Bytes(b) => format!("bytes {}", String::from_utf8_lossy(&b)),
+            Content::Absent => "absent".into(),
+            Content::Refused(why) => format!("refused: {why}"),
+        }
+    }
+
+    #[test]
+    fn the_work_tree_gives_files_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yml"), "genai: none\n").unwrap();
+        let files = Files::Worktree { root: dir.path() };
+        assert_eq!(
+            shown(files.read("a.yml", 100).unwrap()),
+            "bytes genai: none\n"
+        );
+        assert_eq!(shown(files.read("a.yml", 5).unwrap()), "bytes genai");
+        assert_eq!(shown(files.read("b.yml", 100).unwrap()), "absent");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert_eq!(
+            shown(files.read("sub", 100).unwrap()),
+            "refused: it is not a regular file"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_inside_the_project_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("p")).unwrap();
+        let root = dir.path().join("p");
+        std::fs::write(root.join("a.yml"), "x").unwrap();
+        std::fs::write(outside.path().join("secret"), "s").unwrap();
+        std::os::unix::fs::symlink("a.yml", root.join("in.yml")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), root.join("out.yml")).unwrap();
+        std::os::unix::fs::symlink("gone", root.join("dangling.yml")).unwrap();
+        let files = Files::Worktree { root: &root };
+        assert_eq!(shown(files.read("in.yml", 100).unwrap()), "bytes x");
+        assert_eq!(
+            shown(files.read("out.yml", 100).unwrap()),
+            "refused: it is a symbolic link that points outside the project"
+        );
+        assert_eq!(
+            shown(files.read("dangling.yml", 100).unwrap()),
+            "refused: it is a symbolic link to nothing"
+        );
+        // A trust file is never reached through a link.
+        assert_eq!(
+            shown(files.read_plain("in.yml").unwrap()),
+            "refused: `in.yml` is a symbolic link"
+        );
+        assert_eq!(shown(files.read_plain("a.yml").unwrap()), "bytes x");
+        assert!(files.read_config("in.yml").is_err());
+        assert!(files.read_config("none.yml").unwrap().is_none());
+    }
+
+    #[test]
+    fn git_entries_count_as_trust_files_only_when_regular() {
+        assert_eq!(shown(plain_blob(None).unwrap()), "absent");
+        assert_eq!(
+            shown(plain_blob(Some(Blob::Other)).unwrap()),
+            "refused: it is not a regular file"
+        );
+        assert_eq!(
+            shown(plain_blob(Some(Blob::Link(b"x".to_vec()))).unwrap()),
+            "refused: it is a symbolic link"
+        );
+    }
+}

@@ -165,3 +165,78 @@ pub(super) fn watchlist(settings: &Settings, trust: &Files) -> Result<Vec<String
         None => Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".aiclear")).unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn without_a_configuration_the_defaults_apply() {
+        let dir = project_with(&[]);
+        let root = trust_root(&Files::Worktree { root: dir.path() }).unwrap();
+        assert!(root.source.is_none());
+        assert!(approver_emails(&root.settings).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_with_errors_is_a_usage_error_with_its_report() {
+        let dir = project_with(&[(config::CONFIG_PATH, "no-such-key: 1\n")]);
+        let err = trust_root(&Files::Worktree { root: dir.path() })
+            .err()
+            .expect("an error");
+        let Some(UsageError::Config(report)) = err.downcast_ref::<UsageError>() else {
+            panic!("a configuration error: {err}");
+        };
+        assert!(!report.diagnostics.is_empty());
+        assert!(report.sources.contains_key(config::CONFIG_PATH));
+    }
+
+    #[test]
+    fn the_watchlist_is_read_from_the_trust_root() {
+        let dir = project_with(&[(".aiclear/watch.txt", "# names\nAda Lovelace\n\n  Orson \n")]);
+        let files = Files::Worktree { root: dir.path() };
+        let mut settings = Settings::default();
+        assert!(watchlist(&settings, &files).unwrap().is_empty());
+        settings.watchlist = Some(".aiclear/watch.txt".into());
+        assert_eq!(
+            watchlist(&settings, &files).unwrap(),
+            ["Ada Lovelace", "Orson"]
+        );
+        settings.watchlist = Some(".aiclear/none.txt".into());
+        let err = watchlist(&settings, &files).unwrap_err().to_string();
+        assert!(err.contains("the watchlist `.aiclear/none.txt`"), "{err}");
+    }
+
+    #[test]
+    fn an_absent_ledger_is_empty_and_a_linked_one_is_refused() {
+        let dir = project_with(&[]);
+        let files = Files::Worktree { root: dir.path() };
+        let mut report = Report::default();
+        let (read, source) = ledger(&files, &mut report).unwrap();
+        assert!(read.entries.is_empty() && source.is_none());
+        assert!(report.diagnostics.is_empty());
+        #[cfg(unix)]
+        {
+            std::fs::write(dir.path().join("real.yml"), "[]\n").unwrap();
+            std::os::unix::fs::symlink("../real.yml", dir.path().join(config::LEDGER_PATH))
+                .unwrap();
+            let (read, source) = ledger(&files, &mut report).unwrap();
+            assert!(read.entries.is_empty() && source.is_none());
+            assert_eq!(report.diagnostics.len(), 1);
+            assert!(
+                report.diagnostics[0]
+                    .message
+                    .starts_with("the ledger cannot be read")
+            );
+        }
+    }
+}
