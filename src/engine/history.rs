@@ -322,3 +322,110 @@ fn ai_assisted_commits(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+    use crate::approvals::Ledger;
+    use crate::engine::judge::testing::checker;
+
+    /// Run git in `dir`, away from the developer's own configuration;
+    /// `false` when git is not installed.
+    fn git(dir: &Path, args: &[&str]) -> bool {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Ada")
+            .env("GIT_AUTHOR_EMAIL", "ada@studio.example")
+            .env("GIT_COMMITTER_NAME", "Ada")
+            .env("GIT_COMMITTER_EMAIL", "ada@studio.example")
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn commit(dir: &Path, files: &[(&str, &str)], message: &str) {
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        assert!(git(dir, &["add", "-A"]));
+        assert!(git(dir, &["commit", "-q", "-m", message]));
+    }
+
+    #[test]
+    fn a_range_reports_trust_root_changes_and_undeclared_ai_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        if !git(top, &["init", "-q", "-b", "main"]) {
+            return; // git is not installed
+        }
+        commit(top, &[("scenes/a.fountain", "INT. HOUSE\n")], "start");
+        commit(
+            top,
+            &[
+                (config::CONFIG_PATH, "require-declaration: true\n"),
+                ("scenes/a.fountain", "INT. HOUSE - NIGHT\n"),
+            ],
+            "rewrite\n\nAssisted-by: Claude:claude-opus-4\n",
+        );
+        let repo = Repo::open_at(top);
+        let range = repo.range("HEAD~1", "HEAD").unwrap();
+        let (changes, _) = repo.changes(&range, "").unwrap();
+        let commits = repo.range_commits(&range).unwrap();
+        let project = Project {
+            root: top.to_path_buf(),
+            repo: None,
+            prefix: String::new(),
+            cwd: String::new(),
+            skip: Vec::new(),
+        };
+        let (settings, ledger, untrusted) =
+            (Settings::default(), Ledger::default(), HashSet::new());
+        let checker = checker(&settings, &ledger, &untrusted);
+        let targets: Vec<Target> = classify(&settings, "scenes/a.fountain")
+            .into_iter()
+            .collect();
+        let declarations = BTreeMap::new();
+        let cx = Inputs {
+            project: &project,
+            repo: &repo,
+            range: &range,
+            settings: &settings,
+            changes: &changes,
+            commits: &commits,
+            declarations: &declarations,
+            targets: &targets,
+            checker: &checker,
+        };
+        let mut report = Report::default();
+        let mut clock = Clock::new();
+        assert_eq!(history_rules(&cx, &mut report, &mut clock).unwrap(), 1);
+        let found: Vec<(&str, &str)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.code().unwrap_or_default(), d.path.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("GA605", config::CONFIG_PATH),
+                ("GA607", "scenes/a.fountain")
+            ]
+        );
+        let laps: Vec<&str> = clock.laps.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            laps,
+            [
+                "history: trust root and removed uses",
+                "history: temporary material"
+            ]
+        );
+    }
+}
