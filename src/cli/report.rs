@@ -51,26 +51,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     };
     let checked = match engine::check_declarations(&project, &mode) {
         Ok(c) => c,
-        Err(e) => {
-            let e = match e.downcast::<HistoryError>() {
-                Ok(h) => {
-                    super::fail(&h.to_string(), exit::HISTORY);
-                    writeln!(std::io::stderr().lock(), "  = help: {}", h.fix())?;
-                    return Ok(exit::HISTORY);
-                }
-                Err(e) => e,
-            };
-            return match e.downcast::<UsageError>() {
-                Ok(UsageError::Config(report)) => {
-                    let mut err = std::io::stderr().lock();
-                    let c = use_color(super::ColorWhen::Auto, std::io::stderr().is_terminal());
-                    render::render(Format::Human, &report, c, &mut err)?;
-                    Ok(exit::USAGE)
-                }
-                Ok(other) => Err(other.into()),
-                Err(e) => Err(e),
-            };
-        }
+        Err(e) => return failed(e),
     };
     let history = report::history(&project, &checked)?;
     let commit = checked
@@ -123,22 +104,55 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let options = report::RenderOptions {
         csv_bom: !args.no_bom,
     };
+    write(args, &register, &options)?;
+    Ok(exit::OK)
+}
+
+/// The exit code of a check that failed with a history or usage error;
+/// other errors are passed on.
+fn failed(e: anyhow::Error) -> Result<u8> {
+    let e = match e.downcast::<HistoryError>() {
+        Ok(h) => {
+            super::fail(&h.to_string(), exit::HISTORY);
+            writeln!(std::io::stderr().lock(), "  = help: {}", h.fix())?;
+            return Ok(exit::HISTORY);
+        }
+        Err(e) => e,
+    };
+    match e.downcast::<UsageError>() {
+        Ok(UsageError::Config(report)) => {
+            let mut err = std::io::stderr().lock();
+            let c = use_color(super::ColorWhen::Auto, std::io::stderr().is_terminal());
+            render::render(Format::Human, &report, c, &mut err)?;
+            Ok(exit::USAGE)
+        }
+        Ok(other) => Err(other.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Write the register to `--output`, or to standard output.
+fn write(
+    args: &ReportArgs,
+    register: &report::Register,
+    options: &report::RenderOptions,
+) -> Result<()> {
     match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            report::render(args.format, &register, &options, &mut w)?;
+            report::render(args.format, register, options, &mut w)?;
             w.flush()?;
         }
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
             crate::text::ignore_broken_pipe(
-                report::render(args.format, &register, &options, &mut w).and_then(|()| w.flush()),
+                report::render(args.format, register, options, &mut w).and_then(|()| w.flush()),
             )?;
         }
     }
-    Ok(exit::OK)
+    Ok(())
 }
 
 /// The start of a file in the work tree (a title page is at the top).
