@@ -132,3 +132,65 @@ pub(super) fn check_all(
     }
     Ok(declarations)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::approvals::Ledger;
+    use crate::config::Settings;
+    use crate::declaration::FileKind;
+    use crate::engine::judge::testing::checker;
+    use crate::engine::trust::TrustRoot;
+    use crate::engine::{Mode, Project};
+
+    const NONE: &str = "genai: none\n";
+    const BROKEN: &str = "genai: [\n";
+
+    #[test]
+    fn every_target_is_checked_into_the_report_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["a.yml", "b.yml", "c.yml"];
+        for (name, text) in names.iter().zip([NONE, BROKEN, NONE]) {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let project = Project {
+            root: dir.path().to_path_buf(),
+            repo: None,
+            prefix: String::new(),
+            cwd: String::new(),
+            skip: Vec::new(),
+        };
+        let mode = Mode::Worktree { paths: Vec::new() };
+        let cx = Inputs {
+            project: &project,
+            mode: &mode,
+            range: None,
+            files: Files::Worktree { root: dir.path() },
+            root: TrustRoot::default(),
+            ledger: Ledger::default(),
+            ledger_source: None,
+        };
+        let (settings, ledger, untrusted) =
+            (Settings::default(), Ledger::default(), HashSet::new());
+        let checker = checker(&settings, &ledger, &untrusted);
+        let targets: Vec<Target> = names
+            .iter()
+            .map(|name| Target {
+                kind: FileKind::Yaml,
+                path: (*name).to_owned(),
+                media: None,
+            })
+            .collect();
+        let mut report = Report::default();
+        // Without a repository there is no cache, asked for or not.
+        let declarations = check_all(&cx, &checker, &targets, true, &mut report).unwrap();
+        assert_eq!(declarations.keys().collect::<Vec<_>>(), ["a.yml", "c.yml"]);
+        // Only the files with findings keep their text, to show it.
+        assert_eq!(report.sources.keys().collect::<Vec<_>>(), ["b.yml"]);
+        assert!(!report.diagnostics.is_empty());
+        assert!(report.diagnostics.iter().all(|d| d.path == "b.yml"));
+        assert_eq!(report.files_from_cache, 0);
+    }
+}

@@ -5,6 +5,22 @@
 //! `--staged`), decides which files to check and how, runs every rule over
 //! every declaration, lets valid approvals clear approval-level findings, and
 //! applies the configured severities. It prints nothing.
+//!
+//! `run` is a short pipeline; each phase is a module:
+//!
+//! - `project`: where the project sits, and the range a mode names;
+//! - `read`: reading files from the work tree, the index or a commit;
+//! - `trust`: the trust root (configuration, approvers, allowed signers),
+//!   the ledger and the watchlist;
+//! - `targets`: which files to check, and how each declares its uses;
+//! - `provenance`: who granted the ledger entries the files rely on;
+//! - `judge`: one file's rules, with the configured severities;
+//! - `clearance`: valid approvals clear the findings they cover;
+//! - `requests`: open approval requests;
+//! - `pool`: judging files on worker threads, in order;
+//! - `cached`: skipping work-tree files known clean;
+//! - `history`: the rules over a range's history;
+//! - `stale`: what changed since a stale approval was granted.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
