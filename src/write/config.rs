@@ -399,13 +399,8 @@ files:
             .iter()
             .filter_map(|(noun, dir, files)| {
                 let n = files.iter().filter(|f| !exclude.is_match(f)).count();
-                (n > 0).then(|| {
-                    format!(
-                        "{} in {}",
-                        plural(n, noun, &format!("{noun}s")),
-                        where_(dir)
-                    )
-                })
+                let many = format!("{noun}s");
+                (n > 0).then(|| format!("{} in {}", plural(n, noun, &many), where_(dir)))
             })
             .collect();
         if found.is_empty() {
@@ -425,13 +420,8 @@ files:
                     .iter()
                     .filter(|f| !all.is_match(f) && !exclude.is_match(f))
                     .count();
-                (n > 0).then(|| {
-                    format!(
-                        "{} in {}",
-                        plural(n, noun, &format!("{noun}s")),
-                        where_(dir)
-                    )
-                })
+                let many = format!("{noun}s");
+                (n > 0).then(|| format!("{} in {}", plural(n, noun, &many), where_(dir)))
             })
             .collect();
         if !left_out.is_empty() {
