@@ -386,3 +386,85 @@ pub(super) fn of_check(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::judge::testing::{ledger, settings};
+
+    const ENTRIES: &str = "- id: BY-MEI\n  granted-by: mei@studio.example\n  granted-on: 2025-09-01\n  covers: [{ path: vfx/a.yml }]\n- id: BY-ADA\n  granted-by: ada@studio.example\n  granted-on: 2025-09-01\n  covers: [{ path: vfx/a.yml }]\n";
+
+    fn ids(ledger: &Ledger) -> Vec<String> {
+        ledger.entries.iter().map(|e| e.id.value.clone()).collect()
+    }
+
+    #[test]
+    fn in_a_local_check_entries_head_lacks_are_pending() {
+        let ledger = ledger(ENTRIES);
+        let config = settings("approvers:\n  - { email: mei@studio.example }\n");
+        let signers = AllowedSigners::default();
+        let trust = Trust {
+            settings: &config,
+            signers: &signers,
+            proposed: None,
+        };
+        let mut out = Traced::default();
+        let against = Against::Local { head: None };
+        let traced = committed(
+            &ledger,
+            &ids(&ledger),
+            &against,
+            &HashMap::new(),
+            &trust,
+            &mut out,
+        );
+        assert!(traced.is_empty());
+        // An approver's entry waits for its commit; anyone else's clears nothing.
+        assert_eq!(out.untrusted, HashSet::from(["BY-ADA".to_owned()]));
+        let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "approval `BY-MEI` is pending: it is not committed yet",
+                "approval `BY-ADA` is granted by `ada@studio.example`, who is not an approver in the committed configuration",
+            ]
+        );
+    }
+
+    #[test]
+    fn committed_entries_and_every_entry_of_a_range_are_traced() {
+        let ledger = ledger(ENTRIES);
+        let (settings, signers) = (Settings::default(), AllowedSigners::default());
+        let trust = Trust {
+            settings: &settings,
+            signers: &signers,
+            proposed: None,
+        };
+        let mei = ledger.get("BY-MEI").unwrap();
+        let held = HashMap::from([("BY-MEI".to_owned(), mei.content.clone())]);
+        let mut out = Traced::default();
+        let local = Against::Local { head: None };
+        let traced = committed(&ledger, &ids(&ledger), &local, &held, &trust, &mut out);
+        assert_eq!(traced.len(), 1);
+        assert_eq!(traced[0].id.value, "BY-MEI");
+        assert_eq!(out.findings.len(), 1);
+
+        let mut out = Traced::default();
+        let head: CommitId = "1".repeat(40).parse().unwrap();
+        let range = Against::Range {
+            head,
+            base: head,
+            brought: None,
+        };
+        let traced = committed(
+            &ledger,
+            &ids(&ledger),
+            &range,
+            &HashMap::new(),
+            &trust,
+            &mut out,
+        );
+        assert_eq!(traced.len(), 2);
+        assert!(out.findings.is_empty() && out.untrusted.is_empty());
+    }
+}
