@@ -1,6 +1,10 @@
 //! aiclear: checks generative-AI declarations in screenplays and VFX metadata
 //! against a studio's GenAI guidelines and git history.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::allow_attributes_without_reason
+)]
 
 pub mod approvals;
 pub mod cache;
@@ -19,5 +23,6 @@ pub mod report;
 pub mod rules;
 pub mod signing;
 pub mod source;
+pub mod text;
 pub mod write;
 pub mod yaml;

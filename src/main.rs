@@ -1,3 +1,5 @@
+#![warn(clippy::allow_attributes_without_reason)]
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -21,6 +21,15 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, String> {
     std::str::from_utf8(bytes).map_err(|_| escape(bytes))
 }
 
+/// A relative path with `/` between its parts, any part that is not UTF-8
+/// read lossily.
+pub fn slash_lossy(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A relative path with `/` between its parts, or `Err` with its escaped
 /// form when a part is not UTF-8.
 pub fn slash(p: &Path) -> Result<String, String> {

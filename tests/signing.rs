@@ -3,6 +3,12 @@
 //! `extract_signature`, and every good verdict cross-checked with `git verify-commit`
 //! (and, for the allowed-signers corner cases, with `ssh-keygen -Y verify`).
 
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "the test reads real signatures back through git2, as `aiclear::git` does"
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -90,178 +90,33 @@ pub fn run(args: &ApproveArgs) -> Result<u8> {
     }
 }
 
+/// Return a step's refusal from the command.
+macro_rules! refused {
+    ($step:expr) => {
+        match $step {
+            Ok(value) => value,
+            Err(refusal) => return Ok(Err(refusal)),
+        }
+    };
+}
+
 fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     let root = &project.root;
     let id = args.id.as_deref().unwrap_or_default();
     let path = args.path.clone().unwrap_or_default();
-    if id.is_empty() || id.trim() != id || id.chars().any(char::is_control) {
-        return Ok(Err(format!(
-            "`{}` is not an approval id: use letters, digits and dashes, e.g. `NFX-2025-0142`",
-            id.escape_debug()
-        )
-        .into()));
-    }
-
-    let mut codes: Vec<String> = Vec::new();
-    for r in &args.rules {
-        let Some(rule) = rules::find(r) else {
-            let names: Vec<&str> = RULES.iter().flat_map(|r| [r.code, r.name]).collect();
-            let hint = match did_you_mean(r, &names) {
-                Some(s) => format!("; did you mean `{s}`?"),
-                None => "; `aiclear rules` lists them".into(),
-            };
-            return Ok(Err(format!("no rule is called `{r}`{hint}").into()));
-        };
-        if !codes.iter().any(|c| c == rule.code) {
-            codes.push(rule.code.to_owned());
-        }
-    }
-
+    refused!(check_id(id));
+    let codes = refused!(rule_codes(&args.rules));
     let today = crate::localtime::today();
-    let expires_on = match &args.expires {
-        None => None,
-        Some(text) => match parse_date(text) {
-            Some(d) if d > today => Some(d),
-            Some(_) => {
-                return Ok(Err(format!(
-                    "`--expires {text}` is not in the future (today is {today})"
-                )
-                .into()));
-            }
-            None => {
-                return Ok(Err(format!(
-                    "`--expires {text}` is not a date written YYYY-MM-DD"
-                )
-                .into()));
-            }
-        },
-    };
-
-    let settings = match read_settings(root)? {
-        Ok(s) => s,
-        Err(e) => return Ok(Err(e)),
-    };
-
-    // The file, relative to the project root.
-    let rel = match project_path(root, &path)? {
-        Located::In(rel) => rel,
-        Located::Outside => {
-            return Ok(Err(format!(
-                "`{}` is outside the project root `{}`",
-                path.display(),
-                root.display()
-            )
-            .into()));
-        }
-        Located::Missing => {
-            return Ok(Err(format!("`{}` does not exist", path.display()).into()));
-        }
-    };
-    let Some((kind, decl_path)) = write::declaration_file(&settings, &rel) else {
-        return Ok(Err(format!(
-            "`{rel}` is not a script, metadata or media file that carries a declaration"
-        )
-        .into()));
-    };
-    let Some(bytes) = read(root, &decl_path)? else {
-        return Ok(Err(format!(
-            "`{rel}` has no sidecar declaration `{decl_path}`: there is nothing to approve"
-        )
-        .into()));
-    };
-    let parsed = declaration::parse(kind, &bytes);
-    let Some(decl) = parsed.declaration.filter(|_| parsed.findings.is_empty()) else {
-        let why = parsed
-            .findings
-            .first()
-            .map(|f| format!(" ({}: {})", f.rule.code, f.message))
-            .unwrap_or_default();
-        return Ok(Err(format!(
-            "the declaration in `{decl_path}` does not read cleanly{why}; fix it first (`aiclear check {decl_path}` shows how)"
-        )
-        .into()));
-    };
-    let declared: Vec<&str> = decl.uses.iter().map(|u| u.id.value.as_str()).collect();
-    if declared.is_empty() {
-        return Ok(Err(format!(
-            "`{decl_path}` declares no uses: there is nothing to approve"
-        )
-        .into()));
-    }
-    if args.uses.is_empty() {
-        return Ok(Err(format!(
-            "name the use to approve with `--use`: `{decl_path}` declares {}",
-            listed(&declared)
-        )
-        .into()));
-    }
-    let mut covered = Vec::new();
-    for want in &args.uses {
-        let Some(u) = decl.uses.iter().find(|u| &u.id.value == want) else {
-            let hint = did_you_mean(want, &declared)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Ok(Err(format!(
-                "`{decl_path}` has no use `{want}`{hint}; it declares {}",
-                listed(&declared)
-            )
-            .into()));
-        };
-        if !covered
-            .iter()
-            .any(|c: &&declaration::Use| c.id.value == u.id.value)
-        {
-            covered.push(u);
-        }
-    }
-
-    let document = match &args.document {
-        None => None,
-        Some(p) => match project_path(root, p)? {
-            Located::In(rel) => Some(rel),
-            Located::Outside => {
-                return Ok(Err(format!(
-                    "the document `{}` is outside the project; the ledger records paths in the repository",
-                    p.display()
-                )
-                .into()));
-            }
-            Located::Missing => {
-                warn(&format!(
-                    "the document `{}` is not in the project yet; commit it with the ledger",
-                    p.display()
-                ));
-                Some(slash(p))
-            }
-        },
-    };
+    let expires_on = refused!(expiry(args.expires.as_deref(), today));
+    let settings = refused!(read_settings(root)?);
+    let (decl_path, decl) = refused!(declaration_at(root, &settings, &path)?);
+    let covered = refused!(covered_uses(&decl, &decl_path, &args.uses));
+    let document = refused!(document(root, args.document.as_deref())?);
 
     let ledger_path = root.join(LEDGER_PATH);
     let existing = read(root, LEDGER_PATH)?;
-    if let Some(bytes) = &existing {
-        let (current, _) = approvals::parse(&Source::new(LEDGER_PATH, bytes.clone()));
-        if let Some(e) = current.get(id) {
-            let by = e
-                .granted_by
-                .as_ref()
-                .map(|g| format!(" (granted by {})", g.value))
-                .unwrap_or_default();
-            return Ok(Err(format!(
-                "approval `{id}` is already in `{LEDGER_PATH}`{by}; give the new approval its own id"
-            )
-            .into()));
-        }
-    }
-
-    let Some(granted_by) = git_email() else {
-        return Ok(Err(
-            "cannot tell who is granting the approval: set your email with `git config user.email you@example.com`"
-                .into(),
-        ));
-    };
-    if let Err(refused) = may_grant(project, &settings, &granted_by, args.force)? {
-        return Ok(Err(refused));
-    }
+    refused!(unused_id(existing.as_deref(), id));
+    let granted_by = refused!(granter(project, &settings, args.force, "granting")?);
     for code in &codes {
         let rule = rules::find(code).expect("normalised above");
         if settings.level(rule) != Level::Approval {
@@ -304,6 +159,220 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     }
     .with_context(|| format!("writing `{LEDGER_PATH}`"))?;
 
+    added(id, &decl_path, &covered, &codes, &granted_by)?;
+    Ok(Ok(()))
+}
+
+/// An approval id: no surrounding space, no control characters.
+fn check_id(id: &str) -> Result<(), Usage> {
+    if id.is_empty() || id.trim() != id || id.chars().any(char::is_control) {
+        return Err(format!(
+            "`{}` is not an approval id: use letters, digits and dashes, e.g. `NFX-2025-0142`",
+            id.escape_debug()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The codes of the rules named by code or name, each once.
+fn rule_codes(rules: &[String]) -> Result<Vec<String>, Usage> {
+    let mut codes: Vec<String> = Vec::new();
+    for r in rules {
+        let Some(rule) = rules::find(r) else {
+            let names: Vec<&str> = RULES.iter().flat_map(|r| [r.code, r.name]).collect();
+            let hint = match did_you_mean(r, &names) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => "; `aiclear rules` lists them".into(),
+            };
+            return Err(format!("no rule is called `{r}`{hint}").into());
+        };
+        if !codes.iter().any(|c| c == rule.code) {
+            codes.push(rule.code.to_owned());
+        }
+    }
+    Ok(codes)
+}
+
+/// The last day of a new approval, which must be in the future.
+fn expiry(expires: Option<&str>, today: Date) -> Result<Option<Date>, Usage> {
+    Ok(match expires {
+        None => None,
+        Some(text) => match parse_date(text) {
+            Some(d) if d > today => Some(d),
+            Some(_) => {
+                return Err(
+                    format!("`--expires {text}` is not in the future (today is {today})").into(),
+                );
+            }
+            None => {
+                return Err(format!("`--expires {text}` is not a date written YYYY-MM-DD").into());
+            }
+        },
+    })
+}
+
+/// The declaration that holds the uses of the file at `path`: its path in
+/// the project, and what it reads.
+fn declaration_at(
+    root: &Path,
+    settings: &Settings,
+    path: &Path,
+) -> Result<Result<(String, declaration::Declaration), Usage>> {
+    // The file, relative to the project root.
+    let rel = match project_path(root, path)? {
+        Located::In(rel) => rel,
+        Located::Outside => {
+            return Ok(Err(format!(
+                "`{}` is outside the project root `{}`",
+                path.display(),
+                root.display()
+            )
+            .into()));
+        }
+        Located::Missing => {
+            return Ok(Err(format!("`{}` does not exist", path.display()).into()));
+        }
+    };
+    let Some((kind, decl_path)) = write::declaration_file(settings, &rel) else {
+        return Ok(Err(format!(
+            "`{rel}` is not a script, metadata or media file that carries a declaration"
+        )
+        .into()));
+    };
+    let Some(bytes) = read(root, &decl_path)? else {
+        return Ok(Err(format!(
+            "`{rel}` has no sidecar declaration `{decl_path}`: there is nothing to approve"
+        )
+        .into()));
+    };
+    let parsed = declaration::parse(kind, &bytes);
+    let Some(decl) = parsed.declaration.filter(|_| parsed.findings.is_empty()) else {
+        let why = parsed
+            .findings
+            .first()
+            .map(|f| format!(" ({}: {})", f.rule.code, f.message))
+            .unwrap_or_default();
+        return Ok(Err(format!(
+            "the declaration in `{decl_path}` does not read cleanly{why}; fix it first (`aiclear check {decl_path}` shows how)"
+        )
+        .into()));
+    };
+    Ok(Ok((decl_path, decl)))
+}
+
+/// The uses named with `--use`, each once, which the declaration must hold.
+fn covered_uses<'d>(
+    decl: &'d declaration::Declaration,
+    decl_path: &str,
+    uses: &[String],
+) -> Result<Vec<&'d declaration::Use>, Usage> {
+    let declared: Vec<&str> = decl.uses.iter().map(|u| u.id.value.as_str()).collect();
+    if declared.is_empty() {
+        return Err(format!("`{decl_path}` declares no uses: there is nothing to approve").into());
+    }
+    if uses.is_empty() {
+        return Err(format!(
+            "name the use to approve with `--use`: `{decl_path}` declares {}",
+            listed(&declared)
+        )
+        .into());
+    }
+    let mut covered = Vec::new();
+    for want in uses {
+        let Some(u) = decl.uses.iter().find(|u| &u.id.value == want) else {
+            let hint = did_you_mean(want, &declared)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "`{decl_path}` has no use `{want}`{hint}; it declares {}",
+                listed(&declared)
+            )
+            .into());
+        };
+        if !covered
+            .iter()
+            .any(|c: &&declaration::Use| c.id.value == u.id.value)
+        {
+            covered.push(u);
+        }
+    }
+
+    Ok(covered)
+}
+
+/// The signed approval document, as a path in the project.
+fn document(root: &Path, document: Option<&Path>) -> Result<Result<Option<String>, Usage>> {
+    Ok(Ok(match document {
+        None => None,
+        Some(p) => match project_path(root, p)? {
+            Located::In(rel) => Some(rel),
+            Located::Outside => {
+                return Ok(Err(format!(
+                    "the document `{}` is outside the project; the ledger records paths in the repository",
+                    p.display()
+                )
+                .into()));
+            }
+            Located::Missing => {
+                warn(&format!(
+                    "the document `{}` is not in the project yet; commit it with the ledger",
+                    p.display()
+                ));
+                Some(crate::names::slash_lossy(p))
+            }
+        },
+    }))
+}
+
+/// An id the ledger does not hold yet.
+fn unused_id(existing: Option<&[u8]>, id: &str) -> Result<(), Usage> {
+    if let Some(bytes) = existing {
+        let (current, _) = approvals::parse(&Source::new(LEDGER_PATH, bytes.to_vec()));
+        if let Some(e) = current.get(id) {
+            let by = e
+                .granted_by
+                .as_ref()
+                .map(|g| format!(" (granted by {})", g.value))
+                .unwrap_or_default();
+            return Err(format!(
+                "approval `{id}` is already in `{LEDGER_PATH}`{by}; give the new approval its own id"
+            )
+            .into());
+        }
+    }
+
+    Ok(())
+}
+
+/// Who is granting (git's `user.email`), who must be an approver unless
+/// forced.
+fn granter(
+    project: &Project,
+    settings: &Settings,
+    force: bool,
+    doing: &str,
+) -> Result<Result<String, Usage>> {
+    let Some(granted_by) = crate::git::user_email() else {
+        return Ok(Err(format!(
+            "cannot tell who is {doing} the approval: set your email with `git config user.email you@example.com`"
+        )
+        .into()));
+    };
+    if let Err(refused) = may_grant(project, settings, &granted_by, force)? {
+        return Ok(Err(refused));
+    }
+    Ok(Ok(granted_by))
+}
+
+/// What `approve` did, and what to do next.
+fn added(
+    id: &str,
+    decl_path: &str,
+    covered: &[&declaration::Use],
+    codes: &[String],
+    granted_by: &str,
+) -> Result<()> {
     let uses: Vec<&str> = covered.iter().map(|u| u.id.value.as_str()).collect();
     let rules_text = if codes.is_empty() {
         "every rule".to_owned()
@@ -321,7 +390,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
         out,
         "next: commit {LEDGER_PATH} as {granted_by}; the commit's author must be an approver"
     )?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// `aiclear approve --renew ID`: the entry granted again for its uses as
@@ -352,81 +421,10 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         )
         .into()));
     }
-    let settings = match read_settings(root)? {
-        Ok(s) => s,
-        Err(e) => return Ok(Err(e)),
-    };
-    let expires_on = match &args.expires {
-        Some(text) => match parse_date(text) {
-            Some(d) if d > today => Some(d),
-            _ => {
-                return Ok(Err(format!(
-                    "`--expires {text}` is not a date in the future written YYYY-MM-DD"
-                )
-                .into()));
-            }
-        },
-        None => match old.expires_on.as_ref().map(|e| e.value) {
-            Some(d) if d < today => {
-                return Ok(Err(format!(
-                    "approval `{id}` expired on {d}: give it a new last day with `--expires YYYY-MM-DD`"
-                )
-                .into()));
-            }
-            other => other,
-        },
-    };
-    // Each covered use, bound to what it says now.
-    let mut covers = Vec::new();
-    for c in &old.covers {
-        let mut digest = None;
-        if let Some(use_id) = &c.use_id
-            && c.glob.is_none()
-        {
-            let path = &c.path.value;
-            let Some((kind, decl_path)) = write::declaration_file(&settings, path) else {
-                return Ok(Err(format!(
-                    "`{path}` is not a file that carries a declaration"
-                )
-                .into()));
-            };
-            let Some(bytes) = read(root, &decl_path)? else {
-                return Ok(Err(format!(
-                    "`{decl_path}`, which approval `{id}` covers, does not exist"
-                )
-                .into()));
-            };
-            let parsed = declaration::parse(kind, &bytes);
-            let Some(u) = parsed
-                .declaration
-                .as_ref()
-                .filter(|_| parsed.findings.is_empty())
-                .and_then(|d| d.uses.iter().find(|u| u.id.value == use_id.value))
-            else {
-                return Ok(Err(format!(
-                    "`{decl_path}` does not declare use `{}` cleanly; fix it first (`aiclear check {decl_path}` shows how)",
-                    use_id.value
-                )
-                .into()));
-            };
-            digest = Some(approvals::digest(u));
-        }
-        covers.push(ledger::NewCover {
-            path: c.path.value.clone(),
-            use_id: c.use_id.as_ref().map(|u| u.value.clone()),
-            rules: c.rules.iter().map(|r| r.value.clone()).collect(),
-            digest: digest.or_else(|| c.digest.as_ref().map(|d| d.value.clone())),
-        });
-    }
-    let Some(granted_by) = git_email() else {
-        return Ok(Err(
-            "cannot tell who is renewing the approval: set your email with `git config user.email you@example.com`"
-                .into(),
-        ));
-    };
-    if let Err(refused) = may_grant(project, &settings, &granted_by, args.force)? {
-        return Ok(Err(refused));
-    }
+    let settings = refused!(read_settings(root)?);
+    let expires_on = refused!(renewed_expiry(id, args.expires.as_deref(), old, today));
+    let covers = refused!(renewed_covers(root, &settings, id, old)?);
+    let granted_by = refused!(granter(project, &settings, args.force, "renewing")?);
     let entry = ledger::NewEntry {
         id: id.to_owned(),
         granted_by: granted_by.clone(),
@@ -460,6 +458,87 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         "next: commit {LEDGER_PATH} as {granted_by}{sign}; the commit's author must be an approver"
     )?;
     Ok(Ok(()))
+}
+
+/// The last day of a renewed approval: the one given, which must be in the
+/// future, or the entry's own unless it has passed.
+fn renewed_expiry(
+    id: &str,
+    expires: Option<&str>,
+    old: &approvals::Entry,
+    today: Date,
+) -> Result<Option<Date>, Usage> {
+    Ok(match expires {
+        Some(text) => match parse_date(text) {
+            Some(d) if d > today => Some(d),
+            _ => {
+                return Err(format!(
+                    "`--expires {text}` is not a date in the future written YYYY-MM-DD"
+                )
+                .into());
+            }
+        },
+        None => match old.expires_on.as_ref().map(|e| e.value) {
+            Some(d) if d < today => {
+                return Err(format!(
+                    "approval `{id}` expired on {d}: give it a new last day with `--expires YYYY-MM-DD`"
+                )
+                .into());
+            }
+            other => other,
+        },
+    })
+}
+
+/// Each use the entry covers, bound to what it says now.
+fn renewed_covers(
+    root: &Path,
+    settings: &Settings,
+    id: &str,
+    old: &approvals::Entry,
+) -> Result<Result<Vec<ledger::NewCover>, Usage>> {
+    let mut covers = Vec::new();
+    for c in &old.covers {
+        let mut digest = None;
+        if let Some(use_id) = &c.use_id
+            && c.glob.is_none()
+        {
+            let path = &c.path.value;
+            let Some((kind, decl_path)) = write::declaration_file(settings, path) else {
+                return Ok(Err(format!(
+                    "`{path}` is not a file that carries a declaration"
+                )
+                .into()));
+            };
+            let Some(bytes) = read(root, &decl_path)? else {
+                return Ok(Err(format!(
+                    "`{decl_path}`, which approval `{id}` covers, does not exist"
+                )
+                .into()));
+            };
+            let parsed = declaration::parse(kind, &bytes);
+            let Some(u) = parsed
+                .declaration
+                .as_ref()
+                .filter(|_| parsed.findings.is_empty())
+                .and_then(|d| d.uses.iter().find(|u| u.id.value == use_id.value))
+            else {
+                return Ok(Err(format!(
+                    "`{decl_path}` does not declare use `{}` cleanly; fix it first (`aiclear check {decl_path}` shows how)",
+                    use_id.value
+                )
+                .into()));
+            };
+            digest = Some(approvals::digest(u));
+        }
+        covers.push(ledger::NewCover {
+            path: c.path.value.clone(),
+            use_id: c.use_id.as_ref().map(|u| u.value.clone()),
+            rules: c.rules.iter().map(|r| r.value.clone()).collect(),
+            digest: digest.or_else(|| c.digest.as_ref().map(|d| d.value.clone())),
+        });
+    }
+    Ok(Ok(covers))
 }
 
 /// The work tree's configuration, or why it cannot be used.
@@ -589,20 +668,6 @@ fn parse_date(text: &str) -> Option<Date> {
     if shape { text.parse().ok() } else { None }
 }
 
-/// git's `user.email`, from the repository's configuration (which includes
-/// the global one), or the global configuration outside a repository.
-fn git_email() -> Option<String> {
-    let config = match git2::Repository::open_from_env() {
-        Ok(repo) => repo.config().ok()?,
-        Err(_) => git2::Config::open_default().ok()?,
-    };
-    config
-        .get_string("user.email")
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-}
-
 /// A project file's bytes, or `None` when it does not exist.
 fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
     match std::fs::read(root.join(rel)) {
@@ -610,13 +675,6 @@ fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading `{rel}`")),
     }
-}
-
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Where a path given on the command line is.
@@ -644,7 +702,7 @@ fn project_path(root: &Path, path: &Path) -> Result<Located> {
             None => abs.clone(),
         };
         match canon.strip_prefix(&root) {
-            Ok(rel) => return Ok(Located::In(slash(rel))),
+            Ok(rel) => return Ok(Located::In(crate::names::slash_lossy(rel))),
             Err(_) => outside = true,
         }
     }

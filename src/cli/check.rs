@@ -272,15 +272,11 @@ fn write(
             let stdout = std::io::stdout();
             let c = use_color(color, stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            match render::render_with(args.format, report, c, &options, &mut w)
-                .and_then(|()| epilogue.iter().try_for_each(|line| writeln!(w, "{line}")))
-                .and_then(|()| w.flush())
-            {
-                Ok(()) => {}
-                // A closed pipe (`aiclear check | head`) is not a crash.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-            }
+            crate::text::ignore_broken_pipe(
+                render::render_with(args.format, report, c, &options, &mut w)
+                    .and_then(|()| epilogue.iter().try_for_each(|line| writeln!(w, "{line}")))
+                    .and_then(|()| w.flush()),
+            )?;
         }
     }
     Ok(())

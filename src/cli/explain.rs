@@ -28,10 +28,7 @@ pub fn run(query: &str, color: ColorWhen) -> Result<u8> {
     };
     let color = use_color(color, std::io::stdout().is_terminal());
     let mut out = std::io::stdout().lock();
-    match out.write_all(render(rule, color).as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-        _ => {}
-    }
+    crate::text::ignore_broken_pipe(out.write_all(render(rule, color).as_bytes()))?;
     Ok(exit::OK)
 }
 

@@ -15,6 +15,7 @@ use super::{exit, use_color};
 use crate::approvals;
 use crate::config;
 use crate::engine::{self, Mode, Project, UsageError};
+use crate::git::CommitId;
 use crate::git::history::HistoryError;
 use crate::render::{self, Format};
 use crate::report::{self, ReportFormat};
@@ -50,32 +51,13 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     };
     let checked = match engine::check_declarations(&project, &mode) {
         Ok(c) => c,
-        Err(e) => {
-            let e = match e.downcast::<HistoryError>() {
-                Ok(h) => {
-                    super::fail(&h.to_string(), exit::HISTORY);
-                    writeln!(std::io::stderr().lock(), "  = help: {}", h.fix())?;
-                    return Ok(exit::HISTORY);
-                }
-                Err(e) => e,
-            };
-            return match e.downcast::<UsageError>() {
-                Ok(UsageError::Config(report)) => {
-                    let mut err = std::io::stderr().lock();
-                    let c = use_color(super::ColorWhen::Auto, std::io::stderr().is_terminal());
-                    render::render(Format::Human, &report, c, &mut err)?;
-                    Ok(exit::USAGE)
-                }
-                Ok(other) => Err(other.into()),
-                Err(e) => Err(e),
-            };
-        }
+        Err(e) => return failed(e),
     };
     let history = report::history(&project, &checked)?;
     let commit = checked
         .commit
         .as_deref()
-        .and_then(|c| git2::Oid::from_str(c).ok());
+        .and_then(|c| c.parse::<CommitId>().ok());
     let read = |rel: &str| -> Option<Vec<u8>> {
         match (&mode, &project.repo, commit) {
             (Mode::Range { .. }, Some(repo), Some(commit)) => repo
@@ -122,25 +104,55 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let options = report::RenderOptions {
         csv_bom: !args.no_bom,
     };
+    write(args, &register, &options)?;
+    Ok(exit::OK)
+}
+
+/// The exit code of a check that failed with a history or usage error;
+/// other errors are passed on.
+fn failed(e: anyhow::Error) -> Result<u8> {
+    let e = match e.downcast::<HistoryError>() {
+        Ok(h) => {
+            super::fail(&h.to_string(), exit::HISTORY);
+            writeln!(std::io::stderr().lock(), "  = help: {}", h.fix())?;
+            return Ok(exit::HISTORY);
+        }
+        Err(e) => e,
+    };
+    match e.downcast::<UsageError>() {
+        Ok(UsageError::Config(report)) => {
+            let mut err = std::io::stderr().lock();
+            let c = use_color(super::ColorWhen::Auto, std::io::stderr().is_terminal());
+            render::render(Format::Human, &report, c, &mut err)?;
+            Ok(exit::USAGE)
+        }
+        Ok(other) => Err(other.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Write the register to `--output`, or to standard output.
+fn write(
+    args: &ReportArgs,
+    register: &report::Register,
+    options: &report::RenderOptions,
+) -> Result<()> {
     match &args.output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("creating `{}`", path.display()))?;
             let mut w = BufWriter::new(file);
-            report::render(args.format, &register, &options, &mut w)?;
+            report::render(args.format, register, options, &mut w)?;
             w.flush()?;
         }
         None => {
             let mut w = BufWriter::new(std::io::stdout().lock());
-            match report::render(args.format, &register, &options, &mut w).and_then(|()| w.flush())
-            {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
-            }
+            crate::text::ignore_broken_pipe(
+                report::render(args.format, register, options, &mut w).and_then(|()| w.flush()),
+            )?;
         }
     }
-    Ok(exit::OK)
+    Ok(())
 }
 
 /// The start of a file in the work tree (a title page is at the top).

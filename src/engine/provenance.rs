@@ -12,12 +12,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::Inputs;
+use super::judge::to_diagnostic;
+use super::read::Files;
+use super::targets::Target;
+use super::trust::{TrustRoot, approver_emails, committed_trust_root, trust_root};
+use crate::diagnostic::{HistorySummary, Report, Severity};
 use anyhow::Result;
 
 use crate::approvals::{self, Ledger};
 use crate::config::{self, Settings};
-use crate::git::Repo;
 use crate::git::history::CommitInfo;
+use crate::git::{CommitId, Repo};
 use crate::rules::Finding;
 use crate::rules::{unauthorized_approval, unsigned_approval};
 use crate::signing::{self, AllowedSigners, Verdict};
@@ -37,13 +43,13 @@ pub enum Against {
     /// A range check: the ledger is head's; `base` is the trusted base;
     /// `brought`, when known, the ids of the commits in `base..head`.
     Range {
-        head: git2::Oid,
-        base: git2::Oid,
+        head: CommitId,
+        base: CommitId,
         brought: Option<HashSet<String>>,
     },
     /// A check of the work tree or the index: the ledger may hold entries
     /// not committed yet; committed ones are traced from `HEAD`.
-    Local { head: Option<git2::Oid> },
+    Local { head: Option<CommitId> },
 }
 
 /// What tracing gave.
@@ -59,33 +65,16 @@ pub struct Traced {
     pub origins: HashMap<String, Vec<String>>,
 }
 
-/// Trace the entries with the given ids.
-pub fn trace(
-    repo: &Repo,
-    against: &Against,
-    prefix: &str,
-    ledger: &Ledger,
+/// The entries to trace; in a local check, those that `HEAD` does not
+/// hold are pending, with a finding each.
+fn committed<'l>(
+    ledger: &'l Ledger,
     ids: &[String],
+    against: &Against,
+    base_held: &HashMap<String, String>,
     trust: &Trust,
-) -> Result<Traced> {
-    let ledger_path = format!("{prefix}{}", config::LEDGER_PATH);
-    let cache = approvals::ContentsCache::default();
-    let mut out = Traced::default();
-    let (head, base) = match against {
-        Against::Range { head, base, .. } => (Some(*head), Some(*base)),
-        Against::Local { head } => (*head, *head),
-    };
-    let held_by = |commit: Option<git2::Oid>| -> Result<HashMap<String, String>> {
-        Ok(match commit {
-            Some(c) => match repo.read_at_entry(c, &ledger_path)? {
-                Some(crate::git::Blob::File(b)) => cache.contents(&b),
-                _ => HashMap::new(),
-            },
-            None => HashMap::new(),
-        })
-    };
-    let base_held = held_by(base)?;
-    // In a local check, an entry that `HEAD` does not hold is pending.
+    out: &mut Traced,
+) -> Vec<&'l approvals::Entry> {
     let mut traced: Vec<&approvals::Entry> = Vec::new();
     for id in ids {
         let Some(entry) = ledger.get(id) else {
@@ -118,6 +107,36 @@ pub fn trace(
             }
         }
     }
+    traced
+}
+
+/// Trace the entries with the given ids.
+pub fn trace(
+    repo: &Repo,
+    against: &Against,
+    prefix: &str,
+    ledger: &Ledger,
+    ids: &[String],
+    trust: &Trust,
+) -> Result<Traced> {
+    let ledger_path = format!("{prefix}{}", config::LEDGER_PATH);
+    let cache = approvals::ContentsCache::default();
+    let mut out = Traced::default();
+    let (head, base) = match against {
+        Against::Range { head, base, .. } => (Some(*head), Some(*base)),
+        Against::Local { head } => (*head, *head),
+    };
+    let held_by = |commit: Option<CommitId>| -> Result<HashMap<String, String>> {
+        Ok(match commit {
+            Some(c) => match repo.read_at_entry(c, &ledger_path)? {
+                Some(crate::git::Blob::File(b)) => cache.contents(&b),
+                _ => HashMap::new(),
+            },
+            None => HashMap::new(),
+        })
+    };
+    let base_held = held_by(base)?;
+    let traced = committed(ledger, ids, against, &base_held, trust, &mut out);
     let Some(head) = head else {
         return Ok(out);
     };
@@ -252,4 +271,200 @@ fn judge(
     Ok(Err(refusal.unwrap_or_else(|| {
         unauthorized_approval::not_an_approver(entry, first, base_holds)
     })))
+}
+
+/// What the provenance phase of a check gave.
+#[derive(Default)]
+pub(super) struct Checked {
+    /// Entries that clear nothing.
+    pub untrusted: HashSet<String>,
+    /// The commits each traced entry originates in, by id.
+    pub origins: HashMap<String, Vec<String>>,
+    /// The range's summary, its commits not counted yet.
+    pub summary: Option<HistorySummary>,
+    /// Who may grant approvals, for the notes of open requests: the base's
+    /// approvers in a range, the committed ones in a local check.
+    pub approvers: Vec<String>,
+}
+
+/// Trace the ledger entries the checked files may rely on; the findings
+/// about them go to the report, at the ledger.
+pub(super) fn of_check(
+    cx: &Inputs<'_>,
+    targets: &[Target],
+    commits: &[CommitInfo],
+    report: &mut Report,
+) -> Result<Checked> {
+    let Inputs {
+        project,
+        range,
+        files,
+        ledger,
+        ..
+    } = cx;
+    let TrustRoot {
+        settings, signers, ..
+    } = &cx.root;
+    // Provenance of the ledger entries the checked files may rely on.
+    let relevant: Vec<String> = ledger
+        .entries
+        .iter()
+        .filter(|e| {
+            !e.broken
+                && e.covers
+                    .iter()
+                    .any(|c| targets.iter().any(|t| c.covers_path(&t.path)))
+        })
+        .map(|e| e.id.value.clone())
+        .collect();
+    let mut out = Checked {
+        approvers: approver_emails(settings),
+        ..Checked::default()
+    };
+    if let Some(repo) = &project.repo {
+        let traced = match range {
+            Some(r) => {
+                // What the change proposes, to say when an approver it adds
+                // takes effect.
+                let proposed = trust_root(files).ok().map(|t| t.settings);
+                let trust = Trust {
+                    settings,
+                    signers,
+                    proposed: proposed.as_ref(),
+                };
+                // When the base is the merge base, the commits of the
+                // range are those the change brings.
+                let brought = (r.base == r.merge_base)
+                    .then(|| commits.iter().map(|c| c.id.clone()).collect());
+                let against = Against::Range {
+                    head: r.head,
+                    base: r.base,
+                    brought,
+                };
+                let traced = trace(repo, &against, &project.prefix, ledger, &relevant, &trust)?;
+                out.summary = Some(HistorySummary {
+                    range: format!("{}..{}", r.merge_base.short(), r.head.short()),
+                    commits: 0,
+                    approvals_traced: relevant.len(),
+                    signatures_verified: traced.signatures,
+                });
+                traced
+            }
+            None => {
+                // Work tree or index: approvers, signing and signers are
+                // those of the committed configuration.
+                let head = repo.head_commit();
+                let committed = match head {
+                    Some(commit) => committed_trust_root(&Files::Tree {
+                        repo,
+                        commit,
+                        prefix: &project.prefix,
+                    })?,
+                    None => TrustRoot::default(),
+                };
+                let trust = Trust {
+                    settings: &committed.settings,
+                    signers: &committed.signers,
+                    proposed: Some(settings),
+                };
+                out.approvers = approver_emails(match head {
+                    Some(_) => &committed.settings,
+                    None => settings,
+                });
+                let against = Against::Local { head };
+                trace(repo, &against, &project.prefix, ledger, &relevant, &trust)?
+            }
+        };
+        out.untrusted = traced.untrusted;
+        out.origins = traced.origins;
+        for f in traced.findings {
+            let severity = f.severity.unwrap_or(Severity::Error);
+            report
+                .diagnostics
+                .push(to_diagnostic(f, severity, config::LEDGER_PATH));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::judge::testing::{ledger, settings};
+
+    const ENTRIES: &str = "- id: BY-MEI\n  granted-by: mei@studio.example\n  granted-on: 2025-09-01\n  covers: [{ path: vfx/a.yml }]\n- id: BY-ADA\n  granted-by: ada@studio.example\n  granted-on: 2025-09-01\n  covers: [{ path: vfx/a.yml }]\n";
+
+    fn ids(ledger: &Ledger) -> Vec<String> {
+        ledger.entries.iter().map(|e| e.id.value.clone()).collect()
+    }
+
+    #[test]
+    fn in_a_local_check_entries_head_lacks_are_pending() {
+        let ledger = ledger(ENTRIES);
+        let config = settings("approvers:\n  - { email: mei@studio.example }\n");
+        let signers = AllowedSigners::default();
+        let trust = Trust {
+            settings: &config,
+            signers: &signers,
+            proposed: None,
+        };
+        let mut out = Traced::default();
+        let against = Against::Local { head: None };
+        let traced = committed(
+            &ledger,
+            &ids(&ledger),
+            &against,
+            &HashMap::new(),
+            &trust,
+            &mut out,
+        );
+        assert!(traced.is_empty());
+        // An approver's entry waits for its commit; anyone else's clears nothing.
+        assert_eq!(out.untrusted, HashSet::from(["BY-ADA".to_owned()]));
+        let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "approval `BY-MEI` is pending: it is not committed yet",
+                "approval `BY-ADA` is granted by `ada@studio.example`, who is not an approver in the committed configuration",
+            ]
+        );
+    }
+
+    #[test]
+    fn committed_entries_and_every_entry_of_a_range_are_traced() {
+        let ledger = ledger(ENTRIES);
+        let (settings, signers) = (Settings::default(), AllowedSigners::default());
+        let trust = Trust {
+            settings: &settings,
+            signers: &signers,
+            proposed: None,
+        };
+        let mei = ledger.get("BY-MEI").unwrap();
+        let held = HashMap::from([("BY-MEI".to_owned(), mei.content.clone())]);
+        let mut out = Traced::default();
+        let local = Against::Local { head: None };
+        let traced = committed(&ledger, &ids(&ledger), &local, &held, &trust, &mut out);
+        assert_eq!(traced.len(), 1);
+        assert_eq!(traced[0].id.value, "BY-MEI");
+        assert_eq!(out.findings.len(), 1);
+
+        let mut out = Traced::default();
+        let head: CommitId = "1".repeat(40).parse().unwrap();
+        let range = Against::Range {
+            head,
+            base: head,
+            brought: None,
+        };
+        let traced = committed(
+            &ledger,
+            &ids(&ledger),
+            &range,
+            &HashMap::new(),
+            &trust,
+            &mut out,
+        );
+        assert_eq!(traced.len(), 2);
+        assert!(out.findings.is_empty() && out.untrusted.is_empty());
+    }
 }

@@ -100,54 +100,10 @@ impl Checker<'_> {
                 });
             }
             let Some(on) = &u.approval_requested else {
-                if self.staged {
-                    let today = self.today;
-                    let lower = path.to_ascii_lowercase();
-                    let key = if lower.ends_with(".json") || lower.ends_with(".otio") {
-                        format!("\"approval-requested\": \"{today}\"")
-                    } else {
-                        format!("approval-requested: {today}")
-                    };
-                    let first = open
-                        .iter()
-                        .copied()
-                        .min_by_key(|&i| findings[i].span.as_ref().map(|s| s.start))
-                        .unwrap_or(open[0]);
-                    findings[first].notes.push(format!(
-                        "to commit this before it is approved, ask for the approval in the use: \
-                         add `{key}`; CI keeps it an error until an approver records it"
-                    ));
-                }
+                self.note_how_to_request(path, &open, findings);
                 continue;
             };
-            let who = self.who_may_grant();
-            let asked = if self.staged {
-                format!(
-                    "approval requested on {} (`approval-requested`): the commit may go ahead, \
-                     but CI fails on this until an approver records the approval",
-                    on.value
-                )
-            } else {
-                format!(
-                    "approval requested on {} (`approval-requested`): this stays an error until \
-                     an approver records the approval",
-                    on.value
-                )
-            };
-            for &i in mine {
-                let f = &mut findings[i];
-                let lapsed = f.severity.is_none()
-                    && (std::ptr::eq(f.rule, &expired_approval::EXPIRED_APPROVAL)
-                        || std::ptr::eq(f.rule, &stale_approval::STALE_APPROVAL));
-                if !(self.is_open_approval(f, u) || lapsed) {
-                    continue;
-                }
-                f.notes.push(asked.clone());
-                f.notes.push(who.clone());
-                if self.staged && self.settings.rules.get(f.rule.code) != Some(&Override::Deny) {
-                    f.severity = Some(Severity::Warning);
-                }
-            }
+            self.note_requested(u, &on.value, mine, findings);
             requests.push(ApprovalRequest {
                 path: path.to_owned(),
                 use_id: u.id.value.clone(),
@@ -158,6 +114,68 @@ impl Checker<'_> {
             });
         }
         requests
+    }
+
+    /// In a staged check, how to commit a use before it is approved: a note
+    /// on its first open finding.
+    fn note_how_to_request(&self, path: &str, open: &[usize], findings: &mut [Finding]) {
+        if self.staged {
+            let today = self.today;
+            let lower = path.to_ascii_lowercase();
+            let key = if lower.ends_with(".json") || lower.ends_with(".otio") {
+                format!("\"approval-requested\": \"{today}\"")
+            } else {
+                format!("approval-requested: {today}")
+            };
+            let first = open
+                .iter()
+                .copied()
+                .min_by_key(|&i| findings[i].span.as_ref().map(|s| s.start))
+                .unwrap_or(open[0]);
+            findings[first].notes.push(format!(
+                "to commit this before it is approved, ask for the approval in the use: \
+                 add `{key}`; CI keeps it an error until an approver records it"
+            ));
+        }
+    }
+
+    /// The notes of a use whose approval was requested on `on`; in a staged
+    /// check its findings are warnings.
+    fn note_requested(
+        &self,
+        u: &Use,
+        on: &impl std::fmt::Display,
+        mine: &[usize],
+        findings: &mut [Finding],
+    ) {
+        let who = self.who_may_grant();
+        let asked = if self.staged {
+            format!(
+                "approval requested on {} (`approval-requested`): the commit may go ahead, \
+                 but CI fails on this until an approver records the approval",
+                on
+            )
+        } else {
+            format!(
+                "approval requested on {} (`approval-requested`): this stays an error until \
+                 an approver records the approval",
+                on
+            )
+        };
+        for &i in mine {
+            let f = &mut findings[i];
+            let lapsed = f.severity.is_none()
+                && (std::ptr::eq(f.rule, &expired_approval::EXPIRED_APPROVAL)
+                    || std::ptr::eq(f.rule, &stale_approval::STALE_APPROVAL));
+            if !(self.is_open_approval(f, u) || lapsed) {
+                continue;
+            }
+            f.notes.push(asked.clone());
+            f.notes.push(who.clone());
+            if self.staged && self.settings.rules.get(f.rule.code) != Some(&Override::Deny) {
+                f.severity = Some(Severity::Warning);
+            }
+        }
     }
 
     /// `who may grant it: …`, for the notes of a request.
@@ -288,7 +306,8 @@ fn expiring_soon(
 mod tests {
     use std::collections::HashSet;
 
-    use super::super::{Checker, Content, FileOutcome, Target};
+    use super::super::judge::FileOutcome;
+    use super::super::{Checker, Content, Target};
     use crate::approvals::{self, Ledger};
     use crate::config::{self, Settings};
     use crate::declaration::FileKind;

@@ -16,7 +16,7 @@ use crate::approvals::{self, Ledger};
 use crate::declaration::validate::clip;
 use crate::declaration::{self, Declaration, Use};
 use crate::diagnostic::{Label, Report};
-use crate::git::Repo;
+use crate::git::{CommitId, Repo};
 use crate::yaml::Value;
 
 /// How far back the file's history is searched for the use as granted.
@@ -26,7 +26,7 @@ const MAX_COMMITS: usize = 2_000;
 pub(super) struct History<'a> {
     pub repo: &'a Repo,
     /// Where the walk starts: the head of the range, or `HEAD`.
-    pub head: git2::Oid,
+    pub head: CommitId,
     pub prefix: &'a str,
     /// The commits each traced ledger entry originates in, by entry id.
     pub origins: &'a HashMap<String, Vec<String>>,
@@ -134,7 +134,7 @@ fn as_granted(
             .find(|u| u.id.value == use_id && approvals::digest(u) == granted)
     };
     for origin in h.origins.get(entry_id).into_iter().flatten() {
-        let Ok(commit) = git2::Oid::from_str(origin) else {
+        let Ok(commit) = origin.parse::<CommitId>() else {
             continue;
         };
         if let Ok(Some(bytes)) = h.repo.read_at(commit, &path)

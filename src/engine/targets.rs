@@ -10,6 +10,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::Inputs;
+use super::judge::to_diagnostic;
+use crate::diagnostic::{Report, Severity};
+use crate::rules::{self, Finding};
 use anyhow::{Context as _, Result};
 
 use super::{Content, Files, Mode, Project, UsageError};
@@ -104,15 +108,26 @@ fn could_declare(settings: &Settings, escaped: &str) -> bool {
     classify(settings, escaped).is_some() || FileKind::of_path(escaped).is_some()
 }
 
-/// The files a mode checks, classified and deduplicated.
-pub(super) fn targets(
+/// The paths a mode names, before classification.
+struct Listed {
+    rels: Vec<String>,
+    bad: Vec<String>,
+    extra: Vec<Target>,
+    head_files: Option<Listing>,
+    /// Files named one by one on the command line.
+    named: HashSet<String>,
+}
+
+/// The paths a mode names: staged, changed in the range (or all at head),
+/// or in the work tree.
+fn listed(
     project: &Project,
     mode: &Mode,
     settings: &Settings,
     range: Option<&Range>,
     changes: &[Change],
     changed_bad_names: &[String],
-) -> Result<Targets> {
+) -> Result<Listed> {
     let mut rels: Vec<String> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let mut extra: Vec<Target> = Vec::new();
@@ -176,6 +191,70 @@ pub(super) fn targets(
             }
         }
     }
+    Ok(Listed {
+        rels,
+        bad,
+        extra,
+        head_files,
+        named,
+    })
+}
+
+/// Files aiclear could read that no glob covers, with the glob that would.
+fn uncovered(
+    project: &Project,
+    rels: &[String],
+    out: &[Target],
+    not_covered: Vec<&String>,
+) -> Vec<(String, Suggestion)> {
+    // Folders that hold a checked file: an uncovered file of a kind aiclear
+    // reads beside them is likely production material too.
+    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
+    // So are the folders of uncovered scripts and timelines, which are
+    // reported wherever they are.
+    checked_dirs.extend(
+        not_covered
+            .iter()
+            .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
+            .map(|rel| dir_of(rel)),
+    );
+    // A folder with its own `.aiclear/` is a production of its own, with
+    // its own globs.
+    let mut nested: Vec<String> = project.skip.clone();
+    nested.extend(
+        rels.iter()
+            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
+    );
+    let mut uncovered: Vec<(String, Suggestion)> = not_covered
+        .into_iter()
+        .filter(|rel| !nested.iter().any(|n| rel.starts_with(n.as_str())))
+        .filter_map(|rel| {
+            uncovered_file::suggestion(rel, checked_dirs.contains(&dir_of(rel)))
+                .map(|s| (rel.clone(), s))
+        })
+        .collect();
+    uncovered.sort();
+    uncovered.dedup();
+    uncovered
+}
+
+/// The files a mode checks, classified and deduplicated.
+pub(super) fn targets(
+    project: &Project,
+    mode: &Mode,
+    settings: &Settings,
+    range: Option<&Range>,
+    changes: &[Change],
+    changed_bad_names: &[String],
+) -> Result<Targets> {
+    let Listed {
+        rels,
+        mut bad,
+        extra,
+        head_files,
+        named,
+    } = listed(project, mode, settings, range, changes, changed_bad_names)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut not_covered: Vec<&String> = Vec::new();
@@ -212,35 +291,7 @@ pub(super) fn targets(
             out.push(target);
         }
     }
-    // Folders that hold a checked file: an uncovered file of a kind aiclear
-    // reads beside them is likely production material too.
-    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
-    // So are the folders of uncovered scripts and timelines, which are
-    // reported wherever they are.
-    checked_dirs.extend(
-        not_covered
-            .iter()
-            .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
-            .map(|rel| dir_of(rel)),
-    );
-    // A folder with its own `.aiclear/` is a production of its own, with
-    // its own globs.
-    let mut nested: Vec<String> = project.skip.clone();
-    nested.extend(
-        rels.iter()
-            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
-    );
-    let mut uncovered: Vec<(String, Suggestion)> = not_covered
-        .into_iter()
-        .filter(|rel| !nested.iter().any(|n| rel.starts_with(n.as_str())))
-        .filter_map(|rel| {
-            uncovered_file::suggestion(rel, checked_dirs.contains(&dir_of(rel)))
-                .map(|s| (rel.clone(), s))
-        })
-        .collect();
-    uncovered.sort();
-    uncovered.dedup();
+    let uncovered = uncovered(project, &rels, &out, not_covered);
     for target in extra {
         if seen.insert(target.path.clone()) {
             out.push(target);
@@ -439,4 +490,84 @@ fn resolve(project: &Project, path: &Path) -> Result<(Listing, bool)> {
         },
         true,
     ))
+}
+
+/// What discovery gave a check.
+pub(super) struct Discovered {
+    /// The files a range changes (empty outside a range).
+    pub changes: Vec<Change>,
+    /// The files to check, sorted by path.
+    pub targets: Vec<Target>,
+    pub found: Targets,
+}
+
+/// The files to check: those the mode names and, when a range changes the
+/// ledger, those its entries cover; a finding for each name that is not
+/// UTF-8.
+pub(super) fn discover(cx: &Inputs<'_>, report: &mut Report) -> Result<Discovered> {
+    let Inputs {
+        project,
+        mode,
+        ledger,
+        ..
+    } = cx;
+    let settings = &cx.root.settings;
+    let range = &cx.range;
+    let (changes, changed_bad_names) = match (range, &project.repo) {
+        (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
+        _ => Default::default(),
+    };
+    let mut found = targets(
+        project,
+        mode,
+        settings,
+        range.as_ref(),
+        &changes,
+        &changed_bad_names,
+    )?;
+    let mut targets = std::mem::take(&mut found.list);
+    // A range that changes the ledger changes what is approved: the files its
+    // entries cover are checked too.
+    if let Some(at_head) = &found.at_head {
+        let ledger_path = format!("{}{}", project.prefix, config::LEDGER_PATH);
+        if changes
+            .iter()
+            .any(|c| c.path.as_deref() == Some(&ledger_path))
+        {
+            let mut seen: HashSet<String> = targets.iter().map(|t| t.path.clone()).collect();
+            for rel in at_head
+                .files
+                .iter()
+                .filter_map(|p| p.strip_prefix(&project.prefix))
+            {
+                if let Some(t) = classify(settings, rel)
+                    && ledger
+                        .entries
+                        .iter()
+                        .any(|e| e.covers.iter().any(|c| c.covers_path(&t.path)))
+                    && seen.insert(t.path.clone())
+                {
+                    targets.push(t);
+                }
+            }
+            targets.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+    for name in &found.bad_names {
+        let f = Finding::new(
+            &rules::malformed_declaration::MALFORMED_DECLARATION,
+            None,
+            "the file name is not valid UTF-8, so aiclear cannot read this file by name".to_owned(),
+        )
+        .note("invalid bytes are shown as `\\xNN`")
+        .help("rename the file to a UTF-8 name (`git mv`), then check again");
+        report
+            .diagnostics
+            .push(to_diagnostic(f, Severity::Error, name));
+    }
+    Ok(Discovered {
+        changes,
+        targets,
+        found,
+    })
 }

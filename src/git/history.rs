@@ -9,10 +9,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use git2::{Commit, DiffFindOptions, DiffOptions, Oid, Sort, Tree};
 
-use super::Repo;
+mod origins;
+
+use super::{CommitId, Repo};
 use crate::names::Listing;
 
 /// Why a range cannot be checked (exit code 3).
@@ -78,15 +80,20 @@ impl CommitInfo {
         &self.id[..self.id.len().min(10)]
     }
 
-    /// `introduced in commit abc "summary" by Name <email>`, for notes.
-    pub fn introduced(&self) -> String {
+    /// `abc1234567 "summary" by Name <email>`.
+    pub fn describe(&self) -> String {
         format!(
-            "introduced in commit {} \"{}\" by {} <{}>",
+            "{} \"{}\" by {} <{}>",
             self.short(),
             self.summary,
             self.author_name,
             self.author_email
         )
+    }
+
+    /// `introduced in commit abc "summary" by Name <email>`, for notes.
+    pub fn introduced(&self) -> String {
+        format!("introduced in commit {}", self.describe())
     }
 }
 
@@ -162,9 +169,9 @@ pub struct OriginRequest<'a> {
 /// A resolved range: the merge base of base and head, and head.
 #[derive(Clone, Debug)]
 pub struct Range {
-    pub base: Oid,
-    pub head: Oid,
-    pub merge_base: Oid,
+    pub base: CommitId,
+    pub head: CommitId,
+    pub merge_base: CommitId,
 }
 
 impl Repo {
@@ -193,9 +200,9 @@ impl Repo {
                     head: head.to_owned(),
                 })?;
         Ok(Range {
-            base: base_id,
-            head: head_id,
-            merge_base,
+            base: CommitId(base_id),
+            head: CommitId(head_id),
+            merge_base: CommitId(merge_base),
         })
     }
 
@@ -213,12 +220,12 @@ impl Repo {
         })
     }
 
-    fn tree(&self, commit: Oid) -> Result<Tree<'_>> {
-        Ok(self.commit(commit)?.tree()?)
+    fn tree(&self, commit: CommitId) -> Result<Tree<'_>> {
+        Ok(self.commit(commit.0)?.tree()?)
     }
 
     /// A file's content at a commit; `None` when absent.
-    pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+    pub fn read_at(&self, commit: CommitId, path: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
             .read_at_entry(commit, path)?
             .and_then(super::Blob::into_bytes))
@@ -226,7 +233,7 @@ impl Repo {
 
     /// A path's entry at a commit, read: a file, a symbolic link (its
     /// target), or something else; `None` when absent.
-    pub fn read_at_entry(&self, commit: Oid, path: &str) -> Result<Option<super::Blob>> {
+    pub fn read_at_entry(&self, commit: CommitId, path: &str) -> Result<Option<super::Blob>> {
         let tree = self.tree(commit)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
@@ -237,7 +244,7 @@ impl Repo {
 
     /// Every file at a commit under `prefix`, and which of them are
     /// symbolic links.
-    pub fn files_at(&self, commit: Oid, prefix: &str) -> Result<(Listing, Vec<String>)> {
+    pub fn files_at(&self, commit: CommitId, prefix: &str) -> Result<(Listing, Vec<String>)> {
         let tree = self.tree(commit)?;
         let mut out = Listing::default();
         let mut links = Vec::new();
@@ -445,8 +452,8 @@ impl Repo {
     pub fn range_commits(&self, range: &Range) -> Result<Vec<CommitInfo>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        walk.push(range.head)?;
-        walk.hide(range.merge_base)?;
+        walk.push(range.head.0)?;
+        walk.hide(range.merge_base.0)?;
         let mut out = Vec::new();
         for id in walk {
             out.push(CommitInfo::of(&self.commit(id?)?));
@@ -465,291 +472,15 @@ impl Repo {
             .collect())
     }
 
-    /// For each wanted key, the newest commit (walking back from `head`) at
-    /// which `extract(content of path)` gives that key a value that no parent
-    /// gives it: the commit that introduced or last changed it. Only commits
-    /// whose blob at `path` differs from every parent's are parsed.
-    pub fn origins<F>(
-        &self,
-        head: Oid,
-        path: &str,
-        wanted: &[String],
-        extract: F,
-    ) -> Result<HashMap<String, CommitInfo>>
-    where
-        F: Fn(&[u8]) -> HashMap<String, String>,
-    {
-        let request = OriginRequest {
-            path: path.to_owned(),
-            wanted: wanted.to_vec(),
-            extract: Box::new(extract),
-        };
-        Ok(self.origins_many(head, &[request])?.remove(0))
-    }
-
-    /// [`Repo::origins`] for many paths in one walk of history.
-    pub fn origins_many(
-        &self,
-        head: Oid,
-        requests: &[OriginRequest<'_>],
-    ) -> Result<Vec<HashMap<String, CommitInfo>>> {
-        Ok(self.origins_since(head, requests, None)?.0)
-    }
-
-    /// [`Repo::origins_many`], walking back only to commits made at or
-    /// after `since` (seconds since the epoch). Keys not found there are
-    /// older; the second value is then the first commit before `since`,
-    /// where they were already present.
-    pub fn origins_since(
-        &self,
-        head: Oid,
-        requests: &[OriginRequest<'_>],
-        since: Option<i64>,
-    ) -> Result<(Vec<Origins>, Option<CommitInfo>)> {
-        let mut found: Vec<HashMap<String, CommitInfo>> =
-            requests.iter().map(|_| HashMap::new()).collect();
-        let mut pending: Vec<usize> = (0..requests.len())
-            .filter(|&i| !requests[i].wanted.is_empty())
-            .collect();
-        if pending.is_empty() {
-            return Ok((found, None));
-        }
-        let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &i in &pending {
-            by_path
-                .entry(requests[i].path.as_str())
-                .or_default()
-                .push(i);
-        }
-        let mut cache: HashMap<(usize, Oid), HashMap<String, String>> = HashMap::new();
-        let wanted_of =
-            |pending: &[usize]| Wanted::new(pending.iter().map(|&i| requests[i].path.as_str()));
-        let mut wanted = wanted_of(&pending);
-        let mut walk = self.repo.revwalk()?;
-        // A topological order needs the whole graph before the first commit;
-        // a walk that stops at a date goes by time alone.
-        walk.set_sorting(if since.is_some() {
-            Sort::TIME
-        } else {
-            Sort::TOPOLOGICAL | Sort::TIME
-        })?;
-        walk.push(head)?;
-        for id in walk {
-            let c = self.commit(id.context("walking history")?)?;
-            // Committer time: a rebased commit's author time can be older
-            // than its place in history.
-            if since.is_some_and(|since| c.committer().when().seconds() < since) {
-                return Ok((found, Some(CommitInfo::of(&c))));
-            }
-            // (request, its blob here, its blobs in the parents) for each
-            // pending path this commit changed.
-            let mut touched: Vec<(usize, Oid, Vec<Option<Oid>>)> = Vec::new();
-            if c.parent_count() <= 1 {
-                // One diff, of the folders on the way to pending paths only,
-                // says which of them changed, with their blobs.
-                let tree = c.tree()?;
-                let parent = c.parents().next().map(|p| p.tree()).transpose()?;
-                for delta in self
-                    .changed_paths_among(parent.as_ref(), Some(&tree), &wanted)?
-                    .iter()
-                {
-                    let (Some(ids), Some(new)) = (by_path.get(delta.path.as_str()), delta.new)
-                    else {
-                        continue;
-                    };
-                    let before = if c.parent_count() == 1 {
-                        vec![delta.old]
-                    } else {
-                        Vec::new()
-                    };
-                    for &i in ids {
-                        if pending.contains(&i) && !before.contains(&Some(new)) {
-                            touched.push((i, new, before.clone()));
-                        }
-                    }
-                }
-            } else {
-                // A merge: look each path up in every parent.
-                let tree = c.tree()?;
-                let parents: Vec<Tree> = c.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
-                let blob_at =
-                    |t: &Tree, path: &str| t.get_path(Path::new(path)).ok().map(|e| e.id());
-                for &i in &pending {
-                    let Some(blob) = blob_at(&tree, &requests[i].path) else {
-                        continue;
-                    };
-                    let before: Vec<Option<Oid>> = parents
-                        .iter()
-                        .map(|p| blob_at(p, &requests[i].path))
-                        .collect();
-                    if !before.contains(&Some(blob)) {
-                        touched.push((i, blob, before));
-                    }
-                }
-            }
-            for (i, blob, parent_blobs) in touched {
-                let r = &requests[i];
-                let mut values = |oid: Oid| -> HashMap<String, String> {
-                    cache
-                        .entry((i, oid))
-                        .or_insert_with(|| {
-                            self.repo
-                                .find_blob(oid)
-                                .map(|b| (r.extract)(b.content()))
-                                .unwrap_or_default()
-                        })
-                        .clone()
-                };
-                let here = values(blob);
-                let before: Vec<HashMap<String, String>> = parent_blobs
-                    .iter()
-                    .map(|b| b.map(&mut values).unwrap_or_default())
-                    .collect();
-                for key in &r.wanted {
-                    if found[i].contains_key(key) {
-                        continue;
-                    }
-                    let Some(v) = here.get(key) else { continue };
-                    if !before.iter().any(|p| p.get(key) == Some(v)) {
-                        found[i].insert(key.clone(), CommitInfo::of(&c));
-                    }
-                }
-            }
-            let before = pending.len();
-            pending.retain(|&i| found[i].len() < requests[i].wanted.len());
-            if pending.is_empty() {
-                break;
-            }
-            if pending.len() < before {
-                wanted = wanted_of(&pending);
-            }
-        }
-        Ok((found, None))
-    }
-
-    /// Where each wanted value of a file came from, as blame finds a line:
-    /// from `head`, follow every parent whose version of `path` still gives
-    /// the key exactly that value; the commits where it holds while no
-    /// parent's version does are its origins. Merges are followed through
-    /// all their parents and commit dates are never consulted. Only a
-    /// regular file at `path` gives values: a link or a folder there gives
-    /// none. Values that `head` does not hold have no origin.
-    pub fn value_origins<F>(
-        &self,
-        head: Oid,
-        path: &str,
-        wanted: &[(String, String)],
-        extract: F,
-    ) -> Result<Vec<Vec<CommitInfo>>>
-    where
-        F: Fn(&[u8]) -> HashMap<String, String>,
-    {
-        let mut origins: Vec<Vec<CommitInfo>> = vec![Vec::new(); wanted.len()];
-        if wanted.is_empty() {
-            return Ok(origins);
-        }
-        let mut versions = Versions {
-            repo: self,
-            path,
-            extract,
-            blob_at: HashMap::new(),
-            values: HashMap::new(),
-        };
-        let start: Vec<usize> = {
-            let blob = versions.blob_at(&self.commit(head)?)?;
-            (0..wanted.len())
-                .filter(|&i| versions.holds(blob, &wanted[i]))
-                .collect()
-        };
-        // Which values each commit has been visited for, a bit each.
-        let words = wanted.len().div_ceil(64);
-        let mut seen: HashMap<Oid, Vec<u64>> = HashMap::new();
-        let mut queue = std::collections::VecDeque::from([(head, start)]);
-        while let Some((id, held)) = queue.pop_front() {
-            let bits = seen.entry(id).or_insert_with(|| vec![0; words]);
-            let held: Vec<usize> = held
-                .into_iter()
-                .filter(|&i| {
-                    let (w, b) = (i / 64, 1u64 << (i % 64));
-                    let new = bits[w] & b == 0;
-                    bits[w] |= b;
-                    new
-                })
-                .collect();
-            if held.is_empty() {
-                continue;
-            }
-            let c = self.commit(id)?;
-            let blob = versions.blob_at(&c)?;
-            let mut kept = vec![false; held.len()];
-            for parent in c.parents() {
-                let parent_blob = versions.blob_at(&parent)?;
-                let parent = parent.id();
-                let still = if parent_blob == blob {
-                    kept.fill(true);
-                    held.clone()
-                } else {
-                    let mut still = Vec::new();
-                    for (k, &i) in held.iter().enumerate() {
-                        if versions.holds(parent_blob, &wanted[i]) {
-                            kept[k] = true;
-                            still.push(i);
-                        }
-                    }
-                    still
-                };
-                if !still.is_empty() {
-                    queue.push_back((parent, still));
-                }
-            }
-            for (k, &i) in held.iter().enumerate() {
-                if !kept[k] {
-                    origins[i].push(CommitInfo::of(&c));
-                }
-            }
-        }
-        Ok(origins)
-    }
-
-    /// The first version of `path` (a regular file), walking back from
-    /// `head` through at most `limit` commits, for which `wanted` says yes;
-    /// each distinct version is read once.
-    pub fn find_version(
-        &self,
-        head: Oid,
-        path: &str,
-        limit: usize,
-        mut wanted: impl FnMut(&[u8]) -> bool,
-    ) -> Result<Option<Vec<u8>>> {
-        let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        walk.push(head)?;
-        let mut seen = std::collections::HashSet::new();
-        for id in walk.take(limit) {
-            let c = self.commit(id.context("walking history")?)?;
-            let Ok(entry) = c.tree()?.get_path(Path::new(path)) else {
-                continue;
-            };
-            if entry.filemode() & 0o170000 != 0o100000 || !seen.insert(entry.id()) {
-                continue;
-            }
-            let blob = self.repo.find_blob(entry.id())?;
-            if wanted(blob.content()) {
-                return Ok(Some(blob.content().to_vec()));
-            }
-        }
-        Ok(None)
-    }
-
     /// The ids of the commits reachable from `head` but not from `base`.
     pub fn commits_between(
         &self,
-        base: Oid,
-        head: Oid,
+        base: CommitId,
+        head: CommitId,
     ) -> Result<std::collections::HashSet<String>> {
         let mut walk = self.repo.revwalk()?;
-        walk.push(head)?;
-        walk.hide(base)?;
+        walk.push(head.0)?;
+        walk.hide(base.0)?;
         let mut out = std::collections::HashSet::new();
         for id in walk {
             out.insert(id?.to_string());
@@ -780,53 +511,18 @@ impl Repo {
     }
 
     /// The commit `HEAD` points at, if any.
-    pub fn head_commit(&self) -> Option<Oid> {
-        self.repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
+    pub fn head_commit(&self) -> Option<CommitId> {
+        self.repo
+            .head()
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| CommitId(c.id()))
     }
 
     /// Whether this is a bare repository.
     pub fn is_bare(&self) -> bool {
         self.repo.is_bare()
-    }
-}
-
-/// The versions of one file along history, read once each.
-struct Versions<'r, F> {
-    repo: &'r Repo,
-    path: &'r str,
-    extract: F,
-    /// The file's blob at each commit read: `None` when absent or not a
-    /// regular file.
-    blob_at: HashMap<Oid, Option<Oid>>,
-    /// The keys and values of each blob read.
-    values: HashMap<Oid, HashMap<String, String>>,
-}
-
-impl<F: Fn(&[u8]) -> HashMap<String, String>> Versions<'_, F> {
-    fn blob_at(&mut self, commit: &Commit<'_>) -> Result<Option<Oid>> {
-        if let Some(b) = self.blob_at.get(&commit.id()) {
-            return Ok(*b);
-        }
-        let blob = commit
-            .tree()?
-            .get_path(Path::new(self.path))
-            .ok()
-            .filter(|e| e.filemode() & 0o170000 == 0o100000)
-            .map(|e| e.id());
-        self.blob_at.insert(commit.id(), blob);
-        Ok(blob)
-    }
-
-    fn holds(&mut self, blob: Option<Oid>, (key, value): &(String, String)) -> bool {
-        let Some(blob) = blob else { return false };
-        let values = self.values.entry(blob).or_insert_with(|| {
-            self.repo
-                .repo
-                .find_blob(blob)
-                .map(|b| (self.extract)(b.content()))
-                .unwrap_or_default()
-        });
-        values.get(key) == Some(value)
     }
 }
 

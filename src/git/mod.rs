@@ -4,6 +4,12 @@
 //! sees what git is committing: `GIT_DIR`, `GIT_INDEX_FILE` (the temporary
 //! index of `git commit -a` and `git commit PATH`) and friends are honoured.
 
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_methods,
+    reason = "this module is the one place that uses git2"
+)]
+
 pub mod history;
 pub mod hooks_dir;
 
@@ -14,6 +20,31 @@ use anyhow::{Context as _, Result};
 use git2::Repository;
 
 use crate::names::Listing;
+
+/// A commit's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommitId(git2::Oid);
+
+impl CommitId {
+    /// The first ten hex digits.
+    pub fn short(&self) -> String {
+        self.0.to_string()[..10].to_owned()
+    }
+}
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for CommitId {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<CommitId> {
+        Ok(CommitId(git2::Oid::from_str(s)?))
+    }
+}
 
 /// An open repository and where the project root sits inside it.
 pub struct Repo {
@@ -418,6 +449,32 @@ pub fn differ_from_work_tree(paths: &[String]) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The trailers of a commit message, as `(key, value)` in order; `None`
+/// when the message cannot be read for trailers.
+pub fn message_trailers(message: &str) -> Option<Vec<(String, String)>> {
+    let trailers = git2::message_trailers_strs(message).ok()?;
+    Some(
+        trailers
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+/// git's `user.email`, from the repository's configuration (which includes
+/// the global one), or the global configuration outside a repository.
+pub fn user_email() -> Option<String> {
+    let config = match Repository::open_from_env() {
+        Ok(repo) => repo.config().ok()?,
+        Err(_) => git2::Config::open_default().ok()?,
+    };
+    config
+        .get_string("user.email")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 /// The mode of a submodule's entry: a commit, not a file.

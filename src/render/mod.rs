@@ -27,6 +27,7 @@ use std::io;
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::source::LineCol;
+use crate::text::plural;
 
 mod github;
 mod human;
@@ -139,11 +140,6 @@ pub(crate) fn message_with_help(d: &Diagnostic, rule_notes: bool) -> String {
         text.push_str(help);
     }
     text
-}
-
-/// `1 error`, `2 errors`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A report used by the tests of every format: a YAML sidecar with a BOM, CRLF

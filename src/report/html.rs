@@ -22,6 +22,8 @@ use std::io;
 use annotate_snippets::normalize_untrusted_str;
 use sha2::{Digest, Sha256};
 
+use crate::text::plural;
+
 use super::{
     ApprovalRow, FileRow, FindingRow, Register, Status, Totals, covers_text, folder_text,
     production_subtitle,
@@ -79,24 +81,8 @@ fn csp_hash(text: &str) -> String {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(TABLE[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64ct::Encoding as _;
+    base64ct::Base64::encode_string(bytes)
 }
 
 fn stage_rank(stage: Option<&str>) -> usize {
@@ -630,10 +616,6 @@ fn shorten(s: &str, max: usize) -> String {
         "{}\u{2026}",
         cut.trim_end_matches([',', ';', ':', '.', ' '])
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 use std::io;
 
 use crate::render::summary::{cell, code, inline, inline_code, text};
+use crate::text::plural;
 
 use super::{
     DEFAULT_MARK, FileRow, FindingRow, Register, Status, Totals, UseRow, approval_text,
@@ -339,10 +340,6 @@ fn use_row(u: &UseRow) -> String {
             .as_ref()
             .map_or("—".to_owned(), |c| text(&commit_text(c))),
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

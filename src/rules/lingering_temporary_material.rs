@@ -66,7 +66,7 @@ pub fn check_older(u: &Use, before: &CommitInfo, now: i64, max_days: u32) -> Opt
         format!("declared for more than {max_days} days"),
         format!(
             "already declared in commit {} on {day}, {age} days ago",
-            describe(before)
+            before.describe()
         ),
         max_days,
     )?;
@@ -86,24 +86,13 @@ pub fn check(u: &Use, origin: &CommitInfo, now: i64, max_days: u32) -> Option<Fi
         u,
         &format!("{age} days"),
         format!("introduced {age} days ago"),
-        format!("introduced in commit {}", describe(origin)),
+        origin.introduced(),
         max_days,
     )?;
     Some(finding.help(HELP))
 }
 
 const HELP: &str = "replace it with the real material and retire the use, or declare it `final` and ask for approval";
-
-/// `abc1234567 "summary" by Name <email>`.
-fn describe(c: &CommitInfo) -> String {
-    format!(
-        "{} \"{}\" by {} <{}>",
-        c.short(),
-        c.summary,
-        c.author_name,
-        c.author_email
-    )
-}
 
 /// The warning for a non-final use, `how_long` in the project; `None` for
 /// a final one.

@@ -74,8 +74,8 @@ pub fn ai_trailer(message: &str, extra_agents: &[String]) -> Option<(String, Str
         .filter(|l| !l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
-    let trailers = git2::message_trailers_strs(&message).ok()?;
-    for (key, value) in trailers.iter() {
+    let trailers = crate::git::message_trailers(&message)?;
+    for (key, value) in &trailers {
         let k = key.to_ascii_lowercase();
         let v = value.to_ascii_lowercase();
         let is_ai = match k.as_str() {

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{self, Globs, POLICY};
 use crate::kind::{self, List, Pick, literal};
+use crate::text::plural;
 
 /// Folder names (split on `-`, `_`, `.` and spaces) that hold scripts.
 const SCRIPT_WORDS: &[&str] = &[
@@ -156,14 +157,6 @@ pub struct Plan {
     pub summary: Vec<String>,
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn glob(dir: &str, exts: &BTreeSet<String>) -> String {
     let ext = if exts.len() == 1 {
         exts.iter().next().cloned().unwrap_or_default()
@@ -248,7 +241,13 @@ impl<'a> Section<'a> {
             .iter()
             .filter_map(|(noun, dir, files)| {
                 let n = files.iter().filter(|f| !exclude.is_match(f)).count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+                (n > 0).then(|| {
+                    format!(
+                        "{} in {}",
+                        plural(n, noun, &format!("{noun}s")),
+                        where_(dir)
+                    )
+                })
             })
             .collect();
         if found.is_empty() {
@@ -267,7 +266,13 @@ impl<'a> Section<'a> {
                     .iter()
                     .filter(|f| !all.is_match(f) && !exclude.is_match(f))
                     .count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+                (n > 0).then(|| {
+                    format!(
+                        "{} in {}",
+                        plural(n, noun, &format!("{noun}s")),
+                        where_(dir)
+                    )
+                })
             })
             .collect();
         if !left_out.is_empty() {
@@ -468,7 +473,7 @@ pub fn plan(files: &[String]) -> Plan {
                     .iter()
                     .filter(|f| n.is_match(f) && !exclude.is_match(f))
                     .count();
-                format!("{g} ({})", plural(matched, "file"))
+                format!("{g} ({})", plural(matched, "file", "files"))
             })
             .collect();
         summary.push(format!("{key}: {}", counted.join(", ")));

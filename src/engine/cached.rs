@@ -1,0 +1,196 @@
+//! Checking every target; in the work tree, files an earlier run found
+//! clean and that have not changed since are not read again (see
+//! [`crate::cache`]).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::cache::CheckCache;
+use crate::declaration::Declaration;
+use crate::diagnostic::Report;
+
+use super::Inputs;
+use super::judge::{Checker, FileOutcome};
+use super::pool::{PARALLEL_FROM, parallel, pipeline};
+use super::read::Files;
+use super::targets::Target;
+
+/// The cache of clean files, for a check of the work tree that may use it.
+fn load(cx: &Inputs<'_>, checker: &Checker<'_>, use_cache: bool) -> Option<CheckCache> {
+    let Inputs { project, files, .. } = cx;
+    let (config_source, ledger_source) = (&cx.root.source, &cx.ledger_source);
+    let (untrusted, today) = (checker.untrusted, checker.today);
+    match (files, &project.repo) {
+        (Files::Worktree { .. }, Some(repo)) if use_cache => {
+            let mut untrusted: Vec<&String> = untrusted.iter().collect();
+            untrusted.sort();
+            let untrusted = untrusted
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let inputs = crate::cache::inputs(&[
+                project.prefix.as_bytes(),
+                config_source.as_ref().map_or(&b""[..], |s| &s.bytes),
+                ledger_source.as_ref().map_or(&b""[..], |s| &s.bytes),
+                checker.watchlist.join("\n").as_bytes(),
+                today.to_string().as_bytes(),
+                untrusted.as_bytes(),
+            ]);
+            Some(crate::cache::CheckCache::load(
+                repo.git_dir(),
+                &project.prefix,
+                inputs,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Check every target, keeping the targets' order.
+fn outcomes(
+    cx: &Inputs<'_>,
+    checker: &Checker<'_>,
+    targets: &[Target],
+    cache: Option<&CheckCache>,
+) -> Result<Vec<FileOutcome>> {
+    Ok(match cx.files {
+        // Files in the work tree are read by the workers too.
+        Files::Worktree { root } => {
+            let one = |t: &Target| -> Result<FileOutcome> {
+                let stat = cache.and_then(|_| crate::cache::Stat::of(&root.join(&t.path)));
+                if let (Some(cache), Some(stat)) = (cache, &stat)
+                    && let Some(approvals) = cache.get(&t.path, stat, t.kind, t.media.as_deref())
+                {
+                    return Ok(FileOutcome {
+                        approvals,
+                        from_cache: true,
+                        ..FileOutcome::default()
+                    });
+                }
+                let files = Files::Worktree { root };
+                let mut out = checker.judge(t, checker.read_target(&files, t)?);
+                if out.diagnostics.is_empty() {
+                    out.clean = stat.filter(|s| cache.is_some_and(|c| c.can_keep(s)));
+                }
+                Ok(out)
+            };
+            if targets.len() >= PARALLEL_FROM {
+                parallel(targets, one)?
+            } else {
+                targets.iter().map(one).collect::<Result<_>>()?
+            }
+        }
+        _ => pipeline(
+            targets,
+            |t| checker.read_target(&cx.files, t),
+            |t, c| checker.judge(t, c),
+        )?,
+    })
+}
+
+/// Check every target into the report; the declarations read, by path.
+pub(super) fn check_all(
+    cx: &Inputs<'_>,
+    checker: &Checker<'_>,
+    targets: &[Target],
+    use_cache: bool,
+    report: &mut Report,
+) -> Result<BTreeMap<String, Declaration>> {
+    let mut cache = load(cx, checker, use_cache);
+    let outcomes = outcomes(cx, checker, targets, cache.as_ref())?;
+    let mut declarations = BTreeMap::new();
+    for (target, outcome) in targets.iter().zip(outcomes) {
+        if let Some(cache) = &mut cache {
+            if outcome.from_cache {
+                report.files_from_cache += 1;
+            } else if let Some(stat) = outcome.clean {
+                cache.keep(
+                    target.path.clone(),
+                    stat,
+                    target.kind,
+                    target.media.as_deref(),
+                    outcome.approvals.clone(),
+                );
+            } else {
+                cache.forget(&target.path);
+            }
+        }
+        report.diagnostics.extend(outcome.diagnostics);
+        if let Some(source) = outcome.source {
+            report.sources.insert(target.path.clone(), source);
+        }
+        if let Some(decl) = outcome.declaration {
+            declarations.insert(target.path.clone(), decl);
+        }
+        report.approvals.extend(outcome.approvals);
+        report.requests.extend(outcome.requests);
+    }
+    if let Some(cache) = cache {
+        cache.save();
+    }
+    Ok(declarations)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::approvals::Ledger;
+    use crate::config::Settings;
+    use crate::declaration::FileKind;
+    use crate::engine::judge::testing::checker;
+    use crate::engine::trust::TrustRoot;
+    use crate::engine::{Mode, Project};
+
+    const NONE: &str = "genai: none\n";
+    const BROKEN: &str = "genai: [\n";
+
+    #[test]
+    fn every_target_is_checked_into_the_report_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["a.yml", "b.yml", "c.yml"];
+        for (name, text) in names.iter().zip([NONE, BROKEN, NONE]) {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let project = Project {
+            root: dir.path().to_path_buf(),
+            repo: None,
+            prefix: String::new(),
+            cwd: String::new(),
+            skip: Vec::new(),
+        };
+        let mode = Mode::Worktree { paths: Vec::new() };
+        let cx = Inputs {
+            project: &project,
+            mode: &mode,
+            range: None,
+            files: Files::Worktree { root: dir.path() },
+            root: TrustRoot::default(),
+            ledger: Ledger::default(),
+            ledger_source: None,
+        };
+        let (settings, ledger, untrusted) =
+            (Settings::default(), Ledger::default(), HashSet::new());
+        let checker = checker(&settings, &ledger, &untrusted);
+        let targets: Vec<Target> = names
+            .iter()
+            .map(|name| Target {
+                kind: FileKind::Yaml,
+                path: (*name).to_owned(),
+                media: None,
+            })
+            .collect();
+        let mut report = Report::default();
+        // Without a repository there is no cache, asked for or not.
+        let declarations = check_all(&cx, &checker, &targets, true, &mut report).unwrap();
+        assert_eq!(declarations.keys().collect::<Vec<_>>(), ["a.yml", "c.yml"]);
+        // Only the files with findings keep their text, to show it.
+        assert_eq!(report.sources.keys().collect::<Vec<_>>(), ["b.yml"]);
+        assert!(!report.diagnostics.is_empty());
+        assert!(report.diagnostics.iter().all(|d| d.path == "b.yml"));
+        assert_eq!(report.files_from_cache, 0);
+    }
+}

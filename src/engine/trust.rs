@@ -1,0 +1,242 @@
+//! The trust root: configuration, approvers and allowed signers.
+
+use super::read::Content;
+use crate::approvals::{self, Ledger};
+use crate::rules::{self, Finding};
+use anyhow::Result;
+
+use crate::config::{self, Settings};
+use crate::diagnostic::{Report, Severity};
+use crate::signing::AllowedSigners;
+use crate::source::Source;
+
+use super::UsageError;
+use super::judge::to_diagnostic;
+use super::read::Files;
+
+/// The configuration, approvers and allowed signers of one snapshot.
+#[derive(Default)]
+pub(super) struct TrustRoot {
+    pub(super) source: Option<Source>,
+    pub(super) settings: Settings,
+    pub(super) signers: AllowedSigners,
+}
+
+/// Read the trust root; errors in it are configuration errors (exit 2).
+pub(super) fn trust_root(files: &Files) -> Result<TrustRoot> {
+    let source = files.read_config(config::CONFIG_PATH)?;
+    let settings = match &source {
+        Some(source) => match config::parse(source) {
+            Ok(s) => s,
+            Err(findings) => {
+                let mut report = Report::default();
+                for f in findings {
+                    report
+                        .diagnostics
+                        .push(to_diagnostic(f, Severity::Error, config::CONFIG_PATH));
+                }
+                report.sources.insert(source.path.clone(), source.clone());
+                return Err(UsageError::Config(Box::new(report)).into());
+            }
+        },
+        None => Settings::default(),
+    };
+    let signers = if settings.require_signed_approvals {
+        match files.read_config(config::ALLOWED_SIGNERS_PATH)? {
+            Some(source) => AllowedSigners::parse(&source.text_lossy()).map_err(|errors| {
+                let list: Vec<String> = errors
+                    .iter()
+                    .map(|(line, m)| format!("line {line}: {m}"))
+                    .collect();
+                UsageError::Message(format!(
+                    "`{}` has errors: {}",
+                    config::ALLOWED_SIGNERS_PATH,
+                    list.join("; ")
+                ))
+            })?,
+            None => AllowedSigners::default(),
+        }
+    } else {
+        AllowedSigners::default()
+    };
+    Ok(TrustRoot {
+        source,
+        settings,
+        signers,
+    })
+}
+
+/// The approvers' emails, in the configuration's order.
+pub(super) fn approver_emails(settings: &Settings) -> Vec<String> {
+    settings.approvers.iter().map(|a| a.email.clone()).collect()
+}
+
+/// The committed trust root, for a check of the work tree or the index.
+/// A committed configuration that cannot be read names no approvers: no
+/// committed entry counts until it is fixed.
+pub(super) fn committed_trust_root(files: &Files) -> Result<TrustRoot> {
+    match trust_root(files) {
+        Ok(t) => Ok(t),
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => Ok(TrustRoot {
+            settings: Settings {
+                approvers: Vec::new(),
+                ..Settings::default()
+            },
+            ..TrustRoot::default()
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Read the ledger, and the findings about it: it cannot be read, or an
+/// entry's signed document is a link.
+pub(super) fn ledger(files: &Files, report: &mut Report) -> Result<(Ledger, Option<Source>)> {
+    let (ledger, ledger_source) = match files.read_plain(config::LEDGER_PATH)? {
+        Content::Bytes(bytes) => {
+            let source = Source::new(config::LEDGER_PATH, bytes);
+            let (ledger, findings) = approvals::parse(&source);
+            for f in findings {
+                report
+                    .diagnostics
+                    .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+            }
+            (ledger, Some(source))
+        }
+        Content::Absent => (Ledger::default(), None),
+        // A ledger that is a link is never followed: nothing in it counts.
+        Content::Refused(why) => {
+            let f = Finding::new(
+                &rules::malformed_declaration::MALFORMED_DECLARATION,
+                None,
+                format!("the ledger cannot be read: {why}"),
+            )
+            .help(format!(
+                "commit the approvals themselves at `{}`, a regular file, not a link to one",
+                config::LEDGER_PATH
+            ));
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+            (Ledger::default(), None)
+        }
+    };
+    // A `document` must be the file it names, not a link to somewhere else.
+    for e in &ledger.entries {
+        if let Some(d) = &e.document
+            && approvals::is_inside(&d.value)
+            && matches!(files.read_plain(&d.value)?, Content::Refused(_))
+        {
+            let f = Finding::new(
+                &rules::invalid_value::INVALID_VALUE,
+                Some(d.span.clone()),
+                format!(
+                    "the document `{}` is a symbolic link or not a regular file",
+                    d.value
+                ),
+            )
+            .label("a link, not the signed document")
+            .help("commit the signed approval itself at that path");
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
+        }
+    }
+    Ok((ledger, ledger_source))
+}
+
+/// The watchlist is policy: read from the trust root, like the config.
+pub(super) fn watchlist(settings: &Settings, trust: &Files) -> Result<Vec<String>> {
+    Ok(match &settings.watchlist {
+        Some(path) => match trust.read_config(path)? {
+            Some(source) => String::from_utf8_lossy(&source.bytes)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+                .collect(),
+            None => {
+                return Err(UsageError::Message(format!(
+                    "the watchlist `{path}` named in `{}` does not exist",
+                    config::CONFIG_PATH
+                ))
+                .into());
+            }
+        },
+        None => Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".aiclear")).unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn without_a_configuration_the_defaults_apply() {
+        let dir = project_with(&[]);
+        let root = trust_root(&Files::Worktree { root: dir.path() }).unwrap();
+        assert!(root.source.is_none());
+        assert!(approver_emails(&root.settings).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_with_errors_is_a_usage_error_with_its_report() {
+        let dir = project_with(&[(config::CONFIG_PATH, "no-such-key: 1\n")]);
+        let err = trust_root(&Files::Worktree { root: dir.path() })
+            .err()
+            .expect("an error");
+        let Some(UsageError::Config(report)) = err.downcast_ref::<UsageError>() else {
+            panic!("a configuration error: {err}");
+        };
+        assert!(!report.diagnostics.is_empty());
+        assert!(report.sources.contains_key(config::CONFIG_PATH));
+    }
+
+    #[test]
+    fn the_watchlist_is_read_from_the_trust_root() {
+        let dir = project_with(&[(".aiclear/watch.txt", "# names\nAda Lovelace\n\n  Orson \n")]);
+        let files = Files::Worktree { root: dir.path() };
+        let mut settings = Settings::default();
+        assert!(watchlist(&settings, &files).unwrap().is_empty());
+        settings.watchlist = Some(".aiclear/watch.txt".into());
+        assert_eq!(
+            watchlist(&settings, &files).unwrap(),
+            ["Ada Lovelace", "Orson"]
+        );
+        settings.watchlist = Some(".aiclear/none.txt".into());
+        let err = watchlist(&settings, &files).unwrap_err().to_string();
+        assert!(err.contains("the watchlist `.aiclear/none.txt`"), "{err}");
+    }
+
+    #[test]
+    fn an_absent_ledger_is_empty_and_a_linked_one_is_refused() {
+        let dir = project_with(&[]);
+        let files = Files::Worktree { root: dir.path() };
+        let mut report = Report::default();
+        let (read, source) = ledger(&files, &mut report).unwrap();
+        assert!(read.entries.is_empty() && source.is_none());
+        assert!(report.diagnostics.is_empty());
+        #[cfg(unix)]
+        {
+            std::fs::write(dir.path().join("real.yml"), "[]\n").unwrap();
+            std::os::unix::fs::symlink("../real.yml", dir.path().join(config::LEDGER_PATH))
+                .unwrap();
+            let (read, source) = ledger(&files, &mut report).unwrap();
+            assert!(read.entries.is_empty() && source.is_none());
+            assert_eq!(report.diagnostics.len(), 1);
+            assert!(
+                report.diagnostics[0]
+                    .message
+                    .starts_with("the ledger cannot be read")
+            );
+        }
+    }
+}
