@@ -24,6 +24,13 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, String> {
 /// A relative path with `/` between its parts, or `Err` with its escaped
 /// form when a part is not UTF-8.
 pub fn slash(p: &Path) -> Result<String, String> {
+    // Already in that form: the parts are what `components` would give.
+    #[cfg(unix)]
+    if let Some(s) = p.to_str()
+        && s.split('/').all(|part| !part.is_empty() && part != ".")
+    {
+        return Ok(s.to_owned());
+    }
     let mut valid = true;
     let parts: Vec<String> = p
         .components()
