@@ -892,7 +892,8 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             |t, c| checker.judge(t, c),
         )?,
     };
-    let mut declarations = BTreeMap::new();
+    // Targets come sorted: collected at the end, the map is built in one pass.
+    let mut declarations = Vec::new();
     for (target, outcome) in targets.iter().zip(outcomes) {
         if let Some(cache) = &mut cache {
             if outcome.from_cache {
@@ -914,11 +915,12 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             report.sources.insert(target.path.clone(), source);
         }
         if let Some(decl) = outcome.declaration {
-            declarations.insert(target.path.clone(), decl);
+            declarations.push((target.path.clone(), decl));
         }
         report.approvals.extend(outcome.approvals);
         report.requests.extend(outcome.requests);
     }
+    let declarations: BTreeMap<String, Declaration> = declarations.into_iter().collect();
     report.files_checked = targets.len() + found.bad_names.len();
     if let Some(cache) = cache {
         cache.save();

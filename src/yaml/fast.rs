@@ -55,6 +55,8 @@ pub(super) fn parse_top_level(text: &str, base: usize) -> Option<TopLevel> {
 }
 
 struct Parser<'a> {
+    /// The text, all ASCII, so that any byte range of it is a `str`.
+    text: &'a str,
     s: &'a [u8],
     /// Each line's start and end (without its `\n`).
     lines: Vec<(usize, usize)>,
@@ -95,6 +97,7 @@ impl<'a> Parser<'a> {
             start = end + 1;
         }
         Some(Parser {
+            text,
             s,
             lines,
             line: 0,
@@ -257,23 +260,25 @@ impl<'a> Parser<'a> {
     /// space or the end of the line): the key and where its `:` ends.
     fn key(&self, p: usize, end: usize) -> Option<(Key, usize)> {
         let s = self.s;
+        // The name's byte range, and the key's (with its quotes).
         let (name, span) = match s.get(p)? {
             q @ (b'"' | b'\'') => {
                 let close = p + 1 + s[p + 1..end].iter().position(|b| b == q)?;
-                (&s[p + 1..close], p..close + 1)
+                (p + 1..close, p..close + 1)
             }
             _ => {
                 let len = s[p..end]
                     .iter()
                     .position(|&b| !is_key_byte(b))
                     .unwrap_or(end - p);
-                (&s[p..p + len], p..p + len)
+                (p..p + len, p..p + len)
             }
         };
-        if name.is_empty()
-            || !(name[0].is_ascii_alphabetic() || name[0] == b'_')
-            || !name.iter().all(|&b| is_key_byte(b))
-            || is_special_word(name)
+        let bytes = &s[name.clone()];
+        if bytes.is_empty()
+            || !(bytes[0].is_ascii_alphabetic() || bytes[0] == b'_')
+            || !bytes.iter().all(|&b| is_key_byte(b))
+            || is_special_word(bytes)
         {
             return None;
         }
@@ -281,7 +286,7 @@ impl<'a> Parser<'a> {
         if s.get(colon) != Some(&b':') || !(colon + 1 == end || s[colon + 1] == b' ') {
             return None;
         }
-        let name = std::str::from_utf8(name).ok()?.to_owned();
+        let name = self.text[name].to_owned();
         Some((Key { name, span }, colon + 1))
     }
 
@@ -298,7 +303,7 @@ impl<'a> Parser<'a> {
                 if text.contains(&b'\\') || s.get(close + 1) == Some(&q) {
                     return None;
                 }
-                let text = std::str::from_utf8(text).ok()?.to_owned();
+                let text = self.text[p + 1..close].to_owned();
                 Some((
                     Node {
                         value: Value::Str(text),
@@ -316,7 +321,7 @@ impl<'a> Parser<'a> {
                 while s[stop - 1] == b' ' {
                     stop -= 1;
                 }
-                let value = scalar(std::str::from_utf8(&s[p..stop]).ok()?)?;
+                let value = scalar(&self.text[p..stop])?;
                 Some((
                     Node {
                         value,
