@@ -67,9 +67,10 @@ impl Listing {
     }
 
     pub fn sort(&mut self) {
-        self.files.sort_unstable();
+        // A stable sort merges runs already in order in one pass.
+        self.files.sort();
         self.files.dedup();
-        self.bad_names.sort_unstable();
+        self.bad_names.sort();
         self.bad_names.dedup();
     }
 }
