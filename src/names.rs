@@ -33,6 +33,13 @@ pub fn slash_lossy(p: &Path) -> String {
 /// A relative path with `/` between its parts, or `Err` with its escaped
 /// form when a part is not UTF-8.
 pub fn slash(p: &Path) -> Result<String, String> {
+    // Already in that form: the parts are what `components` would give.
+    #[cfg(unix)]
+    if let Some(s) = p.to_str()
+        && s.split('/').all(|part| !part.is_empty() && part != ".")
+    {
+        return Ok(s.to_owned());
+    }
     let mut valid = true;
     let parts: Vec<String> = p
         .components()
@@ -69,9 +76,10 @@ impl Listing {
     }
 
     pub fn sort(&mut self) {
-        self.files.sort_unstable();
+        // A stable sort merges runs already in order in one pass.
+        self.files.sort();
         self.files.dedup();
-        self.bad_names.sort_unstable();
+        self.bad_names.sort();
         self.bad_names.dedup();
     }
 }

@@ -100,7 +100,8 @@ pub(super) fn check_all(
 ) -> Result<BTreeMap<String, Declaration>> {
     let mut cache = load(cx, checker, use_cache);
     let outcomes = outcomes(cx, checker, targets, cache.as_ref())?;
-    let mut declarations = BTreeMap::new();
+    // Targets come sorted: collected at the end, the map is built in one pass.
+    let mut declarations = Vec::new();
     for (target, outcome) in targets.iter().zip(outcomes) {
         if let Some(cache) = &mut cache {
             if outcome.from_cache {
@@ -122,7 +123,7 @@ pub(super) fn check_all(
             report.sources.insert(target.path.clone(), source);
         }
         if let Some(decl) = outcome.declaration {
-            declarations.insert(target.path.clone(), decl);
+            declarations.push((target.path.clone(), decl));
         }
         report.approvals.extend(outcome.approvals);
         report.requests.extend(outcome.requests);
@@ -130,7 +131,7 @@ pub(super) fn check_all(
     if let Some(cache) = cache {
         cache.save();
     }
-    Ok(declarations)
+    Ok(declarations.into_iter().collect())
 }
 
 #[cfg(test)]

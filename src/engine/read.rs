@@ -216,18 +216,13 @@ pub(super) fn read_open(file: std::fs::File, rel: &str, limit: u64) -> Result<Co
     let mut bytes = Vec::with_capacity(want + 1);
     let mut file = file.take(limit);
     if want > 0 {
-        bytes.resize(want, 0);
-        let mut filled = 0;
-        while filled < want {
-            match file.read(&mut bytes[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e).with_context(|| format!("reading `{rel}`")),
-            }
-        }
-        bytes.truncate(filled);
-        if filled < want || want as u64 == meta.len() {
+        // Into the spare capacity, which is not zeroed first; the read
+        // stops at `want` without asking the file for more.
+        (&mut file)
+            .take(want as u64)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("reading `{rel}`"))?;
+        if bytes.len() < want || want as u64 == meta.len() {
             return Ok(Content::Bytes(bytes));
         }
     }

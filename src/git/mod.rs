@@ -134,7 +134,12 @@ impl Repo {
         let workdir = self.workdir().context("the repository has no work tree")?;
         // The walk for untracked files runs while the index loads.
         let (tracked, untracked) = std::thread::scope(|s| {
-            let walk = s.spawn(|| untracked_files(workdir, prefix));
+            // Sorted there too, so that only a merge is left for after.
+            let walk = s.spawn(|| {
+                let mut found = untracked_files(workdir, prefix);
+                found.sort();
+                found
+            });
             let tracked = self.index().map(|index| {
                 let mut listing = Listing::default();
                 for entry in index.iter() {

@@ -22,6 +22,8 @@ use serde_saphyr::{Options, Spanned};
 
 use crate::source::Span;
 
+mod fast;
+
 /// Deepest nesting of mappings and sequences accepted in a declaration.
 pub const MAX_DEPTH: usize = 32;
 
@@ -176,6 +178,13 @@ fn budget_message(raw: &str) -> Option<String> {
 /// Parse a whole YAML text into a tree. `base` is the byte offset of `text` in
 /// its file, added to every span.
 pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
+    match fast::parse(text, base) {
+        Some(node) => Ok(node),
+        None => parse_with_saphyr(text, base),
+    }
+}
+
+fn parse_with_saphyr(text: &str, base: usize) -> Result<Node, SyntaxError> {
     DEPTH.with(|d| d.set(0));
     NODES.with(|n| n.set(0));
     let node: Spanned<NodeDe> = serde_saphyr::from_str_with_options(text, options())
@@ -188,6 +197,13 @@ pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
 /// Parse the first document of a YAML text (or a JSON text) and pick out the
 /// keys a declaration can live under, without building a tree for the rest.
 pub fn parse_top_level(text: &str, base: usize) -> Result<TopLevel, SyntaxError> {
+    match fast::parse_top_level(text, base) {
+        Some(top) => Ok(top),
+        None => top_level_with_saphyr(text, base),
+    }
+}
+
+fn top_level_with_saphyr(text: &str, base: usize) -> Result<TopLevel, SyntaxError> {
     DEPTH.with(|d| d.set(0));
     NODES.with(|n| n.set(0));
     let docs: Vec<TopLevelDe> = serde_saphyr::from_str_multiple_with_options(text, options())
