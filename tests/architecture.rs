@@ -397,7 +397,6 @@ fn show(graph: &Graph) -> String {
 }
 
 #[test]
-#[ignore = "enabled once the module split lands"]
 fn git2_only_under_src_git() {
     let mut outside = Vec::new();
     for file in sources() {
