@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use globset::{GlobSet, GlobSetBuilder};
 
 use crate::declaration::validate::{Reader, backticked, did_you_mean};
-use crate::rules::{self, Finding, Level, Rule};
+use crate::rules::{self, Finding, Level, RuleInfo};
 use crate::source::Source;
 use crate::yaml::{self, Node, Value};
 
@@ -169,8 +169,11 @@ impl Default for Settings {
 
 impl Settings {
     /// The level of a rule under this configuration, before overrides.
-    pub fn level(&self, rule: &Rule) -> Level {
-        if rule.code == "GA401" {
+    pub fn level(&self, rule: &RuleInfo) -> Level {
+        if std::ptr::eq(
+            rule,
+            &rules::real_world_depiction::REAL_WORLD_DEPICTION.info,
+        ) {
             self.real_world
         } else {
             rule.level

@@ -51,26 +51,7 @@ pub mod unsigned_approval;
 use crate::declaration::{Declaration, Use};
 use crate::source::Span;
 
-/// The level a rule has in the built-in policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// An error: the use may not go ahead as declared.
-    Deny,
-    /// A warning: worth fixing, does not block.
-    Warn,
-    /// An error unless a valid ledger entry approves this use for this rule.
-    Approval,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Deny => "deny",
-            Level::Warn => "warn",
-            Level::Approval => "approval",
-        }
-    }
-}
+pub use crate::diagnostic::{Level, RuleInfo};
 
 /// How the rule is run.
 #[derive(Clone, Copy)]
@@ -93,42 +74,19 @@ impl fmt::Debug for Check {
     }
 }
 
-/// A rule's metadata and check.
+/// A rule's metadata and check. It derefs to its [`RuleInfo`], so
+/// `rule.code` and `rule.explanation_text()` read the metadata.
 #[derive(Debug)]
 pub struct Rule {
-    /// Stable code, e.g. `GA201`.
-    pub code: &'static str,
-    /// Stable kebab-case name, e.g. `key-creative-element`.
-    pub name: &'static str,
-    pub level: Level,
-    /// One line, for rule tables and SARIF short descriptions.
-    pub summary: &'static str,
-    /// The guideline the rule comes from, shown as a note on every finding.
-    pub guideline: &'static str,
-    /// The long text (Markdown): what it does, why, an example and the fix.
-    pub explanation: &'static str,
+    pub info: RuleInfo,
     pub check: Check,
 }
 
-impl Rule {
-    /// The explanation as Markdown, without the space that `///` leaves at
-    /// the start of every line.
-    pub fn explanation_text(&self) -> String {
-        let mut text = String::with_capacity(self.explanation.len());
-        for line in self.explanation.lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(line));
-            text.push('\n');
-        }
-        text
-    }
+impl std::ops::Deref for Rule {
+    type Target = RuleInfo;
 
-    /// The fenced `yaml` block that follows a heading in the explanation.
-    pub fn example_block(&self, heading: &str) -> Option<&'static str> {
-        let start = self.explanation.find(heading)? + heading.len();
-        let rest = &self.explanation[start..];
-        let open = rest.find("```yaml\n")? + "```yaml\n".len();
-        let close = rest[open..].find("```")?;
-        Some(&rest[open..open + close])
+    fn deref(&self) -> &RuleInfo {
+        &self.info
     }
 }
 
@@ -245,12 +203,14 @@ macro_rules! declare_rule {
         }
     ) => {
         pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            code: $code,
-            name: $name,
-            level: $crate::rules::Level::$level,
-            summary: $summary,
-            guideline: $guideline,
-            explanation: concat!($($doc, "\n",)*),
+            info: $crate::rules::RuleInfo {
+                code: $code,
+                name: $name,
+                level: $crate::rules::Level::$level,
+                summary: $summary,
+                guideline: $guideline,
+                explanation: concat!($($doc, "\n",)*),
+            },
             check: $check,
         };
     };
@@ -295,10 +255,10 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
-pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     RULES
         .iter()
-        .copied()
+        .map(|r| &r.info)
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
