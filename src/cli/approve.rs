@@ -169,7 +169,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
         )
         .into()));
     };
-    let parsed = declaration::parse(kind, &bytes);
+    let parsed = crate::rules::read_declaration(kind, &bytes);
     let Some(decl) = parsed.declaration.filter(|_| parsed.findings.is_empty()) else {
         let why = parsed
             .findings
@@ -239,7 +239,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     let ledger_path = root.join(LEDGER_PATH);
     let existing = read(root, LEDGER_PATH)?;
     if let Some(bytes) = &existing {
-        let (current, _) = approvals::parse(&Source::new(LEDGER_PATH, bytes.clone()));
+        let (current, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, bytes.clone()));
         if let Some(e) = current.get(id) {
             let by = e
                 .granted_by
@@ -335,7 +335,7 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         )
         .into()));
     };
-    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, existing.clone()));
+    let (ledger, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, existing.clone()));
     let Some(old) = ledger.get(id) else {
         let ids: Vec<&str> = ledger.entries.iter().map(|e| e.id.value.as_str()).collect();
         let hint = did_you_mean(id, &ids)
@@ -396,7 +396,7 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
                 )
                 .into()));
             };
-            let parsed = declaration::parse(kind, &bytes);
+            let parsed = crate::rules::read_declaration(kind, &bytes);
             let Some(u) = parsed
                 .declaration
                 .as_ref()

@@ -598,7 +598,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let (ledger, ledger_source) = match files.read_plain(config::LEDGER_PATH)? {
         Content::Bytes(bytes) => {
             let source = Source::new(config::LEDGER_PATH, bytes);
-            let (ledger, findings) = approvals::parse(&source);
+            let (ledger, findings) = crate::rules::read_ledger(&source);
             for f in findings {
                 report
                     .diagnostics
@@ -1566,13 +1566,15 @@ impl Checker<'_> {
                 .push(to_diagnostic(f, Severity::Error, &target.path));
             return out;
         }
-        let mut parsed = declaration::parse(target.kind, &bytes);
+        let mut parsed = rules::read_declaration(target.kind, &bytes);
         // A file with no declaration at all: `aiclear annotate` writes one.
         let how = target.kind.how_to_declare();
         let findings = std::mem::take(&mut parsed.findings)
             .into_iter()
             .map(|mut f| {
-                if f.rule.code == "GA001" && f.help.as_deref() == Some(how) {
+                if f.is(&rules::missing_declaration::MISSING_DECLARATION)
+                    && f.help.as_deref() == Some(how)
+                {
                     f.help = None;
                     let path = target.media.as_deref().unwrap_or(&target.path);
                     f = rules::missing_declaration::fixed_by_annotate(f, path, how);
@@ -1857,7 +1859,9 @@ impl Checker<'_> {
     /// Apply configured severities and turn findings into diagnostics.
     fn emit(&self, out: &mut Vec<Diagnostic>, path: &str, findings: Vec<Finding>) {
         for f in findings {
-            if f.rule.code == "GA001" && !self.settings.require_declaration {
+            if f.is(&rules::missing_declaration::MISSING_DECLARATION)
+                && !self.settings.require_declaration
+            {
                 continue;
             }
             let severity = match self.settings.rules.get(f.rule.code) {
@@ -1895,8 +1899,7 @@ fn describe_cover(c: &approvals::Cover) -> String {
 
 fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
     let mut notes = Vec::with_capacity(f.notes.len() + 1);
-    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005")
-    {
+    if !f.rule.guideline.is_empty() && !rules::is_reading_problem(f.rule) {
         notes.push(f.rule.guideline.to_owned());
     }
     notes.extend(f.notes);

@@ -48,8 +48,9 @@ pub mod unknown_approval;
 pub mod unknown_field;
 pub mod unsigned_approval;
 
-use crate::declaration::{Declaration, Use};
-use crate::source::Span;
+use crate::approvals::{self, Ledger};
+use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::source::{Source, Span};
 
 pub use crate::diagnostic::{Level, RuleInfo};
 
@@ -141,6 +142,11 @@ impl Finding {
         let mut f = Self::new(rule, Some(span), message);
         f.use_id = Some(u.id.value.clone());
         f
+    }
+
+    /// Whether `rule` made this finding.
+    pub fn is(&self, rule: &Rule) -> bool {
+        std::ptr::eq(self.rule, rule)
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -260,6 +266,71 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
         .iter()
         .map(|r| &r.info)
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Whether `rule` reports a declaration that cannot be read as written
+/// (`malformed-declaration`, `unknown-field`, `invalid-value`,
+/// `duplicate-use-id`): its finding says what to fix, without the
+/// guideline note.
+pub fn is_reading_problem(rule: &RuleInfo) -> bool {
+    [
+        &malformed_declaration::MALFORMED_DECLARATION,
+        &unknown_field::UNKNOWN_FIELD,
+        &invalid_value::INVALID_VALUE,
+        &duplicate_use_id::DUPLICATE_USE_ID,
+    ]
+    .iter()
+    .any(|r| std::ptr::eq(&r.info, rule))
+}
+
+impl From<declaration::Problem> for Finding {
+    fn from(p: declaration::Problem) -> Self {
+        use declaration::Problem;
+        match p {
+            Problem::Missing(m) => Finding::from(m),
+            Problem::Malformed(m) => Finding::from(m),
+            Problem::Schema(p) => Finding::from(p),
+            Problem::NotGenai { key } => unknown_field::not_genai(key),
+            Problem::Placeholder { span, key, text } => {
+                invalid_value::placeholder(span, &key, &text)
+            }
+            Problem::DuplicateId {
+                span,
+                first,
+                id,
+                line,
+                column,
+            } => duplicate_use_id::finding(span, first, &id, line, column),
+        }
+    }
+}
+
+/// What one file declares, and the findings about reading it.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub declaration: Option<Declaration>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read the declaration of a file of the given kind, with a finding for
+/// each problem found reading it.
+pub fn read_declaration(kind: FileKind, bytes: &[u8]) -> Read {
+    let parsed = declaration::parse(kind, bytes);
+    Read {
+        declaration: parsed.declaration,
+        findings: parsed.problems.into_iter().map(Finding::from).collect(),
+    }
+}
+
+/// The code of the rule called `code_or_name`.
+fn code_of(code_or_name: &str) -> Option<&'static str> {
+    find(code_or_name).map(|r| r.code)
+}
+
+/// Read the approvals ledger, with a finding for each problem in it.
+pub fn read_ledger(source: &Source) -> (Ledger, Vec<Finding>) {
+    let (ledger, problems) = approvals::parse_with(source, code_of);
+    (ledger, problems.into_iter().map(Finding::from).collect())
 }
 
 /// The `help` of an approval-level finding: the command an approver runs to
