@@ -12,12 +12,13 @@
 pub mod fountain;
 pub mod markdown;
 pub mod model;
+mod problem;
 pub mod snippet;
 pub mod validate;
 
 pub use model::*;
+pub use problem::*;
 
-use crate::schema;
 use crate::source::Span;
 use crate::yaml;
 use crate::yaml::line_of;
@@ -148,96 +149,6 @@ impl Parsed {
             problems: vec![p],
         }
     }
-}
-
-/// A problem found reading a file's declaration. The rules turn each into
-/// its finding: `missing-declaration`, `malformed-declaration`,
-/// `unknown-field`, `invalid-value` and `duplicate-use-id`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Problem {
-    /// The file has no declaration.
-    Missing(Missing),
-    /// The declaration cannot be read, or is not the file's only one.
-    Malformed(Malformed),
-    /// A key or value that does not fit the vocabulary.
-    Schema(schema::Problem),
-    /// A top-level key that is a near miss of `genai` (`gen-ai`, `GenAI`).
-    NotGenai { key: yaml::Key },
-    /// A value left from the declaration template (`TODO`) under `key`.
-    Placeholder {
-        span: Span,
-        key: String,
-        text: String,
-    },
-    /// A use whose id an earlier use has, first at `line`, `column`.
-    DuplicateId {
-        span: Span,
-        first: Span,
-        id: String,
-        line: usize,
-        column: usize,
-    },
-}
-
-impl From<schema::Problem> for Problem {
-    fn from(p: schema::Problem) -> Self {
-        Problem::Schema(p)
-    }
-}
-
-/// A file without a declaration.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Missing {
-    pub kind: FileKind,
-    /// A declaration block where none is read.
-    pub elsewhere: Option<Elsewhere>,
-}
-
-/// A declaration block in a script or Markdown file where none is read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Elsewhere {
-    /// The line of its `genai` key.
-    pub line: usize,
-    /// The line where the YAML of the block that is read starts, if the
-    /// file has one.
-    pub read_from: Option<usize>,
-}
-
-/// Why a declaration cannot be read, or is one too many.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Malformed {
-    /// The block of a script or Markdown file is over [`MAX_BLOCK_BYTES`].
-    TooLarge {
-        at: usize,
-    },
-    /// The byte at `at` is not UTF-8.
-    NotUtf8 {
-        at: usize,
-    },
-    /// A block that is opened and never closed, as its locator says.
-    Unterminated {
-        span: Span,
-        message: String,
-    },
-    Syntax(Box<yaml::SyntaxProblem>),
-    /// A `genai` key in a later YAML document, and none in the first.
-    LaterDocument {
-        span: Span,
-    },
-    /// Content after the JSON value, at `at`.
-    AfterJson {
-        at: usize,
-    },
-    /// A second declaration at `span`; the one read is at `first_line`.
-    Second {
-        place: Second,
-        span: Span,
-        first_line: usize,
-    },
-    /// More than [`validate::MAX_USES`] uses, under the key at `span`.
-    TooManyUses {
-        span: Span,
-    },
 }
 
 /// Read the declaration of a file of the given kind.
@@ -454,17 +365,6 @@ fn exactly_none(text: &str, base: usize) -> Option<Declaration> {
 fn second_in_body(kind: FileKind, bytes: &[u8], block: &Span, first: &Span) -> Option<Problem> {
     let key = later_block(kind, bytes, line_after(bytes, block.end))?;
     Some(second_declaration(Second::Block, bytes, first, key))
-}
-
-/// Where a second declaration sits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Second {
-    /// A second declaration block in a script or Markdown file.
-    Block,
-    /// A JSON file's top-level `genai` beside its `metadata.genai`.
-    BesideMetadata,
-    /// A `genai` key in a later YAML document.
-    LaterDocument,
 }
 
 /// A second declaration, at `second`, in a file that declares its AI use at

@@ -832,7 +832,11 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     };
     // Files aiclear could read that no glob covers: one warning (GA007).
     if settings.require_declaration
-        && let Some(f) = rules::uncovered_file::finding(&found.uncovered, config_source.is_some())
+        && let Some(f) = rules::uncovered_file::finding(
+            &found.uncovered,
+            config::CONFIG_PATH,
+            config_source.is_some(),
+        )
     {
         checker.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
     }

@@ -27,6 +27,7 @@ use anstyle::{Effects, Style};
 use super::plural;
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::source::{Source, Span};
+use crate::write::SIDECAR_SUFFIX;
 
 /// Two spans at most this many lines apart share a window.
 const MERGE_GAP: usize = 8;
@@ -75,7 +76,10 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
                     .members
                     .iter()
                     .filter_map(|&m| {
-                        crate::rules::missing_declaration::annotate_path(&report.diagnostics[m])
+                        crate::rules::missing_declaration::annotate_path(
+                            &report.diagnostics[m],
+                            SIDECAR_SUFFIX,
+                        )
                     })
                     .map(crate::rules::shell_word)
                     .collect::<Vec<_>>()
@@ -133,7 +137,7 @@ struct MissingGroup {
 fn missing_groups(report: &Report) -> Vec<MissingGroup> {
     let mut by_severity: Vec<(Severity, Vec<usize>)> = Vec::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
-        if crate::rules::missing_declaration::annotate_path(d).is_none() {
+        if crate::rules::missing_declaration::annotate_path(d, SIDECAR_SUFFIX).is_none() {
             continue;
         }
         match by_severity.iter_mut().find(|(s, _)| *s == d.severity) {
