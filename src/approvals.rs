@@ -276,6 +276,30 @@ pub enum Problem {
         span: Span,
         found: &'static str,
     },
+    Invalid(Invalid),
+}
+
+/// A ledger value of the right type that still cannot stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// An approval id an earlier entry has.
+    TwiceInLedger { span: Span, id: String },
+    /// A `document` outside the repository.
+    DocumentOutside { span: Span, document: String },
+    /// A cover's rule that is no rule.
+    UnknownRule { span: Span, name: String },
+    /// A digest that is not `sha256:` and 64 hex digits.
+    BadDigest { span: Span },
+    /// A cover path over [`MAX_COVER_PATH`].
+    CoverPathTooLong { span: Span },
+    /// Glob cover paths over [`MAX_GLOB_BYTES`] in all.
+    GlobsTooLong { span: Span },
+    /// A cover path that is not a glob; `error` says why.
+    BadGlob {
+        span: Span,
+        glob: String,
+        error: String,
+    },
 }
 
 impl From<schema::Problem> for Problem {
@@ -329,11 +353,10 @@ fn read(source: &Source, rule_code: Option<RuleCode>) -> (Ledger, Vec<Problem>) 
         if let Some(mut e) = entry(&mut r, item, &mut glob_bytes, rule_code) {
             e.broken = r.problems.len() > before;
             if ledger.by_id.contains_key(&e.id.value) {
-                r.invalid(
-                    e.id.span.clone(),
-                    format!("approval id `{}` appears twice in the ledger", e.id.value),
-                    Some("give every approval its own id".into()),
-                );
+                r.problems.push(Problem::Invalid(Invalid::TwiceInLedger {
+                    span: e.id.span.clone(),
+                    id: e.id.value.clone(),
+                }));
                 continue;
             }
             ledger
@@ -393,11 +416,10 @@ const ENTRY: &[Field<EntryFields>] = &[
         if let Some(d) = &e.entry.document
             && !is_inside(&d.value)
         {
-            r.invalid(
-                d.span.clone(),
-                format!("the document `{}` is outside the repository", clip(&d.value)),
-                Some("give the path of the signed approval inside the repository, relative to the project root".into()),
-            );
+            r.problems.push(Problem::Invalid(Invalid::DocumentOutside {
+                span: d.span.clone(),
+                document: clip(&d.value).into_owned(),
+            }));
         }
     }),
     Field::optional("note", |r, k, v, e| e.entry.note = r.string(v, &k.name)),
@@ -462,11 +484,10 @@ const COVER: &[Field<CoverFields>] = &[
             };
             match rule_code(&s.value) {
                 Some(code) => c.cover.rules.push(At::new(code.to_owned(), s.span)),
-                None => r.invalid(
-                    s.span.clone(),
-                    format!("no rule is called `{}`", s.value),
-                    None,
-                ),
+                None => r.problems.push(Problem::Invalid(Invalid::UnknownRule {
+                    span: s.span.clone(),
+                    name: s.value.clone(),
+                })),
             }
         }
     }),
@@ -477,11 +498,9 @@ const COVER: &[Field<CoverFields>] = &[
                 .strip_prefix("sha256:")
                 .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
             if !ok {
-                r.invalid(
-                    d.span.clone(),
-                    "a digest must be `sha256:` followed by 64 hex digits".into(),
-                    Some("let `aiclear approve` compute it".into()),
-                );
+                let span = d.span.clone();
+                r.problems
+                    .push(Problem::Invalid(Invalid::BadDigest { span }));
             }
             c.cover.digest = Some(d);
         }
@@ -511,33 +530,26 @@ fn cover(
     c.path = fields.path?;
     let p = c.path.value.trim_start_matches("./");
     if p.len() > MAX_COVER_PATH {
-        r.invalid(
-            c.path.span.clone(),
-            format!("a cover path longer than {MAX_COVER_PATH} characters"),
-            Some("name the file, or a short glob such as `scripts/**/*.fountain`".into()),
-        );
+        let span = c.path.span.clone();
+        r.problems
+            .push(Problem::Invalid(Invalid::CoverPathTooLong { span }));
         return Some(c);
     }
     if p.contains(['*', '?', '[', '{']) {
         *glob_bytes += p.len();
         if *glob_bytes > MAX_GLOB_BYTES {
-            r.invalid(
-                c.path.span.clone(),
-                format!(
-                    "the ledger's glob paths add up to more than {} KiB",
-                    MAX_GLOB_BYTES >> 10
-                ),
-                Some("name files, or use fewer and shorter globs".into()),
-            );
+            let span = c.path.span.clone();
+            r.problems
+                .push(Problem::Invalid(Invalid::GlobsTooLong { span }));
             return Some(c);
         }
         match GlobBuilder::new(p).literal_separator(true).build() {
             Ok(g) => c.glob = Some(g.compile_matcher()),
-            Err(e) => r.invalid(
-                c.path.span.clone(),
-                format!("invalid glob `{}`: {}", c.path.value, e.kind()),
-                None,
-            ),
+            Err(e) => r.problems.push(Problem::Invalid(Invalid::BadGlob {
+                span: c.path.span.clone(),
+                glob: c.path.value.clone(),
+                error: e.kind().to_string(),
+            })),
         }
     }
     Some(c)

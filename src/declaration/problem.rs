@@ -20,6 +20,8 @@ pub enum Problem {
     Malformed(Malformed),
     /// A key or value that does not fit the vocabulary.
     Schema(schema::Problem),
+    /// A value the declaration's vocabulary refuses beyond its type.
+    Invalid(Invalid),
     /// A top-level key that is a near miss of `genai` (`gen-ai`, `GenAI`).
     NotGenai { key: yaml::Key },
     /// A value left from the declaration template (`TODO`) under `key`.
@@ -36,6 +38,49 @@ pub enum Problem {
         line: usize,
         column: usize,
     },
+}
+
+/// A declaration value of the right type that still cannot stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// `genai:` with nothing after it, at the key.
+    EmptyGenai { span: Span },
+    /// `genai: TEXT`; `typo` when the text is a misspelling of `none`.
+    NotADeclaration {
+        span: Span,
+        text: String,
+        typo: bool,
+    },
+    /// A use id that is not a slug.
+    NotASlug { span: Span, id: String },
+    /// `tools: []`.
+    NoTools { span: Span },
+    /// `tools: ["NAME"]`: a tool named, not described.
+    ToolAsText { span: Span, name: String },
+}
+
+impl Invalid {
+    pub fn span(&self) -> &Span {
+        match self {
+            Invalid::EmptyGenai { span }
+            | Invalid::NotADeclaration { span, .. }
+            | Invalid::NotASlug { span, .. }
+            | Invalid::NoTools { span }
+            | Invalid::ToolAsText { span, .. } => span,
+        }
+    }
+}
+
+impl Problem {
+    /// Whether this is a value refused at `span` (`invalid-value`), which a
+    /// placeholder there replaces.
+    pub fn is_invalid_value_at(&self, at: &Span) -> bool {
+        match self {
+            Problem::Schema(p) => p.kind.is_invalid_value() && &p.span == at,
+            Problem::Invalid(i) => i.span() == at,
+            _ => false,
+        }
+    }
 }
 
 impl From<schema::Problem> for Problem {

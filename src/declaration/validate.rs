@@ -9,7 +9,7 @@
 //! could be read, so the policy rules can judge the rest of it.
 
 use crate::declaration::model::*;
-use crate::declaration::{Malformed, Problem};
+use crate::declaration::{Invalid, Malformed, Problem};
 use crate::schema::{self, Built, Field};
 use crate::source::Span;
 use crate::yaml::{Key, Node, Value};
@@ -228,10 +228,9 @@ fn placeholders(node: &Node, problems: &mut Vec<Problem>, from: usize) {
             key: key.to_owned(),
             text: clip(text).into_owned(),
         };
-        let existing = problems[from..].iter_mut().find(|p| match p {
-            Problem::Schema(p) => p.kind.is_invalid_value() && p.span == span,
-            _ => false,
-        });
+        let existing = problems[from..]
+            .iter_mut()
+            .find(|p| p.is_invalid_value_at(&span));
         match existing {
             Some(p) => *p = placeholder,
             None => problems.push(placeholder),
@@ -271,23 +270,17 @@ fn read_declaration(key: &Key, node: &Node, problems: &mut Vec<Problem>) -> Opti
             return Some(decl);
         }
         Value::Null => {
-            r.invalid(
-                key.span.clone(),
-                "the `genai` declaration is empty".into(),
-                Some("write `genai: none` when the file has no generative-AI use, or list its `uses`".into()),
-            );
+            let span = key.span.clone();
+            r.problems
+                .push(Problem::Invalid(Invalid::EmptyGenai { span }));
             return None;
         }
         Value::Str(s) => {
-            let help = match did_you_mean(s, &["none"]) {
-                Some(_) => "did you mean `none`?".to_owned(),
-                None => "write `genai: none`, or a mapping with `uses`".to_owned(),
-            };
-            r.invalid(
-                node.span.clone(),
-                format!("`genai: {s}` is not a declaration"),
-                Some(help),
-            );
+            r.problems.push(Problem::Invalid(Invalid::NotADeclaration {
+                span: node.span.clone(),
+                text: s.clone(),
+                typo: did_you_mean(s, &["none"]).is_some(),
+            }));
             return None;
         }
         _ => r.map(node, "genai")?,
@@ -361,11 +354,10 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
         None => return None,
     };
     if !is_slug(&id.value) {
-        r.invalid(
-            id.span.clone(),
-            format!("use id `{}` is not a slug", clip(&id.value)),
-            Some("use lowercase letters, digits and dashes, e.g. `aria-design`".into()),
-        );
+        r.problems.push(Problem::Invalid(Invalid::NotASlug {
+            span: id.span.clone(),
+            id: clip(&id.value).into_owned(),
+        }));
     }
     let mut u = Use {
         span: node.span.clone(),
@@ -398,11 +390,8 @@ fn tools(r: &mut Reader, k: &Key, v: &Node, u: &mut Use) {
     u.tools_span = Some(k.span.clone());
     let items = r.list(v, &k.name, false);
     if items.is_empty() {
-        r.invalid(
-            v.span.clone(),
-            "`tools` lists no tool".into(),
-            Some("name at least one tool: `tools: [{ name: \"…\" }]`".into()),
-        );
+        let span = v.span.clone();
+        r.problems.push(Problem::Invalid(Invalid::NoTools { span }));
     }
     u.tools = items.iter().filter_map(|n| tool(r, n)).collect();
 }
@@ -411,13 +400,10 @@ fn tool(r: &mut Reader, node: &Node) -> Option<Tool> {
     let entries = match &node.value {
         // `tools: ["Imagen 4"]` is a common shorthand; ask for the full form.
         Value::Str(s) => {
-            r.invalid(
-                node.span.clone(),
-                format!("a tool must be a mapping, found the string `{s}`"),
-                Some(format!(
-                    "write `{{ name: \"{s}\", enterprise: …, trains-on-inputs: … }}`"
-                )),
-            );
+            r.problems.push(Problem::Invalid(Invalid::ToolAsText {
+                span: node.span.clone(),
+                name: s.clone(),
+            }));
             return None;
         }
         _ => r.map(node, "tools")?,

@@ -1,4 +1,5 @@
 use crate::approvals;
+use crate::declaration;
 use crate::declaration::{
     Element, Input, Output, Prominence, Reference, SourceType, Stage, TalentKind, Training,
     TrainsOnInputs,
@@ -204,6 +205,7 @@ impl From<approvals::Problem> for Finding {
                 "delete the `{key}:` line and move its items to the start of their lines, so that each approval starts with {ENTRY_FORM}"
             ))
             .note("an empty ledger is an empty file, or `[]`"),
+            approvals::Problem::Invalid(i) => ledger_value(i),
             approvals::Problem::NotAList { span, found } => Finding::new(
                 &INVALID_VALUE,
                 Some(span),
@@ -213,4 +215,86 @@ impl From<approvals::Problem> for Finding {
             .help(format!("write each approval as a list item: {ENTRY_FORM}")),
         }
     }
+}
+
+/// A ledger value of the right type that still cannot stand.
+fn ledger_value(i: approvals::Invalid) -> Finding {
+    use approvals::{Invalid, MAX_COVER_PATH, MAX_GLOB_BYTES};
+    let (span, message, help) = match i {
+        Invalid::TwiceInLedger { span, id } => (
+            span,
+            format!("approval id `{id}` appears twice in the ledger"),
+            Some("give every approval its own id"),
+        ),
+        Invalid::DocumentOutside { span, document } => (
+            span,
+            format!("the document `{document}` is outside the repository"),
+            Some(
+                "give the path of the signed approval inside the repository, relative to the project root",
+            ),
+        ),
+        Invalid::UnknownRule { span, name } => (span, format!("no rule is called `{name}`"), None),
+        Invalid::BadDigest { span } => (
+            span,
+            "a digest must be `sha256:` followed by 64 hex digits".to_owned(),
+            Some("let `aiclear approve` compute it"),
+        ),
+        Invalid::CoverPathTooLong { span } => (
+            span,
+            format!("a cover path longer than {MAX_COVER_PATH} characters"),
+            Some("name the file, or a short glob such as `scripts/**/*.fountain`"),
+        ),
+        Invalid::GlobsTooLong { span } => (
+            span,
+            format!(
+                "the ledger's glob paths add up to more than {} KiB",
+                MAX_GLOB_BYTES >> 10
+            ),
+            Some("name files, or use fewer and shorter globs"),
+        ),
+        Invalid::BadGlob { span, glob, error } => {
+            (span, format!("invalid glob `{glob}`: {error}"), None)
+        }
+    };
+    let mut f = Finding::new(&INVALID_VALUE, Some(span), message);
+    f.help = help.map(str::to_owned);
+    f
+}
+
+/// A declaration value of the right type that still cannot stand.
+pub fn declaration_value(i: declaration::Invalid) -> Finding {
+    use declaration::Invalid;
+    let (span, message, help) = match i {
+        Invalid::EmptyGenai { span } => (
+            span,
+            "the `genai` declaration is empty".to_owned(),
+            "write `genai: none` when the file has no generative-AI use, or list its `uses`"
+                .to_owned(),
+        ),
+        Invalid::NotADeclaration { span, text, typo } => (
+            span,
+            format!("`genai: {text}` is not a declaration"),
+            if typo {
+                "did you mean `none`?".to_owned()
+            } else {
+                "write `genai: none`, or a mapping with `uses`".to_owned()
+            },
+        ),
+        Invalid::NotASlug { span, id } => (
+            span,
+            format!("use id `{id}` is not a slug"),
+            "use lowercase letters, digits and dashes, e.g. `aria-design`".to_owned(),
+        ),
+        Invalid::NoTools { span } => (
+            span,
+            "`tools` lists no tool".to_owned(),
+            "name at least one tool: `tools: [{ name: \"…\" }]`".to_owned(),
+        ),
+        Invalid::ToolAsText { span, name } => (
+            span,
+            format!("a tool must be a mapping, found the string `{name}`"),
+            format!("write `{{ name: \"{name}\", enterprise: …, trains-on-inputs: … }}`"),
+        ),
+    };
+    Finding::new(&INVALID_VALUE, Some(span), message).help(help)
 }

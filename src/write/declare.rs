@@ -13,6 +13,8 @@
 //! frontmatter everything else the file says must read as before.
 
 use crate::declaration::{Block, FileKind, markdown};
+use crate::rules::invalid_value::INVALID_VALUE;
+use crate::rules::missing_declaration::MISSING_DECLARATION;
 use crate::write::{LineEnding, bom_len, ends_with_line_break, json};
 use crate::yaml;
 
@@ -79,7 +81,7 @@ pub fn insert(kind: FileKind, bytes: &[u8], form: Form) -> Result<Outcome, Strin
     if before.declaration.is_some() {
         return Ok(Outcome::AlreadyDeclared);
     }
-    if let Some(f) = before.findings.iter().find(|f| f.rule.code != "GA001") {
+    if let Some(f) = before.findings.iter().find(|f| !f.is(&MISSING_DECLARATION)) {
         return Err(format!(
             "it has a declaration that cannot be read ({}: {}); fix it by hand, `aiclear check` shows where",
             f.rule.code, f.message
@@ -425,7 +427,7 @@ fn verify(kind: FileKind, before: &[u8], after: &[u8], form: Form) -> Result<(),
     let parsed = crate::rules::read_declaration(kind, after);
     let unexpected = parsed.findings.iter().find(|f| match form {
         Form::None => true,
-        Form::Template => f.rule.code != "GA004",
+        Form::Template => !f.is(&INVALID_VALUE),
     });
     if let Some(f) = unexpected {
         return Err(format!(
