@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod engine;
 pub mod git;
+pub mod kind;
 pub mod localtime;
 pub mod names;
 pub mod render;

@@ -12,11 +12,11 @@ use clap::Args;
 
 use super::exit;
 use crate::config::{self, Settings};
-use crate::declaration::FileKind;
 use crate::engine::{MAX_FILE_BYTES, Project};
+use crate::kind::{self, FileKind, SIDECAR_SUFFIX};
 use crate::source::Source;
+use crate::write;
 use crate::write::declare::{self, Form, Outcome};
-use crate::write::{self, SIDECAR_SUFFIX};
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {
@@ -181,10 +181,11 @@ fn job(path: &Path, settings: &Option<(Settings, PathBuf)>) -> Result<Job, Strin
     }
     let Some((kind, _)) = write::declaration_file(settings, &rel) else {
         return Err(format!(
-            "`{shown}` is not a kind of file aiclear reads declarations from (Fountain, Markdown, YAML, JSON, OpenTimelineIO or media)"
+            "`{shown}` is not a kind of file aiclear reads declarations from ({})",
+            kind::titles()
         ));
     };
-    let is_media = kind == FileKind::Sidecar && !rel.ends_with(SIDECAR_SUFFIX);
+    let is_media = kind == FileKind::Sidecar && !kind::is_sidecar(&rel);
     let target = if is_media {
         let mut t = path.as_os_str().to_owned();
         t.push(SIDECAR_SUFFIX);

@@ -23,9 +23,7 @@ pub const ALLOWED_SIGNERS_PATH: &str = ".aiclear/allowed_signers";
 /// The built-in policy pack.
 pub const POLICY: &str = "netflix-2025-08";
 
-pub const DEFAULT_SCRIPTS: &[&str] = &["**/*.fountain", "**/*.spmd", "scripts/**/*.md"];
-pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "vfx/**/*.{yml,yaml,json}"];
-pub const DEFAULT_MEDIA: &[&str] = &["vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}"];
+pub use crate::kind::{DEFAULT_MEDIA, DEFAULT_METADATA, DEFAULT_SCRIPTS};
 pub const DEFAULT_DELIVERABLES: &[&str] = &["deliverables/**", "final/**"];
 
 /// A severity set in config for one rule.

@@ -16,6 +16,7 @@ mod problem;
 pub mod snippet;
 pub mod validate;
 
+pub use crate::kind::FileKind;
 pub use model::*;
 pub use problem::*;
 
@@ -25,54 +26,6 @@ use crate::yaml::line_of;
 
 /// Largest declaration block read from a script or Markdown file.
 pub const MAX_BLOCK_BYTES: usize = 1 << 20;
-
-/// How a file carries its declaration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum FileKind {
-    /// `.fountain`, `.spmd`: boneyard-wrapped block after the title page.
-    Fountain,
-    /// `.md`: frontmatter.
-    Markdown,
-    /// `.yml`, `.yaml`: top-level `genai` of the first document.
-    Yaml,
-    /// `.json`, `.otio`: `metadata.genai`, else top-level `genai`.
-    Json,
-    /// `NAME.EXT.genai.yml` beside a binary media file.
-    Sidecar,
-}
-
-impl FileKind {
-    /// The kind of a script or metadata file, by its extension.
-    pub fn of_path(path: &str) -> Option<FileKind> {
-        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "fountain" | "spmd" => FileKind::Fountain,
-            "md" | "markdown" => FileKind::Markdown,
-            "yml" | "yaml" => FileKind::Yaml,
-            "json" | "otio" => FileKind::Json,
-            _ => return None,
-        })
-    }
-
-    /// How to add a declaration to a file of this kind.
-    pub fn how_to_declare(self) -> &'static str {
-        match self {
-            FileKind::Fountain => {
-                "add a declaration right after the title page: `/*`, `---`, `genai: none` (or its `uses`), `---`, `*/` on lines of their own"
-            }
-            FileKind::Markdown => {
-                "add `genai: none` (or its `uses`) to the `---` frontmatter at the top of the file"
-            }
-            FileKind::Yaml => "add a top-level `genai:` key (`genai: none` when no AI was used)",
-            FileKind::Json => {
-                "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)"
-            }
-            FileKind::Sidecar => {
-                "create the sidecar with a top-level `genai:` key (`genai: none` when no AI was used)"
-            }
-        }
-    }
-}
 
 /// Where a locator found the declaration's YAML.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -593,7 +593,7 @@ mod tests {
     /// they are, are all reported.
     #[test]
     fn the_templates_placeholders_are_all_known() {
-        let template = crate::write::declare::TEMPLATE;
+        let template = crate::kind::TEMPLATE;
         let uncommented: String = template
             .lines()
             .filter(|l| {

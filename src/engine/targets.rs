@@ -16,6 +16,7 @@ use super::{Content, Files, Mode, Project, UsageError};
 use crate::config::{self, Settings};
 use crate::declaration::FileKind;
 use crate::git::history::{Change, Range};
+use crate::kind::SIDECAR_SUFFIX;
 use crate::names::Listing;
 use crate::rules::uncovered_file::{self, Suggestion};
 
@@ -28,8 +29,6 @@ pub(super) struct Target {
     /// The file a sidecar describes.
     pub media: Option<String>,
 }
-
-pub(super) const SIDECAR_SUFFIX: &str = ".genai.yml";
 
 /// How a project-relative path is checked, if at all.
 pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {

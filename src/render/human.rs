@@ -27,7 +27,6 @@ use anstyle::{Effects, Style};
 use super::plural;
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::source::{Source, Span};
-use crate::write::SIDECAR_SUFFIX;
 
 /// Two spans at most this many lines apart share a window.
 const MERGE_GAP: usize = 8;
@@ -76,10 +75,7 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
                     .members
                     .iter()
                     .filter_map(|&m| {
-                        crate::rules::missing_declaration::annotate_path(
-                            &report.diagnostics[m],
-                            SIDECAR_SUFFIX,
-                        )
+                        crate::rules::missing_declaration::annotate_path(&report.diagnostics[m])
                     })
                     .map(crate::rules::shell_word)
                     .collect::<Vec<_>>()
@@ -137,7 +133,7 @@ struct MissingGroup {
 fn missing_groups(report: &Report) -> Vec<MissingGroup> {
     let mut by_severity: Vec<(Severity, Vec<usize>)> = Vec::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
-        if crate::rules::missing_declaration::annotate_path(d, SIDECAR_SUFFIX).is_none() {
+        if crate::rules::missing_declaration::annotate_path(d).is_none() {
             continue;
         }
         match by_severity.iter_mut().find(|(s, _)| *s == d.severity) {

@@ -634,7 +634,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
 
 /// The media file a sidecar describes.
 fn media_of(path: &str) -> Option<&str> {
-    path.strip_suffix(".genai.yml")
+    path.strip_suffix(crate::kind::SIDECAR_SUFFIX)
 }
 
 /// The folder a file is in, relative to the root: `.` for the root itself.
@@ -1016,10 +1016,7 @@ fn scripts(checked: &Checked) -> Vec<&str> {
         .keys()
         .map(String::as_str)
         .chain(checked.report.diagnostics.iter().map(|d| d.path.as_str()))
-        .filter(|p| {
-            let p = p.to_ascii_lowercase();
-            p.ends_with(".fountain") || p.ends_with(".spmd")
-        })
+        .filter(|p| crate::kind::FileKind::of_path(p) == Some(crate::kind::FileKind::Fountain))
         .collect();
     scripts.sort_unstable();
     scripts.dedup();

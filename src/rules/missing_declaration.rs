@@ -70,12 +70,15 @@ pub fn fixed_by_annotate(f: Finding, path: &str, by_hand: &str) -> Finding {
 }
 
 /// Whether a diagnostic is a missing declaration that `aiclear annotate`
-/// writes, and for which path: a sidecar's (ending in `sidecar_suffix`)
-/// is its media file's.
-pub fn annotate_path<'d>(d: &'d Diagnostic, sidecar_suffix: &str) -> Option<&'d str> {
+/// writes, and for which path: a sidecar's is its media file's.
+pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
     (d.code() == Some(MISSING_DECLARATION.code)
         && d.help.as_deref().is_some_and(|h| h.starts_with(ANNOTATE)))
-    .then(|| d.path.strip_suffix(sidecar_suffix).unwrap_or(&d.path))
+    .then(|| {
+        d.path
+            .strip_suffix(crate::kind::SIDECAR_SUFFIX)
+            .unwrap_or(&d.path)
+    })
 }
 
 impl From<Missing> for Finding {

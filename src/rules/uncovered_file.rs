@@ -112,7 +112,7 @@ fn ext(name: &str) -> Option<String> {
 /// The glob for files with extension `ext` under `rel`'s top folder.
 fn under_top(rel: &str, ext: &str) -> String {
     match rel.split_once('/') {
-        Some((top, _)) => format!("{}/**/*.{ext}", crate::write::config::literal(top)),
+        Some((top, _)) => format!("{}/**/*.{ext}", crate::kind::literal(top)),
         None => format!("*.{ext}"),
     }
 }
@@ -129,7 +129,7 @@ pub fn suggestion(rel: &str, beside_checked: bool) -> Option<Suggestion> {
     {
         return None;
     }
-    if let Some(described) = rel.strip_suffix(crate::write::SIDECAR_SUFFIX) {
+    if let Some(described) = rel.strip_suffix(crate::kind::SIDECAR_SUFFIX) {
         let e = ext(described.rsplit('/').next().unwrap_or(described))?;
         return Some(Suggestion {
             key: "media",
@@ -162,7 +162,7 @@ pub fn suggestion(rel: &str, beside_checked: bool) -> Option<Suggestion> {
     let lower = name.to_ascii_lowercase();
     if at_top
         || !beside_checked
-        || crate::write::config::is_repo_doc(name)
+        || crate::kind::is_repo_doc(name)
         || TOOL_FILES.contains(&lower.as_str())
     {
         return None;
@@ -198,7 +198,7 @@ pub fn finding(files: &[(String, Suggestion)], config: &str, has_config: bool) -
             let these: Vec<String> = globs
                 .iter()
                 .filter(|s| s.key == *key)
-                .map(|s| format!("`{}`", crate::write::double_quoted(&s.glob)))
+                .map(|s| format!("`{}`", crate::yaml::quote::double_quoted(&s.glob)))
                 .collect();
             format!("{} under `files.{key}`", these.join(", "))
         })

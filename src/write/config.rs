@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{self, Globs, POLICY};
-use crate::write::{MEDIA_EXTENSIONS, SIDECAR_SUFFIX};
+use crate::kind::{self, List, Pick, literal};
 
 /// Folder names (split on `-`, `_`, `.` and spaces) that hold scripts.
 const SCRIPT_WORDS: &[&str] = &[
@@ -117,60 +117,26 @@ fn is_vfx_dir(dir: &str) -> bool {
     words(dir).any(|w| VFX_WORDS.contains(&w.as_str()))
 }
 
-/// Markdown files that are about the repository, not the production.
-pub(crate) fn is_repo_doc(name: &str) -> bool {
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    matches!(
-        stem.to_ascii_lowercase().as_str(),
-        "readme"
-            | "changelog"
-            | "changes"
-            | "history"
-            | "contributing"
-            | "license"
-            | "licence"
-            | "code_of_conduct"
-            | "security"
-            | "authors"
-            | "notice"
-            | "agents"
-            | "claude"
-    )
-}
-
+/// What `init` counts and globs together: the files of kinds that share a
+/// noun. Ordered as the lists show them: within a list, kinds found
+/// anywhere before those found by folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Class {
-    Fountain,
-    Markdown,
-    Otio,
-    Data,
-    Media,
+struct Class {
+    list: List,
+    pick: Pick,
+    noun: &'static str,
 }
 
 impl Class {
     fn of(name: &str) -> Option<Class> {
-        if name.ends_with(SIDECAR_SUFFIX) {
+        if kind::is_sidecar(name) {
             return None;
         }
-        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "fountain" | "spmd" => Class::Fountain,
-            "md" | "markdown" => Class::Markdown,
-            "otio" => Class::Otio,
-            "json" | "yml" | "yaml" => Class::Data,
-            e if MEDIA_EXTENSIONS.contains(&e) => Class::Media,
-            _ => return None,
+        kind::row_of(name).map(|row| Class {
+            list: row.list,
+            pick: row.pick,
+            noun: row.noun,
         })
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Class::Fountain => "Fountain script",
-            Class::Markdown => "Markdown file",
-            Class::Otio => "timeline",
-            Class::Data => "JSON/YAML file",
-            Class::Media => "media file",
-        }
     }
 }
 
@@ -198,16 +164,6 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// A folder name as a glob that matches only itself.
-pub(crate) fn literal(dir: &str) -> String {
-    dir.chars()
-        .map(|c| match c {
-            '*' | '?' | '[' | ']' | '{' | '}' | '\\' => format!("[{c}]"),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 fn glob(dir: &str, exts: &BTreeSet<String>) -> String {
     let ext = if exts.len() == 1 {
         exts.iter().next().cloned().unwrap_or_default()
@@ -231,10 +187,8 @@ fn where_(dir: &str) -> String {
 
 /// One `files:` list: the comment above it, the built-in defaults it starts
 /// with, the folders chosen for it and the groups left out.
-struct List<'a> {
-    key: &'static str,
-    comment: &'static [&'static str],
-    defaults: &'static [&'static str],
+struct Section<'a> {
+    list: List,
     /// What was found for this list, for the comment: noun, folder, files.
     found: Vec<(&'static str, &'a str, &'a [String])>,
     /// A glob for each folder chosen, with the files it is for.
@@ -243,12 +197,39 @@ struct List<'a> {
     rest: Vec<(&'static str, &'a str, &'a [String])>,
 }
 
-impl List<'_> {
+impl<'a> Section<'a> {
+    fn new(list: List) -> Self {
+        Section {
+            list,
+            found: Vec::new(),
+            picks: Vec::new(),
+            rest: Vec::new(),
+        }
+    }
+
+    /// The comment above the list: what its files are and where they declare.
+    fn comment(&self) -> &'static [&'static str] {
+        match self.list {
+            List::Scripts => &[
+                "Screenplays (a declaration in a boneyard after the title page) and Markdown",
+                "treatments and bibles (a `genai` key in the YAML frontmatter).",
+            ],
+            List::Metadata => &[
+                "Shot sheets and timelines: a top-level `genai` key (OpenTimelineIO and",
+                "JSON: `metadata.genai`).",
+            ],
+            List::Media => &[
+                "Binary media: the declaration lives in a sidecar next to each file,",
+                "e.g. plate_v003.exr.genai.yml.",
+            ],
+        }
+    }
+
     /// The globs: the built-in defaults, so that nothing they would check
     /// goes unchecked, then a folder's glob wherever the defaults miss one of
     /// the files found there.
     fn globs(&self) -> Vec<String> {
-        let mut globs: Vec<String> = self.defaults.iter().map(|s| s.to_string()).collect();
+        let mut globs: Vec<String> = self.list.defaults().iter().map(|s| s.to_string()).collect();
         for (glob, files) in &self.picks {
             let so_far = Globs::new(&globs.iter().map(String::as_str).collect::<Vec<_>>());
             if files.iter().any(|f| !so_far.is_match(f)) && !globs.contains(glob) {
@@ -257,12 +238,53 @@ impl List<'_> {
         }
         globs
     }
+
+    /// The comment lines saying what was found and what was left out, given
+    /// the list's globs (`all`) and the excluded files.
+    fn found_and_left_out(&self, all: &Globs, exclude: &Globs) -> String {
+        let mut text = String::new();
+        let found: Vec<String> = self
+            .found
+            .iter()
+            .filter_map(|(noun, dir, files)| {
+                let n = files.iter().filter(|f| !exclude.is_match(f)).count();
+                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+            })
+            .collect();
+        if found.is_empty() {
+            text.push_str("  # None found yet: the built-in defaults.\n");
+        } else {
+            text.push_str(&format!(
+                "  # The built-in defaults, and what was found: {}.\n",
+                found.join(", ")
+            ));
+        }
+        let left_out: Vec<String> = self
+            .rest
+            .iter()
+            .filter_map(|(noun, dir, files)| {
+                let n = files
+                    .iter()
+                    .filter(|f| !all.is_match(f) && !exclude.is_match(f))
+                    .count();
+                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
+            })
+            .collect();
+        if !left_out.is_empty() {
+            text.push_str(&format!(
+                "  # Left out (add a glob if these are production files): {}.\n",
+                left_out.join(", ")
+            ));
+        }
+        text
+    }
 }
 
-/// Plan the configuration for a project whose files (relative to the project
-/// root, `/`-separated) are `files`.
-pub fn plan(files: &[String]) -> Plan {
-    let mut groups: BTreeMap<(Class, String), Group> = BTreeMap::new();
+type Groups = BTreeMap<(Class, String), Group>;
+
+/// The files `init` could write a glob for, by class and top-level folder.
+fn groups(files: &[String]) -> Groups {
+    let mut groups = Groups::new();
     for f in files {
         let parts: Vec<&str> = f.split('/').collect();
         if parts
@@ -284,86 +306,56 @@ pub fn plan(files: &[String]) -> Plan {
                 .unwrap_or_default(),
         );
     }
-    let dirs_with = |class: Class| -> BTreeSet<String> {
+    groups
+}
+
+/// The three lists, each with the folders chosen for it and those left out.
+fn sections(groups: &Groups) -> [Section<'_>; 3] {
+    // Folders holding a kind found anywhere: scripts, and timelines.
+    let dirs_with = |list: List| -> BTreeSet<&str> {
         groups
             .keys()
-            .filter(|(c, _)| *c == class)
-            .map(|(_, d)| d.clone())
+            .filter(|(c, _)| c.list == list && c.pick == Pick::Always)
+            .map(|(_, d)| d.as_str())
             .collect()
     };
-    let script_dirs = dirs_with(Class::Fountain);
-    let timeline_dirs = dirs_with(Class::Otio);
+    let script_dirs = dirs_with(List::Scripts);
+    let timeline_dirs = dirs_with(List::Metadata);
     let production =
         |dir: &str| !dir.is_empty() && (is_vfx_dir(dir) || timeline_dirs.contains(dir));
 
-    let mut scripts = List {
-        key: "scripts",
-        comment: &[
-            "Screenplays (a declaration in a boneyard after the title page) and Markdown",
-            "treatments and bibles (a `genai` key in the YAML frontmatter).",
-        ],
-        defaults: config::DEFAULT_SCRIPTS,
-        found: Vec::new(),
-        picks: Vec::new(),
-        rest: Vec::new(),
-    };
-    let mut metadata = List {
-        key: "metadata",
-        comment: &[
-            "Shot sheets and timelines: a top-level `genai` key (OpenTimelineIO and",
-            "JSON: `metadata.genai`).",
-        ],
-        defaults: config::DEFAULT_METADATA,
-        found: Vec::new(),
-        picks: Vec::new(),
-        rest: Vec::new(),
-    };
-    let mut media = List {
-        key: "media",
-        comment: &[
-            "Binary media: the declaration lives in a sidecar next to each file,",
-            "e.g. plate_v003.exr.genai.yml.",
-        ],
-        defaults: config::DEFAULT_MEDIA,
-        found: Vec::new(),
-        picks: Vec::new(),
-        rest: Vec::new(),
-    };
-
-    for ((class, dir), g) in &groups {
-        let (list, chosen) = match class {
-            Class::Fountain => (&mut scripts, true),
-            Class::Markdown => {
-                let chosen = !dir.is_empty() && (script_dirs.contains(dir) || is_script_dir(dir));
-                (&mut scripts, chosen)
+    let mut sections = List::ALL.map(Section::new);
+    for ((class, dir), g) in groups {
+        let chosen = match class.pick {
+            Pick::Always => true,
+            Pick::ScriptFolders => {
+                !dir.is_empty() && (script_dirs.contains(dir.as_str()) || is_script_dir(dir))
             }
-            Class::Otio => (&mut metadata, true),
-            Class::Data => (&mut metadata, production(dir)),
-            Class::Media => (&mut media, production(dir)),
+            Pick::ProductionFolders => production(dir),
         };
+        let section = &mut sections[class.list as usize];
         if chosen {
-            list.found.push((class.noun(), dir, &g.files));
-            list.picks.push((glob(dir, &g.exts), &g.files));
+            section.found.push((class.noun, dir, &g.files));
+            section.picks.push((glob(dir, &g.exts), &g.files));
         } else {
-            list.rest.push((class.noun(), dir, &g.files));
+            section.rest.push((class.noun, dir, &g.files));
         }
     }
-    let chosen: Vec<(&List, Vec<String>)> = [&scripts, &metadata, &media]
-        .into_iter()
-        .map(|l| (l, l.globs()))
-        .collect();
+    sections
+}
 
-    // Documents about the repository (README.md …) that a scripts glob
-    // reaches are excluded.
-    let script_globs = Globs::new(&chosen[0].1.iter().map(String::as_str).collect::<Vec<_>>());
+/// Documents about the repository (README.md …) among the files found by
+/// folder that the scripts globs reach: they are excluded.
+fn excludes(groups: &Groups, script_globs: &[String]) -> BTreeSet<String> {
+    let script_globs = Globs::new(&script_globs.iter().map(String::as_str).collect::<Vec<_>>());
     let mut excludes: BTreeSet<String> = BTreeSet::new();
     for f in groups
         .iter()
-        .filter(|((c, _), _)| *c == Class::Markdown)
+        .filter(|((c, _), _)| c.list == List::Scripts && c.pick == Pick::ScriptFolders)
         .flat_map(|(_, g)| &g.files)
     {
         let name = f.rsplit('/').next().unwrap_or(f);
-        if is_repo_doc(name) && script_globs.is_match(f) {
+        if kind::is_repo_doc(name) && script_globs.is_match(f) {
             let at = match f.split_once('/') {
                 Some((top, _)) => format!("{}/**/{}", literal(top), literal(name)),
                 None => literal(name),
@@ -371,10 +363,10 @@ pub fn plan(files: &[String]) -> Plan {
             excludes.insert(at);
         }
     }
-    let exclude = Globs::new(&excludes.iter().map(String::as_str).collect::<Vec<_>>());
+    excludes
+}
 
-    let mut text = format!(
-        "\
+const HEADER: &str = "\
 # aiclear configuration: which files must declare their generative-AI use, who
 # may approve the uses that need written approval, and how strict each rule is.
 # Written by `aiclear init` from the files in this project; edit it freely.
@@ -386,88 +378,18 @@ pub fn plan(files: &[String]) -> Plan {
 
 # The studio policy pack the rules implement: Netflix, \"Using Generative AI in
 # Content Production\" (August 2025).
-policy: {POLICY}
+";
 
+const FILES_INTRO: &str = "
 # Which files must carry a `genai` declaration, by kind. Globs are relative to
 # the project root (the folder that holds .aiclear/). Each list starts with the
 # built-in defaults, so that a file added later where they reach (a new script
 # in any folder, say) is checked too; keep them. `aiclear check` warns about a
 # file it could read that no glob here covers (GA007).
 files:
-"
-    );
-    let mut summary = Vec::new();
-    for (list, globs) in &chosen {
-        for line in list.comment {
-            text.push_str(&format!("  # {line}\n"));
-        }
-        let found: Vec<String> = list
-            .found
-            .iter()
-            .filter_map(|(noun, dir, files)| {
-                let n = files.iter().filter(|f| !exclude.is_match(f)).count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
-            })
-            .collect();
-        if found.is_empty() {
-            text.push_str("  # None found yet: the built-in defaults.\n");
-        } else {
-            text.push_str(&format!(
-                "  # The built-in defaults, and what was found: {}.\n",
-                found.join(", ")
-            ));
-        }
-        let all = Globs::new(&globs.iter().map(String::as_str).collect::<Vec<_>>());
-        let left_out: Vec<String> = list
-            .rest
-            .iter()
-            .filter_map(|(noun, dir, files)| {
-                let n = files
-                    .iter()
-                    .filter(|f| !all.is_match(f) && !exclude.is_match(f))
-                    .count();
-                (n > 0).then(|| format!("{} in {}", plural(n, noun), where_(dir)))
-            })
-            .collect();
-        if !left_out.is_empty() {
-            text.push_str(&format!(
-                "  # Left out (add a glob if these are production files): {}.\n",
-                left_out.join(", ")
-            ));
-        }
-        text.push_str(&format!("  {}:\n", list.key));
-        for g in globs {
-            text.push_str(&format!("    - {}\n", super::double_quoted(g)));
-        }
-        let counted: Vec<String> = globs
-            .iter()
-            .map(|g| {
-                let n = Globs::new(&[g.as_str()]);
-                let matched = files
-                    .iter()
-                    .filter(|f| n.is_match(f) && !exclude.is_match(f))
-                    .count();
-                format!("{g} ({})", plural(matched, "file"))
-            })
-            .collect();
-        summary.push(format!("{}: {}", list.key, counted.join(", ")));
-    }
-    text.push_str(
-        "  # Anything under these folders is a final deliverable: every use in it\n  # needs written approval (GA203), whatever stage it declares.\n  deliverables:\n",
-    );
-    for g in config::DEFAULT_DELIVERABLES {
-        text.push_str(&format!("    - {}\n", super::double_quoted(g)));
-    }
-    if excludes.is_empty() {
-        text.push_str("  # Files never checked, e.g. an archive of old drafts:\n  # exclude:\n  #   - \"scripts/archive/**\"\n");
-    } else {
-        text.push_str("  # Files never checked: documents about the repository, not the production.\n  exclude:\n");
-        for e in &excludes {
-            text.push_str(&format!("    - {}\n", super::double_quoted(e)));
-        }
-    }
-    text.push_str(
-        "
+";
+
+const REST: &str = "
 # Every matched file must declare its AI use, even if only `genai: none` (GA001).
 require-declaration: true
 
@@ -490,8 +412,69 @@ temporary-max-age-days: 90
 # rules:
 #   GA102: deny
 #   terms-not-reviewed: allow
-",
+";
+
+/// The `deliverables` and `exclude` lists.
+fn deliverables_and_exclude(excludes: &BTreeSet<String>) -> String {
+    let mut text = String::from(
+        "  # Anything under these folders is a final deliverable: every use in it\n  # needs written approval (GA203), whatever stage it declares.\n  deliverables:\n",
     );
+    for g in config::DEFAULT_DELIVERABLES {
+        text.push_str(&format!("    - {}\n", super::double_quoted(g)));
+    }
+    if excludes.is_empty() {
+        text.push_str("  # Files never checked, e.g. an archive of old drafts:\n  # exclude:\n  #   - \"scripts/archive/**\"\n");
+    } else {
+        text.push_str("  # Files never checked: documents about the repository, not the production.\n  exclude:\n");
+        for e in excludes {
+            text.push_str(&format!("    - {}\n", super::double_quoted(e)));
+        }
+    }
+    text
+}
+
+/// Plan the configuration for a project whose files (relative to the project
+/// root, `/`-separated) are `files`.
+pub fn plan(files: &[String]) -> Plan {
+    let groups = groups(files);
+    let chosen: Vec<(Section, Vec<String>)> = sections(&groups)
+        .into_iter()
+        .map(|s| {
+            let globs = s.globs();
+            (s, globs)
+        })
+        .collect();
+    let excludes = excludes(&groups, &chosen[List::Scripts as usize].1);
+    let exclude = Globs::new(&excludes.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let mut text = format!("{HEADER}policy: {POLICY}\n{FILES_INTRO}");
+    let mut summary = Vec::new();
+    for (section, globs) in &chosen {
+        for line in section.comment() {
+            text.push_str(&format!("  # {line}\n"));
+        }
+        let all = Globs::new(&globs.iter().map(String::as_str).collect::<Vec<_>>());
+        text.push_str(&section.found_and_left_out(&all, &exclude));
+        let key = section.list.key();
+        text.push_str(&format!("  {key}:\n"));
+        for g in globs {
+            text.push_str(&format!("    - {}\n", super::double_quoted(g)));
+        }
+        let counted: Vec<String> = globs
+            .iter()
+            .map(|g| {
+                let n = Globs::new(&[g.as_str()]);
+                let matched = files
+                    .iter()
+                    .filter(|f| n.is_match(f) && !exclude.is_match(f))
+                    .count();
+                format!("{g} ({})", plural(matched, "file"))
+            })
+            .collect();
+        summary.push(format!("{key}: {}", counted.join(", ")));
+    }
+    text.push_str(&deliverables_and_exclude(&excludes));
+    text.push_str(REST);
     Plan { text, summary }
 }
 

@@ -12,7 +12,8 @@
 //! are returned: the declaration must be found, and for YAML, JSON and
 //! frontmatter everything else the file says must read as before.
 
-use crate::declaration::{Block, FileKind, markdown};
+use crate::declaration::{Block, markdown};
+use crate::kind::{FileKind, NONE, TEMPLATE};
 use crate::rules::invalid_value::INVALID_VALUE;
 use crate::rules::missing_declaration::MISSING_DECLARATION;
 use crate::write::{LineEnding, bom_len, ends_with_line_break, json};
@@ -43,30 +44,6 @@ pub enum Outcome {
     /// The file already has a declaration; nothing was changed.
     AlreadyDeclared,
 }
-
-/// The declaration template, as YAML lines under a top-level `genai` key.
-/// Every placeholder is invalid on purpose, so `aiclear check` points at
-/// each one (GA004, with the values it accepts) until it is filled in.
-pub const TEMPLATE: &str = "\
-genai:
-  # Fill in each TODO (`aiclear check` points at the ones left), or replace
-  # this whole block with `genai: none` if no generative AI was used.
-  # `aiclear explain CODE` says what a rule wants.
-  disclosed: { to: TODO, on: TODO }  # studio contact told, and when (YYYY-MM-DD)
-  uses:
-    - id: TODO       # a short slug, e.g. aria-design
-      stage: TODO    # ideation | previs | temp | final
-      output: TODO   # text | image | video | audio | voice | 3d
-      tools:
-        - { name: TODO, enterprise: TODO, trains-on-inputs: TODO }  # true | false
-      # description: what was generated, and what for
-      # human-input: what people changed or added (needed for stage: final)
-      # elements: [background]  # crowd, prop, signage, main-character, dialogue, ...
-      # inputs: [original]      # licensed, proprietary, talent-likeness, ...
-      # approval-requested: YYYY-MM-DD  # asked an approver; the commit may go ahead, CI waits
-";
-
-const NONE: &str = "genai: none\n";
 
 fn yaml_text(form: Form) -> &'static str {
     match form {

@@ -21,7 +21,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::config::Settings;
-use crate::declaration::FileKind;
+use crate::kind::{self, FileKind, SIDECAR_SUFFIX};
+pub use crate::yaml::quote::{double_quoted, yaml_string};
 
 /// A line ending.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,81 +90,15 @@ pub fn bom_len(bytes: &[u8]) -> usize {
     }
 }
 
-/// A YAML scalar that reads back as exactly `s`, as a string: plain when `s`
-/// is a simple word, path or email address that YAML cannot take for
-/// anything else, double-quoted with escapes otherwise.
-pub fn yaml_string(s: &str) -> String {
-    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@' | '+'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true"
-                | "false"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "y"
-                | "n"
-                | "null"
-                | "nan"
-                | "inf"
-                | "infinity"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        double_quoted(s)
-    }
-}
-
-/// A double-quoted YAML (and JSON) string.
-pub fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Media extensions whose declaration lives in a sidecar, whatever the
-/// configuration says (a writer annotating `poster.psd` means its sidecar).
-pub const MEDIA_EXTENSIONS: &[&str] = &[
-    "exr", "dpx", "tif", "tiff", "png", "jpg", "jpeg", "webp", "psd", "mov", "mp4", "mxf", "avi",
-    "mkv", "wav", "aif", "aiff", "mp3", "flac",
-];
-
-/// The suffix of a media file's sidecar.
-pub const SIDECAR_SUFFIX: &str = ".genai.yml";
-
 /// How a project-relative path declares its AI use: the kind, and the file
-/// that holds the declaration (the sidecar for media).
+/// that holds the declaration (the sidecar for media: a file the `media`
+/// globs match, or of a kind declared in a sidecar whatever the
+/// configuration says).
 pub fn declaration_file(settings: &Settings, rel: &str) -> Option<(FileKind, String)> {
-    if rel.ends_with(SIDECAR_SUFFIX) {
+    if kind::is_sidecar(rel) {
         return Some((FileKind::Sidecar, rel.to_owned()));
     }
-    let ext = rel
-        .rsplit('/')
-        .next()
-        .and_then(|name| name.rsplit_once('.'))
-        .map(|(_, e)| e.to_ascii_lowercase());
-    let media_ext = ext
-        .as_deref()
-        .is_some_and(|e| MEDIA_EXTENSIONS.contains(&e));
-    if settings.files.media.is_match(rel) || media_ext {
+    if settings.files.media.is_match(rel) || kind::declared_in_sidecar(rel) {
         return Some((FileKind::Sidecar, format!("{rel}{SIDECAR_SUFFIX}")));
     }
     FileKind::of_path(rel).map(|k| (k, rel.to_owned()))
@@ -224,30 +159,6 @@ mod tests {
     }
 
     #[test]
-    fn yaml_strings_read_back() {
-        for (s, quoted) in [
-            ("NFX-2025-0142", false),
-            ("mei.chen@netflix.example.com", false),
-            ("scripts/ep101.fountain", false),
-            ("2025-0142", true),
-            ("yes", true),
-            ("sha256:00", true),
-            ("a \"b\"\n\tc\\", true),
-            ("", true),
-            ("café", true),
-            ("#x", true),
-        ] {
-            let y = yaml_string(s);
-            assert_eq!(y.starts_with('"'), quoted, "{s:?} -> {y}");
-            let node = crate::yaml::parse(&format!("k: {y}\n"), 0).unwrap();
-            let crate::yaml::Value::Map(entries) = node.value else {
-                panic!()
-            };
-            assert_eq!(entries[0].1.as_str(), Some(s), "{y}");
-        }
-    }
-
-    #[test]
     fn media_goes_to_a_sidecar() {
         let s = Settings::default();
         assert_eq!(
@@ -263,5 +174,27 @@ mod tests {
             Some((FileKind::Json, "cut.otio".into()))
         );
         assert_eq!(declaration_file(&s, "notes.txt"), None);
+    }
+
+    /// Whatever folder a file is in, `annotate` writes its declaration where
+    /// the table says it lives.
+    #[test]
+    fn every_kind_is_annotated_where_the_table_says() {
+        let s = Settings::default();
+        for row in kind::KINDS {
+            for ext in row.extensions {
+                for rel in [
+                    format!("a.{ext}"),
+                    format!("deep/er/A.{}", ext.to_uppercase()),
+                ] {
+                    let (k, file) = declaration_file(&s, &rel).unwrap();
+                    assert_eq!(k, row.declared, "{rel}");
+                    match k {
+                        FileKind::Sidecar => assert_eq!(file, format!("{rel}{SIDECAR_SUFFIX}")),
+                        _ => assert_eq!(file, rel),
+                    }
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,8 @@
 //! with `NaN`, `Infinity` or integers wider than 64 bits outside the
 //! declaration still parse: those tokens are plain scalars to YAML.
 
+pub mod quote;
+
 use std::cell::Cell;
 use std::fmt;
 
