@@ -3,8 +3,10 @@
 //! The vocabulary is a table per mapping (`genai`, a use, a tool, a talent
 //! entry, `disclosed`, a `retired` entry) read by [`crate::schema`]: unknown
 //! keys with the closest known key, wrong types, values outside their
-//! vocabulary and missing required keys are [`Problem::Schema`]; placeholders
-//! left from the template are [`Problem::Placeholder`]; repeated use ids are
+//! vocabulary and missing required keys are [`Problem::Schema`]; values of
+//! the right type that still cannot stand (a use id that is not a slug,
+//! `tools: []`) are [`Problem::Invalid`]; placeholders left from the
+//! template are [`Problem::Placeholder`]; repeated use ids are
 //! [`Problem::DuplicateId`]. A use with problems is still kept with whatever
 //! could be read, so the policy rules can judge the rest of it.
 
