@@ -13,9 +13,8 @@ use std::collections::HashMap;
 use globset::GlobBuilder;
 use sha2::{Digest, Sha256};
 
-use crate::declaration::validate::Reader;
-use crate::declaration::{At, Date, Use};
-use crate::rules::{self, Finding};
+use crate::declaration::Use;
+use crate::schema::{self, At, Built, Date, Field, clip, did_you_mean};
 use crate::source::{Source, Span};
 use crate::yaml;
 
@@ -26,16 +25,8 @@ pub const MAX_COVER_PATH: usize = 1024;
 /// Most bytes of glob cover paths in one ledger.
 pub const MAX_GLOB_BYTES: usize = 1 << 20;
 
-const ENTRY_KEYS: &[&str] = &[
-    "id",
-    "granted-by",
-    "granted-on",
-    "expires-on",
-    "document",
-    "note",
-    "covers",
-];
-const COVER_KEYS: &[&str] = &["path", "use", "rules", "digest"];
+/// Where the ledger lives, relative to the project root.
+pub const LEDGER_PATH: &str = ".aiclear/approvals.yml";
 
 /// One approval.
 #[derive(Clone, Debug)]
@@ -156,7 +147,7 @@ pub fn is_inside(path: &str) -> bool {
 
 /// Each entry's id and canonical content, for tracing entries through history.
 pub fn contents(bytes: &[u8]) -> HashMap<String, String> {
-    parse(&Source::new(crate::config::LEDGER_PATH, bytes.to_vec()))
+    parse(&Source::new(LEDGER_PATH, bytes.to_vec()))
         .0
         .entries
         .into_iter()
@@ -269,26 +260,88 @@ pub fn digest(u: &Use) -> String {
     )
 }
 
-/// Read the ledger; problems are findings against the ledger file.
-pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
-    let mut findings = Vec::new();
+/// A problem in the ledger, which the `invalid-value` rule (and for its
+/// syntax, `malformed-declaration`) turns into a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    File(yaml::FileProblem),
+    Schema(schema::Problem),
+    /// The entries are under a `key:` (`approvals:`) instead of at the top.
+    UnderKey {
+        span: Span,
+        key: String,
+    },
+    /// The ledger is `found`, not a list.
+    NotAList {
+        span: Span,
+        found: &'static str,
+    },
+    Invalid(Invalid),
+}
+
+/// A ledger value of the right type that still cannot stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// An approval id an earlier entry has.
+    TwiceInLedger { span: Span, id: String },
+    /// A `document` outside the repository.
+    DocumentOutside { span: Span, document: String },
+    /// A cover's rule that is no rule.
+    UnknownRule { span: Span, name: String },
+    /// A digest that is not `sha256:` and 64 hex digits.
+    BadDigest { span: Span },
+    /// A cover path over [`MAX_COVER_PATH`].
+    CoverPathTooLong { span: Span },
+    /// Glob cover paths over [`MAX_GLOB_BYTES`] in all.
+    GlobsTooLong { span: Span },
+    /// A cover path that is not a glob; `error` says why.
+    BadGlob {
+        span: Span,
+        glob: String,
+        error: String,
+    },
+}
+
+impl From<schema::Problem> for Problem {
+    fn from(p: schema::Problem) -> Self {
+        Problem::Schema(p)
+    }
+}
+
+/// The code of a rule, by its code or name; `None` for no rule.
+pub type RuleCode = fn(&str) -> Option<&'static str>;
+
+/// Read the ledger, keeping the rules a cover lists as they are written;
+/// `rules::read_ledger` reads them against the rule registry.
+pub fn parse(source: &Source) -> (Ledger, Vec<Problem>) {
+    read(source, None)
+}
+
+/// Read the ledger; `rule_code` gives the code of each rule a cover lists,
+/// by its code or name (the registry lives above the ledger).
+pub fn parse_with(source: &Source, rule_code: RuleCode) -> (Ledger, Vec<Problem>) {
+    read(source, Some(rule_code))
+}
+
+fn read(source: &Source, rule_code: Option<RuleCode>) -> (Ledger, Vec<Problem>) {
+    let mut problems = Vec::new();
     let mut ledger = Ledger::default();
     let root = match yaml::parse_file(&source.bytes, "the approvals ledger") {
         Ok(n) => n,
-        Err(f) => {
-            findings.push(*f);
-            return (ledger, findings);
+        Err(p) => {
+            problems.push(Problem::File(*p));
+            return (ledger, problems);
         }
     };
     let mut r = Reader {
-        findings: &mut findings,
+        problems: &mut problems,
     };
     // The ledger is a list of entries; an empty file, or `[]`, has none.
     let items: &[yaml::Node] = match &root.value {
         yaml::Value::Seq(items) => items,
         yaml::Value::Null => &[],
         other => {
-            shape_error(&mut r, &root, other);
+            r.problems.push(shape_problem(&root, other));
             &[]
         }
     };
@@ -296,15 +349,14 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
     // the ledger comes from the change under review.
     let mut glob_bytes = 0;
     for item in items {
-        let before = r.findings.len();
-        if let Some(mut e) = entry(&mut r, item, &mut glob_bytes) {
-            e.broken = r.findings.len() > before;
+        let before = r.problems.len();
+        if let Some(mut e) = entry(&mut r, item, &mut glob_bytes, rule_code) {
+            e.broken = r.problems.len() > before;
             if ledger.by_id.contains_key(&e.id.value) {
-                r.invalid(
-                    e.id.span.clone(),
-                    format!("approval id `{}` appears twice in the ledger", e.id.value),
-                    Some("give every approval its own id".into()),
-                );
+                r.problems.push(Problem::Invalid(Invalid::TwiceInLedger {
+                    span: e.id.span.clone(),
+                    id: e.id.value.clone(),
+                }));
                 continue;
             }
             ledger
@@ -313,191 +365,191 @@ pub fn parse(source: &Source) -> (Ledger, Vec<Finding>) {
             ledger.entries.push(e);
         }
     }
-    (ledger, findings)
+    (ledger, problems)
 }
 
-/// The form of one ledger entry, for help texts.
-const ENTRY_FORM: &str = "`- id: NFX-2025-0142` at the start of a line, with `granted-by:`, `granted-on:` and `covers:` indented under it";
-
-/// A ledger that is not a list: show the form to use.
-fn shape_error(r: &mut Reader, root: &yaml::Node, found: &yaml::Value) {
+/// A ledger that is not a list.
+fn shape_problem(root: &yaml::Node, found: &yaml::Value) -> Problem {
     if let yaml::Value::Map(entries) = found
-        && let Some((key, _)) = entries.iter().find(|(k, _)| {
-            k.name == "approvals"
-                || crate::declaration::validate::did_you_mean(&k.name, &["approvals"]).is_some()
-        })
+        && let Some((key, _)) = entries
+            .iter()
+            .find(|(k, _)| k.name == "approvals" || did_you_mean(&k.name, &["approvals"]).is_some())
     {
-        let mut f = Finding::new(
-            &rules::invalid_value::INVALID_VALUE,
-            Some(key.span.clone()),
-            format!(
-                "the approvals ledger must be a list of approvals at the top of the file, not a mapping under `{}:`",
-                crate::declaration::validate::clip(&key.name)
-            ),
-        )
-        .label("not read: the file must start with the list itself")
-        .help(format!(
-            "delete the `{}:` line and move its items to the start of their lines, so that each approval starts with {ENTRY_FORM}",
-            crate::declaration::validate::clip(&key.name)
-        ));
-        f.notes
-            .push("an empty ledger is an empty file, or `[]`".into());
-        r.findings.push(f);
-        return;
+        return Problem::UnderKey {
+            span: key.span.clone(),
+            key: clip(&key.name).into_owned(),
+        };
     }
-    r.findings.push(
-        Finding::new(
-            &rules::invalid_value::INVALID_VALUE,
-            Some(root.span.clone()),
-            format!(
-                "the approvals ledger must be a list of approvals, found {}",
-                found.kind()
-            ),
-        )
-        .label("a list of approvals was expected")
-        .help(format!("write each approval as a list item: {ENTRY_FORM}")),
-    );
+    Problem::NotAList {
+        span: root.span.clone(),
+        found: found.kind(),
+    }
 }
 
-fn entry(r: &mut Reader, node: &yaml::Node, glob_bytes: &mut usize) -> Option<Entry> {
+type Reader<'f> = schema::Reader<'f, Problem>;
+
+/// An entry as it is read.
+struct EntryFields {
+    id: Option<At<String>>,
+    entry: Entry,
+    glob_bytes: usize,
+    rule_code: Option<RuleCode>,
+}
+
+impl Built for EntryFields {
+    type Problem = Problem;
+}
+
+const ENTRY: &[Field<EntryFields>] = &[
+    Field::required("id", |r, k, v, e| e.id = r.string(v, &k.name)),
+    Field::required("granted-by", |r, k, v, e| {
+        e.entry.granted_by = r.string(v, &k.name)
+    }),
+    Field::required("granted-on", |r, k, v, e| {
+        e.entry.granted_on = r.date(v, &k.name)
+    }),
+    Field::optional("expires-on", |r, k, v, e| {
+        e.entry.expires_on = r.date(v, &k.name)
+    }),
+    Field::optional("document", |r, k, v, e| {
+        e.entry.document = r.string(v, &k.name);
+        if let Some(d) = &e.entry.document
+            && !is_inside(&d.value)
+        {
+            r.problems.push(Problem::Invalid(Invalid::DocumentOutside {
+                span: d.span.clone(),
+                document: clip(&d.value).into_owned(),
+            }));
+        }
+    }),
+    Field::optional("note", |r, k, v, e| e.entry.note = r.string(v, &k.name)),
+    Field::required("covers", |r, k, v, e| {
+        for c in r.list(v, &k.name, false) {
+            if let Some(c) = cover(r, c, &mut e.glob_bytes, e.rule_code) {
+                e.entry.covers.push(c);
+            }
+        }
+    }),
+];
+
+fn entry(
+    r: &mut Reader,
+    node: &yaml::Node,
+    glob_bytes: &mut usize,
+    rule_code: Option<RuleCode>,
+) -> Option<Entry> {
     let entries = r.map(node, "an approval")?;
-    r.keys(
-        entries,
-        &node.span,
-        "an approval",
-        ENTRY_KEYS,
-        &["id", "granted-by", "granted-on", "covers"],
-    );
-    let mut id = None;
-    let mut e = Entry {
-        span: node.span.clone(),
-        id: At::new(String::new(), node.span.clone()),
-        granted_by: None,
-        granted_on: None,
-        expires_on: None,
-        document: None,
-        note: None,
-        covers: Vec::new(),
-        broken: false,
-        content: node.to_json().to_string(),
+    let mut e = EntryFields {
+        id: None,
+        entry: Entry {
+            span: node.span.clone(),
+            id: At::new(String::new(), node.span.clone()),
+            granted_by: None,
+            granted_on: None,
+            expires_on: None,
+            document: None,
+            note: None,
+            covers: Vec::new(),
+            broken: false,
+            content: node.to_json().to_string(),
+        },
+        glob_bytes: *glob_bytes,
+        rule_code,
     };
-    for (k, v) in entries {
-        let key = k.name.as_str();
-        match key {
-            "id" => id = r.string(v, key),
-            "granted-by" => e.granted_by = r.string(v, key),
-            "granted-on" => e.granted_on = r.date(v, key),
-            "expires-on" => e.expires_on = r.date(v, key),
-            "document" => {
-                e.document = r.string(v, key);
-                if let Some(d) = &e.document
-                    && !is_inside(&d.value)
-                {
-                    r.invalid(
-                        d.span.clone(),
-                        format!("the document `{}` is outside the repository", crate::declaration::validate::clip(&d.value)),
-                        Some("give the path of the signed approval inside the repository, relative to the project root".into()),
-                    );
-                }
-            }
-            "note" => e.note = r.string(v, key),
-            "covers" => {
-                for c in r.list(v, key, false) {
-                    if let Some(c) = cover(r, c, glob_bytes) {
-                        e.covers.push(c);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    e.id = id?;
-    Some(e)
+    r.fields(entries, &node.span, "an approval", ENTRY, &mut e);
+    *glob_bytes = e.glob_bytes;
+    e.entry.id = e.id?;
+    Some(e.entry)
 }
 
-fn cover(r: &mut Reader, node: &yaml::Node, glob_bytes: &mut usize) -> Option<Cover> {
-    let entries = r.map(node, "covers")?;
-    r.keys(
-        entries,
-        &node.span,
-        "a `covers` entry",
-        COVER_KEYS,
-        &["path"],
-    );
-    let mut path = None;
-    let mut c = Cover {
-        path: At::new(String::new(), node.span.clone()),
-        glob: None,
-        use_id: None,
-        rules: Vec::new(),
-        digest: None,
-    };
-    for (k, v) in entries {
-        let key = k.name.as_str();
-        match key {
-            "path" => path = r.string(v, key),
-            "use" => c.use_id = r.string(v, key),
-            "rules" => {
-                for s in r.strings(v, key) {
-                    match rules::find(&s.value) {
-                        Some(rule) => c.rules.push(At::new(rule.code.to_owned(), s.span)),
-                        None => r.invalid(
-                            s.span.clone(),
-                            format!("no rule is called `{}`", s.value),
-                            None,
-                        ),
-                    }
-                }
+/// A cover as it is read.
+struct CoverFields {
+    path: Option<At<String>>,
+    cover: Cover,
+    rule_code: Option<RuleCode>,
+}
+
+impl Built for CoverFields {
+    type Problem = Problem;
+}
+
+const COVER: &[Field<CoverFields>] = &[
+    Field::required("path", |r, k, v, c| c.path = r.string(v, &k.name)),
+    Field::optional("use", |r, k, v, c| c.cover.use_id = r.string(v, &k.name)),
+    Field::optional("rules", |r, k, v, c| {
+        for s in r.strings(v, &k.name) {
+            let Some(rule_code) = c.rule_code else {
+                c.cover.rules.push(s);
+                continue;
+            };
+            match rule_code(&s.value) {
+                Some(code) => c.cover.rules.push(At::new(code.to_owned(), s.span)),
+                None => r.problems.push(Problem::Invalid(Invalid::UnknownRule {
+                    span: s.span.clone(),
+                    name: s.value.clone(),
+                })),
             }
-            "digest" => {
-                if let Some(d) = r.string(v, key) {
-                    let ok = d
-                        .value
-                        .strip_prefix("sha256:")
-                        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-                    if !ok {
-                        r.invalid(
-                            d.span.clone(),
-                            "a digest must be `sha256:` followed by 64 hex digits".into(),
-                            Some("let `aiclear approve` compute it".into()),
-                        );
-                    }
-                    c.digest = Some(d);
-                }
-            }
-            _ => {}
         }
-    }
-    c.path = path?;
+    }),
+    Field::optional("digest", |r, k, v, c| {
+        if let Some(d) = r.string(v, &k.name) {
+            let ok = d
+                .value
+                .strip_prefix("sha256:")
+                .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            if !ok {
+                let span = d.span.clone();
+                r.problems
+                    .push(Problem::Invalid(Invalid::BadDigest { span }));
+            }
+            c.cover.digest = Some(d);
+        }
+    }),
+];
+
+fn cover(
+    r: &mut Reader,
+    node: &yaml::Node,
+    glob_bytes: &mut usize,
+    rule_code: Option<RuleCode>,
+) -> Option<Cover> {
+    let entries = r.map(node, "covers")?;
+    let mut fields = CoverFields {
+        path: None,
+        cover: Cover {
+            path: At::new(String::new(), node.span.clone()),
+            glob: None,
+            use_id: None,
+            rules: Vec::new(),
+            digest: None,
+        },
+        rule_code,
+    };
+    r.fields(entries, &node.span, "a `covers` entry", COVER, &mut fields);
+    let mut c = fields.cover;
+    c.path = fields.path?;
     let p = c.path.value.trim_start_matches("./");
     if p.len() > MAX_COVER_PATH {
-        r.invalid(
-            c.path.span.clone(),
-            format!("a cover path longer than {MAX_COVER_PATH} characters"),
-            Some("name the file, or a short glob such as `scripts/**/*.fountain`".into()),
-        );
+        let span = c.path.span.clone();
+        r.problems
+            .push(Problem::Invalid(Invalid::CoverPathTooLong { span }));
         return Some(c);
     }
     if p.contains(['*', '?', '[', '{']) {
         *glob_bytes += p.len();
         if *glob_bytes > MAX_GLOB_BYTES {
-            r.invalid(
-                c.path.span.clone(),
-                format!(
-                    "the ledger's glob paths add up to more than {} KiB",
-                    MAX_GLOB_BYTES >> 10
-                ),
-                Some("name files, or use fewer and shorter globs".into()),
-            );
+            let span = c.path.span.clone();
+            r.problems
+                .push(Problem::Invalid(Invalid::GlobsTooLong { span }));
             return Some(c);
         }
         match GlobBuilder::new(p).literal_separator(true).build() {
             Ok(g) => c.glob = Some(g.compile_matcher()),
-            Err(e) => r.invalid(
-                c.path.span.clone(),
-                format!("invalid glob `{}`: {}", c.path.value, e.kind()),
-                None,
-            ),
+            Err(e) => r.problems.push(Problem::Invalid(Invalid::BadGlob {
+                span: c.path.span.clone(),
+                glob: c.path.value.clone(),
+                error: e.kind().to_string(),
+            })),
         }
     }
     Some(c)
@@ -535,7 +587,8 @@ mod tests {
     #[test]
     fn ledger_entries_and_cover_matching() {
         let text = "- id: NFX-1\n  granted-by: a@b.c\n  granted-on: 2025-09-01\n  covers:\n    - {path: 'scripts/*.fountain', use: aria, rules: [key-creative-element]}\n";
-        let (ledger, findings) = parse(&Source::new("l", text.as_bytes().to_vec()));
+        let (ledger, findings) =
+            crate::rules::read_ledger(&Source::new("l", text.as_bytes().to_vec()));
         assert!(findings.is_empty(), "{findings:?}");
         let c = &ledger.get("NFX-1").unwrap().covers[0];
         assert!(c.covers_path("scripts/ep1.fountain"));
@@ -546,7 +599,8 @@ mod tests {
     #[test]
     fn a_ledger_that_is_not_a_list_shows_the_form() {
         let text = "approvals:\n  - id: NFX-1\n";
-        let (ledger, findings) = parse(&Source::new("l", text.as_bytes().to_vec()));
+        let (ledger, findings) =
+            crate::rules::read_ledger(&Source::new("l", text.as_bytes().to_vec()));
         assert!(ledger.entries.is_empty());
         assert_eq!(findings.len(), 1);
         assert_eq!(&text[findings[0].span.clone().unwrap()], "approvals");
@@ -558,7 +612,8 @@ mod tests {
                 .contains("`- id: NFX-2025-0142`")
         );
         for empty in ["", "[]\n", "# none yet\n"] {
-            let (_, findings) = parse(&Source::new("l", empty.as_bytes().to_vec()));
+            let (_, findings) =
+                crate::rules::read_ledger(&Source::new("l", empty.as_bytes().to_vec()));
             assert!(findings.is_empty(), "{empty:?}: {findings:?}");
         }
     }

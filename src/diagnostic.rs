@@ -1,9 +1,73 @@
 //! Diagnostics are data: a rule, a severity, a message and byte spans into a
 //! file. Nothing here renders; `render` turns them into text for people and
 //! machines, and computes lines and columns from the file's [`Source`].
+//!
+//! A diagnostic points at the metadata of the rule that fired ([`RuleInfo`]):
+//! its code, name, level and the text `aiclear explain` prints. The metadata
+//! is data too, so this module, like `source`, imports nothing above it;
+//! `rules::Rule` pairs it with the rule's check.
 
-use crate::rules::Rule;
 use crate::source::Span;
+
+/// The level a rule has in the built-in policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// An error: the use may not go ahead as declared.
+    Deny,
+    /// A warning: worth fixing, does not block.
+    Warn,
+    /// An error unless a valid ledger entry approves this use for this rule.
+    Approval,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Deny => "deny",
+            Level::Warn => "warn",
+            Level::Approval => "approval",
+        }
+    }
+}
+
+/// What a rule is: everything but its check. `aiclear explain`, `aiclear
+/// rules`, SARIF rule descriptors and every diagnostic read it.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Stable code, e.g. `GA201`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `key-creative-element`.
+    pub name: &'static str,
+    pub level: Level,
+    /// One line, for rule tables and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The guideline the rule comes from, shown as a note on every finding.
+    pub guideline: &'static str,
+    /// The long text (Markdown): what it does, why, an example and the fix.
+    pub explanation: &'static str,
+}
+
+impl RuleInfo {
+    /// The explanation as Markdown, without the space that `///` leaves at
+    /// the start of every line.
+    pub fn explanation_text(&self) -> String {
+        let mut text = String::with_capacity(self.explanation.len());
+        for line in self.explanation.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The fenced `yaml` block that follows a heading in the explanation.
+    pub fn example_block(&self, heading: &str) -> Option<&'static str> {
+        let start = self.explanation.find(heading)? + heading.len();
+        let rest = &self.explanation[start..];
+        let open = rest.find("```yaml\n")? + "```yaml\n".len();
+        let close = rest[open..].find("```")?;
+        Some(&rest[open..open + close])
+    }
+}
 
 /// How serious a finding is once configuration and approvals are applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,7 +99,7 @@ pub struct Label {
 pub struct Diagnostic {
     /// The rule that fired; `None` for problems with aiclear's own inputs
     /// (the configuration) that are not rules.
-    pub rule: Option<&'static Rule>,
+    pub rule: Option<&'static RuleInfo>,
     pub severity: Severity,
     /// Lowercase, no trailing period, names in backticks.
     pub message: String,

@@ -21,6 +21,7 @@ pub mod names;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod signing;
 pub mod source;
 pub mod text;

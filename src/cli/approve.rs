@@ -246,7 +246,7 @@ fn declaration_at(
         )
         .into()));
     };
-    let parsed = declaration::parse(kind, &bytes);
+    let parsed = crate::rules::read_declaration(kind, &bytes);
     let Some(decl) = parsed.declaration.filter(|_| parsed.findings.is_empty()) else {
         let why = parsed
             .findings
@@ -328,7 +328,7 @@ fn document(root: &Path, document: Option<&Path>) -> Result<Result<Option<String
 /// An id the ledger does not hold yet.
 fn unused_id(existing: Option<&[u8]>, id: &str) -> Result<(), Usage> {
     if let Some(bytes) = existing {
-        let (current, _) = approvals::parse(&Source::new(LEDGER_PATH, bytes.to_vec()));
+        let (current, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, bytes.to_vec()));
         if let Some(e) = current.get(id) {
             let by = e
                 .granted_by
@@ -404,7 +404,7 @@ fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), U
         )
         .into()));
     };
-    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, existing.clone()));
+    let (ledger, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, existing.clone()));
     let Some(old) = ledger.get(id) else {
         let ids: Vec<&str> = ledger.entries.iter().map(|e| e.id.value.as_str()).collect();
         let hint = did_you_mean(id, &ids)
@@ -516,7 +516,7 @@ fn renewed_covers(
                 )
                 .into()));
             };
-            let parsed = declaration::parse(kind, &bytes);
+            let parsed = crate::rules::read_declaration(kind, &bytes);
             let Some(u) = parsed
                 .declaration
                 .as_ref()

@@ -14,7 +14,7 @@ use anyhow::Result;
 
 use super::{ColorWhen, exit, use_color};
 use crate::declaration::validate::did_you_mean;
-use crate::rules::{self, RULES, Rule};
+use crate::rules::{self, RULES, RuleInfo};
 
 pub fn run(query: &str, color: ColorWhen) -> Result<u8> {
     let Some(rule) = rules::find(query) else {
@@ -33,7 +33,7 @@ pub fn run(query: &str, color: ColorWhen) -> Result<u8> {
 }
 
 /// The whole explanation of `rule`, for a terminal.
-pub fn render(rule: &Rule, color: bool) -> String {
+pub fn render(rule: &RuleInfo, color: bool) -> String {
     let paint = |style: Style, text: &str| {
         if color {
             format!("{style}{text}{style:#}")

@@ -12,7 +12,6 @@ use anyhow::{Context as _, Result};
 use clap::Args;
 
 use super::{exit, use_color};
-use crate::approvals;
 use crate::config;
 use crate::engine::{self, Mode, Project, UsageError};
 use crate::git::CommitId;
@@ -82,7 +81,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     let settings = read_whole(config::CONFIG_PATH)
         .and_then(|bytes| config::parse(&Source::new(config::CONFIG_PATH, bytes)).ok());
     let ledger = read_whole(config::LEDGER_PATH)
-        .map(|bytes| approvals::parse(&Source::new(config::LEDGER_PATH, bytes)).0);
+        .map(|bytes| crate::rules::read_ledger(&Source::new(config::LEDGER_PATH, bytes)).0);
     let production = report::production_name(
         &project,
         &checked,

@@ -8,15 +8,15 @@ use std::collections::HashMap;
 
 use globset::{GlobSet, GlobSetBuilder};
 
-use crate::declaration::validate::{Reader, backticked, did_you_mean};
-use crate::rules::{self, Finding, Level, Rule};
+use crate::rules::{self, Finding, Level, RuleInfo};
+use crate::schema::{self, Built, Field, backticked, clip, did_you_mean};
 use crate::source::Source;
 use crate::yaml::{self, Node, Value};
 
 /// Where the configuration lives, relative to the project root.
 pub const CONFIG_PATH: &str = ".aiclear/config.yml";
 /// The approvals ledger.
-pub const LEDGER_PATH: &str = ".aiclear/approvals.yml";
+pub use crate::approvals::LEDGER_PATH;
 /// git's allowed-signers file for signed approvals.
 pub const ALLOWED_SIGNERS_PATH: &str = ".aiclear/allowed_signers";
 
@@ -25,23 +25,6 @@ pub const POLICY: &str = "netflix-2025-08";
 
 pub use crate::kind::{DEFAULT_MEDIA, DEFAULT_METADATA, DEFAULT_SCRIPTS};
 pub const DEFAULT_DELIVERABLES: &[&str] = &["deliverables/**", "final/**"];
-
-const TOP_KEYS: &[&str] = &[
-    "policy",
-    "files",
-    "require-declaration",
-    "approvers",
-    "require-signed-approvals",
-    "temporary-max-age-days",
-    "rules",
-    "watchlist",
-    "real-world",
-    "ai-agents",
-    "production",
-];
-const FILES_KEYS: &[&str] = &["scripts", "metadata", "media", "deliverables", "exclude"];
-const APPROVER_KEYS: &[&str] = &["email", "name", "key"];
-const PRODUCTION_KEYS: &[&str] = &["title", "season", "company"];
 
 /// A severity set in config for one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,8 +150,11 @@ impl Default for Settings {
 
 impl Settings {
     /// The level of a rule under this configuration, before overrides.
-    pub fn level(&self, rule: &Rule) -> Level {
-        if rule.code == "GA401" {
+    pub fn level(&self, rule: &RuleInfo) -> Level {
+        if std::ptr::eq(
+            rule,
+            &rules::real_world_depiction::REAL_WORLD_DEPICTION.info,
+        ) {
             self.real_world
         } else {
             rule.level
@@ -182,14 +168,91 @@ impl Settings {
     }
 }
 
+impl Built for Settings {
+    type Problem = Finding;
+}
+
+type Reader<'f> = schema::Reader<'f, Finding>;
+
+const TOP: &[Field<Settings>] = &[
+    Field::optional("policy", |r, k, v, s| {
+        if let Some(p) = r.string(v, &k.name) {
+            if p.value != POLICY {
+                r.invalid(
+                    p.span.clone(),
+                    format!("unknown policy pack `{}`", p.value),
+                    Some(format!("the built-in policy pack is `{POLICY}`")),
+                );
+            }
+            s.policy = p.value;
+        }
+    }),
+    Field::optional("files", |r, _, v, s| files(r, v, &mut s.files)),
+    Field::optional("require-declaration", |r, k, v, s| {
+        if let Some(b) = r.bool(v, &k.name) {
+            s.require_declaration = b.value;
+        }
+    }),
+    Field::optional("approvers", approvers),
+    Field::optional("require-signed-approvals", |r, k, v, s| {
+        if let Some(b) = r.bool(v, &k.name) {
+            s.require_signed_approvals = b.value;
+        }
+    }),
+    Field::optional("temporary-max-age-days", |r, k, v, s| match &v.value {
+        Value::Int(n) if (1..=36_500).contains(n) => s.temporary_max_age_days = *n as u32,
+        other => r.invalid(
+            v.span.clone(),
+            format!(
+                "`{}` must be a whole number of days from 1 to 36500, found {}",
+                k.name,
+                other.kind()
+            ),
+            None,
+        ),
+    }),
+    Field::optional("rules", |r, _, v, s| rule_overrides(r, v, &mut s.rules)),
+    Field::optional("watchlist", |r, k, v, s| {
+        if let Some(w) = r.string(v, &k.name) {
+            let inside = !w.value.starts_with('/')
+                && !w.value.contains('\\')
+                && !w.value.split('/').any(|c| c == "..");
+            if inside {
+                s.watchlist = Some(w.value.trim_start_matches("./").to_owned());
+            } else {
+                r.invalid(
+                    w.span.clone(),
+                    format!("the watchlist `{}` is outside the project", w.value),
+                    Some("give a path inside the project, relative to its root, e.g. `.aiclear/watchlist.txt`".into()),
+                );
+            }
+        }
+    }),
+    Field::optional("real-world", |r, _, v, s| match v.as_str() {
+        Some("deny") => s.real_world = Level::Deny,
+        Some("approval") => s.real_world = Level::Approval,
+        _ => r.invalid(
+            v.span.clone(),
+            "`real-world` must be `deny` or `approval`".into(),
+            None,
+        ),
+    }),
+    Field::optional("ai-agents", |r, k, v, s| {
+        s.ai_agents = r.strings(v, &k.name).into_iter().map(|s| s.value).collect()
+    }),
+    Field::optional("production", |r, k, v, s| {
+        s.production = production(r, k, v)
+    }),
+];
+
 /// Read and validate a configuration file. On failure, every problem found,
 /// as findings against the config file (the caller exits with 2).
 pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
     let mut findings = Vec::new();
     let root = match yaml::parse_file(&source.bytes, "the configuration") {
         Ok(node) => node,
-        Err(f) => {
-            findings.push(*f);
+        Err(p) => {
+            findings.push(Finding::from(*p));
             return Err(findings);
         }
     };
@@ -198,100 +261,10 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
         return Ok(settings);
     }
     let mut r = Reader {
-        findings: &mut findings,
+        problems: &mut findings,
     };
     if let Some(entries) = r.map(&root, "the configuration") {
-        r.keys(entries, &root.span, "the configuration", TOP_KEYS, &[]);
-        for (k, v) in entries {
-            let key = k.name.as_str();
-            match key {
-                "policy" => {
-                    if let Some(p) = r.string(v, key) {
-                        if p.value != POLICY {
-                            r.invalid(
-                                p.span.clone(),
-                                format!("unknown policy pack `{}`", p.value),
-                                Some(format!("the built-in policy pack is `{POLICY}`")),
-                            );
-                        }
-                        settings.policy = p.value;
-                    }
-                }
-                "files" => files(&mut r, v, &mut settings.files),
-                "require-declaration" => {
-                    if let Some(b) = r.bool(v, key) {
-                        settings.require_declaration = b.value;
-                    }
-                }
-                "require-signed-approvals" => {
-                    if let Some(b) = r.bool(v, key) {
-                        settings.require_signed_approvals = b.value;
-                    }
-                }
-                "temporary-max-age-days" => match &v.value {
-                    Value::Int(n) if (1..=36_500).contains(n) => {
-                        settings.temporary_max_age_days = *n as u32
-                    }
-                    other => r.invalid(
-                        v.span.clone(),
-                        format!(
-                            "`{key}` must be a whole number of days from 1 to 36500, found {}",
-                            other.kind()
-                        ),
-                        None,
-                    ),
-                },
-                "approvers" => {
-                    if let Value::Str(s) = &v.value {
-                        r.invalid(
-                            v.span.clone(),
-                            "`approvers` must be a list of people, each with an `email`, found a string".into(),
-                            Some(format!(
-                                "write `approvers: [{{ email: {} }}]`, or one `- email: …` line for each approver under `approvers:`",
-                                approver_text(s)
-                            )),
-                        );
-                        continue;
-                    }
-                    for item in r.list(v, key, false) {
-                        if let Some(a) = approver(&mut r, item) {
-                            settings.approvers.push(a);
-                        }
-                    }
-                }
-                "rules" => rule_overrides(&mut r, v, &mut settings.rules),
-                "watchlist" => {
-                    if let Some(w) = r.string(v, key) {
-                        let inside = !w.value.starts_with('/')
-                            && !w.value.contains('\\')
-                            && !w.value.split('/').any(|c| c == "..");
-                        if inside {
-                            settings.watchlist = Some(w.value.trim_start_matches("./").to_owned());
-                        } else {
-                            r.invalid(
-                                w.span.clone(),
-                                format!("the watchlist `{}` is outside the project", w.value),
-                                Some("give a path inside the project, relative to its root, e.g. `.aiclear/watchlist.txt`".into()),
-                            );
-                        }
-                    }
-                }
-                "real-world" => match v.as_str() {
-                    Some("deny") => settings.real_world = Level::Deny,
-                    Some("approval") => settings.real_world = Level::Approval,
-                    _ => r.invalid(
-                        v.span.clone(),
-                        "`real-world` must be `deny` or `approval`".into(),
-                        None,
-                    ),
-                },
-                "ai-agents" => {
-                    settings.ai_agents = r.strings(v, key).into_iter().map(|s| s.value).collect()
-                }
-                "production" => settings.production = production(&mut r, k, v),
-                _ => {}
-            }
-        }
+        r.fields(entries, &root.span, "the configuration", TOP, &mut settings);
     }
     if findings.is_empty() {
         Ok(settings)
@@ -300,33 +273,83 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
     }
 }
 
+fn approvers(r: &mut Reader, k: &yaml::Key, v: &Node, settings: &mut Settings) {
+    if let Value::Str(s) = &v.value {
+        r.invalid(
+            v.span.clone(),
+            "`approvers` must be a list of people, each with an `email`, found a string".into(),
+            Some(format!(
+                "write `approvers: [{{ email: {} }}]`, or one `- email: …` line for each approver under `approvers:`",
+                approver_text(s)
+            )),
+        );
+        return;
+    }
+    for item in r.list(v, &k.name, false) {
+        if let Some(a) = approver(r, item) {
+            settings.approvers.push(a);
+        }
+    }
+}
+
+impl Built for FileSets {
+    type Problem = Finding;
+}
+
+const FILES: &[Field<FileSets>] = &[
+    Field::optional("scripts", |r, k, v, f| globs(r, k, v, &mut f.scripts)),
+    Field::optional("metadata", |r, k, v, f| globs(r, k, v, &mut f.metadata)),
+    Field::optional("media", |r, k, v, f| globs(r, k, v, &mut f.media)),
+    Field::optional("deliverables", |r, k, v, f| {
+        globs(r, k, v, &mut f.deliverables)
+    }),
+    Field::optional("exclude", |r, k, v, f| globs(r, k, v, &mut f.exclude)),
+];
+
 fn files(r: &mut Reader, node: &Node, files: &mut FileSets) {
     let Some(entries) = r.map(node, "files") else {
         return;
     };
-    r.keys(entries, &node.span, "`files`", FILES_KEYS, &[]);
-    for (k, v) in entries {
-        let slot = match k.name.as_str() {
-            "scripts" => &mut files.scripts,
-            "metadata" => &mut files.metadata,
-            "media" => &mut files.media,
-            "deliverables" => &mut files.deliverables,
-            "exclude" => &mut files.exclude,
-            _ => continue,
-        };
-        let items = r.list(v, &k.name, true);
-        let patterns: Vec<_> = items.iter().filter_map(|n| r.string(n, &k.name)).collect();
-        let any_case = k.name != "exclude";
-        match Globs::build(patterns.iter().map(|p| p.value.clone()).collect(), any_case) {
-            Ok(g) => *slot = g,
-            Err((i, e)) => r.invalid(
-                patterns[i].span.clone(),
-                format!("invalid glob `{}`: {}", patterns[i].value, e.kind()),
-                None,
-            ),
-        }
+    r.fields(entries, &node.span, "`files`", FILES, files);
+}
+
+/// One list of `files`: what it checks matches whatever the case, what it
+/// excludes the case it is written in.
+fn globs(r: &mut Reader, k: &yaml::Key, v: &Node, slot: &mut Globs) {
+    let items = r.list(v, &k.name, true);
+    let patterns: Vec<_> = items.iter().filter_map(|n| r.string(n, &k.name)).collect();
+    let any_case = k.name != "exclude";
+    match Globs::build(patterns.iter().map(|p| p.value.clone()).collect(), any_case) {
+        Ok(g) => *slot = g,
+        Err((i, e)) => r.invalid(
+            patterns[i].span.clone(),
+            format!("invalid glob `{}`: {}", patterns[i].value, e.kind()),
+            None,
+        ),
     }
 }
+
+/// `production` as it is read.
+struct ProductionFields {
+    title: Option<String>,
+    production: Production,
+}
+
+impl Built for ProductionFields {
+    type Problem = Finding;
+}
+
+const PRODUCTION: &[Field<ProductionFields>] = &[
+    Field::required("title", |r, k, v, p| {
+        p.title = r.string(v, &k.name).map(|s| s.value)
+    }),
+    Field::optional("season", |r, k, v, p| {
+        p.production.season = r.string(v, &k.name).map(|s| s.value.trim().to_owned())
+    }),
+    Field::optional("company", |r, k, v, p| {
+        p.production.company = r.string(v, &k.name).map(|s| s.value.trim().to_owned())
+    }),
+];
 
 fn production(r: &mut Reader, key: &yaml::Key, node: &Node) -> Option<Production> {
     if let Value::Str(s) = &node.value {
@@ -335,35 +358,23 @@ fn production(r: &mut Reader, key: &yaml::Key, node: &Node) -> Option<Production
             "`production` must be a mapping with a `title`, found a string".into(),
             Some(format!(
                 "write `production: {{ title: \"{}\" }}` (and optionally `season` and `company`)",
-                crate::declaration::validate::clip(s).replace('"', "'")
+                clip(s).replace('"', "'")
             )),
         );
         return None;
     }
     let entries = r.map(node, "production")?;
-    r.keys(
-        entries,
-        &key.span,
-        "`production`",
-        PRODUCTION_KEYS,
-        &["title"],
-    );
-    let mut title = None;
-    let mut p = Production {
-        title: String::new(),
-        season: None,
-        company: None,
+    let mut p = ProductionFields {
+        title: None,
+        production: Production {
+            title: String::new(),
+            season: None,
+            company: None,
+        },
     };
-    for (k, v) in entries {
-        match k.name.as_str() {
-            "title" => title = r.string(v, "title"),
-            "season" => p.season = r.string(v, "season").map(|s| s.value.trim().to_owned()),
-            "company" => p.company = r.string(v, "company").map(|s| s.value.trim().to_owned()),
-            _ => {}
-        }
-    }
-    p.title = title?.value.trim().to_owned();
-    Some(p)
+    r.fields(entries, &key.span, "`production`", PRODUCTION, &mut p);
+    p.production.title = p.title?.trim().to_owned();
+    Some(p.production)
 }
 
 /// An approver's address as the help shows it: the first word that looks
@@ -371,9 +382,46 @@ fn production(r: &mut Reader, key: &yaml::Key, node: &Node) -> Option<Production
 fn approver_text(s: &str) -> String {
     s.split([' ', ',', ';', '<', '>'])
         .find(|w| w.contains('@'))
-        .map(|w| crate::declaration::validate::clip(w).into_owned())
+        .map(|w| clip(w).into_owned())
         .unwrap_or_else(|| "name@example.com".to_owned())
 }
+
+/// An approver as it is read; an `email` that cannot be read stops it.
+struct ApproverFields {
+    approver: Approver,
+    stopped: bool,
+}
+
+impl Built for ApproverFields {
+    type Problem = Finding;
+
+    fn done(&self) -> bool {
+        self.stopped
+    }
+}
+
+const APPROVER: &[Field<ApproverFields>] = &[
+    Field::required("email", |r, k, v, a| {
+        let Some(email) = r.string(v, &k.name) else {
+            a.stopped = true;
+            return;
+        };
+        if !email.value.contains('@') {
+            r.invalid(
+                email.span.clone(),
+                format!("`{}` is not an email address", email.value),
+                None,
+            );
+        }
+        a.approver.email = email.value;
+    }),
+    Field::optional("name", |r, k, v, a| {
+        a.approver.name = r.string(v, &k.name).map(|s| s.value)
+    }),
+    Field::optional("key", |r, k, v, a| {
+        a.approver.key = r.string(v, &k.name).map(|s| s.value)
+    }),
+];
 
 fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
     if let Value::Str(s) = &node.value {
@@ -385,37 +433,16 @@ fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
         return None;
     }
     let entries = r.map(node, "approvers")?;
-    r.keys(
-        entries,
-        &node.span,
-        "an approver",
-        APPROVER_KEYS,
-        &["email"],
-    );
-    let mut a = Approver {
-        email: String::new(),
-        name: None,
-        key: None,
+    let mut a = ApproverFields {
+        approver: Approver {
+            email: String::new(),
+            name: None,
+            key: None,
+        },
+        stopped: false,
     };
-    for (k, v) in entries {
-        match k.name.as_str() {
-            "email" => {
-                let email = r.string(v, "email")?;
-                if !email.value.contains('@') {
-                    r.invalid(
-                        email.span.clone(),
-                        format!("`{}` is not an email address", email.value),
-                        None,
-                    );
-                }
-                a.email = email.value;
-            }
-            "name" => a.name = r.string(v, "name").map(|s| s.value),
-            "key" => a.key = r.string(v, "key").map(|s| s.value),
-            _ => {}
-        }
-    }
-    (!a.email.is_empty()).then_some(a)
+    r.fields(entries, &node.span, "an approver", APPROVER, &mut a);
+    (!a.stopped && !a.approver.email.is_empty()).then_some(a.approver)
 }
 
 fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, Override>) {
@@ -435,7 +462,7 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, O
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "`aiclear rules` lists every rule".into(),
             });
-            r.findings.push(f);
+            r.problems.push(f);
             continue;
         };
         let level = match v.as_str() {

@@ -12,16 +12,14 @@
 pub mod fountain;
 pub mod markdown;
 pub mod model;
+mod problem;
 pub mod snippet;
 pub mod validate;
 
 pub use crate::kind::FileKind;
 pub use model::*;
+pub use problem::*;
 
-use crate::rules::{
-    Finding, malformed_declaration::MALFORMED_DECLARATION,
-    missing_declaration::MISSING_DECLARATION, unknown_field::UNKNOWN_FIELD,
-};
 use crate::source::Span;
 use crate::yaml;
 use crate::yaml::line_of;
@@ -94,14 +92,14 @@ fn line_after(bytes: &[u8], pos: usize) -> usize {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub declaration: Option<Declaration>,
-    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
 }
 
 impl Parsed {
-    fn finding(f: Finding) -> Self {
+    fn problem(p: Problem) -> Self {
         Parsed {
             declaration: None,
-            findings: vec![f],
+            problems: vec![p],
         }
     }
 }
@@ -109,42 +107,68 @@ impl Parsed {
 /// Read the declaration of a file of the given kind.
 pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
     // The declaration block of a script or Markdown file, once found.
-    let mut block = None;
-    let (text, base) = match kind {
+    let (text, base, block) = match declaration_text(kind, bytes) {
+        Ok(found) => found,
+        Err(parsed) => return *parsed,
+    };
+    // The common case, a script with no AI use, needs no YAML parser.
+    if let Some(decl) = exactly_none(text, base) {
+        let problems = block
+            .and_then(|b| second_in_body(kind, bytes, &b, &decl.key_span))
+            .into_iter()
+            .collect();
+        return Parsed {
+            declaration: Some(decl),
+            problems,
+        };
+    }
+    let top = match yaml::parse_top_level(text, base) {
+        Ok(top) => top,
+        Err(e) => {
+            let json = kind == FileKind::Json;
+            let p = yaml::syntax_problem(&e, bytes, text, base, json, "the declaration");
+            return Parsed::problem(Problem::Malformed(Malformed::Syntax(Box::new(p))));
+        }
+    };
+    let (genai, mut second) = match genai_key(kind, bytes, text, base, top) {
+        Ok(found) => found,
+        Err(parsed) => return *parsed,
+    };
+    let Some((key, node)) = genai else {
+        return missing(kind, bytes, block);
+    };
+    let mut problems = Vec::new();
+    let declaration = validate::declaration(&key, &node, bytes, &mut problems);
+    if let Some(b) = &block {
+        second.extend(second_in_body(kind, bytes, b, &key.span));
+    }
+    problems.extend(second);
+    Parsed {
+        declaration,
+        problems,
+    }
+}
+
+/// The text a declaration is read from, the byte of the file it starts at,
+/// and the block of a script or Markdown file it is in; or what stops it
+/// being read.
+fn declaration_text(
+    kind: FileKind,
+    bytes: &[u8],
+) -> Result<(&str, usize, Option<Span>), Box<Parsed>> {
+    let malformed = |m| Box::new(Parsed::problem(Problem::Malformed(m)));
+    match kind {
         FileKind::Fountain | FileKind::Markdown => match locate(kind, bytes) {
             Block::Found { yaml } if yaml.len() > MAX_BLOCK_BYTES => {
-                return Parsed::finding(
-                    malformed(
-                        Some(yaml.start..yaml.start),
-                        format!(
-                            "the declaration block is larger than {} KiB",
-                            MAX_BLOCK_BYTES >> 10
-                        ),
-                    )
-                    .help("keep the declaration short: notes and long texts belong in the script, outside the block"),
-                );
+                Err(malformed(Malformed::TooLarge { at: yaml.start }))
             }
-            Block::Found { yaml } => match utf8(bytes, yaml.clone()) {
-                Ok(text) => {
-                    block = Some(yaml.clone());
-                    (text, yaml.start)
-                }
-                Err(f) => return Parsed::finding(*f),
-            },
-            Block::Missing => return missing(kind, bytes, None),
+            Block::Found { yaml } => {
+                let text = utf8(bytes, yaml.clone()).map_err(malformed)?;
+                Ok((text, yaml.start, Some(yaml)))
+            }
+            Block::Missing => Err(Box::new(missing(kind, bytes, None))),
             Block::Unterminated { span, message } => {
-                let help = if message.contains("not closed with `*/`") {
-                    "put `*/` on the line right after the declaration's closing `---`"
-                } else if message.contains("before `*/`") {
-                    "end the declaration with a `---` line of its own, then `*/` on the next line"
-                } else {
-                    "end the frontmatter with a `---` line of its own"
-                };
-                return Parsed::finding(
-                    malformed(Some(span), message)
-                        .label("opened here")
-                        .help(help),
-                );
+                Err(malformed(Malformed::Unterminated { span, message }))
             }
         },
         FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
@@ -153,38 +177,27 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
             } else {
                 0
             };
-            match utf8(bytes, start..bytes.len()) {
-                Ok(text) => (text, start),
-                Err(f) => return Parsed::finding(*f),
-            }
+            let text = utf8(bytes, start..bytes.len()).map_err(malformed)?;
+            Ok((text, start, None))
         }
-    };
-    // The common case, a script with no AI use, needs no YAML parser.
-    if let Some(decl) = exactly_none(text, base) {
-        let findings = block
-            .and_then(|b| second_in_body(kind, bytes, &b, &decl.key_span))
-            .into_iter()
-            .collect();
-        return Parsed {
-            declaration: Some(decl),
-            findings,
-        };
     }
-    let top = match yaml::parse_top_level(text, base) {
-        Ok(top) => top,
-        Err(e) => {
-            return Parsed::finding(yaml::syntax_finding(
-                &e,
-                bytes,
-                text,
-                base,
-                kind == FileKind::Json,
-                "the declaration",
-            ));
-        }
-    };
-    // Only the first document is read: a declaration in a later one, or
-    // anything after a JSON value, could hide a use.
+}
+
+/// A `genai` key and its value.
+type Genai = (yaml::Key, yaml::Node);
+
+/// The `genai` key a file's declaration is read from, and the second
+/// declarations beside it; or what stops it being read. Only the first
+/// document is read: a declaration in a later one, or anything after a JSON
+/// value, could hide a use. Without a `genai` key, a near miss (`gen-ai:`,
+/// `GenAI:`) is a typo, not a missing declaration.
+fn genai_key(
+    kind: FileKind,
+    bytes: &[u8],
+    text: &str,
+    base: usize,
+    top: yaml::TopLevel,
+) -> Result<(Option<Genai>, Vec<Problem>), Box<Parsed>> {
     let mut second = Vec::new();
     if let Some(k) = &top.later_genai {
         let first = match kind {
@@ -192,14 +205,10 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
             _ => top.genai.as_ref(),
         };
         let Some((first, _)) = first else {
-            return Parsed::finding(
-                malformed(
-                    Some(k.span.clone()),
-                    "a `genai` key in a later YAML document is not read".into(),
-                )
-                .label("ignored")
-                .help("keep one declaration, in the file's first document"),
-            );
+            let span = k.span.clone();
+            return Err(Box::new(Parsed::problem(Problem::Malformed(
+                Malformed::LaterDocument { span },
+            ))));
         };
         second.push(second_declaration(
             Second::LaterDocument,
@@ -212,14 +221,9 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
         && let Some(at) = after_json_value(text)
     {
         let at = base + at;
-        return Parsed::finding(
-            malformed(
-                Some(at..at + 1),
-                "unexpected content after the JSON value".into(),
-            )
-            .label("the file should end here")
-            .help("a JSON or OTIO file holds one value"),
-        );
+        return Err(Box::new(Parsed::problem(Problem::Malformed(
+            Malformed::AfterJson { at },
+        ))));
     }
     let genai = match kind {
         FileKind::Json => {
@@ -240,34 +244,17 @@ pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
         }
         _ => top.genai,
     };
-    let Some((key, node)) = genai else {
-        // A near miss (`gen-ai:`, `GenAI:`) is a typo, not a missing declaration.
-        if let Some(k) = top.keys.iter().find(|k| {
+    if genai.is_none()
+        && let Some(k) = top.keys.iter().find(|k| {
             k.name.eq_ignore_ascii_case("genai")
                 || strsim::jaro_winkler(&k.name.to_ascii_lowercase(), "genai") >= 0.85
-        }) {
-            return Parsed::finding(
-                Finding::new(
-                    &UNKNOWN_FIELD,
-                    Some(k.span.clone()),
-                    format!("unknown field `{}`", k.name),
-                )
-                .label("not a field aiclear knows")
-                .help("did you mean `genai`?"),
-            );
-        }
-        return missing(kind, bytes, block);
-    };
-    let mut findings = Vec::new();
-    let declaration = validate::declaration(&key, &node, bytes, &mut findings);
-    if let Some(b) = &block {
-        second.extend(second_in_body(kind, bytes, b, &key.span));
+        })
+    {
+        return Err(Box::new(Parsed::problem(Problem::NotGenai {
+            key: k.clone(),
+        })));
     }
-    findings.extend(second);
-    Parsed {
-        declaration,
-        findings,
-    }
+    Ok((genai, second))
 }
 
 /// Where non-blank text follows the first JSON value, if it does. Strings
@@ -328,107 +315,47 @@ fn exactly_none(text: &str, base: usize) -> Option<Declaration> {
 
 /// A second declaration block after a script's or Markdown file's
 /// declaration `block`, whose `genai` key is at `first`.
-fn second_in_body(kind: FileKind, bytes: &[u8], block: &Span, first: &Span) -> Option<Finding> {
+fn second_in_body(kind: FileKind, bytes: &[u8], block: &Span, first: &Span) -> Option<Problem> {
     let key = later_block(kind, bytes, line_after(bytes, block.end))?;
     Some(second_declaration(Second::Block, bytes, first, key))
 }
 
-/// Where a second declaration sits.
-#[derive(Clone, Copy)]
-enum Second {
-    /// A second declaration block in a script or Markdown file.
-    Block,
-    /// A JSON file's top-level `genai` beside its `metadata.genai`.
-    BesideMetadata,
-    /// A `genai` key in a later YAML document.
-    LaterDocument,
-}
-
 /// A second declaration, at `second`, in a file that declares its AI use at
 /// `first` already.
-fn second_declaration(at: Second, bytes: &[u8], first: &Span, second: Span) -> Finding {
-    let line = line_of(bytes, first.start);
-    let (note, help) = match at {
-        Second::BesideMetadata => (
-            "only `metadata.genai` is read, and a file holds one declaration".to_owned(),
-            "merge them into one: move every use into `metadata.genai` and delete the top-level `genai`".to_owned(),
-        ),
-        Second::Block => (
-            format!("the declaration at line {line} is the one that is read, and a file holds one declaration"),
-            format!("merge them into one: move what this block declares into the declaration at line {line}, and delete this block"),
-        ),
-        Second::LaterDocument => (
-            "only the file's first YAML document is read, and a file holds one declaration".to_owned(),
-            format!("merge them into one: move what this document declares into the declaration at line {line}, and delete this `genai`"),
-        ),
-    };
-    malformed(
-        Some(second),
-        format!("a second declaration: this file already declares its AI use at line {line}"),
-    )
-    .label("a second `genai` declaration")
-    .note(note)
-    .help(help)
+fn second_declaration(place: Second, bytes: &[u8], first: &Span, second: Span) -> Problem {
+    Problem::Malformed(Malformed::Second {
+        place,
+        span: second,
+        first_line: line_of(bytes, first.start),
+    })
 }
 
 /// No declaration: a script or Markdown file may still hold a declaration
 /// block where none is read (after the block that is read, or anywhere in a
-/// file without one), which the finding points out.
+/// file without one), which the problem points out.
 fn missing(kind: FileKind, bytes: &[u8], block: Option<Span>) -> Parsed {
-    let mut f = Finding::new(
-        &MISSING_DECLARATION,
-        None,
-        "file has no generative-AI declaration",
-    )
-    .help(kind.how_to_declare());
     let from = match &block {
         Some(b) => line_after(bytes, b.end),
         None if bytes.starts_with(b"\xEF\xBB\xBF") => 3,
         None => 0,
     };
-    if let Some(key) = later_block(kind, bytes, from) {
-        let line = line_of(bytes, key.start);
-        f = f
-            .note(format!(
-                "line {line} holds a declaration block, but a declaration is not read from there"
-            ))
-            .help(match (&block, kind) {
-                (Some(b), _) => format!(
-                    "move the `genai` key at line {line} into the block whose YAML starts at line {}, the one that is read",
-                    line_of(bytes, b.start)
-                ),
-                (None, FileKind::Markdown) => format!(
-                    "move the `genai` key at line {line} into `---` frontmatter at the very top of the file"
-                ),
-                (None, _) => format!(
-                    "move the block whose `genai` key is at line {line} right after the title page, or to the top of a script without one"
-                ),
-            });
-    }
-    Parsed::finding(f)
+    let elsewhere = later_block(kind, bytes, from).map(|key| Elsewhere {
+        line: line_of(bytes, key.start),
+        read_from: block.map(|b| line_of(bytes, b.start)),
+    });
+    Parsed::problem(Problem::Missing(Missing { kind, elsewhere }))
 }
 
-fn malformed(span: Option<Span>, message: String) -> Finding {
-    Finding::new(&MALFORMED_DECLARATION, span, message)
-}
-
-fn utf8(bytes: &[u8], range: Span) -> Result<&str, Box<Finding>> {
-    std::str::from_utf8(&bytes[range.clone()]).map_err(|e| {
-        let at = range.start + e.valid_up_to();
-        Box::new(
-            malformed(
-                Some(at..at + 1),
-                "the declaration is not valid UTF-8".into(),
-            )
-            .label("this byte is not UTF-8")
-            .help("save the file as UTF-8"),
-        )
+fn utf8(bytes: &[u8], range: Span) -> Result<&str, Malformed> {
+    std::str::from_utf8(&bytes[range.clone()]).map_err(|e| Malformed::NotUtf8 {
+        at: range.start + e.valid_up_to(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{Finding, Read, read_declaration as parse};
 
     #[test]
     fn kinds_by_extension() {
@@ -485,7 +412,7 @@ mod tests {
     }
 
     /// The one finding with `code` among what a file reads to.
-    fn only<'a>(p: &'a Parsed, code: &str) -> &'a Finding {
+    fn only<'a>(p: &'a Read, code: &str) -> &'a Finding {
         let found: Vec<&Finding> = p.findings.iter().filter(|f| f.rule.code == code).collect();
         assert_eq!(found.len(), 1, "{:?}", p.findings);
         found[0]

@@ -7,18 +7,7 @@
 use crate::source::Span;
 use crate::yaml::Node;
 
-/// A value and the byte range it was read from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct At<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> At<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Self { value, span }
-    }
-}
+pub use crate::schema::{At, Date};
 
 /// Declares a closed vocabulary: an enum whose variants are spelled in
 /// kebab-case in declarations.
@@ -178,9 +167,6 @@ vocabulary! {
         SoftwareImage = "softwareImage",
     }
 }
-
-/// A calendar date (`YYYY-MM-DD`).
-pub type Date = jiff::civil::Date;
 
 /// The `genai` block of one file.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,15 +10,11 @@
 
 use crate::diagnostic::Diagnostic;
 
-use super::validate::{GENAI_KEYS, TALENT_KEYS, TOOL_KEYS, USE_KEYS};
-
 /// Keys a snippet may use besides those of a use, a tool and a talent entry.
 const OTHER_KEYS: &[&str] = &["genai", "metadata", "to", "on", "reason"];
 
 fn is_key(name: &str) -> bool {
-    [GENAI_KEYS, USE_KEYS, TOOL_KEYS, TALENT_KEYS, OTHER_KEYS]
-        .iter()
-        .any(|keys| keys.contains(&name))
+    super::validate::is_key(name) || OTHER_KEYS.contains(&name)
 }
 
 /// Rewrite the declaration snippets of a diagnostic about a JSON file.

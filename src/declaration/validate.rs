@@ -1,317 +1,196 @@
-//! From a YAML tree to the declaration model, reporting every problem at once.
+//! From a YAML tree to the declaration model, finding every problem at once.
 //!
-//! Unknown keys are GA003 with the closest known key suggested; wrong types,
-//! values outside their vocabulary and missing required keys are GA004;
-//! repeated use ids are GA005. A use with problems is still kept with whatever
+//! The vocabulary is a table per mapping (`genai`, a use, a tool, a talent
+//! entry, `disclosed`, a `retired` entry) read by [`crate::schema`]: unknown
+//! keys with the closest known key, wrong types, values outside their
+//! vocabulary and missing required keys are [`Problem::Schema`]; values of
+//! the right type that still cannot stand (a use id that is not a slug,
+//! `tools: []`) are [`Problem::Invalid`]; placeholders left from the
+//! template are [`Problem::Placeholder`]; repeated use ids are
+//! [`Problem::DuplicateId`]. A use with problems is still kept with whatever
 //! could be read, so the policy rules can judge the rest of it.
 
 use crate::declaration::model::*;
-use crate::rules::Finding;
-use crate::rules::{duplicate_use_id, invalid_value, unknown_field};
+use crate::declaration::{Invalid, Malformed, Problem};
+use crate::schema::{self, Built, Field};
 use crate::source::Span;
 use crate::yaml::{Key, Node, Value};
 
-/// Text from a file as a message quotes it: at most 60 characters.
-pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}…", &text[..at]).into(),
-        None => text.into(),
-    }
-}
+pub use crate::schema::{backticked, clip, did_you_mean};
 
-/// The closest candidate to `name`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    // Nothing long is a typo of a short name; comparing it would only cost.
-    if name.len() > 64 {
-        return None;
-    }
-    let name = name.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&name, &c.to_ascii_lowercase()), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
-/// Collects findings while reading a tree.
-pub struct Reader<'f> {
-    pub findings: &'f mut Vec<Finding>,
-}
-
-impl Reader<'_> {
-    pub fn invalid(&mut self, span: Span, message: String, help: Option<String>) {
-        let mut f = Finding::new(&invalid_value::INVALID_VALUE, Some(span), message);
-        f.help = help;
-        self.findings.push(f);
-    }
-
-    /// The entries of a mapping, or GA004.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Key, Node)]> {
-        match &node.value {
-            Value::Map(entries) => Some(entries),
-            other => {
-                self.invalid(
-                    node.span.clone(),
-                    format!("`{what}` must be a mapping, found {}", other.kind()),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    /// Report keys outside `allowed` (GA003) and missing `required` keys (GA004).
-    pub fn keys(
-        &mut self,
-        entries: &[(Key, Node)],
-        at: &Span,
-        what: &str,
-        allowed: &[&str],
-        required: &[&str],
-    ) {
-        for (key, _) in entries {
-            if !allowed.contains(&key.name.as_str()) {
-                let mut f = Finding::new(
-                    &unknown_field::UNKNOWN_FIELD,
-                    Some(key.span.clone()),
-                    format!("unknown field `{}` in {what}", clip(&key.name)),
-                )
-                .label("not a field aiclear knows");
-                f.help = Some(match did_you_mean(&key.name, allowed) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the fields of {what} are {}", backticked(allowed)),
-                });
-                self.findings.push(f);
-            }
-        }
-        for name in required {
-            if !entries.iter().any(|(k, _)| k.name == *name) {
-                self.invalid(
-                    at.clone(),
-                    format!("{what} is missing the required field `{name}`"),
-                    Some(format!("add `{name}:` to {what}")),
-                );
-            }
-        }
-    }
-
-    pub fn string(&mut self, node: &Node, key: &str) -> Option<At<String>> {
-        match &node.value {
-            Value::Str(s) if !s.trim().is_empty() => Some(At::new(s.clone(), node.span.clone())),
-            Value::Str(_) | Value::Null => {
-                self.invalid(node.span.clone(), format!("`{key}` is empty"), None);
-                None
-            }
-            Value::Int(i) => Some(At::new(i.to_string(), node.span.clone())),
-            Value::Float(f) => Some(At::new(f.to_string(), node.span.clone())),
-            other => {
-                self.invalid(
-                    node.span.clone(),
-                    format!("`{key}` must be text, found {}", other.kind()),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    pub fn bool(&mut self, node: &Node, key: &str) -> Option<At<bool>> {
-        match &node.value {
-            Value::Bool(b) => Some(At::new(*b, node.span.clone())),
-            other => {
-                let found = match other {
-                    Value::Str(s) => format!("`{}`", clip(s)),
-                    other => other.kind().to_owned(),
-                };
-                self.invalid(
-                    node.span.clone(),
-                    format!("`{key}` must be `true` or `false`, found {found}"),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    pub fn date(&mut self, node: &Node, key: &str) -> Option<At<Date>> {
-        let text = match &node.value {
-            Value::Str(s) => s,
-            other => {
-                self.invalid(
-                    node.span.clone(),
-                    format!(
-                        "`{key}` must be a date (YYYY-MM-DD), found {}",
-                        other.kind()
-                    ),
-                    None,
-                );
-                return None;
-            }
-        };
-        match text.parse::<Date>() {
-            Ok(d) if text.len() == 10 => Some(At::new(d, node.span.clone())),
-            _ => {
-                self.invalid(
-                    node.span.clone(),
-                    format!(
-                        "`{key}` must be a date written YYYY-MM-DD, found `{}`",
-                        clip(text)
-                    ),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
-    /// One term of a vocabulary.
-    pub fn term<T>(
-        &mut self,
-        node: &Node,
-        key: &str,
-        all: &[&str],
-        parse: fn(&str) -> Option<T>,
-    ) -> Option<At<T>> {
-        let text = match &node.value {
-            Value::Str(s) => s.clone(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            other => {
-                self.invalid(
-                    node.span.clone(),
-                    format!(
-                        "`{key}` must be one of {}, found {}",
-                        backticked(all),
-                        other.kind()
-                    ),
-                    None,
-                );
-                return None;
-            }
-        };
-        if let Some(v) = parse(&text) {
-            return Some(At::new(v, node.span.clone()));
-        }
-        let help = match did_you_mean(&text, all) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("use one of {}", backticked(all)),
-        };
-        self.invalid(
-            node.span.clone(),
-            format!("`{}` is not a valid `{key}`", clip(&text)),
-            Some(help),
-        );
-        None
-    }
-
-    /// The items of a list, or GA004. With `scalar_ok`, a single value stands
-    /// for a list of one.
-    pub fn list<'n>(&mut self, node: &'n Node, key: &str, scalar_ok: bool) -> &'n [Node] {
-        match &node.value {
-            Value::Seq(items) => items,
-            Value::Null => &[],
-            _ if scalar_ok => std::slice::from_ref(node),
-            other => {
-                let help = match other {
-                    Value::Str(s) => Some(format!("write a list: `{key}: [{}]`", clip(s))),
-                    Value::Map(_) => Some(format!(
-                        "write a list, each item on a line of its own starting with `- `, or in brackets: `{key}: [{{ … }}]`"
-                    )),
-                    _ => None,
-                };
-                self.invalid(
-                    node.span.clone(),
-                    format!("`{key}` must be a list, found {}", other.kind()),
-                    help,
-                );
-                &[]
-            }
-        }
-    }
-
-    pub fn terms<T>(
-        &mut self,
-        node: &Node,
-        key: &str,
-        all: &[&str],
-        parse: fn(&str) -> Option<T>,
-        scalar_ok: bool,
-    ) -> Vec<At<T>> {
-        let items = self.list(node, key, scalar_ok);
-        items
-            .iter()
-            .filter_map(|n| self.term(n, key, all, parse))
-            .collect()
-    }
-
-    pub fn strings(&mut self, node: &Node, key: &str) -> Vec<At<String>> {
-        let items = self.list(node, key, false);
-        items.iter().filter_map(|n| self.string(n, key)).collect()
-    }
-}
-
-/// Markdown list of names: `` `a`, `b` or `c` ``.
-pub fn backticked(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => format!("`{one}`"),
-        [init @ .., last] => format!(
-            "{} or `{last}`",
-            init.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
+type Reader<'f> = schema::Reader<'f, Problem>;
 
 /// Most uses one file may declare.
 pub const MAX_USES: usize = 10_000;
 
-pub const GENAI_KEYS: &[&str] = &["disclosed", "uses", "retired"];
-pub const USE_KEYS: &[&str] = &[
-    "id",
-    "description",
-    "stage",
-    "output",
-    "tools",
-    "elements",
-    "prominence",
-    "inputs",
-    "training",
-    "references",
-    "prompts",
-    "mistakable-for-real",
-    "talent",
-    "union-impact",
-    "human-input",
-    "source-type",
-    "approvals",
-    "approval-requested",
+impl Built for Declaration {
+    type Problem = Problem;
+}
+impl Built for Disclosed {
+    type Problem = Problem;
+}
+impl Built for Use {
+    type Problem = Problem;
+}
+
+/// A mapping whose `name` (or `performer`) must be there, as it is read.
+struct Named<T> {
+    name: Option<At<String>>,
+    item: T,
+}
+
+impl<T> Built for Named<T> {
+    type Problem = Problem;
+}
+
+/// A `retired` entry as it is read.
+#[derive(Default)]
+struct RetiredFields {
+    id: Option<At<String>>,
+    reason: Option<At<String>>,
+    on: Option<At<Date>>,
+}
+
+impl Built for RetiredFields {
+    type Problem = Problem;
+}
+
+const GENAI: &[Field<Declaration>] = &[
+    Field::optional("disclosed", |r, k, v, d| d.disclosed = disclosed(r, k, v)),
+    Field::optional("uses", uses),
+    Field::optional("retired", |r, k, v, d| {
+        for item in r.list(v, &k.name, false) {
+            if let Some(x) = retired(r, item) {
+                d.retired.push(x);
+            }
+        }
+    }),
 ];
-pub const TOOL_KEYS: &[&str] = &[
-    "name",
-    "version",
-    "enterprise",
-    "trains-on-inputs",
-    "terms-reviewed",
+
+const DISCLOSED: &[Field<Disclosed>] = &[
+    Field::required("to", |r, k, v, d| d.to = r.string(v, &k.name)),
+    Field::required("on", |r, k, v, d| d.on = r.date(v, &k.name)),
 ];
-pub const TALENT_KEYS: &[&str] = &["performer", "union", "kind", "consent", "deceased"];
+
+const RETIRED: &[Field<RetiredFields>] = &[
+    Field::required("id", |r, k, v, x| x.id = r.string(v, &k.name)),
+    Field::required("reason", |r, k, v, x| x.reason = r.string(v, &k.name)),
+    Field::required("on", |r, k, v, x| x.on = r.date(v, &k.name)),
+];
+
+/// The keys of a use, in the order help texts list them.
+const USE: &[Field<Use>] = &[
+    // Read first, before the use is built.
+    Field::required("id", |_, _, _, _| {}),
+    Field::optional("description", |r, k, v, u| {
+        u.description = r.string(v, &k.name)
+    }),
+    Field::required("stage", |r, k, v, u| {
+        u.stage = r.term(v, &k.name, Stage::ALL, Stage::parse)
+    }),
+    Field::required("output", |r, k, v, u| {
+        u.output = r.terms(v, &k.name, Output::ALL, Output::parse, true)
+    }),
+    Field::required("tools", tools),
+    Field::optional("elements", |r, k, v, u| {
+        u.elements = r.terms(v, &k.name, Element::ALL, Element::parse, false)
+    }),
+    Field::optional("prominence", |r, k, v, u| {
+        u.prominence = r.term(v, &k.name, Prominence::ALL, Prominence::parse)
+    }),
+    Field::optional("inputs", |r, k, v, u| {
+        u.inputs = r.terms(v, &k.name, Input::ALL, Input::parse, false)
+    }),
+    Field::optional("training", |r, k, v, u| {
+        u.training = r.term(v, &k.name, Training::ALL, Training::parse)
+    }),
+    Field::optional("references", |r, k, v, u| {
+        u.references = r.terms(v, &k.name, Reference::ALL, Reference::parse, false)
+    }),
+    Field::optional("prompts", |r, k, v, u| u.prompts = r.strings(v, &k.name)),
+    Field::optional("mistakable-for-real", |r, k, v, u| {
+        u.mistakable_for_real = r.bool(v, &k.name)
+    }),
+    Field::optional("talent", |r, k, v, u| {
+        let items = r.list(v, &k.name, false);
+        u.talent = items.iter().filter_map(|n| talent(r, n)).collect();
+    }),
+    Field::optional("union-impact", |r, k, v, u| {
+        u.union_impact = r.bool(v, &k.name)
+    }),
+    Field::optional("human-input", |r, k, v, u| {
+        u.human_input = r.string(v, &k.name)
+    }),
+    Field::optional("source-type", |r, k, v, u| {
+        u.source_type = r.term(v, &k.name, SourceType::ALL, SourceType::parse)
+    }),
+    Field::optional("approvals", |r, k, v, u| {
+        u.approvals = r.strings(v, &k.name)
+    }),
+    Field::optional("approval-requested", |r, k, v, u| {
+        u.approval_requested = r.date(v, &k.name)
+    }),
+];
+
+const TOOL: &[Field<Named<Tool>>] = &[
+    Field::required("name", |r, k, v, t| t.name = r.string(v, &k.name)),
+    Field::optional("version", |r, k, v, t| {
+        t.item.version = r.string(v, &k.name)
+    }),
+    Field::optional("enterprise", |r, k, v, t| {
+        t.item.enterprise = r.bool(v, &k.name)
+    }),
+    Field::optional("trains-on-inputs", |r, k, v, t| {
+        t.item.trains_on_inputs = r.term(v, &k.name, TrainsOnInputs::ALL, TrainsOnInputs::parse)
+    }),
+    Field::optional("terms-reviewed", |r, k, v, t| {
+        t.item.terms_reviewed = r.date(v, &k.name)
+    }),
+];
+
+const TALENT: &[Field<Named<Talent>>] = &[
+    Field::required("performer", |r, k, v, t| t.name = r.string(v, &k.name)),
+    Field::optional("union", |r, k, v, t| t.item.union = r.string(v, &k.name)),
+    Field::optional("kind", |r, k, v, t| {
+        t.item.kind = r.term(v, &k.name, TalentKind::ALL, TalentKind::parse)
+    }),
+    Field::optional("consent", |r, k, v, t| {
+        t.item.consent = r.string(v, &k.name)
+    }),
+    Field::optional("deceased", |r, k, v, t| {
+        t.item.deceased = r.bool(v, &k.name)
+    }),
+];
+
+/// Whether `name` is a key of `genai`, a use, a tool or a talent entry.
+pub fn is_key(name: &str) -> bool {
+    schema::keys(GENAI)
+        .chain(schema::keys(USE))
+        .chain(schema::keys(TOOL))
+        .chain(schema::keys(TALENT))
+        .any(|k| k == name)
+}
+
+/// Whether `name` is a key of a use.
+pub fn is_use_key(name: &str) -> bool {
+    schema::keys(USE).any(|k| k == name)
+}
 
 /// Read the value of a `genai` key into a declaration.
 /// `file` is the whole file the spans point into (for the lines and
-/// columns messages name).
+/// columns problems name).
 pub fn declaration(
     key: &Key,
     node: &Node,
     file: &[u8],
-    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
 ) -> Option<Declaration> {
-    let from = findings.len();
-    let decl = read_declaration(key, node, file, findings);
-    placeholders(node, findings, from);
+    let from = problems.len();
+    let decl = read_declaration(key, node, problems);
+    if let Some(decl) = &decl {
+        duplicate_ids(decl, file, problems);
+    }
+    placeholders(node, problems, from);
     decl
 }
 
@@ -339,73 +218,24 @@ pub fn is_placeholder(text: &str) -> bool {
     todo || TEMPLATE_HINTS.contains(&t)
 }
 
-/// What a placeholder under `key` stands for, for the help.
-fn expected(key: &str) -> String {
-    let one_of = |all: &[&str]| format!("one of {}", backticked(all));
-    match key {
-        "genai" => {
-            "`none` when no generative AI was used, or a mapping with `disclosed` and `uses`".into()
-        }
-        "to" => {
-            "whom the use was disclosed to, e.g. `\"M. Chen, Netflix creative production\"`".into()
-        }
-        "on" | "terms-reviewed" | "granted-on" => {
-            "a date written YYYY-MM-DD, e.g. `2025-09-02`".into()
-        }
-        "id" => "a short slug of lowercase letters, digits and dashes, e.g. `aria-design`".into(),
-        "description" => "a few words on what was generated, and what for".into(),
-        "stage" => one_of(Stage::ALL),
-        "output" => one_of(Output::ALL),
-        "elements" => one_of(Element::ALL),
-        "prominence" => one_of(Prominence::ALL),
-        "inputs" => one_of(Input::ALL),
-        "training" => one_of(Training::ALL),
-        "references" => one_of(Reference::ALL),
-        "source-type" => one_of(SourceType::ALL),
-        "trains-on-inputs" => one_of(TrainsOnInputs::ALL),
-        "kind" => one_of(TalentKind::ALL),
-        "enterprise" | "mistakable-for-real" | "union-impact" | "deceased" => {
-            "`true` or `false`".into()
-        }
-        "tools" | "name" => "the tool's name as its maker writes it, e.g. `\"Imagen 4\"`".into(),
-        "version" => "the tool's version, or delete `version`".into(),
-        "human-input" => "what people changed or added, in a few words".into(),
-        "prompts" => "the prompt as it was written".into(),
-        "approvals" => "the id of an approval in `.aiclear/approvals.yml`, or delete it".into(),
-        "performer" => "the performer's name".into(),
-        "union" => "the performer's union, e.g. `SAG-AFTRA`".into(),
-        "consent" => "a reference to the signed consent".into(),
-        "reason" => "why the use was removed".into(),
-        _ => "the real value".into(),
-    }
-}
-
-/// Report every placeholder left from the template (GA004), free text
-/// included: a finding a reader already made at the placeholder's place
-/// (`TODO` is not a valid `stage`) is reworded rather than repeated.
-fn placeholders(node: &Node, findings: &mut Vec<Finding>, from: usize) {
+/// Report every placeholder left from the template, free text included: a
+/// problem a reader already found at the placeholder's place (`TODO` is not
+/// a valid `stage`) becomes the placeholder rather than being repeated.
+fn placeholders(node: &Node, problems: &mut Vec<Problem>, from: usize) {
     let mut found = Vec::new();
     collect_placeholders(node, "genai", &mut found);
     for (span, key, text) in found {
-        let message = format!(
-            "`{key}` is `{}`, a placeholder left from the declaration template",
-            clip(text)
-        );
-        let help = format!("replace the placeholder with {}", expected(key));
-        let existing = findings[from..].iter_mut().find(|f| {
-            f.rule.code == invalid_value::INVALID_VALUE.code && f.span.as_ref() == Some(&span)
-        });
+        let placeholder = Problem::Placeholder {
+            span: span.clone(),
+            key: key.to_owned(),
+            text: clip(text).into_owned(),
+        };
+        let existing = problems[from..]
+            .iter_mut()
+            .find(|p| p.is_invalid_value_at(&span));
         match existing {
-            Some(f) => {
-                f.message = message;
-                f.label = Some("placeholder".into());
-                f.help = Some(help);
-            }
-            None => findings.push(
-                Finding::new(&invalid_value::INVALID_VALUE, Some(span), message)
-                    .label("placeholder")
-                    .help(help),
-            ),
+            Some(p) => *p = placeholder,
+            None => problems.push(placeholder),
         }
     }
 }
@@ -427,13 +257,8 @@ fn collect_placeholders<'n>(node: &'n Node, key: &'n str, out: &mut Vec<(Span, &
     }
 }
 
-fn read_declaration(
-    key: &Key,
-    node: &Node,
-    file: &[u8],
-    findings: &mut Vec<Finding>,
-) -> Option<Declaration> {
-    let mut r = Reader { findings };
+fn read_declaration(key: &Key, node: &Node, problems: &mut Vec<Problem>) -> Option<Declaration> {
+    let mut r = Reader { problems };
     let mut decl = Declaration {
         key_span: key.span.clone(),
         none: false,
@@ -447,160 +272,94 @@ fn read_declaration(
             return Some(decl);
         }
         Value::Null => {
-            r.invalid(
-                key.span.clone(),
-                "the `genai` declaration is empty".into(),
-                Some("write `genai: none` when the file has no generative-AI use, or list its `uses`".into()),
-            );
+            let span = key.span.clone();
+            r.problems
+                .push(Problem::Invalid(Invalid::EmptyGenai { span }));
             return None;
         }
         Value::Str(s) => {
-            let help = match did_you_mean(s, &["none"]) {
-                Some(_) => "did you mean `none`?".to_owned(),
-                None => "write `genai: none`, or a mapping with `uses`".to_owned(),
-            };
-            r.invalid(
-                node.span.clone(),
-                format!("`genai: {s}` is not a declaration"),
-                Some(help),
-            );
+            r.problems.push(Problem::Invalid(Invalid::NotADeclaration {
+                span: node.span.clone(),
+                text: s.clone(),
+                typo: did_you_mean(s, &["none"]).is_some(),
+            }));
             return None;
         }
         _ => r.map(node, "genai")?,
     };
-    r.keys(entries, &key.span, "`genai`", GENAI_KEYS, &[]);
-    for (k, v) in entries {
-        match k.name.as_str() {
-            "disclosed" => decl.disclosed = disclosed(&mut r, k, v),
-            "uses" => {
-                let items = r.list(v, "uses", false);
-                if items.len() > MAX_USES {
-                    r.findings.push(
-                        Finding::new(
-                            &crate::rules::malformed_declaration::MALFORMED_DECLARATION,
-                            Some(k.span.clone()),
-                            format!("more than {MAX_USES} uses in one file: over aiclear's limit"),
-                        )
-                        .help("split the material into files of their own"),
-                    );
-                    continue;
-                }
-                for item in items {
-                    if let Some(u) = read_use(&mut r, item) {
-                        decl.uses.push(u);
-                    }
-                }
-            }
-            "retired" => {
-                for item in r.list(v, "retired", false) {
-                    if let Some(x) = retired(&mut r, item) {
-                        decl.retired.push(x);
-                    }
-                }
-            }
-            _ => {}
+    r.fields(entries, &key.span, "`genai`", GENAI, &mut decl);
+    Some(decl)
+}
+
+fn uses(r: &mut Reader, k: &Key, v: &Node, decl: &mut Declaration) {
+    let items = r.list(v, &k.name, false);
+    if items.len() > MAX_USES {
+        r.problems.push(Problem::Malformed(Malformed::TooManyUses {
+            span: k.span.clone(),
+        }));
+        return;
+    }
+    for item in items {
+        if let Some(u) = read_use(r, item) {
+            decl.uses.push(u);
         }
     }
+}
+
+/// Each use whose id an earlier use of the file has already.
+fn duplicate_ids(decl: &Declaration, file: &[u8], problems: &mut Vec<Problem>) {
     let mut source = None;
     for (i, u) in decl.uses.iter().enumerate() {
         if let Some(first) = decl.uses[..i].iter().find(|p| p.id.value == u.id.value) {
             let source =
                 source.get_or_insert_with(|| crate::source::Source::new("", file.to_vec()));
             let at = source.line_col(first.id.span.start);
-            let f = Finding::new(
-                &duplicate_use_id::DUPLICATE_USE_ID,
-                Some(u.id.span.clone()),
-                format!(
-                    "use id `{}` is declared twice in this file (first at line {}, column {})",
-                    clip(&u.id.value),
-                    at.line,
-                    at.column
-                ),
-            )
-            .label("second use with this id")
-            .secondary(first.id.span.clone(), "first use with this id")
-            .note(format!(
-                "the first use with this id is at line {}, column {}",
-                at.line, at.column
-            ))
-            .help("give every use in a file its own `id` (for example `sky-previs` and `sky-temp`); approvals refer to it");
-            r.findings.push(f);
+            problems.push(Problem::DuplicateId {
+                span: u.id.span.clone(),
+                first: first.id.span.clone(),
+                id: clip(&u.id.value).into_owned(),
+                line: at.line,
+                column: at.column,
+            });
         }
     }
-    Some(decl)
 }
 
 fn disclosed(r: &mut Reader, key: &Key, node: &Node) -> Option<Disclosed> {
     let entries = r.map(node, "disclosed")?;
-    r.keys(
-        entries,
-        &key.span,
-        "`disclosed`",
-        &["to", "on"],
-        &["to", "on"],
-    );
     let mut d = Disclosed {
         key_span: key.span.clone(),
         to: None,
         on: None,
     };
-    for (k, v) in entries {
-        match k.name.as_str() {
-            "to" => d.to = r.string(v, "to"),
-            "on" => d.on = r.date(v, "on"),
-            _ => {}
-        }
-    }
+    r.fields(entries, &key.span, "`disclosed`", DISCLOSED, &mut d);
     Some(d)
 }
 
 fn retired(r: &mut Reader, node: &Node) -> Option<Retired> {
     let entries = r.map(node, "retired")?;
-    r.keys(
-        entries,
-        &node.span,
-        "a `retired` entry",
-        &["id", "reason", "on"],
-        &["id", "reason", "on"],
-    );
-    let mut id = None;
-    let mut reason = None;
-    let mut on = None;
-    for (k, v) in entries {
-        match k.name.as_str() {
-            "id" => id = r.string(v, "id"),
-            "reason" => reason = r.string(v, "reason"),
-            "on" => on = r.date(v, "on"),
-            _ => {}
-        }
-    }
+    let mut x = RetiredFields::default();
+    r.fields(entries, &node.span, "a `retired` entry", RETIRED, &mut x);
     Some(Retired {
-        id: id?,
-        reason,
-        on,
+        id: x.id?,
+        reason: x.reason,
+        on: x.on,
     })
 }
 
 fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
     let entries = r.map(node, "uses")?;
-    r.keys(
-        entries,
-        &node.span,
-        "a use",
-        USE_KEYS,
-        &["id", "stage", "output", "tools"],
-    );
+    r.check_keys(entries, &node.span, "a use", USE);
     let id_node = entries.iter().find(|(k, _)| k.name == "id").map(|(_, v)| v);
     let id = match id_node {
         Some(n) => r.string(n, "id")?,
         None => return None,
     };
     if !is_slug(&id.value) {
-        r.invalid(
-            id.span.clone(),
-            format!("use id `{}` is not a slug", clip(&id.value)),
-            Some("use lowercase letters, digits and dashes, e.g. `aria-design`".into()),
-        );
+        r.problems.push(Problem::Invalid(Invalid::NotASlug {
+            span: id.span.clone(),
+            id: clip(&id.value).into_owned(),
+        }));
     }
     let mut u = Use {
         span: node.span.clone(),
@@ -625,119 +384,64 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
         approval_requested: None,
         node: node.clone(),
     };
-    for (k, v) in entries {
-        let key = k.name.as_str();
-        match key {
-            "description" => u.description = r.string(v, key),
-            "stage" => u.stage = r.term(v, key, Stage::ALL, Stage::parse),
-            "output" => u.output = r.terms(v, key, Output::ALL, Output::parse, true),
-            "tools" => {
-                u.tools_span = Some(k.span.clone());
-                let items = r.list(v, key, false);
-                if items.is_empty() {
-                    r.invalid(
-                        v.span.clone(),
-                        "`tools` lists no tool".into(),
-                        Some("name at least one tool: `tools: [{ name: \"…\" }]`".into()),
-                    );
-                }
-                u.tools = items.iter().filter_map(|n| tool(r, n)).collect();
-            }
-            "elements" => u.elements = r.terms(v, key, Element::ALL, Element::parse, false),
-            "prominence" => u.prominence = r.term(v, key, Prominence::ALL, Prominence::parse),
-            "inputs" => u.inputs = r.terms(v, key, Input::ALL, Input::parse, false),
-            "training" => u.training = r.term(v, key, Training::ALL, Training::parse),
-            "references" => u.references = r.terms(v, key, Reference::ALL, Reference::parse, false),
-            "prompts" => u.prompts = r.strings(v, key),
-            "mistakable-for-real" => u.mistakable_for_real = r.bool(v, key),
-            "talent" => {
-                let items = r.list(v, key, false);
-                u.talent = items.iter().filter_map(|n| talent(r, n)).collect();
-            }
-            "union-impact" => u.union_impact = r.bool(v, key),
-            "human-input" => u.human_input = r.string(v, key),
-            "source-type" => u.source_type = r.term(v, key, SourceType::ALL, SourceType::parse),
-            "approvals" => u.approvals = r.strings(v, key),
-            "approval-requested" => u.approval_requested = r.date(v, key),
-            _ => {}
-        }
-    }
+    r.read_fields(entries, USE, &mut u);
     Some(u)
+}
+
+fn tools(r: &mut Reader, k: &Key, v: &Node, u: &mut Use) {
+    u.tools_span = Some(k.span.clone());
+    let items = r.list(v, &k.name, false);
+    if items.is_empty() {
+        let span = v.span.clone();
+        r.problems.push(Problem::Invalid(Invalid::NoTools { span }));
+    }
+    u.tools = items.iter().filter_map(|n| tool(r, n)).collect();
 }
 
 fn tool(r: &mut Reader, node: &Node) -> Option<Tool> {
     let entries = match &node.value {
         // `tools: ["Imagen 4"]` is a common shorthand; ask for the full form.
         Value::Str(s) => {
-            r.invalid(
-                node.span.clone(),
-                format!("a tool must be a mapping, found the string `{s}`"),
-                Some(format!(
-                    "write `{{ name: \"{s}\", enterprise: …, trains-on-inputs: … }}`"
-                )),
-            );
+            r.problems.push(Problem::Invalid(Invalid::ToolAsText {
+                span: node.span.clone(),
+                name: s.clone(),
+            }));
             return None;
         }
         _ => r.map(node, "tools")?,
     };
-    r.keys(entries, &node.span, "a tool", TOOL_KEYS, &["name"]);
-    let mut name = None;
-    let mut t = Tool {
-        span: node.span.clone(),
-        name: At::new(String::new(), node.span.clone()),
-        version: None,
-        enterprise: None,
-        trains_on_inputs: None,
-        terms_reviewed: None,
+    let mut t = Named {
+        name: None,
+        item: Tool {
+            span: node.span.clone(),
+            name: At::new(String::new(), node.span.clone()),
+            version: None,
+            enterprise: None,
+            trains_on_inputs: None,
+            terms_reviewed: None,
+        },
     };
-    for (k, v) in entries {
-        let key = k.name.as_str();
-        match key {
-            "name" => name = r.string(v, key),
-            "version" => t.version = r.string(v, key),
-            "enterprise" => t.enterprise = r.bool(v, key),
-            "trains-on-inputs" => {
-                t.trains_on_inputs = r.term(v, key, TrainsOnInputs::ALL, TrainsOnInputs::parse)
-            }
-            "terms-reviewed" => t.terms_reviewed = r.date(v, key),
-            _ => {}
-        }
-    }
-    t.name = name?;
-    Some(t)
+    r.fields(entries, &node.span, "a tool", TOOL, &mut t);
+    t.item.name = t.name?;
+    Some(t.item)
 }
 
 fn talent(r: &mut Reader, node: &Node) -> Option<Talent> {
     let entries = r.map(node, "talent")?;
-    r.keys(
-        entries,
-        &node.span,
-        "a talent entry",
-        TALENT_KEYS,
-        &["performer"],
-    );
-    let mut performer = None;
-    let mut t = Talent {
-        span: node.span.clone(),
-        performer: At::new(String::new(), node.span.clone()),
-        union: None,
-        kind: None,
-        consent: None,
-        deceased: None,
+    let mut t = Named {
+        name: None,
+        item: Talent {
+            span: node.span.clone(),
+            performer: At::new(String::new(), node.span.clone()),
+            union: None,
+            kind: None,
+            consent: None,
+            deceased: None,
+        },
     };
-    for (k, v) in entries {
-        let key = k.name.as_str();
-        match key {
-            "performer" => performer = r.string(v, key),
-            "union" => t.union = r.string(v, key),
-            "kind" => t.kind = r.term(v, key, TalentKind::ALL, TalentKind::parse),
-            "consent" => t.consent = r.string(v, key),
-            "deceased" => t.deceased = r.bool(v, key),
-            _ => {}
-        }
-    }
-    t.performer = performer?;
-    Some(t)
+    r.fields(entries, &node.span, "a talent entry", TALENT, &mut t);
+    t.item.performer = t.name?;
+    Some(t.item)
 }
 
 fn is_slug(s: &str) -> bool {
@@ -750,16 +454,15 @@ fn is_slug(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Finding;
     use crate::yaml;
 
     fn read(text: &str) -> (Option<Declaration>, Vec<Finding>) {
         let top = yaml::parse_top_level(text, 0).unwrap();
         let (k, v) = top.genai.unwrap();
-        let mut findings = Vec::new();
-        (
-            declaration(&k, &v, text.as_bytes(), &mut findings),
-            findings,
-        )
+        let mut problems = Vec::new();
+        let decl = declaration(&k, &v, text.as_bytes(), &mut problems);
+        (decl, problems.into_iter().map(Finding::from).collect())
     }
 
     #[test]

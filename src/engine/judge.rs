@@ -8,7 +8,7 @@ use anyhow::Result;
 use super::Project;
 use crate::approvals::Ledger;
 use crate::config::{Override, Settings};
-use crate::declaration::{self, Declaration};
+use crate::declaration::Declaration;
 use crate::diagnostic::Report;
 use crate::diagnostic::{ApprovalUse, Diagnostic, Severity};
 use crate::rules::{self, Check, Context, Finding, Level, undeclared_ai_assistance};
@@ -112,13 +112,15 @@ impl Checker<'_> {
                 .push(to_diagnostic(f, Severity::Error, &target.path));
             return out;
         }
-        let mut parsed = declaration::parse(target.kind, &bytes);
+        let mut parsed = rules::read_declaration(target.kind, &bytes);
         // A file with no declaration at all: `aiclear annotate` writes one.
         let how = target.kind.how_to_declare();
         let findings = std::mem::take(&mut parsed.findings)
             .into_iter()
             .map(|mut f| {
-                if f.rule.code == "GA001" && f.help.as_deref() == Some(how) {
+                if f.is(&rules::missing_declaration::MISSING_DECLARATION)
+                    && f.help.as_deref() == Some(how)
+                {
                     f.help = None;
                     let path = target.media.as_deref().unwrap_or(&target.path);
                     f = rules::missing_declaration::fixed_by_annotate(f, path, how);
@@ -164,7 +166,8 @@ impl Checker<'_> {
     /// Files aiclear could read that no glob covers: one warning (GA007).
     pub(super) fn uncovered(&self, found: &Targets, configured: bool, report: &mut Report) {
         if self.settings.require_declaration
-            && let Some(f) = rules::uncovered_file::finding(&found.uncovered, configured)
+            && let Some(f) =
+                rules::uncovered_file::finding(&found.uncovered, config::CONFIG_PATH, configured)
         {
             self.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
         }
@@ -173,7 +176,9 @@ impl Checker<'_> {
     /// Apply configured severities and turn findings into diagnostics.
     pub(super) fn emit(&self, out: &mut Vec<Diagnostic>, path: &str, findings: Vec<Finding>) {
         for f in findings {
-            if f.rule.code == "GA001" && !self.settings.require_declaration {
+            if f.is(&rules::missing_declaration::MISSING_DECLARATION)
+                && !self.settings.require_declaration
+            {
                 continue;
             }
             let severity = match self.settings.rules.get(f.rule.code) {
@@ -193,8 +198,7 @@ impl Checker<'_> {
 
 pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagnostic {
     let mut notes = Vec::with_capacity(f.notes.len() + 1);
-    if !f.rule.guideline.is_empty() && !matches!(f.rule.code, "GA002" | "GA003" | "GA004" | "GA005")
-    {
+    if !f.rule.guideline.is_empty() && !rules::is_reading_problem(f.rule) {
         notes.push(f.rule.guideline.to_owned());
     }
     notes.extend(f.notes);
@@ -283,7 +287,7 @@ pub(super) mod testing {
     /// A ledger read from its text, without findings.
     pub fn ledger(text: &str) -> Ledger {
         let source = Source::new(config::LEDGER_PATH, text.as_bytes().to_vec());
-        let (ledger, findings) = crate::approvals::parse(&source);
+        let (ledger, findings) = crate::rules::read_ledger(&source);
         assert!(findings.is_empty(), "a valid ledger: {text}");
         ledger
     }

@@ -94,7 +94,7 @@ pub(super) fn ledger(files: &Files, report: &mut Report) -> Result<(Ledger, Opti
     let (ledger, ledger_source) = match files.read_plain(config::LEDGER_PATH)? {
         Content::Bytes(bytes) => {
             let source = Source::new(config::LEDGER_PATH, bytes);
-            let (ledger, findings) = approvals::parse(&source);
+            let (ledger, findings) = crate::rules::read_ledger(&source);
             for f in findings {
                 report
                     .diagnostics

@@ -149,27 +149,25 @@ pub(crate) fn message_with_help(d: &Diagnostic, rule_notes: bool) -> String {
 #[cfg(test)]
 pub(crate) mod fixture {
     use crate::diagnostic::{Diagnostic, Label, Report, Severity};
-    use crate::rules::{Check, Level, Rule};
+    use crate::rules::{Level, RuleInfo};
     use crate::source::{Source, Span};
 
-    pub static KEY_CREATIVE_ELEMENT: Rule = Rule {
+    pub static KEY_CREATIVE_ELEMENT: RuleInfo = RuleInfo {
         code: "GA201",
         name: "key-creative-element",
         level: Level::Approval,
         summary: "a key creative element generated with GenAI needs written approval",
         guideline: "guideline 4.2: key creative elements need written approval",
         explanation: "",
-        check: Check::Engine,
     };
 
-    pub static MISSING_DECLARATION: Rule = Rule {
+    pub static MISSING_DECLARATION: RuleInfo = RuleInfo {
         code: "GA001",
         name: "missing-declaration",
         level: Level::Warn,
         summary: "a file that uses GenAI has no declaration",
         guideline: "guideline 2.1: every use is declared",
         explanation: "",
-        check: Check::Engine,
     };
 
     pub const SIDECAR: &[u8] = b"\xEF\xBB\xBF# s\xC3\xA9quence 10\r\ngenai:\r\n  - id: u1\r\n    element: main-character\r\n    tool: \xC3\x9Cn\xC3\xAF \xFF v2\r\n";
@@ -183,7 +181,11 @@ pub(crate) mod fixture {
         start..start + needle.len()
     }
 
-    pub fn diagnostic(rule: Option<&'static Rule>, severity: Severity, path: &str) -> Diagnostic {
+    pub fn diagnostic(
+        rule: Option<&'static RuleInfo>,
+        severity: Severity,
+        path: &str,
+    ) -> Diagnostic {
         Diagnostic {
             rule,
             severity,

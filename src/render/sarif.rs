@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use super::{message_with_help, region};
 use crate::diagnostic::{Diagnostic, Report, Severity};
-use crate::rules::{Level, RULES, Rule};
+use crate::rules::{Level, RULES, RuleInfo};
 use crate::source::Span;
 
 const SCHEMA: &str =
@@ -184,7 +184,7 @@ pub(super) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
 
 fn log(report: &Report) -> Log {
     // The registry, and any rule a diagnostic names that is not in it.
-    let mut rules: Vec<&'static Rule> = RULES.to_vec();
+    let mut rules: Vec<&'static RuleInfo> = RULES.iter().map(|r| &r.info).collect();
     for d in &report.diagnostics {
         if let Some(rule) = d.rule
             && !rules.iter().any(|r| r.code == rule.code)
@@ -257,7 +257,7 @@ fn log(report: &Report) -> Log {
     }
 }
 
-fn descriptor(rule: &Rule) -> ReportingDescriptor {
+fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
     let explanation = match rule.explanation_text() {
         text if text.trim().is_empty() => rule.summary.to_owned(),
         text => text,
@@ -380,7 +380,7 @@ fn uri(path: &str) -> String {
 
 /// 16 hex digits of SHA-256 over the rule, the path and the trimmed text of
 /// the primary line (nothing for a finding about a whole file).
-fn line_hash(report: &Report, d: &Diagnostic, rule: &Rule) -> String {
+fn line_hash(report: &Report, d: &Diagnostic, rule: &RuleInfo) -> String {
     let line = match (&d.span, report.sources.get(&d.path)) {
         (Some(_), Some(source)) => {
             let line = region(report, d).start.line;
@@ -608,15 +608,13 @@ mod tests {
 
     #[test]
     fn a_rule_outside_the_registry_is_listed() {
-        use crate::rules::Check;
-        static ODD: Rule = Rule {
+        static ODD: RuleInfo = RuleInfo {
             code: "GA999",
             name: "odd",
             level: Level::Warn,
             summary: "odd",
             guideline: "none",
             explanation: "",
-            check: Check::Engine,
         };
         let mut report = Report::default();
         let mut d = fixture::diagnostic(Some(&ODD), Severity::Warning, "x");

@@ -1,4 +1,5 @@
-use crate::rules::{Check, declare_rule};
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -47,4 +48,22 @@ declare_rule! {
         guideline: "approvals are granted per use id, so each id names exactly one use in its file",
         check: Check::Engine,
     }
+}
+
+/// The use at `span` has the id `id` of the use at `first`, which is at
+/// `line`, `column`.
+pub fn finding(span: Span, first: Span, id: &str, line: usize, column: usize) -> Finding {
+    Finding::new(
+        &DUPLICATE_USE_ID,
+        Some(span),
+        format!(
+            "use id `{id}` is declared twice in this file (first at line {line}, column {column})"
+        ),
+    )
+    .label("second use with this id")
+    .secondary(first, "first use with this id")
+    .note(format!(
+        "the first use with this id is at line {line}, column {column}"
+    ))
+    .help("give every use in a file its own `id` (for example `sky-previs` and `sky-temp`); approvals refer to it")
 }

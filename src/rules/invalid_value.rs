@@ -1,4 +1,12 @@
-use crate::rules::{Check, declare_rule};
+use crate::approvals;
+use crate::declaration;
+use crate::declaration::{
+    Element, Input, Output, Prominence, Reference, SourceType, Stage, TalentKind, Training,
+    TrainsOnInputs,
+};
+use crate::rules::{Check, Finding, declare_rule, unknown_field};
+use crate::schema::{self, Kind, NotList, backticked};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -49,4 +57,244 @@ declare_rule! {
         guideline: "every declared value has one meaning for the rules and the studio's reviewers; unknown facts fail safe",
         check: Check::Engine,
     }
+}
+
+impl From<schema::Problem> for Finding {
+    fn from(p: schema::Problem) -> Self {
+        let (message, help) = match p.kind {
+            Kind::Unknown {
+                key,
+                what,
+                suggestion,
+                fields,
+            } => return unknown_field::unknown_key(p.span, &key, what, suggestion, &fields),
+            Kind::Missing { what, key } => (
+                format!("{what} is missing the required field `{key}`"),
+                Some(format!("add `{key}:` to {what}")),
+            ),
+            Kind::NotMapping { what, found } => {
+                (format!("`{what}` must be a mapping, found {found}"), None)
+            }
+            Kind::Empty { key } => (format!("`{key}` is empty"), None),
+            Kind::NotText { key, found } => (format!("`{key}` must be text, found {found}"), None),
+            Kind::NotBool { key, found } => (
+                format!("`{key}` must be `true` or `false`, found {found}"),
+                None,
+            ),
+            Kind::NotDate { key, found } => (
+                format!("`{key}` must be a date (YYYY-MM-DD), found {found}"),
+                None,
+            ),
+            Kind::BadDate { key, text } => (
+                format!("`{key}` must be a date written YYYY-MM-DD, found `{text}`"),
+                None,
+            ),
+            Kind::NotTerm { key, terms, found } => (
+                format!(
+                    "`{key}` must be one of {}, found {found}",
+                    backticked(terms)
+                ),
+                None,
+            ),
+            Kind::UnknownTerm {
+                key,
+                text,
+                terms,
+                suggestion,
+            } => (
+                format!("`{text}` is not a valid `{key}`"),
+                Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("use one of {}", backticked(terms)),
+                }),
+            ),
+            Kind::NotList { key, found } => not_a_list(&key, found),
+            Kind::Invalid { message, help } => (message, help),
+        };
+        let mut f = Finding::new(&INVALID_VALUE, Some(p.span), message);
+        f.help = help;
+        f
+    }
+}
+
+/// The message and help for a value under `key` that is not a list.
+fn not_a_list(key: &str, found: NotList) -> (String, Option<String>) {
+    let (kind, help) = match found {
+        NotList::Text(s) => ("a string", Some(format!("write a list: `{key}: [{s}]`"))),
+        NotList::Mapping => (
+            "a mapping",
+            Some(format!(
+                "write a list, each item on a line of its own starting with `- `, or in brackets: `{key}: [{{ … }}]`"
+            )),
+        ),
+        NotList::Other(kind) => (kind, None),
+    };
+    (format!("`{key}` must be a list, found {kind}"), help)
+}
+
+/// A value under `key` that is `text`, a placeholder the declaration
+/// template left for the writer to replace.
+pub fn placeholder(span: Span, key: &str, text: &str) -> Finding {
+    Finding::new(
+        &INVALID_VALUE,
+        Some(span),
+        format!("`{key}` is `{text}`, a placeholder left from the declaration template"),
+    )
+    .label("placeholder")
+    .help(format!("replace the placeholder with {}", expected(key)))
+}
+
+/// What a placeholder under `key` stands for, for the help.
+fn expected(key: &str) -> String {
+    let one_of = |all: &[&str]| format!("one of {}", backticked(all));
+    match key {
+        "genai" => {
+            "`none` when no generative AI was used, or a mapping with `disclosed` and `uses`".into()
+        }
+        "to" => {
+            "whom the use was disclosed to, e.g. `\"M. Chen, Netflix creative production\"`".into()
+        }
+        "on" | "terms-reviewed" | "granted-on" => {
+            "a date written YYYY-MM-DD, e.g. `2025-09-02`".into()
+        }
+        "id" => "a short slug of lowercase letters, digits and dashes, e.g. `aria-design`".into(),
+        "description" => "a few words on what was generated, and what for".into(),
+        "stage" => one_of(Stage::ALL),
+        "output" => one_of(Output::ALL),
+        "elements" => one_of(Element::ALL),
+        "prominence" => one_of(Prominence::ALL),
+        "inputs" => one_of(Input::ALL),
+        "training" => one_of(Training::ALL),
+        "references" => one_of(Reference::ALL),
+        "source-type" => one_of(SourceType::ALL),
+        "trains-on-inputs" => one_of(TrainsOnInputs::ALL),
+        "kind" => one_of(TalentKind::ALL),
+        "enterprise" | "mistakable-for-real" | "union-impact" | "deceased" => {
+            "`true` or `false`".into()
+        }
+        "tools" | "name" => "the tool's name as its maker writes it, e.g. `\"Imagen 4\"`".into(),
+        "version" => "the tool's version, or delete `version`".into(),
+        "human-input" => "what people changed or added, in a few words".into(),
+        "prompts" => "the prompt as it was written".into(),
+        "approvals" => "the id of an approval in `.aiclear/approvals.yml`, or delete it".into(),
+        "performer" => "the performer's name".into(),
+        "union" => "the performer's union, e.g. `SAG-AFTRA`".into(),
+        "consent" => "a reference to the signed consent".into(),
+        "reason" => "why the use was removed".into(),
+        _ => "the real value".into(),
+    }
+}
+
+/// The form of one ledger entry, for help texts.
+const ENTRY_FORM: &str = "`- id: NFX-2025-0142` at the start of a line, with `granted-by:`, `granted-on:` and `covers:` indented under it";
+
+impl From<approvals::Problem> for Finding {
+    fn from(p: approvals::Problem) -> Self {
+        match p {
+            approvals::Problem::File(p) => Finding::from(p),
+            approvals::Problem::Schema(p) => Finding::from(p),
+            approvals::Problem::UnderKey { span, key } => Finding::new(
+                &INVALID_VALUE,
+                Some(span),
+                format!(
+                    "the approvals ledger must be a list of approvals at the top of the file, not a mapping under `{key}:`"
+                ),
+            )
+            .label("not read: the file must start with the list itself")
+            .help(format!(
+                "delete the `{key}:` line and move its items to the start of their lines, so that each approval starts with {ENTRY_FORM}"
+            ))
+            .note("an empty ledger is an empty file, or `[]`"),
+            approvals::Problem::Invalid(i) => ledger_value(i),
+            approvals::Problem::NotAList { span, found } => Finding::new(
+                &INVALID_VALUE,
+                Some(span),
+                format!("the approvals ledger must be a list of approvals, found {found}"),
+            )
+            .label("a list of approvals was expected")
+            .help(format!("write each approval as a list item: {ENTRY_FORM}")),
+        }
+    }
+}
+
+/// A ledger value of the right type that still cannot stand.
+fn ledger_value(i: approvals::Invalid) -> Finding {
+    use approvals::{Invalid, MAX_COVER_PATH, MAX_GLOB_BYTES};
+    let (span, message, help) = match i {
+        Invalid::TwiceInLedger { span, id } => (
+            span,
+            format!("approval id `{id}` appears twice in the ledger"),
+            Some("give every approval its own id"),
+        ),
+        Invalid::DocumentOutside { span, document } => (
+            span,
+            format!("the document `{document}` is outside the repository"),
+            Some(
+                "give the path of the signed approval inside the repository, relative to the project root",
+            ),
+        ),
+        Invalid::UnknownRule { span, name } => (span, format!("no rule is called `{name}`"), None),
+        Invalid::BadDigest { span } => (
+            span,
+            "a digest must be `sha256:` followed by 64 hex digits".to_owned(),
+            Some("let `aiclear approve` compute it"),
+        ),
+        Invalid::CoverPathTooLong { span } => (
+            span,
+            format!("a cover path longer than {MAX_COVER_PATH} characters"),
+            Some("name the file, or a short glob such as `scripts/**/*.fountain`"),
+        ),
+        Invalid::GlobsTooLong { span } => (
+            span,
+            format!(
+                "the ledger's glob paths add up to more than {} KiB",
+                MAX_GLOB_BYTES >> 10
+            ),
+            Some("name files, or use fewer and shorter globs"),
+        ),
+        Invalid::BadGlob { span, glob, error } => {
+            (span, format!("invalid glob `{glob}`: {error}"), None)
+        }
+    };
+    let mut f = Finding::new(&INVALID_VALUE, Some(span), message);
+    f.help = help.map(str::to_owned);
+    f
+}
+
+/// A declaration value of the right type that still cannot stand.
+pub fn declaration_value(i: declaration::Invalid) -> Finding {
+    use declaration::Invalid;
+    let (span, message, help) = match i {
+        Invalid::EmptyGenai { span } => (
+            span,
+            "the `genai` declaration is empty".to_owned(),
+            "write `genai: none` when the file has no generative-AI use, or list its `uses`"
+                .to_owned(),
+        ),
+        Invalid::NotADeclaration { span, text, typo } => (
+            span,
+            format!("`genai: {text}` is not a declaration"),
+            if typo {
+                "did you mean `none`?".to_owned()
+            } else {
+                "write `genai: none`, or a mapping with `uses`".to_owned()
+            },
+        ),
+        Invalid::NotASlug { span, id } => (
+            span,
+            format!("use id `{id}` is not a slug"),
+            "use lowercase letters, digits and dashes, e.g. `aria-design`".to_owned(),
+        ),
+        Invalid::NoTools { span } => (
+            span,
+            "`tools` lists no tool".to_owned(),
+            "name at least one tool: `tools: [{ name: \"…\" }]`".to_owned(),
+        ),
+        Invalid::ToolAsText { span, name } => (
+            span,
+            format!("a tool must be a mapping, found the string `{name}`"),
+            format!("write `{{ name: \"{name}\", enterprise: …, trains-on-inputs: … }}`"),
+        ),
+    };
+    Finding::new(&INVALID_VALUE, Some(span), message).help(help)
 }

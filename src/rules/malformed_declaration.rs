@@ -1,4 +1,8 @@
-use crate::rules::{Check, declare_rule};
+use crate::declaration::validate::{self, MAX_USES};
+use crate::declaration::{MAX_BLOCK_BYTES, Malformed, Second};
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
+use crate::yaml::{FileProblem, SyntaxHelp, SyntaxProblem};
 
 declare_rule! {
     /// ### What it does
@@ -48,5 +52,125 @@ declare_rule! {
         summary: "a declaration does not parse (syntax, encoding or size)",
         guideline: "a declaration that cannot be read cannot be checked, so it counts as missing",
         check: Check::Engine,
+    }
+}
+
+fn malformed(span: Option<Span>, message: impl Into<String>) -> Finding {
+    Finding::new(&MALFORMED_DECLARATION, span, message)
+}
+
+impl From<Malformed> for Finding {
+    fn from(m: Malformed) -> Self {
+        match m {
+            Malformed::TooLarge { at } => malformed(
+                Some(at..at),
+                format!(
+                    "the declaration block is larger than {} KiB",
+                    MAX_BLOCK_BYTES >> 10
+                ),
+            )
+            .help("keep the declaration short: notes and long texts belong in the script, outside the block"),
+            Malformed::NotUtf8 { at } => {
+                malformed(Some(at..at + 1), "the declaration is not valid UTF-8")
+                    .label("this byte is not UTF-8")
+                    .help("save the file as UTF-8")
+            }
+            Malformed::Unterminated { span, message } => {
+                let help = if message.contains("not closed with `*/`") {
+                    "put `*/` on the line right after the declaration's closing `---`"
+                } else if message.contains("before `*/`") {
+                    "end the declaration with a `---` line of its own, then `*/` on the next line"
+                } else {
+                    "end the frontmatter with a `---` line of its own"
+                };
+                malformed(Some(span), message)
+                    .label("opened here")
+                    .help(help)
+            }
+            Malformed::Syntax(p) => syntax(*p),
+            Malformed::LaterDocument { span } => malformed(
+                Some(span),
+                "a `genai` key in a later YAML document is not read",
+            )
+            .label("ignored")
+            .help("keep one declaration, in the file's first document"),
+            Malformed::AfterJson { at } => malformed(
+                Some(at..at + 1),
+                "unexpected content after the JSON value",
+            )
+            .label("the file should end here")
+            .help("a JSON or OTIO file holds one value"),
+            Malformed::Second {
+                place,
+                span,
+                first_line,
+            } => second(place, span, first_line),
+            Malformed::TooManyUses { span } => malformed(
+                Some(span),
+                format!("more than {MAX_USES} uses in one file: over aiclear's limit"),
+            )
+            .help("split the material into files of their own"),
+        }
+    }
+}
+
+/// A second declaration, at `span`, in a file that declares its AI use at
+/// line `line` already.
+fn second(place: Second, span: Span, line: usize) -> Finding {
+    let (note, help) = match place {
+        Second::BesideMetadata => (
+            "only `metadata.genai` is read, and a file holds one declaration".to_owned(),
+            "merge them into one: move every use into `metadata.genai` and delete the top-level `genai`".to_owned(),
+        ),
+        Second::Block => (
+            format!("the declaration at line {line} is the one that is read, and a file holds one declaration"),
+            format!("merge them into one: move what this block declares into the declaration at line {line}, and delete this block"),
+        ),
+        Second::LaterDocument => (
+            "only the file's first YAML document is read, and a file holds one declaration".to_owned(),
+            format!("merge them into one: move what this document declares into the declaration at line {line}, and delete this `genai`"),
+        ),
+    };
+    malformed(
+        Some(span),
+        format!("a second declaration: this file already declares its AI use at line {line}"),
+    )
+    .label("a second `genai` declaration")
+    .note(note)
+    .help(help)
+}
+
+/// A syntax error in a declaration, the configuration or the ledger.
+pub fn syntax(p: SyntaxProblem) -> Finding {
+    let mut f = malformed(p.span, format!("{} cannot be read: {}", p.what, p.problem));
+    f.label = p.label;
+    f.secondary = p.secondary;
+    f.notes = p.notes;
+    let more = match p.more_help {
+        SyntaxHelp::Nothing => "",
+        SyntaxHelp::Example if p.what == "the declaration" => {
+            "; `aiclear explain GA002` shows a declaration that reads"
+        }
+        SyntaxHelp::Example => "",
+        SyntaxHelp::SecondKey { key, json } => match (validate::is_use_key(&key), json) {
+            (true, false) => "; another use is a new item of `uses` (`- id: …`)",
+            (true, true) => {
+                "; another use is an object of its own in the `\"uses\"` list (`{ \"id\": … }`)"
+            }
+            _ => "",
+        },
+    };
+    f.help = p.help.map(|h| format!("{h}{more}"));
+    f
+}
+
+impl From<FileProblem> for Finding {
+    fn from(p: FileProblem) -> Self {
+        match p {
+            FileProblem::NotUtf8 { what, at } => {
+                malformed(Some(at..at + 1), format!("{what} is not valid UTF-8"))
+            }
+            FileProblem::Syntax(p) => syntax(p),
+        }
     }
 }

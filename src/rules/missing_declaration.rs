@@ -1,3 +1,4 @@
+use crate::declaration::{FileKind, Missing};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Check, Finding, declare_rule, shell_word};
 
@@ -69,7 +70,7 @@ pub fn fixed_by_annotate(f: Finding, path: &str, by_hand: &str) -> Finding {
 }
 
 /// Whether a diagnostic is a missing declaration that `aiclear annotate`
-/// writes, and for which path.
+/// writes, and for which path: a sidecar's is its media file's.
 pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
     (d.code() == Some(MISSING_DECLARATION.code)
         && d.help.as_deref().is_some_and(|h| h.starts_with(ANNOTATE)))
@@ -78,6 +79,36 @@ pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
             .strip_suffix(crate::kind::SIDECAR_SUFFIX)
             .unwrap_or(&d.path)
     })
+}
+
+impl From<Missing> for Finding {
+    fn from(m: Missing) -> Self {
+        let mut f = Finding::new(
+            &MISSING_DECLARATION,
+            None,
+            "file has no generative-AI declaration",
+        )
+        .help(m.kind.how_to_declare());
+        if let Some(e) = m.elsewhere {
+            let line = e.line;
+            f = f
+                .note(format!(
+                    "line {line} holds a declaration block, but a declaration is not read from there"
+                ))
+                .help(match (e.read_from, m.kind) {
+                    (Some(start), _) => format!(
+                        "move the `genai` key at line {line} into the block whose YAML starts at line {start}, the one that is read"
+                    ),
+                    (None, FileKind::Markdown) => format!(
+                        "move the `genai` key at line {line} into `---` frontmatter at the very top of the file"
+                    ),
+                    (None, _) => format!(
+                        "move the block whose `genai` key is at line {line} right after the title page, or to the top of a script without one"
+                    ),
+                });
+        }
+        f
+    }
 }
 
 #[cfg(test)]

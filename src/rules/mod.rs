@@ -48,29 +48,11 @@ pub mod unknown_approval;
 pub mod unknown_field;
 pub mod unsigned_approval;
 
-use crate::declaration::{Declaration, Use};
-use crate::source::Span;
+use crate::approvals::{self, Ledger};
+use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::source::{Source, Span};
 
-/// The level a rule has in the built-in policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// An error: the use may not go ahead as declared.
-    Deny,
-    /// A warning: worth fixing, does not block.
-    Warn,
-    /// An error unless a valid ledger entry approves this use for this rule.
-    Approval,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Deny => "deny",
-            Level::Warn => "warn",
-            Level::Approval => "approval",
-        }
-    }
-}
+pub use crate::diagnostic::{Level, RuleInfo};
 
 /// How the rule is run.
 #[derive(Clone, Copy)]
@@ -93,42 +75,19 @@ impl fmt::Debug for Check {
     }
 }
 
-/// A rule's metadata and check.
+/// A rule's metadata and check. It derefs to its [`RuleInfo`], so
+/// `rule.code` and `rule.explanation_text()` read the metadata.
 #[derive(Debug)]
 pub struct Rule {
-    /// Stable code, e.g. `GA201`.
-    pub code: &'static str,
-    /// Stable kebab-case name, e.g. `key-creative-element`.
-    pub name: &'static str,
-    pub level: Level,
-    /// One line, for rule tables and SARIF short descriptions.
-    pub summary: &'static str,
-    /// The guideline the rule comes from, shown as a note on every finding.
-    pub guideline: &'static str,
-    /// The long text (Markdown): what it does, why, an example and the fix.
-    pub explanation: &'static str,
+    pub info: RuleInfo,
     pub check: Check,
 }
 
-impl Rule {
-    /// The explanation as Markdown, without the space that `///` leaves at
-    /// the start of every line.
-    pub fn explanation_text(&self) -> String {
-        let mut text = String::with_capacity(self.explanation.len());
-        for line in self.explanation.lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(line));
-            text.push('\n');
-        }
-        text
-    }
+impl std::ops::Deref for Rule {
+    type Target = RuleInfo;
 
-    /// The fenced `yaml` block that follows a heading in the explanation.
-    pub fn example_block(&self, heading: &str) -> Option<&'static str> {
-        let start = self.explanation.find(heading)? + heading.len();
-        let rest = &self.explanation[start..];
-        let open = rest.find("```yaml\n")? + "```yaml\n".len();
-        let close = rest[open..].find("```")?;
-        Some(&rest[open..open + close])
+    fn deref(&self) -> &RuleInfo {
+        &self.info
     }
 }
 
@@ -183,6 +142,11 @@ impl Finding {
         let mut f = Self::new(rule, Some(span), message);
         f.use_id = Some(u.id.value.clone());
         f
+    }
+
+    /// Whether `rule` made this finding.
+    pub fn is(&self, rule: &Rule) -> bool {
+        std::ptr::eq(self.rule, rule)
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -245,12 +209,14 @@ macro_rules! declare_rule {
         }
     ) => {
         pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            code: $code,
-            name: $name,
-            level: $crate::rules::Level::$level,
-            summary: $summary,
-            guideline: $guideline,
-            explanation: concat!($($doc, "\n",)*),
+            info: $crate::rules::RuleInfo {
+                code: $code,
+                name: $name,
+                level: $crate::rules::Level::$level,
+                summary: $summary,
+                guideline: $guideline,
+                explanation: concat!($($doc, "\n",)*),
+            },
             check: $check,
         };
     };
@@ -295,11 +261,77 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
-pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     RULES
         .iter()
-        .copied()
+        .map(|r| &r.info)
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Whether `rule` reports a declaration that cannot be read as written
+/// (`malformed-declaration`, `unknown-field`, `invalid-value`,
+/// `duplicate-use-id`): its finding says what to fix, without the
+/// guideline note.
+pub fn is_reading_problem(rule: &RuleInfo) -> bool {
+    [
+        &malformed_declaration::MALFORMED_DECLARATION,
+        &unknown_field::UNKNOWN_FIELD,
+        &invalid_value::INVALID_VALUE,
+        &duplicate_use_id::DUPLICATE_USE_ID,
+    ]
+    .iter()
+    .any(|r| std::ptr::eq(&r.info, rule))
+}
+
+impl From<declaration::Problem> for Finding {
+    fn from(p: declaration::Problem) -> Self {
+        use declaration::Problem;
+        match p {
+            Problem::Missing(m) => Finding::from(m),
+            Problem::Malformed(m) => Finding::from(m),
+            Problem::Schema(p) => Finding::from(p),
+            Problem::Invalid(i) => invalid_value::declaration_value(i),
+            Problem::NotGenai { key } => unknown_field::not_genai(key),
+            Problem::Placeholder { span, key, text } => {
+                invalid_value::placeholder(span, &key, &text)
+            }
+            Problem::DuplicateId {
+                span,
+                first,
+                id,
+                line,
+                column,
+            } => duplicate_use_id::finding(span, first, &id, line, column),
+        }
+    }
+}
+
+/// What one file declares, and the findings about reading it.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub declaration: Option<Declaration>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read the declaration of a file of the given kind, with a finding for
+/// each problem found reading it.
+pub fn read_declaration(kind: FileKind, bytes: &[u8]) -> Read {
+    let parsed = declaration::parse(kind, bytes);
+    Read {
+        declaration: parsed.declaration,
+        findings: parsed.problems.into_iter().map(Finding::from).collect(),
+    }
+}
+
+/// The code of the rule called `code_or_name`.
+fn code_of(code_or_name: &str) -> Option<&'static str> {
+    find(code_or_name).map(|r| r.code)
+}
+
+/// Read the approvals ledger, with a finding for each problem in it.
+pub fn read_ledger(source: &Source) -> (Ledger, Vec<Finding>) {
+    let (ledger, problems) = approvals::parse_with(source, code_of);
+    (ledger, problems.into_iter().map(Finding::from).collect())
 }
 
 /// The `help` of an approval-level finding: the command an approver runs to
@@ -357,10 +389,18 @@ mod tests {
 
     /// Engine rules that the declaration reader reports, so their examples can
     /// be checked like the policy rules' examples.
-    const READER_RULES: &[&str] = &["GA003", "GA004", "GA005"];
+    const READER_RULES: &[&Rule] = &[
+        &unknown_field::UNKNOWN_FIELD,
+        &invalid_value::INVALID_VALUE,
+        &duplicate_use_id::DUPLICATE_USE_ID,
+    ];
+
+    fn is_reader_rule(rule: &Rule) -> bool {
+        READER_RULES.iter().any(|r| std::ptr::eq(*r, rule))
+    }
 
     fn checked_by_examples(rule: &Rule) -> bool {
-        !matches!(rule.check, Check::Engine) || READER_RULES.contains(&rule.code)
+        !matches!(rule.check, Check::Engine) || is_reader_rule(rule)
     }
 
     #[test]
@@ -501,10 +541,10 @@ mod tests {
                 "{}: the example does not fire it:\n{example}",
                 rule.code
             );
-            if !READER_RULES.contains(&rule.code) {
+            if !is_reader_rule(rule) {
                 let reader: Vec<_> = fired
                     .iter()
-                    .filter(|f| READER_RULES.contains(&f.rule.code))
+                    .filter(|f| is_reader_rule(f.rule))
                     .map(|f| &f.message)
                     .collect();
                 assert!(
@@ -518,7 +558,7 @@ mod tests {
             let still: Vec<_> = after
                 .iter()
                 .filter(|f| f.severity.is_none())
-                .filter(|f| std::ptr::eq(f.rule, rule) || READER_RULES.contains(&f.rule.code))
+                .filter(|f| std::ptr::eq(f.rule, rule) || is_reader_rule(f.rule))
                 .map(|f| format!("{}: {}", f.rule.code, f.message))
                 .collect();
             assert!(
@@ -541,7 +581,7 @@ mod tests {
                     "{} {heading}: no `genai` key",
                     rule.code
                 );
-                if rule.code != "GA006" {
+                if !std::ptr::eq(rule, &undisclosed_use::UNDISCLOSED_USE) {
                     assert!(
                         block.contains("disclosed:"),
                         "{} {heading}: not disclosed",

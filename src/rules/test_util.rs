@@ -43,13 +43,15 @@ pub fn one_use(lines: &str) -> String {
 /// What the declaration reader (GA003–GA005) and every rule find in the
 /// `genai` declaration of `text`.
 pub fn check_all(text: &str, ctx: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
     let top = crate::yaml::parse_top_level(text, 0)
         .unwrap_or_else(|e| panic!("test YAML does not parse: {e}\n{text}"));
     let (key, node) = top
         .genai
         .unwrap_or_else(|| panic!("test YAML has no `genai` key\n{text}"));
-    let Some(decl) = validate::declaration(&key, &node, text.as_bytes(), &mut findings) else {
+    let mut problems = Vec::new();
+    let decl = validate::declaration(&key, &node, text.as_bytes(), &mut problems);
+    let mut findings: Vec<Finding> = problems.into_iter().map(Finding::from).collect();
+    let Some(decl) = decl else {
         return findings;
     };
     for rule in RULES {

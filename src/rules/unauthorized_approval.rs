@@ -209,12 +209,12 @@ pub fn untraceable(entry: &Entry) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::approvals;
+
     use crate::source::Source;
 
     fn entry() -> Entry {
         let text = "- id: NFX-1\n  granted-by: mei@studio.example.com\n  granted-on: 2025-09-01\n  covers: [{ path: a.fountain }]\n";
-        approvals::parse(&Source::new("l", text.as_bytes().to_vec()))
+        crate::rules::read_ledger(&Source::new("l", text.as_bytes().to_vec()))
             .0
             .entries
             .remove(0)

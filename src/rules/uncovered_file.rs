@@ -174,9 +174,9 @@ pub fn suggestion(rel: &str, beside_checked: bool) -> Option<Suggestion> {
 }
 
 /// The one warning about the files no glob covers, with the globs to add.
-/// `has_config` says whether `.aiclear/config.yml` exists.
-pub fn finding(files: &[(String, Suggestion)], has_config: bool) -> Option<Finding> {
-    let config = crate::config::CONFIG_PATH;
+/// `config` is the configuration's path, and `has_config` says whether it
+/// exists.
+pub fn finding(files: &[(String, Suggestion)], config: &str, has_config: bool) -> Option<Finding> {
     let (first, _) = files.first()?;
     let message = match files.len() {
         1 => format!("`{first}` is covered by no `files:` glob, so it is not checked"),
@@ -301,7 +301,7 @@ mod tests {
                 .iter()
                 .map(|f| (f.to_string(), suggestion(f, true).unwrap()))
                 .collect();
-        let f = finding(&files, true).unwrap();
+        let f = finding(&files, ".aiclear/config.yml", true).unwrap();
         assert_eq!(
             f.message,
             "3 files are covered by no `files:` glob, so they are not checked"
@@ -316,12 +316,12 @@ mod tests {
                 "to check them, add `\"**/*.fountain\"`, `\"drafts/**/*.md\"` under `files.scripts` in `.aiclear/config.yml`; if they are not production files, list them under `files.exclude`"
             )
         );
-        let one = finding(&files[..1], false).unwrap();
+        let one = finding(&files[..1], ".aiclear/config.yml", false).unwrap();
         assert!(
             one.message
                 .starts_with("`drafts/ep102.fountain` is covered")
         );
         assert!(one.help.unwrap().contains("run `aiclear init`"));
-        assert!(finding(&[], true).is_none());
+        assert!(finding(&[], ".aiclear/config.yml", true).is_none());
     }
 }

@@ -1,4 +1,7 @@
-use crate::rules::{Check, declare_rule};
+use crate::rules::{Check, Finding, declare_rule};
+use crate::schema::{backticked, clip};
+use crate::source::Span;
+use crate::yaml::Key;
 
 declare_rule! {
     /// ### What it does
@@ -42,4 +45,36 @@ declare_rule! {
         guideline: "the declaration vocabulary is closed so that a misspelt key never hides a use from review",
         check: Check::Engine,
     }
+}
+
+/// `key`, in `what`, is none of its `fields`; `suggestion` is the one it
+/// is probably a typo of.
+pub fn unknown_key(
+    span: Span,
+    key: &str,
+    what: &str,
+    suggestion: Option<&str>,
+    fields: &[&str],
+) -> Finding {
+    Finding::new(
+        &UNKNOWN_FIELD,
+        Some(span),
+        format!("unknown field `{}` in {what}", clip(key)),
+    )
+    .label("not a field aiclear knows")
+    .help(match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("the fields of {what} are {}", backticked(fields)),
+    })
+}
+
+/// A top-level key that is a near miss of `genai`.
+pub fn not_genai(key: Key) -> Finding {
+    Finding::new(
+        &UNKNOWN_FIELD,
+        Some(key.span),
+        format!("unknown field `{}`", key.name),
+    )
+    .label("not a field aiclear knows")
+    .help("did you mean `genai`?")
 }

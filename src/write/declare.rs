@@ -12,8 +12,10 @@
 //! are returned: the declaration must be found, and for YAML, JSON and
 //! frontmatter everything else the file says must read as before.
 
-use crate::declaration::{self, Block, markdown};
+use crate::declaration::{Block, markdown};
 use crate::kind::{FileKind, NONE, TEMPLATE};
+use crate::rules::invalid_value::INVALID_VALUE;
+use crate::rules::missing_declaration::MISSING_DECLARATION;
 use crate::write::{LineEnding, bom_len, ends_with_line_break, json};
 use crate::yaml;
 
@@ -52,11 +54,11 @@ fn yaml_text(form: Form) -> &'static str {
 
 /// Insert a declaration into a file of the given kind.
 pub fn insert(kind: FileKind, bytes: &[u8], form: Form) -> Result<Outcome, String> {
-    let before = declaration::parse(kind, bytes);
+    let before = crate::rules::read_declaration(kind, bytes);
     if before.declaration.is_some() {
         return Ok(Outcome::AlreadyDeclared);
     }
-    if let Some(f) = before.findings.iter().find(|f| f.rule.code != "GA001") {
+    if let Some(f) = before.findings.iter().find(|f| !f.is(&MISSING_DECLARATION)) {
         return Err(format!(
             "it has a declaration that cannot be read ({}: {}); fix it by hand, `aiclear check` shows where",
             f.rule.code, f.message
@@ -399,10 +401,10 @@ fn json_insertion(bytes: &[u8], form: Form) -> Result<(usize, String, &'static s
 /// read without a single finding), and the rest of a YAML document, a JSON
 /// file or a frontmatter must say what it said before.
 fn verify(kind: FileKind, before: &[u8], after: &[u8], form: Form) -> Result<(), String> {
-    let parsed = declaration::parse(kind, after);
+    let parsed = crate::rules::read_declaration(kind, after);
     let unexpected = parsed.findings.iter().find(|f| match form {
         Form::None => true,
-        Form::Template => f.rule.code != "GA004",
+        Form::Template => !f.is(&INVALID_VALUE),
     });
     if let Some(f) = unexpected {
         return Err(format!(
@@ -556,7 +558,7 @@ mod tests {
     #[test]
     fn templates_read_back_with_findings_to_fill_in() {
         let text = inserted(FileKind::Fountain, "Title: X\n\nINT. A\n", Form::Template);
-        let p = declaration::parse(FileKind::Fountain, text.as_bytes());
+        let p = crate::rules::read_declaration(FileKind::Fountain, text.as_bytes());
         assert_eq!(p.declaration.unwrap().uses.len(), 1);
         assert!(p.findings.iter().all(|f| f.rule.code == "GA004"));
         // disclosed.to and .on, id, stage, output and the tool's three
@@ -576,7 +578,7 @@ mod tests {
         let all = format!("{} {:?} {:?}", stage.message, stage.help, stage.notes);
         assert!(all.contains("ideation"), "{all}");
         let json = inserted(FileKind::Json, "{\n  \"metadata\": {}\n}\n", Form::Template);
-        let p = declaration::parse(FileKind::Json, json.as_bytes());
+        let p = crate::rules::read_declaration(FileKind::Json, json.as_bytes());
         assert!(p.declaration.is_some(), "{json}");
         // Every `TODO…` string of the JSON template, human-input included.
         let todos = json.matches("\"TODO").count();
@@ -675,7 +677,7 @@ mod tests {
     #[test]
     fn sidecars() {
         let text = new_sidecar("plate.exr", Form::None);
-        let p = declaration::parse(FileKind::Sidecar, &text);
+        let p = crate::rules::read_declaration(FileKind::Sidecar, &text);
         assert!(p.declaration.unwrap().none && p.findings.is_empty());
     }
 }

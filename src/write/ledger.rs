@@ -185,7 +185,7 @@ pub fn append(existing: Option<&[u8]>, entry: &NewEntry) -> Result<Vec<u8>, Stri
         .collect();
     out.extend_from_slice(le.apply(&yaml_text).as_bytes());
 
-    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, out.clone()));
+    let (ledger, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, out.clone()));
     match ledger.get(&entry.id) {
         Some(e) if entry.reads_as(e) => Ok(out),
         Some(_) => Err(format!(
@@ -237,7 +237,7 @@ fn without_empty_flow_list(text: &str) -> Option<String> {
 pub fn replace(existing: &[u8], entry: &NewEntry) -> Result<Vec<u8>, String> {
     let text =
         std::str::from_utf8(existing).map_err(|_| format!("`{LEDGER_PATH}` is not valid UTF-8"))?;
-    let (ledger, _) = approvals::parse(&Source::new(LEDGER_PATH, existing.to_vec()));
+    let (ledger, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, existing.to_vec()));
     let old = ledger
         .get(&entry.id)
         .ok_or_else(|| format!("approval `{}` is not in `{LEDGER_PATH}`", entry.id))?;
@@ -285,7 +285,7 @@ pub fn replace(existing: &[u8], entry: &NewEntry) -> Result<Vec<u8>, String> {
     }
     out.extend_from_slice(&text.as_bytes()[end..]);
     // The entry reads back as written and every other entry as it was.
-    let (after, _) = approvals::parse(&Source::new(LEDGER_PATH, out.clone()));
+    let (after, _) = crate::rules::read_ledger(&Source::new(LEDGER_PATH, out.clone()));
     let others = |l: &approvals::Ledger| -> Vec<String> {
         l.entries
             .iter()

@@ -23,6 +23,9 @@ use serde_saphyr::{Options, Spanned};
 use crate::source::Span;
 
 mod fast;
+mod syntax;
+
+pub use syntax::{SyntaxHelp, SyntaxProblem, syntax_problem};
 
 /// Deepest nesting of mappings and sequences accepted in a declaration.
 pub const MAX_DEPTH: usize = 32;
@@ -154,7 +157,7 @@ fn options() -> Options {
 }
 
 /// A budget breach in words, naming the limit.
-fn budget_message(raw: &str) -> Option<String> {
+pub(crate) fn budget_message(raw: &str) -> Option<String> {
     let what = raw.split("budget breached:").nth(1)?.trim();
     let kind = what.split([' ', '{', '(']).next().unwrap_or_default();
     Some(match kind {
@@ -569,494 +572,45 @@ impl<'de> Deserialize<'de> for MetadataDe {
     }
 }
 
+/// Why one of aiclear's own YAML files (the configuration, the ledger)
+/// cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// The byte at `at` is not UTF-8; `what` names the file.
+    NotUtf8 {
+        what: &'static str,
+        at: usize,
+    },
+    Syntax(SyntaxProblem),
+}
+
 /// Read one of aiclear's own YAML files (the configuration, the ledger) into
-/// a tree; problems are findings naming `what` (e.g. "the configuration").
-pub fn parse_file(bytes: &[u8], what: &str) -> Result<Node, Box<crate::rules::Finding>> {
-    use crate::rules::{Finding, malformed_declaration::MALFORMED_DECLARATION};
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        Finding::new(
-            &MALFORMED_DECLARATION,
-            Some(at..at + 1),
-            format!("{what} is not valid UTF-8"),
-        )
+/// a tree; `what` names it in problems (e.g. "the configuration").
+pub fn parse_file(bytes: &[u8], what: &'static str) -> Result<Node, Box<FileProblem>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| FileProblem::NotUtf8 {
+        what,
+        at: e.valid_up_to(),
     })?;
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     parse(&text[start..], start).map_err(|e| {
-        Box::new(syntax_finding(
+        Box::new(FileProblem::Syntax(syntax_problem(
             &e,
             bytes,
             &text[start..],
             start,
             false,
             what,
-        ))
+        )))
     })
 }
 
-/// A syntax error told in the writer's terms: what is wrong in words, the
-/// place the parser noticed it (the primary span), the place the mistake
-/// probably is (a bracket or quote that was never closed, the first of two
-/// equal keys) and how to fix it. `file` is the whole file, `text` the part
-/// that was parsed, starting at byte `base` of the file; `what` names it
-/// ("the declaration", "the configuration"); `json` says the file is JSON.
-pub fn syntax_finding(
-    e: &SyntaxError,
-    file: &[u8],
-    text: &str,
-    base: usize,
-    json: bool,
-    what: &str,
-) -> crate::rules::Finding {
-    use crate::rules::{Finding, malformed_declaration::MALFORMED_DECLARATION};
-    let raw = e.message.as_str();
-    let lang = if json { "JSON" } else { "YAML" };
-    let line_of = |abs: usize| line_of(file, abs);
-    let at = e
-        .span
-        .as_ref()
-        .map(|s| s.start.saturating_sub(base).min(text.len()));
-    let abs = |rel: usize| base + rel;
-    let one = |rel: usize| {
-        let len = text[rel..].chars().next().map_or(0, char::len_utf8);
-        abs(rel)..abs(rel) + len
-    };
-    let finding = |span: Option<Span>, problem: String| {
-        Finding::new(
-            &MALFORMED_DECLARATION,
-            span,
-            format!("{what} cannot be read: {problem}"),
-        )
-        .note(format!("the {lang} parser says: {raw}"))
-    };
-    let lower = raw.to_ascii_lowercase();
-    // Limits are already said in words.
-    if budget_message(raw).is_some()
-        || lower.contains("limit")
-        || lower.contains("nesting deeper")
-        || lower.contains("more than")
-    {
-        return Finding::new(
-            &MALFORMED_DECLARATION,
-            e.span.clone(),
-            format!("{what} cannot be read: {raw}"),
-        )
-        .label("over the limit here")
-        .help("keep declarations small: split the material into files of their own");
+/// Text from a file as a message quotes it: at most 60 characters.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
     }
-    let Some(at) = at else {
-        return finding(None, raw.to_owned()).help("check it for a missing `:`, quote or bracket");
-    };
-    let closer = |c: char| if c == '{' { '}' } else { ']' };
-    let kind = |c: char| if c == '{' { "mapping" } else { "list" };
-
-    // A bracket that is never closed, or closed by the wrong one.
-    if lower.starts_with("unclosed bracket") {
-        let scan = scan(text, text.len());
-        let open = scan
-            .open
-            .iter()
-            .rev()
-            .find(|o| o.at == at)
-            .or(scan.open.last())
-            .copied()
-            .unwrap_or(Opener {
-                at,
-                ch: if lower.contains('[') { '[' } else { '{' },
-            });
-        let end = text.trim_end().len().max(1) - 1;
-        let line = line_of(abs(open.at));
-        return finding(
-            Some(one(end)),
-            format!("the `{}` on line {line} is never closed", open.ch),
-        )
-        .label(format!("reached the end with the `{}` still open", open.ch))
-        .secondary(one(open.at), format!("this `{}` is never closed", open.ch))
-        .help(close_help(text, &scan.open, open, line, json));
-    }
-    if lower.starts_with("mismatched bracket") {
-        let scan = scan(text, text.len());
-        if let Some((opener, wrong)) = scan.mismatch {
-            let line = line_of(abs(opener.at));
-            return finding(
-                Some(one(wrong)),
-                format!(
-                    "the `{}` on line {line} is closed by `{}`",
-                    opener.ch,
-                    text[wrong..].chars().next().unwrap_or('}')
-                ),
-            )
-            .label(format!("`{}` expected here", closer(opener.ch)))
-            .secondary(
-                one(opener.at),
-                format!("this `{}` opens a {}", opener.ch, kind(opener.ch)),
-            )
-            .help("close a list `[ … ]` with `]` and a mapping `{ … }` with `}`");
-        }
-    }
-    let in_flow = scan(text, at);
-    if let Some(&open) = in_flow.open.last()
-        && (lower.contains("did not find expected ','")
-            || lower.contains("illegal placement of ':'")
-            || lower.contains("expected ',' or"))
-    {
-        let line = line_of(abs(open.at));
-        // Closed further on: a comma is missing; never closed: the closer is.
-        let closed_later = scan(text, text.len())
-            .closed
-            .iter()
-            .any(|&(o, _)| o == open.at);
-        if closed_later {
-            return finding(
-                Some(one(at)),
-                format!(
-                    "a `,` is missing between two entries of the {} on line {line}",
-                    kind(open.ch)
-                ),
-            )
-            .label("a `,` was expected before this")
-            .secondary(one(open.at), format!("the {} starts here", kind(open.ch)))
-            .help(format!(
-                "separate the entries inside `{} … {}` with commas",
-                open.ch,
-                closer(open.ch)
-            ));
-        }
-        return finding(
-            Some(one(at)),
-            format!("the `{}` on line {line} is never closed", open.ch),
-        )
-        .label(format!("`{}` expected before this", closer(open.ch)))
-        .secondary(one(open.at), format!("this `{}` is never closed", open.ch))
-        .help(close_help(text, &in_flow.open, open, line, json));
-    }
-    if lower.starts_with("unclosed quote") || lower.contains("while scanning a quoted scalar") {
-        let q = in_flow.quote.filter(|&q| q <= at).unwrap_or(at);
-        let ch = text[q..]
-            .chars()
-            .next()
-            .filter(|c| *c == '"' || *c == '\'')
-            .unwrap_or('"');
-        let line = line_of(abs(q));
-        let end = text.trim_end().len().max(1) - 1;
-        return finding(
-            Some(one(end.max(q))),
-            format!("the quote `{ch}` on line {line} is never closed"),
-        )
-        .label(format!("reached the end with the `{ch}` still open"))
-        .secondary(one(q), format!("this `{ch}` is never closed"))
-        .help(if ch == '"' {
-            "end the text with a closing `\"` on the same line; a `\"` inside it is written `\\\"`"
-        } else {
-            "end the text with a closing `'` on the same line; a `'` inside it is written `''`"
-        });
-    }
-    if lower.contains("tab") {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let tab = text[line_start..].find('\t').map_or(at, |i| line_start + i);
-        return finding(
-            Some(one(tab)),
-            "a tab character where spaces are needed".into(),
-        )
-        .label("a tab")
-        .help("indent with spaces only: replace the tab with spaces");
-    }
-    if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
-        let key = key.trim().trim_matches('"');
-        let shown = crate::declaration::validate::clip(key).into_owned();
-        let mut f = finding(
-            Some(one(at)),
-            format!("`{shown}` is given twice in the same place"),
-        )
-        .label(format!("second `{shown}`"));
-        if let Some(first) = first_key(text, at, key, in_flow.open.last().map(|o| o.at)) {
-            f = f.secondary(
-                abs(first)..abs(first) + key.len(),
-                format!("first `{shown}`"),
-            );
-        }
-        let another = match (crate::declaration::validate::USE_KEYS.contains(&key), json) {
-            (true, false) => "; another use is a new item of `uses` (`- id: …`)",
-            (true, true) => {
-                "; another use is an object of its own in the `\"uses\"` list (`{ \"id\": … }`)"
-            }
-            _ => "",
-        };
-        return f.help(format!("keep one `{shown}:`{another}"));
-    }
-    if lower.contains("mapping values are not allowed") {
-        return finding(Some(one(at)), "a `: ` inside a value, where no new key can start".into())
-            .label("a second `: ` on this line")
-            .help("put a value that contains `: ` in quotes (`description: \"Act 1: the relay\"`), and check that this line is indented like the keys around it");
-    }
-    if lower.contains("simple key expected") || lower.contains("could not find expected ':'") {
-        return finding(
-            Some(one(at)),
-            "a line without the `:` of a `key: value`".into(),
-        )
-        .label("no `: ` after this key")
-        .help("write each entry as `key: value`, with a colon and a space (`stage: final`)");
-    }
-    if lower.contains("block sequence entries are not allowed") {
-        return finding(Some(one(at)), "a list item `- ` on the line of its key".into())
-            .label("a list cannot start here")
-            .help("start the list on the next line, indented under its key, or write it in brackets: `uses: [ … ]`");
-    }
-    if lower.contains("did not find expected key")
-        || lower.contains("did not find expected '-'")
-        || lower.contains("block collection")
-        || lower.contains("block mapping")
-    {
-        return finding(Some(one(at)), "this line is not indented like the lines around it".into())
-            .label("indentation does not match")
-            .help("indent the keys of one mapping by the same number of spaces; the keys of a use line up under the first key after its `- `");
-    }
-    if lower.contains("trailing content after") {
-        return finding(Some(one(at)), "something follows a quoted value".into())
-            .label(if json {
-                "a `,` was expected before this"
-            } else {
-                "after the closing quote"
-            })
-            .help(if json {
-                "separate the entries with commas: `\"id\": \"a\", \"stage\": \"temp\"`"
-            } else {
-                "put the whole value inside the quotes, or remove what follows the closing quote"
-            });
-    }
-    if let Some(ch) = raw
-        .strip_prefix("unexpected character: `")
-        .and_then(|r| r.chars().next())
-    {
-        return finding(Some(one(at)), format!("a value cannot start with `{ch}`"))
-            .label(format!("`{ch}` here"))
-            .help("put the value in quotes: `\"…\"`");
-    }
-    let example = if what == "the declaration" {
-        "; `aiclear explain GA002` shows a declaration that reads"
-    } else {
-        ""
-    };
-    finding(Some(one(at)), raw.to_owned())
-        .label("the parser stopped here")
-        .help(format!(
-            "check this line and the one before for a missing `:`, quote or bracket{example}"
-        ))
-}
-
-/// How to close `open`, whose line is `line`: at the end of that line when
-/// the next line starts a new entry (a one-line `{ … }` missing its end),
-/// else where the collection ends.
-fn close_help(text: &str, stack: &[Opener], open: Opener, line: usize, json: bool) -> String {
-    let line_end = text[open.at..]
-        .find('\n')
-        .map_or(text.len(), |i| open.at + i);
-    let next = text[line_end..]
-        .lines()
-        .map(str::trim_end)
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let starts_entry = next.is_none_or(|l| {
-        let l = l.trim_start().trim_start_matches("- ");
-        l.split_once(':').is_some_and(|(k, rest)| {
-            !k.is_empty()
-                && k.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && (rest.is_empty() || rest.starts_with(' '))
-        })
-    });
-    // What the line opened and left open, innermost first.
-    let line_start = text[..open.at].rfind('\n').map_or(0, |i| i + 1);
-    let closers: String = stack
-        .iter()
-        .rev()
-        .take_while(|o| o.at >= line_start)
-        .map(|o| if o.ch == '{' { '}' } else { ']' })
-        .collect();
-    let closer = if open.ch == '{' { '}' } else { ']' };
-    if !json && starts_entry && !closers.is_empty() {
-        format!(
-            "end line {line} with `{closers}`: a `{}` opened on a line closes on it, unless the entries go on over the next lines",
-            open.ch
-        )
-    } else {
-        format!(
-            "add the `{closer}` that closes the `{}` on line {line}, where its entries end",
-            open.ch
-        )
-    }
-}
-
-/// A bracket that opens a flow collection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Opener {
-    at: usize,
-    ch: char,
-}
-
-/// What a scan of YAML text found.
-#[derive(Debug, Default)]
-struct Scan {
-    /// Brackets still open, outermost first.
-    open: Vec<Opener>,
-    /// Openers closed, with where.
-    closed: Vec<(usize, usize)>,
-    /// The first bracket closed by the wrong closer, and where.
-    mismatch: Option<(Opener, usize)>,
-    /// A quote still open at the end of the scan.
-    quote: Option<usize>,
-}
-
-/// Scan `text` up to byte `upto` for flow brackets and quotes, the way YAML
-/// reads them: a bracket or a quote counts where a value can start (at the
-/// start of a line, after `: `, `- `, a bracket or a comma), so the `[` or
-/// `'` inside plain text (`the writer's draft [v2]`) does not; `#` after a
-/// space starts a comment.
-fn scan(text: &str, upto: usize) -> Scan {
-    let mut out = Scan::default();
-    let bytes = text.as_bytes();
-    let upto = upto.min(bytes.len());
-    let mut prev: Option<u8> = None;
-    let mut spaced = false;
-    let mut i = 0;
-    while i < upto {
-        let b = bytes[i];
-        match b {
-            b'\n' | b'\r' => {
-                if out.open.is_empty() {
-                    prev = None;
-                } else {
-                    spaced = true;
-                }
-                i += 1;
-                continue;
-            }
-            b' ' | b'\t' => {
-                spaced = true;
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let in_flow = !out.open.is_empty();
-        let value_start = match prev {
-            None => true,
-            Some(b'[' | b'{' | b',') => true,
-            Some(b':') => spaced || in_flow,
-            Some(b'-' | b'?') => spaced,
-            _ => false,
-        };
-        if b == b'#' && (prev.is_none() || spaced) {
-            while i < upto && bytes[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if value_start && (b == b'"' || b == b'\'') {
-            let start = i;
-            i += 1;
-            let mut closed = false;
-            while i < bytes.len() {
-                if b == b'"' && bytes[i] == b'\\' {
-                    i += 2;
-                    continue;
-                }
-                if bytes[i] == b {
-                    if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    break;
-                }
-                i += 1;
-            }
-            if !closed || i >= upto {
-                out.quote = Some(start);
-                if !closed {
-                    return out;
-                }
-            }
-            i += 1;
-            prev = Some(b'"');
-            spaced = false;
-            continue;
-        }
-        match b {
-            b'[' | b'{' if value_start => out.open.push(Opener {
-                at: i,
-                ch: b as char,
-            }),
-            b']' | b'}' if in_flow => {
-                let o = out.open.pop().expect("in a flow collection");
-                let expected = if o.ch == '{' { b'}' } else { b']' };
-                if b != expected && out.mismatch.is_none() {
-                    out.mismatch = Some((o, i));
-                }
-                out.closed.push((o.at, i));
-            }
-            _ => {}
-        }
-        prev = Some(b);
-        spaced = false;
-        i += 1;
-    }
-    out
-}
-
-/// Where the first `key` of the mapping that holds a second one at `second`
-/// is: in a flow mapping (opened at `flow`), the nearest earlier `key:`
-/// after its bracket; in a block mapping, the earlier line whose key sits
-/// in the same column.
-fn first_key(text: &str, second: usize, key: &str, flow: Option<usize>) -> Option<usize> {
-    if let Some(open) = flow {
-        let region = &text[open..second];
-        let mut best = None;
-        for quoted in [format!("\"{key}\""), format!("'{key}'"), key.to_owned()] {
-            for (i, _) in region.match_indices(&quoted) {
-                let after = region[i + quoted.len()..].trim_start();
-                if after.starts_with(':') {
-                    let at = open + i + usize::from(quoted.len() != key.len());
-                    best = best.max(Some(at));
-                }
-            }
-        }
-        return best;
-    }
-    let line_start = text[..second].rfind('\n').map_or(0, |i| i + 1);
-    let column = second - line_start;
-    let mut end = line_start;
-    while end > 0 {
-        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[start..end - 1];
-        end = start;
-        let content = line.trim_start();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let mut col = line.len() - content.len();
-        let mut rest = content;
-        let mut item = false;
-        while let Some(r) = rest.strip_prefix("- ") {
-            let r2 = r.trim_start();
-            col += rest.len() - r2.len();
-            rest = r2;
-            item = true;
-        }
-        if col == column {
-            let name = rest
-                .split_once(':')
-                .map(|(k, _)| k.trim().trim_matches(['"', '\'']));
-            if name == Some(key) {
-                return Some(start + col + usize::from(rest.starts_with(['"', '\''])));
-            }
-            if item {
-                return None;
-            }
-        } else if col < column {
-            return None;
-        }
-    }
-    None
 }
 
 /// The 1-based line of a byte offset; LF, CRLF and lone CR end a line.
@@ -1114,49 +668,6 @@ mod tests {
     fn deep_nesting_is_bounded() {
         let text = format!("a: {}{}", "[".repeat(200), "]".repeat(200));
         assert!(parse(&text, 0).is_err());
-    }
-
-    #[test]
-    fn brackets_and_quotes_are_found_where_yaml_reads_them() {
-        let text = "a: the writer's draft [v2]\nb: [x, {y: 'it''s'}\nc: \"q";
-        let s = scan(text, text.len());
-        // Only the `[` that starts a value, and not the `'` of "writer's".
-        assert_eq!(s.open, [Opener { at: 30, ch: '[' }]);
-        assert_eq!(s.closed, [(34, 45)]);
-        assert_eq!(s.quote, Some(50));
-        let s = scan("a: [1}", 6);
-        assert_eq!(s.mismatch, Some((Opener { at: 3, ch: '[' }, 5)));
-        // Comments are skipped.
-        assert!(scan("a: 1 # [\n", 9).open.is_empty());
-    }
-
-    #[test]
-    fn a_syntax_error_is_told_in_words() {
-        let file = "genai:\n  disclosed: { to: \"M\", on: 2025-09-02\n  uses: []\n";
-        let e = parse_top_level(file, 0).unwrap_err();
-        let f = syntax_finding(&e, file.as_bytes(), file, 0, false, "the declaration");
-        assert_eq!(
-            f.message,
-            "the declaration cannot be read: the `{` on line 2 is never closed"
-        );
-        assert_eq!(f.secondary.len(), 1);
-        assert_eq!(&file[f.secondary[0].0.clone()], "{");
-        assert_eq!(&file[f.span.clone().unwrap()], ":");
-        assert!(f.help.unwrap().starts_with("end line 2 with `}`"));
-        assert!(f.notes[0].starts_with("the YAML parser says: "));
-
-        // A missing comma in JSON, where the object is closed further on.
-        let file = "{\"genai\": {\"uses\": [{\"id\": \"a\"\n \"stage\": \"temp\"}]}}";
-        let e = parse_top_level(file, 0).unwrap_err();
-        let f = syntax_finding(&e, file.as_bytes(), file, 0, true, "the declaration");
-        assert!(f.help.is_some(), "{f:?}");
-        assert!(f.notes[0].starts_with("the JSON parser says: "), "{f:?}");
-
-        // The first of two equal keys in a block mapping.
-        let file = "genai:\n  uses:\n    - id: a\n      stage: temp\n      id: b\n";
-        let e = parse_top_level(file, 0).unwrap_err();
-        let f = syntax_finding(&e, file.as_bytes(), file, 0, false, "the declaration");
-        assert_eq!(f.secondary[0].0, 21..23);
     }
 
     #[test]
