@@ -439,7 +439,6 @@ fn long_functions(dir: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "enabled once the module split lands"]
 fn no_file_over_900_lines() {
     let long = long_files("src");
     assert!(
@@ -450,7 +449,6 @@ fn no_file_over_900_lines() {
 }
 
 #[test]
-#[ignore = "enabled once the module split lands"]
 fn no_function_over_120_lines() {
     let long = long_functions("src");
     assert!(
@@ -471,7 +469,6 @@ fn no_test_file_or_function_too_long() {
 }
 
 #[test]
-#[ignore = "enabled once the module split lands"]
 fn no_cycle_among_top_level_modules() {
     let graph = module_graph(&sources());
     let cycles = cycles(&graph);
