@@ -118,6 +118,11 @@ impl Diagnostic {
     pub fn code(&self) -> Option<&'static str> {
         self.rule.map(|r| r.code)
     }
+
+    /// Whether this diagnostic reports `rule` (codes are unique).
+    pub fn is(&self, rule: &RuleInfo) -> bool {
+        self.rule.is_some_and(|r| r.code == rule.code)
+    }
 }
 
 /// The outcome of one check: diagnostics sorted by path and position, and the

@@ -452,17 +452,9 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, O
     let names: Vec<&str> = rules::RULES.iter().flat_map(|r| [r.code, r.name]).collect();
     for (k, v) in entries {
         let Some(rule) = rules::find(&k.name) else {
-            let mut f = Finding::new(
-                &rules::unknown_field::UNKNOWN_FIELD,
-                Some(k.span.clone()),
-                format!("no rule is called `{}`", k.name),
-            )
-            .label("unknown rule");
-            f.help = Some(match did_you_mean(&k.name, &names) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "`aiclear rules` lists every rule".into(),
-            });
-            r.problems.push(f);
+            let suggestion = did_you_mean(&k.name, &names);
+            r.problems
+                .push(rules::unknown_field::unknown_rule(k.clone(), suggestion));
             continue;
         };
         let level = match v.as_str() {

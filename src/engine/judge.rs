@@ -69,11 +69,7 @@ impl Checker<'_> {
         let bytes = match content {
             Content::Bytes(b) => b,
             Content::Refused(why) => {
-                let f = Finding::new(
-                    &rules::malformed_declaration::MALFORMED_DECLARATION,
-                    None,
-                    format!("cannot read this file: {why}"),
-                );
+                let f = rules::malformed_declaration::unreadable(&why);
                 out.diagnostics
                     .push(to_diagnostic(f, Severity::Error, &target.path));
                 return out;
@@ -84,30 +80,14 @@ impl Checker<'_> {
                 if let Some(media) = &target.media
                     && self.settings.require_declaration
                 {
-                    let name = target.path.rsplit('/').next().unwrap_or_default();
-                    let f = rules::missing_declaration::fixed_by_annotate(
-                        Finding::new(
-                            &rules::missing_declaration::MISSING_DECLARATION,
-                            None,
-                            format!("media file has no sidecar declaration `{name}`"),
-                        ),
-                        media,
-                        &format!(
-                            "create `{}` with a top-level `genai:` key (`genai: none` when no AI was used)",
-                            target.path
-                        ),
-                    );
+                    let f = rules::missing_declaration::media_without_sidecar(media, &target.path);
                     self.emit(&mut out.diagnostics, media, vec![f]);
                 }
                 return out;
             }
         };
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            let f = Finding::new(
-                &rules::malformed_declaration::MALFORMED_DECLARATION,
-                None,
-                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
-            );
+            let f = rules::malformed_declaration::too_large(MAX_FILE_BYTES);
             out.diagnostics
                 .push(to_diagnostic(f, Severity::Error, &target.path));
             return out;

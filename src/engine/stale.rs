@@ -48,7 +48,7 @@ pub(super) fn explain(
     // Each GA504 finding, by file and message.
     let mut stale: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, d) in report.diagnostics.iter().enumerate() {
-        if d.code() == Some("GA504") {
+        if d.is(&crate::rules::stale_approval::STALE_APPROVAL) {
             stale
                 .entry((d.path.clone(), d.message.clone()))
                 .or_default()

@@ -13,7 +13,7 @@ use std::path::Path;
 use super::Inputs;
 use super::judge::to_diagnostic;
 use crate::diagnostic::{Report, Severity};
-use crate::rules::{self, Finding};
+use crate::rules;
 use anyhow::{Context as _, Result};
 
 use super::{Content, Files, Mode, Project, UsageError};
@@ -554,13 +554,7 @@ pub(super) fn discover(cx: &Inputs<'_>, report: &mut Report) -> Result<Discovere
         }
     }
     for name in &found.bad_names {
-        let f = Finding::new(
-            &rules::malformed_declaration::MALFORMED_DECLARATION,
-            None,
-            "the file name is not valid UTF-8, so aiclear cannot read this file by name".to_owned(),
-        )
-        .note("invalid bytes are shown as `\\xNN`")
-        .help("rename the file to a UTF-8 name (`git mv`), then check again");
+        let f = rules::malformed_declaration::name_not_utf8();
         report
             .diagnostics
             .push(to_diagnostic(f, Severity::Error, name));

@@ -2,7 +2,7 @@
 
 use super::read::Content;
 use crate::approvals::{self, Ledger};
-use crate::rules::{self, Finding};
+use crate::rules;
 use anyhow::Result;
 
 use crate::config::{self, Settings};
@@ -105,15 +105,7 @@ pub(super) fn ledger(files: &Files, report: &mut Report) -> Result<(Ledger, Opti
         Content::Absent => (Ledger::default(), None),
         // A ledger that is a link is never followed: nothing in it counts.
         Content::Refused(why) => {
-            let f = Finding::new(
-                &rules::malformed_declaration::MALFORMED_DECLARATION,
-                None,
-                format!("the ledger cannot be read: {why}"),
-            )
-            .help(format!(
-                "commit the approvals themselves at `{}`, a regular file, not a link to one",
-                config::LEDGER_PATH
-            ));
+            let f = rules::malformed_declaration::ledger_unreadable(&why, config::LEDGER_PATH);
             report
                 .diagnostics
                 .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));
@@ -126,16 +118,7 @@ pub(super) fn ledger(files: &Files, report: &mut Report) -> Result<(Ledger, Opti
             && approvals::is_inside(&d.value)
             && matches!(files.read_plain(&d.value)?, Content::Refused(_))
         {
-            let f = Finding::new(
-                &rules::invalid_value::INVALID_VALUE,
-                Some(d.span.clone()),
-                format!(
-                    "the document `{}` is a symbolic link or not a regular file",
-                    d.value
-                ),
-            )
-            .label("a link, not the signed document")
-            .help("commit the signed approval itself at that path");
+            let f = rules::invalid_value::linked_document(&d.value, d.span.clone());
             report
                 .diagnostics
                 .push(to_diagnostic(f, Severity::Error, config::LEDGER_PATH));

@@ -260,7 +260,7 @@ fn is_pending(report: &Report, id: &str) -> bool {
     let message = format!("approval `{id}` is pending");
     report.diagnostics.iter().any(|d| {
         d.path == config::LEDGER_PATH
-            && d.code() == Some("GA601")
+            && d.is(&crate::rules::unauthorized_approval::UNAUTHORIZED_APPROVAL)
             && d.message.starts_with(&message)
     })
 }

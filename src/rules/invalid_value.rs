@@ -134,6 +134,17 @@ fn not_a_list(key: &str, found: NotList) -> (String, Option<String>) {
 
 /// A value under `key` that is `text`, a placeholder the declaration
 /// template left for the writer to replace.
+/// A ledger entry's `document` that is a link or not a regular file.
+pub fn linked_document(path: &str, span: Span) -> Finding {
+    Finding::new(
+        &INVALID_VALUE,
+        Some(span),
+        format!("the document `{path}` is a symbolic link or not a regular file"),
+    )
+    .label("a link, not the signed document")
+    .help("commit the signed approval itself at that path")
+}
+
 pub fn placeholder(span: Span, key: &str, text: &str) -> Finding {
     Finding::new(
         &INVALID_VALUE,

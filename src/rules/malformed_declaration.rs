@@ -174,3 +174,45 @@ impl From<FileProblem> for Finding {
         }
     }
 }
+
+/// A file aiclear does not read: a link out of the project, a link chain, or
+/// not a regular file (`why`).
+pub fn unreadable(why: &str) -> Finding {
+    Finding::new(
+        &MALFORMED_DECLARATION,
+        None,
+        format!("cannot read this file: {why}"),
+    )
+}
+
+/// A file over the size aiclear reads.
+pub fn too_large(max_bytes: u64) -> Finding {
+    Finding::new(
+        &MALFORMED_DECLARATION,
+        None,
+        format!("the file is larger than {} MiB", max_bytes >> 20),
+    )
+}
+
+/// A file whose name is not UTF-8, so that it cannot be read by name.
+pub fn name_not_utf8() -> Finding {
+    Finding::new(
+        &MALFORMED_DECLARATION,
+        None,
+        "the file name is not valid UTF-8, so aiclear cannot read this file by name".to_owned(),
+    )
+    .note("invalid bytes are shown as `\\xNN`")
+    .help("rename the file to a UTF-8 name (`git mv`), then check again")
+}
+
+/// A ledger that is a link or not a regular file: nothing in it counts.
+pub fn ledger_unreadable(why: &str, ledger_path: &str) -> Finding {
+    Finding::new(
+        &MALFORMED_DECLARATION,
+        None,
+        format!("the ledger cannot be read: {why}"),
+    )
+    .help(format!(
+        "commit the approvals themselves at `{ledger_path}`, a regular file, not a link to one"
+    ))
+}

@@ -69,6 +69,22 @@ pub fn fixed_by_annotate(f: Finding, path: &str, by_hand: &str) -> Finding {
         .help(annotate_help(path))
 }
 
+/// A media file without the sidecar `sidecar` that declares it.
+pub fn media_without_sidecar(media: &str, sidecar: &str) -> Finding {
+    let name = sidecar.rsplit('/').next().unwrap_or_default();
+    fixed_by_annotate(
+        Finding::new(
+            &MISSING_DECLARATION,
+            None,
+            format!("media file has no sidecar declaration `{name}`"),
+        ),
+        media,
+        &format!(
+            "create `{sidecar}` with a top-level `genai:` key (`genai: none` when no AI was used)"
+        ),
+    )
+}
+
 /// Whether a diagnostic is a missing declaration that `aiclear annotate`
 /// writes, and for which path: a sidecar's is its media file's.
 pub fn annotate_path(d: &Diagnostic) -> Option<&str> {

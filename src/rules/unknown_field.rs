@@ -68,6 +68,21 @@ pub fn unknown_key(
     })
 }
 
+/// A key under the configuration's `rules:` that names no rule;
+/// `suggestion` is the code or name it is probably a typo of.
+pub fn unknown_rule(key: Key, suggestion: Option<&str>) -> Finding {
+    Finding::new(
+        &UNKNOWN_FIELD,
+        Some(key.span),
+        format!("no rule is called `{}`", key.name),
+    )
+    .label("unknown rule")
+    .help(match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "`aiclear rules` lists every rule".into(),
+    })
+}
+
 /// A top-level key that is a near miss of `genai`.
 pub fn not_genai(key: Key) -> Finding {
     Finding::new(
