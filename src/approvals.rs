@@ -558,7 +558,8 @@ fn cover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::{FileKind, parse as parse_decl};
+    use crate::declaration::parse as parse_decl;
+    use crate::kind::FileKind;
 
     fn use_of(text: &str) -> Use {
         parse_decl(FileKind::Yaml, text.as_bytes())

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::declaration::FileKind;
 use crate::diagnostic::ApprovalUse;
 use crate::digest;
+use crate::kind::FileKind;
 
 /// The format of the cache file; another number is an empty cache.
 const FORMAT: u32 = 1;

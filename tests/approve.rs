@@ -9,7 +9,8 @@ mod support;
 use std::path::Path;
 
 use aiclear::approvals;
-use aiclear::declaration::{self, FileKind};
+use aiclear::declaration;
+use aiclear::kind::FileKind;
 use aiclear::source::Source;
 use common::git::{APPROVER, TestRepo, WRITER};
 use common::*;

@@ -16,7 +16,7 @@ mod problem;
 pub mod snippet;
 pub mod validate;
 
-pub use crate::kind::FileKind;
+use crate::kind::FileKind;
 pub use model::*;
 pub use problem::*;
 

@@ -4,7 +4,7 @@
 //! `malformed-declaration`, `unknown-field`, `invalid-value`,
 //! `duplicate-use-id`) turns it into its finding, with its words.
 
-use super::FileKind;
+use crate::kind::FileKind;
 use crate::schema;
 use crate::source::Span;
 use crate::yaml;

@@ -141,10 +141,10 @@ mod tests {
     use super::*;
     use crate::approvals::Ledger;
     use crate::config::Settings;
-    use crate::declaration::FileKind;
     use crate::engine::judge::testing::checker;
     use crate::engine::trust::TrustRoot;
     use crate::engine::{Mode, Project};
+    use crate::kind::FileKind;
 
     const NONE: &str = "genai: none\n";
     const BROKEN: &str = "genai: [\n";

@@ -7,10 +7,11 @@ use anyhow::Result;
 
 use crate::approvals;
 use crate::config::{self, Settings};
-use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::declaration::{self, Declaration, Use};
 use crate::diagnostic::Report;
 use crate::git::Repo;
 use crate::git::history::{CommitInfo, OriginRequest, Range};
+use crate::kind::FileKind;
 use crate::rules::Finding;
 use crate::rules::{
     declaration_removed, lingering_temporary_material, trust_root_changed, undeclared_ai_assistance,

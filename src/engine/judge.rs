@@ -198,7 +198,7 @@ pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagn
         help: f.help,
     };
     // In a JSON or OpenTimelineIO file, declaration syntax is shown as JSON.
-    if crate::declaration::FileKind::of_path(path) == Some(crate::declaration::FileKind::Json) {
+    if crate::kind::FileKind::of_path(path) == Some(crate::kind::FileKind::Json) {
         crate::declaration::snippet::json_in_diagnostic(&mut d);
     }
     d
@@ -253,9 +253,9 @@ pub(super) mod testing {
     use super::{Checker, FileOutcome};
     use crate::approvals::Ledger;
     use crate::config::{self, Settings};
-    use crate::declaration::FileKind;
     use crate::engine::read::Content;
     use crate::engine::targets::Target;
+    use crate::kind::FileKind;
     use crate::source::Source;
 
     /// Settings read from a configuration's text.
@@ -398,7 +398,7 @@ mod tests {
         let (settings, ledger, untrusted) =
             (Settings::default(), Ledger::default(), HashSet::new());
         let target = Target {
-            kind: crate::declaration::FileKind::Yaml,
+            kind: crate::kind::FileKind::Yaml,
             path: "vfx/a.yml".into(),
             media: None,
         };

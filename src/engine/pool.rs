@@ -108,7 +108,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::FileKind;
+    use crate::kind::FileKind;
     use crate::source::Source;
 
     fn targets(n: usize) -> Vec<Target> {

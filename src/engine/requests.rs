@@ -310,8 +310,8 @@ mod tests {
     use super::super::{Checker, Content, Target};
     use crate::approvals::{self, Ledger};
     use crate::config::{self, Settings};
-    use crate::declaration::FileKind;
     use crate::diagnostic::Severity;
+    use crate::kind::FileKind;
     use crate::source::Source;
 
     const USE: &str = "genai:\n  disclosed: { to: M. Chen, on: 2025-09-02 }\n  uses:\n    - id: aria-design\n      stage: final\n      output: image\n      elements: [main-character]\n      tools: [{ name: Imagen 4, enterprise: true, trains-on-inputs: false }]\n      human-input: repainted\n";

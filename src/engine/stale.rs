@@ -249,7 +249,7 @@ fn and_list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::FileKind;
+    use crate::kind::FileKind;
 
     fn use_of(text: &str) -> Use {
         declaration::parse(FileKind::Yaml, text.as_bytes())

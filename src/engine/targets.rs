@@ -18,8 +18,8 @@ use anyhow::{Context as _, Result};
 
 use super::{Content, Files, Mode, Project, UsageError};
 use crate::config::{self, Settings};
-use crate::declaration::FileKind;
 use crate::git::history::{Change, Range};
+use crate::kind::FileKind;
 use crate::kind::SIDECAR_SUFFIX;
 use crate::names::Listing;
 use crate::rules::uncovered_file::{self, Suggestion};

@@ -126,7 +126,8 @@ pub fn renamed_out_of_scope(old: &str, new: &str, ids: &[String]) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::{FileKind, parse};
+    use crate::declaration::parse;
+    use crate::kind::FileKind;
 
     fn decl(text: &str) -> Declaration {
         parse(FileKind::Yaml, text.as_bytes()).declaration.unwrap()

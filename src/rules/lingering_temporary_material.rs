@@ -119,7 +119,8 @@ fn warning(u: &Use, how_long: &str, label: String, when: String, max_days: u32) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::{FileKind, parse};
+    use crate::declaration::parse;
+    use crate::kind::FileKind;
 
     fn commit(time: i64) -> CommitInfo {
         CommitInfo {

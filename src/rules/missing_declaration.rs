@@ -1,4 +1,5 @@
-use crate::declaration::{FileKind, Missing};
+use crate::declaration::Missing;
+use crate::kind::FileKind;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Check, Finding, declare_rule, shell_word};
 

@@ -12,44 +12,59 @@
 
 use std::fmt;
 
-pub mod alteration_without_consent;
-pub mod approval_out_of_scope;
-pub mod declaration_removed;
-pub mod duplicate_use_id;
-pub mod expired_approval;
-pub mod generated_final_deliverable;
-pub mod incomplete_history;
-pub mod invalid_value;
-pub mod key_creative_element;
-pub mod lingering_temporary_material;
-pub mod malformed_declaration;
-pub mod missing_declaration;
-pub mod missing_human_input;
-pub mod non_enterprise_tool;
-pub mod on_screen_element;
-pub mod performance_replication;
-pub mod protected_reference;
-pub mod real_world_depiction;
-pub mod replica_without_consent;
-pub mod sensitive_input;
-pub mod stale_approval;
-pub mod terms_not_reviewed;
 #[cfg(test)]
 pub mod test_util;
-pub mod tool_may_train_on_inputs;
-pub mod training_on_third_party_work;
-pub mod trust_root_changed;
-pub mod unauthorized_approval;
-pub mod uncovered_file;
-pub mod undeclared_ai_assistance;
-pub mod undisclosed_use;
-pub mod union_work_impact;
-pub mod unknown_approval;
-pub mod unknown_field;
-pub mod unsigned_approval;
+
+/// Declares each rule's module and lists it in [`RULES`]: adding a rule is
+/// its file and one line here.
+macro_rules! registry {
+    ($($module:ident::$rule:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule, sorted by code.
+        pub static RULES: &[&Rule] = &[$(&$module::$rule),*];
+    };
+}
+
+registry! {
+    missing_declaration::MISSING_DECLARATION,
+    malformed_declaration::MALFORMED_DECLARATION,
+    unknown_field::UNKNOWN_FIELD,
+    invalid_value::INVALID_VALUE,
+    duplicate_use_id::DUPLICATE_USE_ID,
+    undisclosed_use::UNDISCLOSED_USE,
+    uncovered_file::UNCOVERED_FILE,
+    tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
+    non_enterprise_tool::NON_ENTERPRISE_TOOL,
+    sensitive_input::SENSITIVE_INPUT,
+    training_on_third_party_work::TRAINING_ON_THIRD_PARTY_WORK,
+    terms_not_reviewed::TERMS_NOT_REVIEWED,
+    key_creative_element::KEY_CREATIVE_ELEMENT,
+    protected_reference::PROTECTED_REFERENCE,
+    generated_final_deliverable::GENERATED_FINAL_DELIVERABLE,
+    missing_human_input::MISSING_HUMAN_INPUT,
+    on_screen_element::ON_SCREEN_ELEMENT,
+    replica_without_consent::REPLICA_WITHOUT_CONSENT,
+    alteration_without_consent::ALTERATION_WITHOUT_CONSENT,
+    union_work_impact::UNION_WORK_IMPACT,
+    performance_replication::PERFORMANCE_REPLICATION,
+    real_world_depiction::REAL_WORLD_DEPICTION,
+    unknown_approval::UNKNOWN_APPROVAL,
+    approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
+    expired_approval::EXPIRED_APPROVAL,
+    stale_approval::STALE_APPROVAL,
+    unauthorized_approval::UNAUTHORIZED_APPROVAL,
+    unsigned_approval::UNSIGNED_APPROVAL,
+    declaration_removed::DECLARATION_REMOVED,
+    lingering_temporary_material::LINGERING_TEMPORARY_MATERIAL,
+    trust_root_changed::TRUST_ROOT_CHANGED,
+    incomplete_history::INCOMPLETE_HISTORY,
+    undeclared_ai_assistance::UNDECLARED_AI_ASSISTANCE,
+}
 
 use crate::approvals::{self, Ledger};
-use crate::declaration::{self, Declaration, FileKind, Use};
+use crate::declaration::{self, Declaration, Use};
+use crate::kind::FileKind;
 use crate::source::{Source, Span};
 
 pub use crate::diagnostic::{Level, RuleInfo};
@@ -222,43 +237,6 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
-
-/// Every rule, sorted by code.
-pub static RULES: &[&Rule] = &[
-    &missing_declaration::MISSING_DECLARATION,
-    &malformed_declaration::MALFORMED_DECLARATION,
-    &unknown_field::UNKNOWN_FIELD,
-    &invalid_value::INVALID_VALUE,
-    &duplicate_use_id::DUPLICATE_USE_ID,
-    &undisclosed_use::UNDISCLOSED_USE,
-    &uncovered_file::UNCOVERED_FILE,
-    &tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
-    &non_enterprise_tool::NON_ENTERPRISE_TOOL,
-    &sensitive_input::SENSITIVE_INPUT,
-    &training_on_third_party_work::TRAINING_ON_THIRD_PARTY_WORK,
-    &terms_not_reviewed::TERMS_NOT_REVIEWED,
-    &key_creative_element::KEY_CREATIVE_ELEMENT,
-    &protected_reference::PROTECTED_REFERENCE,
-    &generated_final_deliverable::GENERATED_FINAL_DELIVERABLE,
-    &missing_human_input::MISSING_HUMAN_INPUT,
-    &on_screen_element::ON_SCREEN_ELEMENT,
-    &replica_without_consent::REPLICA_WITHOUT_CONSENT,
-    &alteration_without_consent::ALTERATION_WITHOUT_CONSENT,
-    &union_work_impact::UNION_WORK_IMPACT,
-    &performance_replication::PERFORMANCE_REPLICATION,
-    &real_world_depiction::REAL_WORLD_DEPICTION,
-    &unknown_approval::UNKNOWN_APPROVAL,
-    &approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
-    &expired_approval::EXPIRED_APPROVAL,
-    &stale_approval::STALE_APPROVAL,
-    &unauthorized_approval::UNAUTHORIZED_APPROVAL,
-    &unsigned_approval::UNSIGNED_APPROVAL,
-    &declaration_removed::DECLARATION_REMOVED,
-    &lingering_temporary_material::LINGERING_TEMPORARY_MATERIAL,
-    &trust_root_changed::TRUST_ROOT_CHANGED,
-    &incomplete_history::INCOMPLETE_HISTORY,
-    &undeclared_ai_assistance::UNDECLARED_AI_ASSISTANCE,
-];
 
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {

@@ -481,7 +481,8 @@ fn is_date(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declaration::{Block, FileKind, locate};
+    use crate::declaration::{Block, locate};
+    use crate::kind::FileKind;
 
     /// Where the fast reader answers, its answer is serde-saphyr's. Returns
     /// whether it answered.
