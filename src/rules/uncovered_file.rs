@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 
+use crate::kind::{self, Pick};
 use crate::rules::{Check, Finding, declare_rule};
 
 declare_rule! {
@@ -67,11 +68,6 @@ pub struct Suggestion {
     pub glob: String,
 }
 
-/// The built-in media extensions (those of the default `media` glob).
-pub const MEDIA: &[&str] = &[
-    "exr", "dpx", "tif", "tiff", "png", "jpg", "jpeg", "mov", "mp4", "wav",
-];
-
 /// Folders whose files are about the repository or its tools.
 const NOT_PRODUCTION_DIRS: &[&str] = &[
     "docs",
@@ -112,7 +108,7 @@ fn ext(name: &str) -> Option<String> {
 /// The glob for files with extension `ext` under `rel`'s top folder.
 fn under_top(rel: &str, ext: &str) -> String {
     match rel.split_once('/') {
-        Some((top, _)) => format!("{}/**/*.{ext}", crate::kind::literal(top)),
+        Some((top, _)) => format!("{}/**/*.{ext}", kind::literal(top)),
         None => format!("*.{ext}"),
     }
 }
@@ -129,7 +125,7 @@ pub fn suggestion(rel: &str, beside_checked: bool) -> Option<Suggestion> {
     {
         return None;
     }
-    if let Some(described) = rel.strip_suffix(crate::kind::SIDECAR_SUFFIX) {
+    if let Some(described) = rel.strip_suffix(kind::SIDECAR_SUFFIX) {
         let e = ext(described.rsplit('/').next().unwrap_or(described))?;
         return Some(Suggestion {
             key: "media",
@@ -137,32 +133,24 @@ pub fn suggestion(rel: &str, beside_checked: bool) -> Option<Suggestion> {
         });
     }
     let e = ext(name)?;
-    match e.as_str() {
-        "fountain" | "spmd" => {
-            return Some(Suggestion {
-                key: "scripts",
-                glob: format!("**/*.{e}"),
-            });
-        }
-        "otio" => {
-            return Some(Suggestion {
-                key: "metadata",
-                glob: "**/*.otio".into(),
-            });
-        }
-        _ => {}
+    // Only the extensions the built-in globs name: a kind aiclear reads but
+    // that a production adds itself (`.markdown`, `.psd`) is its choice.
+    let row = kind::row_of(name)?;
+    if !kind::default_extensions(row.list).any(|d| d == e) {
+        return None;
     }
-    let key = match e.as_str() {
-        "md" => "scripts",
-        "yml" | "yaml" | "json" => "metadata",
-        e if MEDIA.contains(&e) => "media",
-        _ => return None,
-    };
+    let key = row.list.key();
+    if row.pick == Pick::Always {
+        return Some(Suggestion {
+            key,
+            glob: format!("**/*.{e}"),
+        });
+    }
     let at_top = dirs.is_empty();
     let lower = name.to_ascii_lowercase();
     if at_top
         || !beside_checked
-        || crate::kind::is_repo_doc(name)
+        || kind::is_repo_doc(name)
         || TOOL_FILES.contains(&lower.as_str())
     {
         return None;
