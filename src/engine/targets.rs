@@ -42,23 +42,23 @@ pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {
         return None;
     }
     if let Some(described) = rel.strip_suffix(SIDECAR_SUFFIX)
-        && declared_in_sidecar(settings, described, &globset::Candidate::new(described))
+        && declared_in_sidecar(
+            settings,
+            &globset::Candidate::new(described),
+            own_kind(described),
+        )
     {
         return Some(sidecar(described));
     }
-    if declared_in_sidecar(settings, rel, &candidate) {
+    let kind = own_kind(rel);
+    if declared_in_sidecar(settings, &candidate, kind) {
         return Some(sidecar(rel));
     }
     if settings.files.scripts.is_match_candidate(&candidate)
         || settings.files.metadata.is_match_candidate(&candidate)
     {
-        let kind = if rel.ends_with(SIDECAR_SUFFIX) {
-            FileKind::Sidecar
-        } else {
-            FileKind::of_path(rel)?
-        };
         return Some(Target {
-            kind,
+            kind: kind?,
             path: rel.to_owned(),
             media: None,
         });
@@ -66,15 +66,28 @@ pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {
     None
 }
 
+/// The kind of a file checked for its own content: a sidecar by its
+/// suffix, else by its extension.
+fn own_kind(rel: &str) -> Option<FileKind> {
+    if rel.ends_with(SIDECAR_SUFFIX) {
+        Some(FileKind::Sidecar)
+    } else {
+        FileKind::of_path(rel)
+    }
+}
+
 /// Whether a file is declared in a sidecar: media, and any file a
 /// `scripts` or `metadata` glob matches whose kind aiclear cannot read a
 /// declaration from.
-fn declared_in_sidecar(settings: &Settings, rel: &str, candidate: &globset::Candidate) -> bool {
+fn declared_in_sidecar(
+    settings: &Settings,
+    candidate: &globset::Candidate,
+    kind: Option<FileKind>,
+) -> bool {
     if settings.files.media.is_match_candidate(candidate) {
         return true;
     }
-    !rel.ends_with(SIDECAR_SUFFIX)
-        && FileKind::of_path(rel).is_none()
+    kind.is_none()
         && (settings.files.scripts.is_match_candidate(candidate)
             || settings.files.metadata.is_match_candidate(candidate))
 }
