@@ -12,6 +12,7 @@
 
 pub mod history;
 pub mod hooks_dir;
+mod index_paths;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -140,16 +141,7 @@ impl Repo {
                 found.sort();
                 found
             });
-            let tracked = self.index().map(|index| {
-                let mut listing = Listing::default();
-                for entry in index.iter() {
-                    // A tracked file deleted from the work tree reads as absent later.
-                    if entry.path.starts_with(prefix.as_bytes()) {
-                        listing.push_bytes(&entry.path);
-                    }
-                }
-                listing
-            });
+            let tracked = self.tracked_files(prefix);
             (tracked, walk.join().unwrap_or_default())
         });
         let mut files = tracked?;
@@ -157,6 +149,26 @@ impl Repo {
         files.bad_names.extend(untracked.bad_names);
         files.sort();
         Ok(files)
+    }
+
+    /// Paths in the index under `prefix`, in no particular order.
+    fn tracked_files(&self, prefix: &str) -> Result<Listing> {
+        // The index libgit2 reads is another file under `GIT_INDEX_FILE`.
+        if std::env::var_os("GIT_INDEX_FILE").is_none()
+            && let Ok(bytes) = std::fs::read(self.repo.path().join("index"))
+            && let Some(listing) = index_paths::paths(&bytes, prefix.as_bytes())
+        {
+            return Ok(listing);
+        }
+        let index = self.index()?;
+        let mut listing = Listing::default();
+        for entry in index.iter() {
+            // A tracked file deleted from the work tree reads as absent later.
+            if entry.path.starts_with(prefix.as_bytes()) {
+                listing.push_bytes(&entry.path);
+            }
+        }
+        Ok(listing)
     }
 
     /// Paths staged for commit under `prefix`: added, modified, renamed or
