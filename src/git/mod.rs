@@ -397,7 +397,7 @@ fn untracked_files(workdir: &Path, prefix: &str) -> Listing {
             Box::new(move |entry| {
                 if let Ok(entry) = entry
                     && !entry.file_type().is_some_and(|t| t.is_dir())
-                    && let Ok(rel) = entry.path().strip_prefix(workdir)
+                    && let Some(rel) = below(entry.path(), workdir)
                     && let Ok(mut f) = found.lock()
                 {
                     match crate::names::slash(rel) {
@@ -409,6 +409,26 @@ fn untracked_files(workdir: &Path, prefix: &str) -> Listing {
             })
         });
     found.into_inner().unwrap_or_default()
+}
+
+/// `path` relative to `dir`: by its bytes when it is spelt from `dir` and a
+/// `/`, as the walk spells it (comparing parts costs more than the rest of
+/// a file's listing), else part by part.
+fn below<'a>(path: &'a Path, dir: &Path) -> Option<&'a Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = dir.as_os_str().as_bytes();
+        let dir = dir.strip_suffix(b"/").unwrap_or(dir);
+        if let Some(rest) = path.as_os_str().as_bytes().strip_prefix(dir)
+            && let Some(rel) = rest.strip_prefix(b"/")
+            && !rel.is_empty()
+            && !rel.starts_with(b"/")
+        {
+            return Some(Path::new(std::ffi::OsStr::from_bytes(rel)));
+        }
+    }
+    path.strip_prefix(dir).ok()
 }
 
 /// `git diff --cached`, listing every changed path with its new blob and
