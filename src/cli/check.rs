@@ -135,19 +135,37 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<u8> {
             )?;
         }
     }
-    Ok(if report.errors() > 0 {
+    let code = if report.errors() > 0 {
         exit::ERRORS
     } else {
         exit::OK
-    })
+    };
+    leave_to_exit(report, projects);
+    Ok(code)
 }
 
+/// The process exits next, and the system takes the memory back at once:
+/// freeing every source, diagnostic and index entry one by one would only
+/// delay that.
+#[expect(clippy::mem_forget, reason = "both live until the process exits")]
+fn leave_to_exit(report: Report, projects: Vec<(String, Project)>) {
+    std::mem::forget(report);
+    std::mem::forget(projects);
+}
+
+#[expect(
+    clippy::mem_forget,
+    reason = "the declarations live until the process exits"
+)]
 fn check_one(project: &Project, mode: &Mode, cache: bool) -> Result<Report> {
-    if cache {
-        engine::check_with_cache(project, mode)
-    } else {
-        engine::check(project, mode)
-    }
+    let engine::Checked {
+        report,
+        declarations,
+        ..
+    } = engine::check_keeping(project, mode, cache)?;
+    // Not needed here, and the process exits soon: not freed one by one.
+    std::mem::forget(declarations);
+    Ok(report)
 }
 
 /// When files with findings differ in the work tree from what is staged: a

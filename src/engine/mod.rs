@@ -117,6 +117,12 @@ pub fn check_declarations(project: &Project, mode: &Mode) -> Result<Checked> {
     run(project, mode, false)
 }
 
+/// Run a check, with the cache of earlier runs when `cache` is set, and keep
+/// the declarations it read.
+pub fn check_keeping(project: &Project, mode: &Mode, cache: bool) -> Result<Checked> {
+    run(project, mode, cache)
+}
+
 /// What every phase after the trust root reads: the project, the mode and
 /// its range, where production files come from, the trust root and the
 /// ledger.

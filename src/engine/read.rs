@@ -1,7 +1,7 @@
 //! Reading project files from the work tree, the index or a commit's tree.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Mode, Project};
 use crate::git::history::Range;
@@ -152,7 +152,10 @@ pub(super) fn plain_blob(blob: Option<Blob>) -> Result<Content> {
 }
 
 pub(super) fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
-    let path = root.join(rel);
+    // `join` would grow its copy of `root` to fit `rel`: sized once here.
+    let mut path = PathBuf::with_capacity(root.as_os_str().len() + 1 + rel.len());
+    path.push(root);
+    path.push(rel);
     // Opened without following a final symbolic link and without blocking
     // on a FIFO, then judged by what was opened: nothing can be swapped in
     // between a check and the open.

@@ -42,23 +42,23 @@ pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {
         return None;
     }
     if let Some(described) = rel.strip_suffix(SIDECAR_SUFFIX)
-        && declared_in_sidecar(settings, described, &globset::Candidate::new(described))
+        && declared_in_sidecar(
+            settings,
+            &globset::Candidate::new(described),
+            own_kind(described),
+        )
     {
         return Some(sidecar(described));
     }
-    if declared_in_sidecar(settings, rel, &candidate) {
+    let kind = own_kind(rel);
+    if declared_in_sidecar(settings, &candidate, kind) {
         return Some(sidecar(rel));
     }
     if settings.files.scripts.is_match_candidate(&candidate)
         || settings.files.metadata.is_match_candidate(&candidate)
     {
-        let kind = if rel.ends_with(SIDECAR_SUFFIX) {
-            FileKind::Sidecar
-        } else {
-            FileKind::of_path(rel)?
-        };
         return Some(Target {
-            kind,
+            kind: kind?,
             path: rel.to_owned(),
             media: None,
         });
@@ -66,15 +66,28 @@ pub(super) fn classify(settings: &Settings, rel: &str) -> Option<Target> {
     None
 }
 
+/// The kind of a file checked for its own content: a sidecar by its
+/// suffix, else by its extension.
+fn own_kind(rel: &str) -> Option<FileKind> {
+    if rel.ends_with(SIDECAR_SUFFIX) {
+        Some(FileKind::Sidecar)
+    } else {
+        FileKind::of_path(rel)
+    }
+}
+
 /// Whether a file is declared in a sidecar: media, and any file a
 /// `scripts` or `metadata` glob matches whose kind aiclear cannot read a
 /// declaration from.
-fn declared_in_sidecar(settings: &Settings, rel: &str, candidate: &globset::Candidate) -> bool {
+fn declared_in_sidecar(
+    settings: &Settings,
+    candidate: &globset::Candidate,
+    kind: Option<FileKind>,
+) -> bool {
     if settings.files.media.is_match_candidate(candidate) {
         return true;
     }
-    !rel.ends_with(SIDECAR_SUFFIX)
-        && FileKind::of_path(rel).is_none()
+    kind.is_none()
         && (settings.files.scripts.is_match_candidate(candidate)
             || settings.files.metadata.is_match_candidate(candidate))
 }
@@ -209,22 +222,21 @@ fn uncovered(
 ) -> Vec<(String, Suggestion)> {
     // Folders that hold a checked file: an uncovered file of a kind aiclear
     // reads beside them is likely production material too.
-    let dir_of = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-    let mut checked_dirs: HashSet<String> = out.iter().map(|t| dir_of(&t.path)).collect();
+    let mut checked_dirs: HashSet<&str> = out.iter().map(|t| dir_of(&t.path)).collect();
     // So are the folders of uncovered scripts and timelines, which are
     // reported wherever they are.
     checked_dirs.extend(
         not_covered
             .iter()
             .filter(|rel| uncovered_file::suggestion(rel, false).is_some())
-            .map(|rel| dir_of(rel)),
+            .map(|rel| dir_of(rel.as_str())),
     );
     // A folder with its own `.aiclear/` is a production of its own, with
     // its own globs.
     let mut nested: Vec<String> = project.skip.clone();
     nested.extend(
         rels.iter()
-            .filter_map(|r| r.split_once("/.aiclear/").map(|(dir, _)| format!("{dir}/"))),
+            .filter_map(|r| nested_root(r).map(|dir| format!("{dir}/"))),
     );
     let mut uncovered: Vec<(String, Suggestion)> = not_covered
         .into_iter()
@@ -237,6 +249,19 @@ fn uncovered(
     uncovered.sort();
     uncovered.dedup();
     uncovered
+}
+
+/// The folder of a path (empty at the top).
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The folder holding the first `.aiclear/` folder on a path, if any.
+fn nested_root(rel: &str) -> Option<&str> {
+    // Each `/` is found fast; few paths have many.
+    rel.match_indices('/')
+        .find(|&(at, _)| rel[at..].starts_with("/.aiclear/"))
+        .map(|(at, _)| &rel[..at])
 }
 
 /// The files a mode checks, classified and deduplicated.
@@ -255,7 +280,6 @@ pub(super) fn targets(
         head_files,
         named,
     } = listed(project, mode, settings, range, changes, changed_bad_names)?;
-    let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut not_covered: Vec<&String> = Vec::new();
     for rel in &rels {
@@ -287,17 +311,13 @@ pub(super) fn targets(
                 continue;
             }
         };
-        if seen.insert(target.path.clone()) {
-            out.push(target);
-        }
+        out.push(target);
     }
     let uncovered = uncovered(project, &rels, &out, not_covered);
-    for target in extra {
-        if seen.insert(target.path.clone()) {
-            out.push(target);
-        }
-    }
+    out.extend(extra);
+    // Stable: of the targets on one path, the first listed is kept.
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|later, first| later.path == first.path);
     bad.retain(|name| could_declare(settings, name));
     bad.sort_unstable();
     bad.dedup();

@@ -12,6 +12,7 @@
 
 pub mod history;
 pub mod hooks_dir;
+mod index_paths;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -140,16 +141,7 @@ impl Repo {
                 found.sort();
                 found
             });
-            let tracked = self.index().map(|index| {
-                let mut listing = Listing::default();
-                for entry in index.iter() {
-                    // A tracked file deleted from the work tree reads as absent later.
-                    if entry.path.starts_with(prefix.as_bytes()) {
-                        listing.push_bytes(&entry.path);
-                    }
-                }
-                listing
-            });
+            let tracked = self.tracked_files(prefix);
             (tracked, walk.join().unwrap_or_default())
         });
         let mut files = tracked?;
@@ -157,6 +149,26 @@ impl Repo {
         files.bad_names.extend(untracked.bad_names);
         files.sort();
         Ok(files)
+    }
+
+    /// Paths in the index under `prefix`, in no particular order.
+    fn tracked_files(&self, prefix: &str) -> Result<Listing> {
+        // The index libgit2 reads is another file under `GIT_INDEX_FILE`.
+        if std::env::var_os("GIT_INDEX_FILE").is_none()
+            && let Ok(bytes) = std::fs::read(self.repo.path().join("index"))
+            && let Some(listing) = index_paths::paths(&bytes, prefix.as_bytes())
+        {
+            return Ok(listing);
+        }
+        let index = self.index()?;
+        let mut listing = Listing::default();
+        for entry in index.iter() {
+            // A tracked file deleted from the work tree reads as absent later.
+            if entry.path.starts_with(prefix.as_bytes()) {
+                listing.push_bytes(&entry.path);
+            }
+        }
+        Ok(listing)
     }
 
     /// Paths staged for commit under `prefix`: added, modified, renamed or
@@ -385,7 +397,7 @@ fn untracked_files(workdir: &Path, prefix: &str) -> Listing {
             Box::new(move |entry| {
                 if let Ok(entry) = entry
                     && !entry.file_type().is_some_and(|t| t.is_dir())
-                    && let Ok(rel) = entry.path().strip_prefix(workdir)
+                    && let Some(rel) = below(entry.path(), workdir)
                     && let Ok(mut f) = found.lock()
                 {
                     match crate::names::slash(rel) {
@@ -397,6 +409,26 @@ fn untracked_files(workdir: &Path, prefix: &str) -> Listing {
             })
         });
     found.into_inner().unwrap_or_default()
+}
+
+/// `path` relative to `dir`: by its bytes when it is spelt from `dir` and a
+/// `/`, as the walk spells it (comparing parts costs more than the rest of
+/// a file's listing), else part by part.
+fn below<'a>(path: &'a Path, dir: &Path) -> Option<&'a Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = dir.as_os_str().as_bytes();
+        let dir = dir.strip_suffix(b"/").unwrap_or(dir);
+        if let Some(rest) = path.as_os_str().as_bytes().strip_prefix(dir)
+            && let Some(rel) = rest.strip_prefix(b"/")
+            && !rel.is_empty()
+            && !rel.starts_with(b"/")
+        {
+            return Some(Path::new(std::ffi::OsStr::from_bytes(rel)));
+        }
+    }
+    path.strip_prefix(dir).ok()
 }
 
 /// `git diff --cached`, listing every changed path with its new blob and
