@@ -10,9 +10,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-old="${1:?usage: bench/compare.sh OLD_BINARY [NEW_BINARY]}"
+old="$(realpath "${1:?usage: bench/compare.sh OLD_BINARY [NEW_BINARY]}")"
 if [ -n "${2:-}" ]; then
-  new="$2"
+  new="$(realpath "$2")"
 else
   cargo build --release --locked --manifest-path "$root/Cargo.toml" -q
   new="$root/target/release/aiclear"
