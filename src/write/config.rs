@@ -157,6 +157,27 @@ pub struct Plan {
     pub summary: Vec<String>,
 }
 
+/// "3 Fountain scripts in `scripts/`" for each folder with files that `keep`
+/// keeps.
+fn counted(
+    found: &[(&'static str, &str, &[String])],
+    keep: impl Fn(&String) -> bool,
+) -> Vec<String> {
+    found
+        .iter()
+        .filter_map(|(noun, dir, files)| {
+            let n = files.iter().filter(|f| keep(f)).count();
+            (n > 0).then(|| {
+                format!(
+                    "{} in {}",
+                    plural(n, noun, &format!("{noun}s")),
+                    where_(dir)
+                )
+            })
+        })
+        .collect()
+}
+
 fn glob(dir: &str, exts: &BTreeSet<String>) -> String {
     let ext = if exts.len() == 1 {
         exts.iter().next().cloned().unwrap_or_default()
@@ -236,20 +257,7 @@ impl<'a> Section<'a> {
     /// the list's globs (`all`) and the excluded files.
     fn found_and_left_out(&self, all: &Globs, exclude: &Globs) -> String {
         let mut text = String::new();
-        let found: Vec<String> = self
-            .found
-            .iter()
-            .filter_map(|(noun, dir, files)| {
-                let n = files.iter().filter(|f| !exclude.is_match(f)).count();
-                (n > 0).then(|| {
-                    format!(
-                        "{} in {}",
-                        plural(n, noun, &format!("{noun}s")),
-                        where_(dir)
-                    )
-                })
-            })
-            .collect();
+        let found = counted(&self.found, |f| !exclude.is_match(f));
         if found.is_empty() {
             text.push_str("  # None found yet: the built-in defaults.\n");
         } else {
@@ -258,23 +266,7 @@ impl<'a> Section<'a> {
                 found.join(", ")
             ));
         }
-        let left_out: Vec<String> = self
-            .rest
-            .iter()
-            .filter_map(|(noun, dir, files)| {
-                let n = files
-                    .iter()
-                    .filter(|f| !all.is_match(f) && !exclude.is_match(f))
-                    .count();
-                (n > 0).then(|| {
-                    format!(
-                        "{} in {}",
-                        plural(n, noun, &format!("{noun}s")),
-                        where_(dir)
-                    )
-                })
-            })
-            .collect();
+        let left_out = counted(&self.rest, |f| !all.is_match(f) && !exclude.is_match(f));
         if !left_out.is_empty() {
             text.push_str(&format!(
                 "  # Left out (add a glob if these are production files): {}.\n",
