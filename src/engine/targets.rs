@@ -585,3 +585,74 @@ pub(super) fn discover(cx: &Inputs<'_>, report: &mut Report) -> Result<Discovere
         found,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::judge::testing::settings;
+
+    fn kind_of(settings: &Settings, rel: &str) -> Option<(FileKind, String, Option<String>)> {
+        classify(settings, rel).map(|t| (t.kind, t.path, t.media))
+    }
+
+    #[test]
+    fn scripts_metadata_and_media_are_classified_by_the_default_globs() {
+        let s = Settings::default();
+        assert_eq!(
+            kind_of(&s, "scripts/ep101.fountain"),
+            Some((FileKind::Fountain, "scripts/ep101.fountain".into(), None))
+        );
+        assert_eq!(
+            kind_of(&s, "cut/pilot.otio"),
+            Some((FileKind::Json, "cut/pilot.otio".into(), None))
+        );
+        // Media are checked through their sidecar, present or not.
+        assert_eq!(
+            kind_of(&s, "vfx/plates/a.exr"),
+            Some((
+                FileKind::Sidecar,
+                "vfx/plates/a.exr.genai.yml".into(),
+                Some("vfx/plates/a.exr".into())
+            ))
+        );
+        assert_eq!(
+            kind_of(&s, "vfx/plates/a.exr.genai.yml"),
+            kind_of(&s, "vfx/plates/a.exr")
+        );
+        // Globs match any case: `EP101.FOUNTAIN` cannot slip past.
+        assert!(kind_of(&s, "scripts/EP101.FOUNTAIN").is_some());
+        assert_eq!(kind_of(&s, "notes/todo.txt"), None);
+    }
+
+    #[test]
+    fn the_trust_root_and_excluded_files_are_not_targets() {
+        let s = settings("files:\n  exclude: [\"drafts/**\"]\n");
+        assert_eq!(kind_of(&s, ".aiclear/config.yml"), None);
+        assert_eq!(kind_of(&s, ".aiclear/approvals.yml"), None);
+        assert_eq!(kind_of(&s, "drafts/old.fountain"), None);
+        assert!(kind_of(&s, "scripts/new.fountain").is_some());
+    }
+
+    #[test]
+    fn an_unreadable_kind_a_glob_matches_needs_a_sidecar() {
+        let s = settings("files:\n  scripts: [\"scripts/**\"]\n");
+        assert_eq!(
+            kind_of(&s, "scripts/draft.pdf"),
+            Some((
+                FileKind::Sidecar,
+                "scripts/draft.pdf.genai.yml".into(),
+                Some("scripts/draft.pdf".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn nested_roots_and_folders() {
+        assert_eq!(nested_root("sub/.aiclear/config.yml"), Some("sub"));
+        assert_eq!(nested_root("a/b/.aiclear/x"), Some("a/b"));
+        assert_eq!(nested_root("a/.aiclearx/x"), None);
+        assert_eq!(nested_root(".aiclear/config.yml"), None);
+        assert_eq!(dir_of("a/b/c.fountain"), "a/b");
+        assert_eq!(dir_of("c.fountain"), "");
+    }
+}
