@@ -10,7 +10,6 @@ use crate::diagnostic::ApprovalUse;
 use crate::rules::{self, Finding, Level};
 
 use super::judge::Checker;
-use super::stale;
 
 impl Checker<'_> {
     /// Clear approval-level findings that a valid ledger entry covers, and
@@ -62,44 +61,22 @@ impl Checker<'_> {
             for cited in &u.approvals {
                 let key = (u.id.value.clone(), cited.value.clone());
                 let Some(entry) = self.ledger.get(&cited.value) else {
-                    out.push(
-                        Finding::for_use(
-                            &rules::unknown_approval::UNKNOWN_APPROVAL,
-                            u,
-                            cited.span.clone(),
-                            format!("approval `{}` is not in the ledger", cited.value),
-                        )
-                        .label("no such approval")
-                        .help(format!(
-                            "ask an approver to record it in `{}`, or remove the id",
-                            config::LEDGER_PATH
-                        )),
-                    );
+                    out.push(rules::unknown_approval::not_in_ledger(
+                        u,
+                        cited.span.clone(),
+                        &cited.value,
+                        config::LEDGER_PATH,
+                    ));
                     continue;
                 };
                 let Some(cover) = entry.cover_for(path, &u.id.value) else {
-                    out.push(
-                        Finding::for_use(
-                            &rules::approval_out_of_scope::APPROVAL_OUT_OF_SCOPE,
-                            u,
-                            cited.span.clone(),
-                            format!(
-                                "approval `{}` does not cover use `{}` in this file",
-                                cited.value, u.id.value
-                            ),
-                        )
-                        .label("granted for something else")
-                        .note(format!(
-                            "it covers {}",
-                            entry
-                                .covers
-                                .iter()
-                                .map(describe_cover)
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        ))
-                        .help("ask an approver for an approval of this use, or remove the id"),
-                    );
+                    let covers: Vec<String> = entry.covers.iter().map(describe_cover).collect();
+                    out.push(rules::approval_out_of_scope::not_covered(
+                        u,
+                        cited.span.clone(),
+                        &cited.value,
+                        &covers.join("; "),
+                    ));
                     continue;
                 };
                 if let Some(f) = self.state_finding(entry, cover, u, cited.span.clone()) {
@@ -243,43 +220,25 @@ impl Checker<'_> {
             State::Valid => None,
             // Reported once, at the entry in the ledger.
             State::Untrusted => None,
-            State::Broken => Some(
-                Finding::for_use(
-                    &rules::unknown_approval::UNKNOWN_APPROVAL,
-                    u,
-                    span,
-                    format!("approval `{}` cannot be relied on: its ledger entry has errors", entry.id.value),
-                )
-                .label("broken ledger entry")
-                .help(format!("fix the entry in `{}` (see the errors reported there)", config::LEDGER_PATH)),
-            ),
-            State::Expired(on) => Some(
-                Finding::for_use(
-                    &rules::expired_approval::EXPIRED_APPROVAL,
-                    u,
-                    span,
-                    format!("approval `{}` expired on {on}", entry.id.value),
-                )
-                .label("expired")
-                .help(format!(
-                    "ask an approver to renew it with a new last day: `aiclear approve --renew {} --expires YYYY-MM-DD`",
-                    entry.id.value
-                )),
-            ),
-            State::Stale { granted, now } => Some(
-                Finding::for_use(
-                    &rules::stale_approval::STALE_APPROVAL,
-                    u,
-                    span,
-                    stale::stale_message(&u.id.value, &entry.id.value),
-                )
-                .label("approved for different content")
-                .note(format!("approved digest {granted}, current digest {now}"))
-                .help(format!(
-                    "ask an approver to review the change and grant it again for the use as it now reads: `aiclear approve --renew {}`",
-                    entry.id.value
-                )),
-            ),
+            State::Broken => Some(rules::unknown_approval::broken_entry(
+                u,
+                span,
+                &entry.id.value,
+                config::LEDGER_PATH,
+            )),
+            State::Expired(on) => Some(rules::expired_approval::expired(
+                u,
+                span,
+                &entry.id.value,
+                on,
+            )),
+            State::Stale { granted, now } => Some(rules::stale_approval::stale(
+                u,
+                span,
+                &entry.id.value,
+                &granted,
+                &now,
+            )),
         }
     }
 }

@@ -32,11 +32,6 @@ pub(super) struct History<'a> {
     pub origins: &'a HashMap<String, Vec<String>>,
 }
 
-/// The message of a GA504 finding before it names the fields.
-pub(super) fn stale_message(use_id: &str, entry_id: &str) -> String {
-    format!("use `{use_id}` changed after approval `{entry_id}` was granted")
-}
-
 /// Add to each GA504 finding of `report` which fields of the use changed.
 pub(super) fn explain(
     history: Option<&History>,
@@ -78,7 +73,7 @@ pub(super) fn explain(
                 if granted == now {
                     continue;
                 }
-                let message = stale_message(&u.id.value, &entry.id.value);
+                let message = crate::rules::stale_approval::message(&u.id.value, &entry.id.value);
                 let Some(wanted) = stale.remove(&(target.path.clone(), message.clone())) else {
                     continue;
                 };

@@ -1,4 +1,6 @@
-use crate::rules::{Check, declare_rule};
+use crate::declaration::Use;
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -48,4 +50,20 @@ declare_rule! {
         guideline: "a written approval covers the paths, uses and rules it names and nothing else",
         check: Check::Engine,
     }
+}
+
+/// A use cites approval `id`, which covers only `covers` (described).
+pub fn not_covered(u: &Use, span: Span, id: &str, covers: &str) -> Finding {
+    Finding::for_use(
+        &APPROVAL_OUT_OF_SCOPE,
+        u,
+        span,
+        format!(
+            "approval `{id}` does not cover use `{}` in this file",
+            u.id.value
+        ),
+    )
+    .label("granted for something else")
+    .note(format!("it covers {covers}"))
+    .help("ask an approver for an approval of this use, or remove the id")
 }

@@ -1,4 +1,6 @@
-use crate::rules::{Check, declare_rule};
+use crate::declaration::Use;
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -51,4 +53,18 @@ declare_rule! {
         guideline: "an approval granted until a date stops counting after that date; renew it or change the use",
         check: Check::Engine,
     }
+}
+
+/// A use cites approval `id`, whose last day `on` has passed.
+pub fn expired(u: &Use, span: Span, id: &str, on: impl std::fmt::Display) -> Finding {
+    Finding::for_use(
+        &EXPIRED_APPROVAL,
+        u,
+        span,
+        format!("approval `{id}` expired on {on}"),
+    )
+    .label("expired")
+    .help(format!(
+        "ask an approver to renew it with a new last day: `aiclear approve --renew {id} --expires YYYY-MM-DD`"
+    ))
 }

@@ -1,4 +1,6 @@
-use crate::rules::{Check, declare_rule};
+use crate::declaration::Use;
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -55,4 +57,20 @@ declare_rule! {
         guideline: "an approval is bound to the use as it read when granted; any later change needs a fresh approval",
         check: Check::Engine,
     }
+}
+
+/// The message of a finding before it names the fields that changed.
+pub fn message(use_id: &str, entry_id: &str) -> String {
+    format!("use `{use_id}` changed after approval `{entry_id}` was granted")
+}
+
+/// A use changed after approval `id` was granted: its digest was `granted`
+/// and is `now`.
+pub fn stale(u: &Use, span: Span, id: &str, granted: &str, now: &str) -> Finding {
+    Finding::for_use(&STALE_APPROVAL, u, span, message(&u.id.value, id))
+        .label("approved for different content")
+        .note(format!("approved digest {granted}, current digest {now}"))
+        .help(format!(
+            "ask an approver to review the change and grant it again for the use as it now reads: `aiclear approve --renew {id}`"
+        ))
 }

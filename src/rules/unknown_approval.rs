@@ -1,4 +1,6 @@
-use crate::rules::{Check, declare_rule};
+use crate::declaration::Use;
+use crate::rules::{Check, Finding, declare_rule};
+use crate::source::Span;
 
 declare_rule! {
     /// ### What it does
@@ -48,4 +50,32 @@ declare_rule! {
         guideline: "written approvals live in the ledger `.aiclear/approvals.yml`; a use may only cite entries that exist there",
         check: Check::Engine,
     }
+}
+
+/// A use cites approval `id`, which the ledger at `ledger` does not hold.
+pub fn not_in_ledger(u: &Use, span: Span, id: &str, ledger: &str) -> Finding {
+    Finding::for_use(
+        &UNKNOWN_APPROVAL,
+        u,
+        span,
+        format!("approval `{id}` is not in the ledger"),
+    )
+    .label("no such approval")
+    .help(format!(
+        "ask an approver to record it in `{ledger}`, or remove the id"
+    ))
+}
+
+/// A use cites approval `id`, whose ledger entry has errors.
+pub fn broken_entry(u: &Use, span: Span, id: &str, ledger: &str) -> Finding {
+    Finding::for_use(
+        &UNKNOWN_APPROVAL,
+        u,
+        span,
+        format!("approval `{id}` cannot be relied on: its ledger entry has errors"),
+    )
+    .label("broken ledger entry")
+    .help(format!(
+        "fix the entry in `{ledger}` (see the errors reported there)"
+    ))
 }
