@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// A check allocates many small strings and trees per file on every worker;
+/// mimalloc serves them with per-thread free lists.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // SAFETY: nothing else runs yet: no thread, no repository.
     unsafe { aiclear::git::tune_cache() };
