@@ -131,16 +131,29 @@ struct Listed {
     named: HashSet<String>,
 }
 
+/// What the target listing reads: the project, the mode, the settings and,
+/// in a range, its changes.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    project: &'a Project,
+    mode: &'a Mode,
+    settings: &'a Settings,
+    range: Option<&'a Range>,
+    changes: &'a [Change],
+    changed_bad_names: &'a [String],
+}
+
 /// The paths a mode names: staged, changed in the range (or all at head),
 /// or in the work tree.
-fn listed(
-    project: &Project,
-    mode: &Mode,
-    settings: &Settings,
-    range: Option<&Range>,
-    changes: &[Change],
-    changed_bad_names: &[String],
-) -> Result<Listed> {
+fn listed(scope: Scope<'_>) -> Result<Listed> {
+    let Scope {
+        project,
+        mode,
+        settings,
+        range,
+        changes,
+        changed_bad_names,
+    } = scope;
     let mut rels: Vec<String> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let mut extra: Vec<Target> = Vec::new();
@@ -265,21 +278,17 @@ fn nested_root(rel: &str) -> Option<&str> {
 }
 
 /// The files a mode checks, classified and deduplicated.
-pub(super) fn targets(
-    project: &Project,
-    mode: &Mode,
-    settings: &Settings,
-    range: Option<&Range>,
-    changes: &[Change],
-    changed_bad_names: &[String],
-) -> Result<Targets> {
+fn targets(scope: Scope<'_>) -> Result<Targets> {
+    let Scope {
+        project, settings, ..
+    } = scope;
     let Listed {
         rels,
         mut bad,
         extra,
         head_files,
         named,
-    } = listed(project, mode, settings, range, changes, changed_bad_names)?;
+    } = listed(scope)?;
     let mut out = Vec::new();
     let mut not_covered: Vec<&String> = Vec::new();
     for rel in &rels {
@@ -537,14 +546,14 @@ pub(super) fn discover(cx: &Inputs<'_>, report: &mut Report) -> Result<Discovere
         (Some(r), Some(repo)) => repo.changes(r, &project.prefix)?,
         _ => Default::default(),
     };
-    let mut found = targets(
+    let mut found = targets(Scope {
         project,
         mode,
         settings,
-        range.as_ref(),
-        &changes,
-        &changed_bad_names,
-    )?;
+        range: range.as_ref(),
+        changes: &changes,
+        changed_bad_names: &changed_bad_names,
+    })?;
     let mut targets = std::mem::take(&mut found.list);
     // A range that changes the ledger changes what is approved: the files its
     // entries cover are checked too.

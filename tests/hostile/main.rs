@@ -67,6 +67,14 @@ impl Outcome {
             .cloned()
             .collect()
     }
+
+    /// The paths of the diagnostics that carry `code`, in report order.
+    fn paths_with_code(&self, code: &str) -> Vec<String> {
+        self.with_code(code)
+            .iter()
+            .map(|d| d["path"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
 
 /// The first few KiB of a long text, for failure messages.

@@ -224,11 +224,7 @@ fn duplicate_keys_are_malformed() {
     );
     let o = check(p.path(), &[]);
     assert_exit(&o, 1);
-    let paths: Vec<String> = o
-        .with_code("GA002")
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths = o.paths_with_code("GA002");
     assert_eq!(
         paths,
         [
@@ -319,11 +315,7 @@ fn trailing_garbage_after_json() {
     );
     let o = check(p.path(), &[]);
     assert_exit(&o, 1);
-    let paths: Vec<String> = o
-        .with_code("GA002")
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_owned())
-        .collect();
+    let paths = o.paths_with_code("GA002");
     assert_eq!(
         paths,
         ["edit/cut.otio", "edit/cut2.otio", "vfx/shots/sh010.json"],
