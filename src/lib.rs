@@ -13,6 +13,7 @@ pub mod config;
 pub mod declaration;
 pub mod diagnostic;
 pub mod digest;
+pub mod embedded;
 pub mod engine;
 pub mod git;
 pub mod kind;
