@@ -25,6 +25,8 @@ type Extended = BTreeMap<Vec<u8>, (u32, Vec<(u32, Vec<u8>)>)>;
 pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let mut jumbf: BTreeMap<u16, Parts> = BTreeMap::new();
     let mut extended = Extended::new();
+    // Bytes kept for reassembly, bounded like the stores and packets.
+    let (mut kept_jumbf, mut kept_extended) = (0u64, 0u64);
     if src.skip(2)?.is_err() {
         return Ok(());
     }
@@ -64,10 +66,24 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
             break;
         }
         if marker == 0xEB {
+            kept_jumbf += body_len;
+            if kept_jumbf > MAX_STORE {
+                record
+                    .unreadable_store(APP11, format!("the segments hold over {}", size(MAX_STORE)));
+                return Ok(());
+            }
             app11(body, &mut jumbf);
         } else if let Some(packet) = body.strip_prefix(XMP) {
             record.xmp(packet, "JPEG APP1");
         } else if let Some(part) = body.strip_prefix(EXTENDED) {
+            kept_extended += body_len;
+            if kept_extended > MAX_XMP {
+                let reason = format!("the segments hold over {}", size(MAX_XMP));
+                record.unreadable_xmp("JPEG APP1 extended XMP", reason);
+                extended.clear();
+                kept_extended = 0;
+                continue;
+            }
             extended_part(part, &mut extended);
         }
     }
