@@ -207,7 +207,8 @@ pub fn read_bytes(bytes: &[u8]) -> Record {
 
 /// [`read`] over a file on disk.
 pub fn read_path(path: &Path) -> std::io::Result<Record> {
-    let mut file = std::io::BufReader::with_capacity(16 << 10, std::fs::File::open(path)?);
+    // Unbuffered: the reader keeps its own window of the file.
+    let mut file = std::fs::File::open(path)?;
     read(&mut file)
 }
 
