@@ -49,7 +49,24 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
             }
             continue;
         }
-        let whole = body_len <= src.left();
+        // The signature first: Exif and other APP1 segments are skipped.
+        let start = src.pos();
+        let Ok(head) = src.take(body_len.min(src.left()).min(EXTENDED.len() as u64))? else {
+            break;
+        };
+        let ours = if marker == 0xEB {
+            head.starts_with(b"JP")
+        } else {
+            head.starts_with(XMP) || head.starts_with(EXTENDED)
+        };
+        if !ours {
+            if src.seek_to(start.saturating_add(body_len))?.is_err() {
+                break;
+            }
+            continue;
+        }
+        let whole = body_len <= src.left() + head.len() as u64;
+        let _ = src.seek_to(start)?;
         let Ok(body) = src.take(body_len.min(src.left()))? else {
             break;
         };
@@ -58,9 +75,9 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
                 "the segment claims {} past the end of the file",
                 size(body_len)
             );
-            if marker == 0xEB && body.starts_with(b"JP") {
+            if marker == 0xEB {
                 record.unreadable_store(APP11, reason);
-            } else if body.starts_with(XMP) || body.starts_with(EXTENDED) {
+            } else {
                 record.unreadable_xmp("JPEG APP1", reason);
             }
             break;
