@@ -10,6 +10,7 @@
 mod bmff;
 mod claim;
 mod exr;
+mod heif;
 mod jpeg;
 mod jumbf;
 mod png;

@@ -112,6 +112,14 @@ const TABLE: &[Row] = &[
         Some(FIXTURES_GENERATOR),
     ),
     (
+        "generated/trained.heic",
+        Format::Bmff,
+        &["trainedAlgorithmicMedia"],
+        1,
+        Some(FIXTURES_GENERATOR),
+    ),
+    ("generated/xmp-only.heic", Format::Bmff, &[], 0, None),
+    (
         "generated/sidecar.c2pa",
         Format::C2pa,
         &["trainedAlgorithmicMedia"],
