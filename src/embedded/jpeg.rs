@@ -157,6 +157,15 @@ fn app11(body: Vec<u8>, jumbf: &mut BTreeMap<u16, Parts>) {
 fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<u8>>, String> {
     parts.sort_by_key(|(seq, _)| *seq);
     let first = parts[0].0;
+    if first != 1 {
+        return Err("the first APP11 segment of the store is missing".to_owned());
+    }
+    // The superbox's description box (at byte 8 of the box, after the 8
+    // bytes of `JP`, instance and sequence) has a type UUID starting `c2pa`.
+    let head = &parts[0].1;
+    if head.get(12..16) != Some(b"jumb") || head.get(24..28) != Some(b"c2pa") {
+        return Ok(None);
+    }
     let mut store = Vec::new();
     for (i, (seq, body)) in parts.iter().enumerate() {
         if u64::from(*seq) != u64::from(first) + i as u64 {
@@ -171,9 +180,7 @@ fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<u8>>, String> {
         }
         store.extend_from_slice(&body[from..]);
     }
-    // The description box (at byte 8) has a type UUID starting `c2pa`.
-    let is_c2pa = store.get(4..8) == Some(b"jumb") && store.get(16..20) == Some(b"c2pa");
-    Ok(is_c2pa.then_some(store))
+    Ok(Some(store))
 }
 
 /// Files an extended XMP segment under its GUID.
