@@ -213,8 +213,8 @@ pub fn read_path(path: &Path) -> std::io::Result<Record> {
     read(&mut file)
 }
 
-/// The container the first bytes of a file announce (at least 12 bytes
-/// are needed for ISO media and JUMBF).
+/// The container the first bytes of a file announce (8 bytes are enough;
+/// ISO media and a bare JUMBF store name themselves at bytes 4 to 8).
 pub fn sniff(head: &[u8]) -> Option<Format> {
     let at = |from: usize, magic: &[u8]| head.get(from..from + magic.len()) == Some(magic);
     if at(0, &[0xFF, 0xD8, 0xFF]) {
