@@ -198,8 +198,12 @@ pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagn
         help: f.help,
     };
     // In a JSON or OpenTimelineIO file, declaration syntax is shown as JSON.
-    if crate::kind::FileKind::of_path(path) == Some(crate::kind::FileKind::Json) {
-        crate::declaration::snippet::json_in_diagnostic(&mut d);
+    match crate::kind::FileKind::of_path(path) {
+        Some(crate::kind::FileKind::Json) => {
+            crate::declaration::snippet::json_in_diagnostic(&mut d)
+        }
+        Some(crate::kind::FileKind::Usda) => crate::declaration::snippet::usd_in_diagnostic(&mut d),
+        _ => {}
     }
     d
 }
