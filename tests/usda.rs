@@ -283,3 +283,25 @@ fn hostile_inputs_are_bounded() {
         assert_eq!(read(text).findings[0].rule.code, "GA002", "{text:?}");
     }
 }
+
+/// The example in docs/usd.md reads without a finding, to the same use as
+/// the YAML beside it.
+#[test]
+fn the_documented_example_reads_as_its_yaml() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/usd.md")).unwrap();
+    let example = doc.split("## A full example").nth(1).unwrap();
+    let block = |fence: &str| {
+        let start = example.find(fence).unwrap() + fence.len();
+        let len = example[start..].find("```").unwrap();
+        example[start..start + len].to_owned()
+    };
+    let (yaml, usda) = (block("```yaml\n"), block("```text\n"));
+    let u = read(&usda);
+    assert!(u.findings.is_empty(), "{:?}", u.findings);
+    let y = read_declaration(FileKind::Yaml, yaml.as_bytes());
+    assert!(y.findings.is_empty(), "{:?}", y.findings);
+    assert_eq!(
+        aiclear::approvals::digest(&u.declaration.unwrap().uses[0]),
+        aiclear::approvals::digest(&y.declaration.unwrap().uses[0])
+    );
+}
