@@ -305,3 +305,110 @@ fn the_documented_example_reads_as_its_yaml() {
         aiclear::approvals::digest(&y.declaration.unwrap().uses[0])
     );
 }
+
+#[test]
+fn tools_own_keys_are_not_near_misses() {
+    for key in ["generator", "creator", "gen", "general"] {
+        let text = format!(
+            "#usda 1.0\n(\n    customLayerData = {{\n        string {key} = \"x\"\n    }}\n)\n"
+        );
+        assert_eq!(read(&text).findings[0].rule.code, "GA001", "{key}");
+    }
+    for key in ["gen_ai", "GenAI", "\"gen-ai\"", "gena"] {
+        let text = format!(
+            "#usda 1.0\n(\n    customLayerData = {{\n        string {key} = \"none\"\n    }}\n)\n"
+        );
+        assert_eq!(read(&text).findings[0].rule.code, "GA003", "{key}");
+    }
+}
+
+/// Mutated layers never panic, never point outside the file, and annotate
+/// either refuses them or writes a declaration that reads back.
+#[test]
+fn mutated_layers_are_read_safely() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/usd");
+    let mut seeds = vec![FULL.as_bytes().to_vec()];
+    for name in ["standard_shader_ball_scene.usda", "intent-vfx_teapot.usd"] {
+        seeds.push(std::fs::read(dir.join(name)).unwrap());
+    }
+    const PIECES: &[&[u8]] = &[
+        b"\"",
+        b"'",
+        b"\"\"\"",
+        b"'''",
+        b"{",
+        b"}",
+        b"(",
+        b")",
+        b"[",
+        b"]",
+        b"#",
+        b"//",
+        b"/*",
+        b"*/",
+        b"@",
+        b"@@@",
+        b"<",
+        b">",
+        b"=",
+        b";",
+        b",",
+        b"\n",
+        b"\r",
+        b"\\",
+        b"dictionary ",
+        b"string[] ",
+        b"bool ",
+        b"genai",
+        b"customLayerData",
+        b"\xff",
+        b"\xc3\xa9",
+        b"-",
+        b"1e",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for round in 0..3000 {
+        let mut bytes = seeds[round % seeds.len()].clone();
+        for _ in 0..1 + next(3) {
+            let at = next(bytes.len().min(700) + 1);
+            match next(3) {
+                0 => {
+                    let end = (at + 1 + next(8)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                _ => {
+                    let piece = PIECES[next(PIECES.len())];
+                    bytes.splice(at..at, piece.iter().copied());
+                }
+            }
+        }
+        let r = read_declaration(FileKind::Usda, &bytes);
+        for f in &r.findings {
+            if let Some(s) = &f.span {
+                assert!(s.start <= s.end && s.end <= bytes.len(), "{f:?}");
+            }
+        }
+        for form in [
+            aiclear::write::declare::Form::None,
+            aiclear::write::declare::Form::Template,
+        ] {
+            if let Ok(aiclear::write::declare::Outcome::Inserted {
+                bytes: new,
+                at,
+                len,
+                ..
+            }) = aiclear::write::declare::insert(FileKind::Usda, &bytes, form)
+            {
+                assert_eq!(&new[..at], &bytes[..at]);
+                assert_eq!(&new[at + len..], &bytes[at..]);
+                assert!(read_declaration(FileKind::Usda, &new).declaration.is_some());
+            }
+        }
+    }
+}

@@ -149,7 +149,15 @@ pub fn read_layer(bytes: &[u8]) -> Result<Layer, Bad> {
         } else {
             "this is not a text USD layer: it does not start with `#usda 1.0`"
         };
-        let end = (start + first.len()).clamp(start + 1.min(bytes.len() - start), bytes.len());
+        // The first line when it is short text, else its first byte (a
+        // crate file's `PXR-USDC`, or nothing).
+        let end = if bytes[start..].starts_with(b"PXR-USDC") {
+            start + 8
+        } else if first.len() <= 120 && std::str::from_utf8(first).is_ok() {
+            line_end
+        } else {
+            start + usize::from(first.first().is_some_and(u8::is_ascii))
+        };
         return Err(Bad::new(start..end, problem, "expected `#usda 1.0` here").help(
             "a `.usda` file is a text layer; declare a binary USD file in a sidecar (rename it `.usdc` and run `aiclear annotate` on it)",
         ));
@@ -345,6 +353,7 @@ impl Parser<'_> {
             ));
         }
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
         loop {
             let t = self.skip_newlines_and_semicolons()?;
             if t.tok == Tok::Punct(b'}') {
@@ -366,8 +375,7 @@ impl Parser<'_> {
             }
             let was_in = self.in_genai;
             let entry = self.entry(depth)?;
-            self.in_genai = was_in;
-            if let Some(first) = entries.iter().find(|e| e.key.name == entry.key.name) {
+            if let Some(first) = seen.insert(entry.key.name.clone(), entry.key.span.clone()) {
                 let mut b = self.bad(
                     entry.key.span.clone(),
                     format!(
@@ -376,8 +384,7 @@ impl Parser<'_> {
                     ),
                     "given again here",
                 );
-                b.secondary
-                    .push((first.key.span.clone(), "first given here".into()));
+                b.secondary.push((first, "first given here".into()));
                 return Err(b.help("keep one of them"));
             }
             entries.push(entry);
@@ -392,6 +399,7 @@ impl Parser<'_> {
                     ));
                 }
             }
+            self.in_genai = was_in;
         }
     }
 
@@ -657,11 +665,17 @@ fn genai_entry(layer: &Layer) -> Result<&Entry, Problem> {
     if let Some(e) = dict.entries.iter().find(|e| e.key.name == "genai") {
         return Ok(e);
     }
-    match dict.entries.iter().find(|e| {
-        e.key.name.eq_ignore_ascii_case("genai")
-            || e.key.name.eq_ignore_ascii_case("gen_ai")
-            || strsim::jaro_winkler(&e.key.name.to_ascii_lowercase(), "genai") >= 0.85
-    }) {
+    // Tools keep their own keys here (`creator`, `generator`), so only a
+    // key one letter or one separator away from `genai` is a typo of it.
+    let near = |name: &str| {
+        let lower: String = name
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .collect();
+        lower == "genai" || strsim::levenshtein(&lower, "genai") == 1
+    };
+    match dict.entries.iter().find(|e| near(&e.key.name)) {
         Some(e) => Err(Problem::NotGenai { key: e.key.clone() }),
         None => Err(missing()),
     }
