@@ -148,6 +148,12 @@ fn syntax_errors_at_their_line() {
         (FULL.replace("string stage = \"final\"", "string stage = \"final\" string x = \"y\""), 12, "string"),
         // A string never closed in the metadata.
         ("#usda 1.0\n(\n    doc = \"\"\"never\n".to_owned(), 3, "\"\"\""),
+        // A list in the metadata never closed.
+        (
+            "#usda 1.0\n(\n    subLayers = [\n        @./a.usda@\n".to_owned(),
+            3,
+            "[",
+        ),
         // A key twice.
         (FULL.replace("string output = \"image\"", "string stage = \"temp\""), 13, "stage"),
     ];

@@ -300,7 +300,19 @@ impl Parser<'_> {
         loop {
             let t = self.peek()?;
             match t.tok {
-                Tok::Eof => return Ok(()),
+                Tok::Eof => {
+                    return match stack.last() {
+                        Some(&(close, at)) => Err(self.bad(
+                            at..at + 1,
+                            format!(
+                                "a bracket opened here is never closed with `{}`",
+                                close as char
+                            ),
+                            "opened here",
+                        )),
+                        None => Ok(()),
+                    };
+                }
                 Tok::Newline | Tok::Punct(b';') if stack.is_empty() => return Ok(()),
                 Tok::Punct(b')') if stack.is_empty() => return Ok(()),
                 Tok::Punct(c @ (b'(' | b'[' | b'{')) => {
