@@ -129,6 +129,11 @@ fn unknown_keys_and_wrong_types_point_into_the_layer() {
     assert_eq!(line_of(&text, &r.findings[0]), 14);
     assert_eq!(line_of(&text, &r.findings[1]), 12);
     assert_eq!(line_of(&text, &r.findings[2]), 18);
+    // Told in USD's terms: a boolean is a `bool` entry.
+    assert_eq!(
+        r.findings[2].help.as_deref(),
+        Some("write `bool enterprise = 1` (or `0`)")
+    );
 }
 
 #[test]

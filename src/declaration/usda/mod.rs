@@ -693,6 +693,27 @@ fn genai_entry(layer: &Layer) -> Result<&Entry, Problem> {
     }
 }
 
+/// A problem told in USD's terms where YAML's would mislead: in USD a
+/// boolean is a `bool` entry, and `string enterprise = "true"` is text.
+fn in_usd_terms(p: &mut Problem) {
+    if let Problem::Schema(schema::Problem {
+        kind: kind @ schema::Kind::NotBool { .. },
+        ..
+    }) = p
+        && let schema::Kind::NotBool { key, found } = &*kind
+    {
+        let usd_key = if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            key.clone()
+        } else {
+            format!("\"{key}\"")
+        };
+        *kind = schema::Kind::Invalid {
+            message: format!("`{key}` must be a `bool`, found {found}"),
+            help: Some(format!("write `bool {usd_key} = 1` (or `0`)")),
+        };
+    }
+}
+
 /// Read the declaration of a text USD layer.
 pub fn parse(bytes: &[u8]) -> Parsed {
     let layer = match read_layer(bytes) {
@@ -707,6 +728,9 @@ pub fn parse(bytes: &[u8]) -> Parsed {
     let mut node = entry.node.clone();
     reshape(&mut node, &mut problems);
     let declaration = super::validate::declaration(&entry.key, &node, bytes, &mut problems);
+    for p in &mut problems {
+        in_usd_terms(p);
+    }
     Parsed {
         declaration,
         problems,
