@@ -215,3 +215,23 @@ fn init_globs_every_new_kind() {
         .count();
     assert!(flagged >= 1, "{report}");
 }
+
+/// A layer larger than aiclear reads of any file is still checked: only
+/// its header is read.
+#[test]
+fn a_layer_of_any_size_is_read_by_its_header() {
+    let dir = project();
+    let path = dir.path().join("assets/city.usda");
+    write(
+        dir.path(),
+        "assets/city.usda",
+        b"#usda 1.0\n(\n    customLayerData = {\n        string genai = \"none\"\n    }\n)\n\ndef Xform \"city\"\n{\n",
+    );
+    let f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.set_len(80 << 20).unwrap();
+    let (report, code) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+}

@@ -423,3 +423,21 @@ fn mutated_layers_are_read_safely() {
         }
     }
 }
+
+/// A layer's metadata that does not end within what is read is reported,
+/// not taken for an unclosed block.
+#[test]
+fn a_header_past_the_read_limit_is_reported() {
+    let limit = aiclear::declaration::usda::MAX_HEADER_BYTES;
+    let mut text = String::from("#usda 1.0\n(\n    doc = \"\"\"");
+    text.push_str(&"a long note\n".repeat(limit / 12 + 10));
+    text.push_str("\"\"\"\n    customLayerData = {\n        string genai = \"none\"\n    }\n)\n");
+    let r = read(&text);
+    assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    assert_eq!(r.findings[0].rule.code, "GA002");
+    assert!(
+        r.findings[0].message.contains("runs past its first 8 MiB"),
+        "{}",
+        r.findings[0].message
+    );
+}

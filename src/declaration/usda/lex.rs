@@ -36,6 +36,8 @@ pub struct LexError {
     pub span: Span,
     pub message: String,
     pub label: &'static str,
+    /// The text ended before the token did.
+    pub at_end: bool,
 }
 
 /// The tokens of a layer, from a byte offset on.
@@ -105,6 +107,7 @@ impl<'a> Lexer<'a> {
                         span: start..start + 1,
                         message: "a scene path `<…>` opened here is not closed on its line".into(),
                         label: "opened here",
+                        at_end: false,
                     })?;
                 self.pos = end + 1;
                 tok(Tok::Path, self.pos)
@@ -137,6 +140,7 @@ impl<'a> Lexer<'a> {
                     span: start..start + len,
                     message: "a character that text USD does not use here".into(),
                     label: "not USD syntax",
+                    at_end: false,
                 });
             }
         };
@@ -156,6 +160,7 @@ impl<'a> Lexer<'a> {
                         span: start..start + 2,
                         message: "a `/*` comment opened here is never closed with `*/`".into(),
                         label: "opened here",
+                        at_end: true,
                     })?;
                     self.pos = start + 2 + close + 2;
                 }
@@ -249,6 +254,7 @@ impl<'a> Lexer<'a> {
                         e.utf8_error().valid_up_to()
                     ),
                     label: "not UTF-8",
+                    at_end: false,
                 });
             }
             raw.push(c);
@@ -266,6 +272,7 @@ impl<'a> Lexer<'a> {
             span: start..start + open,
             message: what,
             label: "opened here",
+            at_end: i >= self.bytes.len(),
         })
     }
 
@@ -285,6 +292,7 @@ impl<'a> Lexer<'a> {
             span: start..start + open,
             message: "an asset path opened here is not closed on its line".into(),
             label: "opened here",
+            at_end: false,
         })?;
         self.pos = start + open + found + close.len();
         Ok(String::from_utf8_lossy(&body[..found]).into_owned())

@@ -41,6 +41,8 @@ pub struct Bad {
     pub secondary: Vec<(Span, String)>,
     /// Inside the `genai` entry, rather than elsewhere in the metadata.
     pub in_declaration: bool,
+    /// The text ended before what was being read did.
+    pub at_end: bool,
 }
 
 impl Bad {
@@ -52,6 +54,7 @@ impl Bad {
             help: None,
             secondary: Vec::new(),
             in_declaration: false,
+            at_end: false,
         }
     }
 
@@ -81,7 +84,9 @@ impl Bad {
 
 impl From<LexError> for Bad {
     fn from(e: LexError) -> Self {
-        Bad::new(e.span, e.message, e.label)
+        let mut b = Bad::new(e.span, e.message, e.label);
+        b.at_end = e.at_end;
+        b
     }
 }
 
@@ -189,6 +194,8 @@ impl Parser<'_> {
     fn bad(&self, span: Span, problem: impl Into<String>, label: impl Into<String>) -> Bad {
         let mut b = Bad::new(span, problem, label);
         b.in_declaration = self.in_genai;
+        // Reached the end of the text, or found it while something was open.
+        b.at_end = b.span.start >= self.bytes.len() || self.lx.pos >= self.bytes.len();
         b
     }
 
@@ -714,10 +721,32 @@ fn in_usd_terms(p: &mut Problem) {
     }
 }
 
-/// Read the declaration of a text USD layer.
+/// Most of a layer read for its header: the magic line and the metadata
+/// block must end within it. The prims after the header may run to
+/// gigabytes and are never read.
+pub const MAX_HEADER_BYTES: usize = 8 << 20;
+
+/// Read the declaration of a text USD layer from its first
+/// [`MAX_HEADER_BYTES`] (`bytes` may be the whole file or more than that
+/// much of its start).
 pub fn parse(bytes: &[u8]) -> Parsed {
+    let cut = bytes.len() > MAX_HEADER_BYTES;
+    let bytes = &bytes[..bytes.len().min(MAX_HEADER_BYTES)];
     let layer = match read_layer(bytes) {
         Ok(l) => l,
+        Err(b) if cut && b.at_end => {
+            let mut b = Bad::new(
+                b.span,
+                format!(
+                    "the layer's metadata runs past its first {} MiB, more than aiclear reads",
+                    MAX_HEADER_BYTES >> 20
+                ),
+                "still open where reading stops",
+            )
+            .help("keep the layer's metadata short: move long text out of `doc` and `customLayerData`");
+            b.in_declaration = false;
+            return Parsed::problem(b.into_problem());
+        }
         Err(b) => return Parsed::problem(b.into_problem()),
     };
     let entry = match genai_entry(&layer) {
