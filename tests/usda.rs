@@ -198,6 +198,8 @@ fn no_declaration_and_near_misses() {
     }
     let text = "#usda 1.0\n(\n    customLayerData = {\n        string GenAI = \"none\"\n    }\n)\n";
     assert_eq!(found(text, &read(text)), [("GA003", "GenAI")]);
+    let lfs = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n";
+    assert!(read(lfs).findings[0].message.contains("Git LFS pointer"));
     for text in ["PXR-USDC\0\0\0", "", "# usda\n"] {
         assert_eq!(read(text).findings[0].rule.code, "GA002", "{text:?}");
     }

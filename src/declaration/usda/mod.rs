@@ -149,6 +149,14 @@ pub fn read_layer(bytes: &[u8]) -> Result<Layer, Bad> {
         .map_or(bytes.len(), |i| start + i);
     let first = &bytes[start..line_end];
     if !first.starts_with(b"#usda ") {
+        if bytes[start..].starts_with(b"version https://git-lfs.github.com/spec/") {
+            return Err(Bad::new(
+                start..line_end,
+                "only a Git LFS pointer was read, not the layer",
+                "a Git LFS pointer",
+            )
+            .help("check the layer itself: fetch it with `git lfs pull` and check the work tree"));
+        }
         let problem = if bytes[start..].starts_with(b"PXR-USDC") {
             "this is a binary (crate) USD file, not a text layer"
         } else {
