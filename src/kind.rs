@@ -29,17 +29,20 @@ pub enum FileKind {
     Yaml,
     /// `.json`, `.otio`: `metadata.genai`, else top-level `genai`.
     Json,
+    /// `.usda`: a `genai` entry in the root layer's `customLayerData`.
+    Usda,
     /// `NAME.EXT.genai.yml` beside a binary media file.
     Sidecar,
 }
 
 impl FileKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FileKind; 5] = [
+    pub const ALL: [FileKind; 6] = [
         FileKind::Fountain,
         FileKind::Markdown,
         FileKind::Yaml,
         FileKind::Json,
+        FileKind::Usda,
         FileKind::Sidecar,
     ];
 
@@ -75,6 +78,10 @@ impl FileKind {
             FileKind::Json => &Locator {
                 place: "`metadata.genai`, else a top-level `genai`",
                 how_to_declare: "add `\"genai\"` under the top-level `\"metadata\"` object (`\"genai\": \"none\"` when no AI was used)",
+            },
+            FileKind::Usda => &Locator {
+                place: "a `genai` entry in the `customLayerData` of the layer's metadata",
+                how_to_declare: "add `string genai = \"none\"` (or a `dictionary genai` of its uses) to `customLayerData` in the layer's metadata `( … )` after `#usda 1.0`",
             },
             FileKind::Sidecar => &Locator {
                 place: "a top-level `genai` key in the sidecar `NAME.EXT.genai.yml` beside the file",
@@ -164,12 +171,39 @@ pub struct Row {
 /// Every kind, sorted by name.
 pub static KINDS: &[Row] = &[
     Row {
+        name: "fadein",
+        title: "Fade In",
+        extensions: &["fadein"],
+        declared: FileKind::Sidecar,
+        list: List::Scripts,
+        noun: "Fade In script",
+        pick: Pick::Always,
+    },
+    Row {
+        name: "fdx",
+        title: "Final Draft",
+        extensions: &["fdx"],
+        declared: FileKind::Sidecar,
+        list: List::Scripts,
+        noun: "Final Draft script",
+        pick: Pick::Always,
+    },
+    Row {
         name: "fountain",
         title: "Fountain",
         extensions: &["fountain", "spmd"],
         declared: FileKind::Fountain,
         list: List::Scripts,
         noun: "Fountain script",
+        pick: Pick::Always,
+    },
+    Row {
+        name: "highland",
+        title: "Highland",
+        extensions: &["highland"],
+        declared: FileKind::Sidecar,
+        list: List::Scripts,
+        noun: "Highland script",
         pick: Pick::Always,
     },
     Row {
@@ -212,6 +246,33 @@ pub static KINDS: &[Row] = &[
         pick: Pick::Always,
     },
     Row {
+        name: "pdf",
+        title: "PDF",
+        extensions: &["pdf"],
+        declared: FileKind::Sidecar,
+        list: List::Scripts,
+        noun: "PDF draft",
+        pick: Pick::ScriptFolders,
+    },
+    Row {
+        name: "usd",
+        title: "USD",
+        extensions: &["usd", "usdc", "usdz"],
+        declared: FileKind::Sidecar,
+        list: List::Media,
+        noun: "USD asset",
+        pick: Pick::Always,
+    },
+    Row {
+        name: "usda",
+        title: "text USD",
+        extensions: &["usda"],
+        declared: FileKind::Usda,
+        list: List::Metadata,
+        noun: "USD layer",
+        pick: Pick::Always,
+    },
+    Row {
         name: "yaml",
         title: "YAML",
         extensions: &["yaml", "yml"],
@@ -223,11 +284,28 @@ pub static KINDS: &[Row] = &[
 ];
 
 /// The built-in `scripts` globs.
-pub const DEFAULT_SCRIPTS: &[&str] = &["**/*.fountain", "**/*.spmd", "scripts/**/*.md"];
-/// The built-in `metadata` globs.
-pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "vfx/**/*.{yml,yaml,json}"];
-/// The built-in `media` globs.
-pub const DEFAULT_MEDIA: &[&str] = &["vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}"];
+///
+/// A screenplay is a screenplay wherever it is; a PDF is a draft only under
+/// `scripts/` (elsewhere it is as likely a manual or a contract).
+pub const DEFAULT_SCRIPTS: &[&str] = &[
+    "**/*.fountain",
+    "**/*.spmd",
+    "**/*.fdx",
+    "**/*.fadein",
+    "**/*.highland",
+    "scripts/**/*.md",
+    "scripts/**/*.pdf",
+];
+/// The built-in `metadata` globs. A text USD layer is scene description
+/// wherever it is, like a timeline.
+pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "**/*.usda", "vfx/**/*.{yml,yaml,json}"];
+/// The built-in `media` globs. USD assets are production material wherever
+/// they are (no repository keeps its documentation in USD); images and sound
+/// only under `vfx/`, as a repository's own pictures need no declaration.
+pub const DEFAULT_MEDIA: &[&str] = &[
+    "**/*.{usd,usdc,usdz}",
+    "vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}",
+];
 
 /// The extensions a list's built-in globs name, in their order
 /// (`vfx/**/*.{yml,yaml,json}` names `yml`, `yaml` and `json`): the files
@@ -368,7 +446,8 @@ const _: () = {
             FileKind::Markdown => 1,
             FileKind::Yaml => 2,
             FileKind::Json => 3,
-            FileKind::Sidecar => 4,
+            FileKind::Usda => 4,
+            FileKind::Sidecar => 5,
         }
     }
     let mut k = 0;
@@ -461,7 +540,21 @@ mod tests {
         assert_eq!(FileKind::of_path("notes.txt"), None);
         assert_eq!(FileKind::of_path("fountain"), None);
         assert_eq!(FileKind::of_path("v1.fountain/notes"), None);
+        assert_eq!(FileKind::of_path("set/stage.USDA"), Some(FileKind::Usda));
+        assert_eq!(FileKind::of_path("set/stage.usd"), None);
+        assert_eq!(FileKind::of_path("drafts/ep101.fdx"), None);
         assert!(declared_in_sidecar("art/poster.PSD"));
+        for p in [
+            "a.fdx",
+            "a.fadein",
+            "a.highland",
+            "scripts/a.pdf",
+            "a.usd",
+            "a.usdc",
+            "a.usdz",
+        ] {
+            assert!(declared_in_sidecar(p), "{p}");
+        }
         assert!(!declared_in_sidecar("ep.fountain"));
     }
 
@@ -505,16 +598,22 @@ mod tests {
     #[test]
     fn extensions_the_defaults_name() {
         let named = |list| default_extensions(list).collect::<Vec<_>>();
-        assert_eq!(named(List::Scripts), ["fountain", "spmd", "md"]);
-        assert_eq!(named(List::Metadata), ["otio", "yml", "yaml", "json"]);
-        assert_eq!(named(List::Media).len(), 10);
+        assert_eq!(
+            named(List::Scripts),
+            ["fountain", "spmd", "fdx", "fadein", "highland", "md", "pdf"]
+        );
+        assert_eq!(
+            named(List::Metadata),
+            ["otio", "usda", "yml", "yaml", "json"]
+        );
+        assert_eq!(named(List::Media).len(), 13);
     }
 
     #[test]
     fn titles_as_messages_list_them() {
         assert_eq!(
             titles(),
-            "Fountain, Markdown, YAML, JSON, OpenTimelineIO or media"
+            "Fountain, Markdown, Fade In, Final Draft, Highland, PDF, YAML, JSON, OpenTimelineIO, text USD, media or USD"
         );
     }
 

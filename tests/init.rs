@@ -50,7 +50,7 @@ fn globs_come_from_the_folders_that_hold_each_kind() {
     assert!(stdout.starts_with("wrote .aiclear/config.yml"), "{stdout}");
     assert!(
         stdout.contains(
-            "scripts: **/*.fountain (1 file), **/*.spmd (1 file), scripts/**/*.md (1 file)"
+            "scripts: **/*.fountain (1 file), **/*.spmd (1 file), **/*.fdx (0 files), **/*.fadein (0 files), **/*.highland (0 files), scripts/**/*.md (1 file), scripts/**/*.pdf (0 files)"
         ),
         "{stdout}"
     );
@@ -66,7 +66,11 @@ fn globs_come_from_the_folders_that_hold_each_kind() {
     assert_eq!(s.files.metadata.patterns, config::DEFAULT_METADATA);
     assert_eq!(
         s.files.media.patterns,
-        [config::DEFAULT_MEDIA[0], "sound/**/*.wav"]
+        [
+            config::DEFAULT_MEDIA[0],
+            config::DEFAULT_MEDIA[1],
+            "sound/**/*.wav"
+        ]
     );
     assert!(s.files.exclude.is_match("scripts/README.md"));
 
@@ -118,7 +122,11 @@ fn in_a_repository_only_files_git_would_commit_count() {
     );
     assert_eq!(
         s.files.media.patterns,
-        [config::DEFAULT_MEDIA[0], "sound/**/*.wav"]
+        [
+            config::DEFAULT_MEDIA[0],
+            config::DEFAULT_MEDIA[1],
+            "sound/**/*.wav"
+        ]
     );
 }
 

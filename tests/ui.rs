@@ -1,6 +1,6 @@
 //! Rule fixtures: `tests/ui/NAME.yml` is checked as a shot sheet (and
 //! `NAME.fountain` as a screenplay, `NAME.md` as a Markdown script,
-//! `NAME.otio` as a timeline) and its rendered diagnostics are compared with
+//! `NAME.otio` as a timeline, `NAME.usda` as a USD layer) and its rendered diagnostics are compared with
 //! `tests/ui/NAME.stdout` beside it.
 //! `AICLEAR_BLESS=1 cargo test --test ui` rewrites the expected output, to be
 //! reviewed as a diff. Every rule that judges declarations has a fixture that
@@ -68,6 +68,7 @@ fn folder_of(extension: &str) -> Option<&'static str> {
         "yml" => Some("vfx"),
         "fountain" | "md" => Some("scripts"),
         "otio" => Some("edit"),
+        "usda" => Some("assets"),
         _ => None,
     }
 }

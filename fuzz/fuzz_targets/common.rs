@@ -6,11 +6,12 @@ use aiclear::declaration::FileKind;
 /// The file kind chosen by the input's first byte, the rest being the file.
 pub fn split(data: &[u8]) -> Option<(FileKind, &[u8])> {
     let (&first, rest) = data.split_first()?;
-    let kind = match first % 5 {
+    let kind = match first % 6 {
         0 => FileKind::Fountain,
         1 => FileKind::Markdown,
         2 => FileKind::Yaml,
         3 => FileKind::Json,
+        4 => FileKind::Usda,
         _ => FileKind::Sidecar,
     };
     Some((kind, rest))
@@ -23,6 +24,7 @@ pub fn path_of(kind: FileKind) -> &'static str {
         FileKind::Markdown => "scripts/bible.md",
         FileKind::Yaml => "vfx/shots/sh010.yml",
         FileKind::Json => "vfx/edit/cut.otio",
+        FileKind::Usda => "assets/set.usda",
         FileKind::Sidecar => "vfx/plates/plate.exr.genai.yml",
     }
 }

@@ -1,4 +1,4 @@
-//! Every declaration parser (Fountain, Markdown, YAML, JSON/OTIO, sidecar;
+//! Every declaration parser (Fountain, Markdown, YAML, JSON/OTIO, text USD, sidecar;
 //! the first byte picks the kind), then every rule over what it read and the
 //! digest of every use.
 #![no_main]

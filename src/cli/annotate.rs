@@ -113,6 +113,10 @@ pub fn run(args: &AnnotateArgs) -> Result<u8> {
                 }) => {
                     write::replace_file(&job.target, &new)
                         .with_context(|| format!("writing `{shown_target}`"))?;
+                    let what = match (job.kind, form) {
+                        (FileKind::Usda, Form::None) => "`string genai = \"none\"`",
+                        _ => what,
+                    };
                     writeln!(out, "annotated {shown_target}: {what} {place}")?;
                     templates += usize::from(form == Form::Template);
                 }

@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 mod problem;
 pub mod snippet;
+pub mod usda;
 pub mod validate;
 
 use crate::kind::FileKind;
@@ -54,6 +55,7 @@ pub fn declaration_bytes(kind: FileKind, bytes: &[u8]) -> &[u8] {
             // No block, or an unterminated one: what follows may matter.
             Block::Missing | Block::Unterminated { .. } => bytes,
         },
+        FileKind::Usda => usda::header(bytes),
         _ => bytes,
     }
 }
@@ -96,7 +98,7 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    fn problem(p: Problem) -> Self {
+    pub(crate) fn problem(p: Problem) -> Self {
         Parsed {
             declaration: None,
             problems: vec![p],
@@ -106,6 +108,9 @@ impl Parsed {
 
 /// Read the declaration of a file of the given kind.
 pub fn parse(kind: FileKind, bytes: &[u8]) -> Parsed {
+    if kind == FileKind::Usda {
+        return usda::parse(bytes);
+    }
     // The declaration block of a script or Markdown file, once found.
     let (text, base, block) = match declaration_text(kind, bytes) {
         Ok(found) => found,
@@ -171,6 +176,7 @@ fn declaration_text(
                 Err(malformed(Malformed::Unterminated { span, message }))
             }
         },
+        FileKind::Usda => Err(Box::new(usda::parse(bytes))),
         FileKind::Yaml | FileKind::Json | FileKind::Sidecar => {
             let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
                 3

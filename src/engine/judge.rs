@@ -59,7 +59,12 @@ impl Checker<'_> {
     /// runs past it.
     pub(super) fn read_target(&self, files: &Files, target: &Target) -> Result<Content> {
         // Whole, to the size limit: a second declaration anywhere in a
-        // script is an error, and a media file's sidecar is small.
+        // script is an error, and a media file's sidecar is small. A USD
+        // layer declares in its header, and may be far larger.
+        if target.kind == crate::kind::FileKind::Usda {
+            let limit = crate::declaration::usda::MAX_HEADER_BYTES as u64 + 1;
+            return files.read(&target.path, limit);
+        }
         files.read(&target.path, MAX_FILE_BYTES + 1)
     }
 
@@ -86,7 +91,7 @@ impl Checker<'_> {
                 return out;
             }
         };
-        if bytes.len() as u64 > MAX_FILE_BYTES {
+        if bytes.len() as u64 > MAX_FILE_BYTES && target.kind != crate::kind::FileKind::Usda {
             let f = rules::malformed_declaration::too_large(MAX_FILE_BYTES);
             out.diagnostics
                 .push(to_diagnostic(f, Severity::Error, &target.path));
@@ -198,8 +203,12 @@ pub(super) fn to_diagnostic(f: Finding, severity: Severity, path: &str) -> Diagn
         help: f.help,
     };
     // In a JSON or OpenTimelineIO file, declaration syntax is shown as JSON.
-    if crate::kind::FileKind::of_path(path) == Some(crate::kind::FileKind::Json) {
-        crate::declaration::snippet::json_in_diagnostic(&mut d);
+    match crate::kind::FileKind::of_path(path) {
+        Some(crate::kind::FileKind::Json) => {
+            crate::declaration::snippet::json_in_diagnostic(&mut d)
+        }
+        Some(crate::kind::FileKind::Usda) => crate::declaration::snippet::usd_in_diagnostic(&mut d),
+        _ => {}
     }
     d
 }

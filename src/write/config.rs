@@ -226,15 +226,17 @@ impl<'a> Section<'a> {
         match self.list {
             List::Scripts => &[
                 "Screenplays (a declaration in a boneyard after the title page) and Markdown",
-                "treatments and bibles (a `genai` key in the YAML frontmatter).",
+                "treatments and bibles (a `genai` key in the YAML frontmatter). Final Draft,",
+                "Fade In, Highland and PDF drafts are declared in a sidecar next to each",
+                "file, e.g. ep101.fdx.genai.yml.",
             ],
             List::Metadata => &[
-                "Shot sheets and timelines: a top-level `genai` key (OpenTimelineIO and",
-                "JSON: `metadata.genai`).",
+                "Shot sheets, timelines and USD layers: a top-level `genai` key (OpenTimelineIO",
+                "and JSON: `metadata.genai`; `.usda`: a `genai` entry in `customLayerData`).",
             ],
             List::Media => &[
-                "Binary media: the declaration lives in a sidecar next to each file,",
-                "e.g. plate_v003.exr.genai.yml.",
+                "Binary media and USD assets: the declaration lives in a sidecar next to",
+                "each file, e.g. plate_v003.exr.genai.yml.",
             ],
         }
     }
@@ -521,7 +523,11 @@ mod tests {
             &[
                 "**/*.fountain",
                 "**/*.spmd",
+                "**/*.fdx",
+                "**/*.fadein",
+                "**/*.highland",
                 "scripts/**/*.md",
+                "scripts/**/*.pdf",
                 "treatments/**/*.md"
             ]
         );

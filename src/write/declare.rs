@@ -69,6 +69,7 @@ pub fn insert(kind: FileKind, bytes: &[u8], form: Form) -> Result<Outcome, Strin
         FileKind::Markdown => markdown_insertion(bytes, form)?,
         FileKind::Yaml | FileKind::Sidecar => yaml_insertion(bytes, form)?,
         FileKind::Json => json_insertion(bytes, form)?,
+        FileKind::Usda => super::usda::insertion(bytes, form)?,
     };
     let mut out = Vec::with_capacity(bytes.len() + text.len());
     out.extend_from_slice(&bytes[..at]);
@@ -419,6 +420,7 @@ fn verify(kind: FileKind, before: &[u8], after: &[u8], form: Form) -> Result<(),
     }
     let same = match kind {
         FileKind::Fountain => true,
+        FileKind::Usda => super::usda::same_but_genai(before, after),
         FileKind::Markdown => {
             let doc = |b: &[u8]| match markdown::locate(b) {
                 Block::Found { yaml } => std::str::from_utf8(&b[yaml])

@@ -16,6 +16,7 @@ pub mod config;
 pub mod declare;
 pub mod json;
 pub mod ledger;
+pub mod usda;
 
 use std::io::Write as _;
 use std::path::Path;
