@@ -151,7 +151,23 @@ pub(super) fn plain_blob(blob: Option<Blob>) -> Result<Content> {
     })
 }
 
+/// A work-tree file, opened.
+pub(super) enum Opened {
+    File(std::fs::File),
+    Absent,
+    Refused(String),
+}
+
 pub(super) fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
+    match open_worktree(root, rel)? {
+        Opened::File(file) => read_open(file, rel, limit),
+        Opened::Absent => Ok(Content::Absent),
+        Opened::Refused(why) => Ok(Content::Refused(why)),
+    }
+}
+
+/// Open a work-tree file without following a link out of the project.
+pub(super) fn open_worktree(root: &Path, rel: &str) -> Result<Opened> {
     // `join` would grow its copy of `root` to fit `rel`: sized once here.
     let mut path = PathBuf::with_capacity(root.as_os_str().len() + 1 + rel.len());
     path.push(root);
@@ -159,34 +175,31 @@ pub(super) fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Conten
     // Opened without following a final symbolic link and without blocking
     // on a FIFO, then judged by what was opened: nothing can be swapped in
     // between a check and the open.
-    let file = match open_no_follow(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Content::Absent),
+    match open_no_follow(&path) {
+        Ok(file) => Ok(Opened::File(file)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Opened::Absent),
         Err(e) => match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => return read_link(root, rel, &path, limit),
-            _ => return Err(e).with_context(|| format!("reading `{rel}`")),
+            Ok(m) if m.file_type().is_symlink() => Ok(open_link(root, &path)),
+            _ => Err(e).with_context(|| format!("reading `{rel}`")),
         },
-    };
-    read_open(file, rel, limit)
+    }
 }
 
-/// A file reached through a symbolic link: read when the link leads to a
+/// A file reached through a symbolic link: opened when the link leads to a
 /// regular file inside the project.
-pub(super) fn read_link(root: &Path, rel: &str, path: &Path, limit: u64) -> Result<Content> {
+fn open_link(root: &Path, path: &Path) -> Opened {
     let Ok(target) = path.canonicalize() else {
-        return Ok(Content::Refused("it is a symbolic link to nothing".into()));
+        return Opened::Refused("it is a symbolic link to nothing".into());
     };
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if !target.starts_with(&root) {
-        return Ok(Content::Refused(
-            "it is a symbolic link that points outside the project".into(),
-        ));
+        return Opened::Refused("it is a symbolic link that points outside the project".into());
     }
     match open_no_follow(&target) {
-        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => read_open(file, rel, limit),
-        _ => Ok(Content::Refused(
-            "it is a symbolic link to something that is not a regular file".into(),
-        )),
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => Opened::File(file),
+        _ => {
+            Opened::Refused("it is a symbolic link to something that is not a regular file".into())
+        }
     }
 }
 
