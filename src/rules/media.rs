@@ -190,32 +190,36 @@ pub fn contradicts(u: &Use, mark: &Mark) -> bool {
 }
 
 /// Whether the file's own record agrees with its declaration, for the
-/// register: `agrees`, `contradicts: …`, or `—` when there is nothing to
-/// compare.
-pub fn agreement(decl: Option<&Declaration>, media: &MediaFile) -> String {
-    let (Some(decl), Some(r)) = (decl, media.own.record()) else {
-        return "\u{2014}".to_owned();
+/// register: `Some(true)` (`agrees`), `Some(false)` (`contradicts: …`), or
+/// `None` when there is nothing to compare or it cannot be told.
+pub fn agreement(decl: &Declaration, media: &MediaFile) -> (Option<bool>, String) {
+    let Some(r) = media.own.record() else {
+        return (None, "nothing to compare".to_owned());
     };
     let Some(mark) = leading_mark(r) else {
         return if r.unreadable.iter().any(|u| u.c2pa) {
-            "cannot tell: unreadable C2PA".to_owned()
+            (None, "cannot tell: unreadable C2PA".to_owned())
         } else {
-            "\u{2014}".to_owned()
+            (None, "nothing to compare".to_owned())
         };
     };
     let uses = matching(decl, media);
     if mark.origin == Origin::Generative && uses.is_empty() {
-        return if decl.none {
-            "contradicts: declared `genai: none`".to_owned()
+        let why = if decl.none || decl.uses.is_empty() {
+            "contradicts: generated, declared `genai: none`".to_owned()
         } else {
-            "contradicts: no use declares this output".to_owned()
+            "contradicts: generated, but no use declares its output".to_owned()
         };
+        return (Some(false), why);
     }
     if let Some(u) = uses.iter().find(|u| contradicts(u, mark)) {
         let declared = u.source_type.as_ref().map_or("", |s| s.value.as_str());
-        return format!("contradicts: `{}` declares {declared}", u.id.value);
+        return (
+            Some(false),
+            format!("contradicts: use `{}` declares {declared}", u.id.value),
+        );
     }
-    "agrees".to_owned()
+    (Some(true), "agrees".to_owned())
 }
 
 #[cfg(test)]
