@@ -7,8 +7,21 @@
 //! anything is allocated. Nothing here decides policy; the GA7xx rules
 //! compare a [`Record`] with the file's declaration.
 
+mod bmff;
+mod claim;
+mod exr;
+mod jpeg;
+mod jumbf;
+mod png;
+mod riff;
+mod source;
+mod tiff;
+mod xmp;
+
 use std::io::{Read, Seek};
 use std::path::Path;
+
+use source::Source;
 
 /// A media file's own record of how it was made.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -162,8 +175,29 @@ impl Record {
 /// A container that is not recognised gives an empty record; one that is
 /// malformed gives what could be read and an [`Unreadable`].
 pub fn read<R: Read + Seek>(file: &mut R) -> std::io::Result<Record> {
-    let _ = file;
-    Ok(Record::default())
+    let mut src = Source::new(file)?;
+    let head: Vec<u8> = src.take(src.len().min(16))?.unwrap_or_default();
+    let mut record = Record {
+        format: sniff(&head),
+        ..Record::default()
+    };
+    let _ = src.seek_to(0)?;
+    let walked = match record.format {
+        Some(Format::Jpeg) => jpeg::walk(&mut src, &mut record),
+        Some(Format::Png) => png::walk(&mut src, &mut record),
+        Some(Format::Tiff) => tiff::walk(&mut src, &mut record),
+        Some(Format::Bmff) => bmff::walk(&mut src, &mut record),
+        Some(Format::Riff) => riff::walk(&mut src, &mut record),
+        Some(Format::Exr) => exr::walk(&mut src, &mut record),
+        Some(Format::C2pa) => whole_store(&mut src, &mut record),
+        None => Ok(()),
+    };
+    match walked {
+        // The container ended inside a structure: what was read stands.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(record),
+        Err(e) => Err(e),
+        Ok(()) => Ok(record),
+    }
 }
 
 /// [`read`] over bytes already in memory (a blob from git).
@@ -173,6 +207,100 @@ pub fn read_bytes(bytes: &[u8]) -> Record {
 
 /// [`read`] over a file on disk.
 pub fn read_path(path: &Path) -> std::io::Result<Record> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = std::io::BufReader::with_capacity(16 << 10, std::fs::File::open(path)?);
     read(&mut file)
 }
+
+/// The container the first bytes of a file announce (at least 12 bytes
+/// are needed for ISO media and JUMBF).
+pub fn sniff(head: &[u8]) -> Option<Format> {
+    let at = |from: usize, magic: &[u8]| head.get(from..from + magic.len()) == Some(magic);
+    if at(0, &[0xFF, 0xD8, 0xFF]) {
+        Some(Format::Jpeg)
+    } else if at(0, b"\x89PNG\r\n\x1a\n") {
+        Some(Format::Png)
+    } else if at(0, b"II*\0") || at(0, b"MM\0*") || at(0, b"II+\0") || at(0, b"MM\0+") {
+        Some(Format::Tiff)
+    } else if at(4, b"ftyp") {
+        Some(Format::Bmff)
+    } else if at(0, b"RIFF") {
+        Some(Format::Riff)
+    } else if at(0, &[0x76, 0x2f, 0x31, 0x01]) {
+        Some(Format::Exr)
+    } else if at(4, b"jumb") {
+        Some(Format::C2pa)
+    } else {
+        None
+    }
+}
+
+/// A `.c2pa` file: one JUMBF manifest store.
+fn whole_store<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> std::io::Result<()> {
+    const PLACE: &str = ".c2pa sidecar";
+    if src.len() > source::MAX_STORE {
+        record.unreadable_store(PLACE, format!("the store is {}", source::size(src.len())));
+        return Ok(());
+    }
+    if let Ok(store) = src.take(src.len())? {
+        jumbf::read_store(&store, PLACE, record);
+    }
+    Ok(())
+}
+
+impl Record {
+    /// A C2PA store at `carrier` that could not be read.
+    fn unreadable_store(&mut self, carrier: &str, reason: String) {
+        self.unreadable.push(Unreadable {
+            place: format!("C2PA manifest store in {carrier}"),
+            reason,
+            c2pa: true,
+        });
+    }
+
+    /// An XMP packet at `carrier` that could not be read.
+    fn unreadable_xmp(&mut self, carrier: &str, reason: String) {
+        self.unreadable.push(Unreadable {
+            place: format!("XMP packet in {carrier}"),
+            reason,
+            c2pa: false,
+        });
+    }
+
+    /// The marks of an XMP packet found at `carrier`.
+    fn xmp(&mut self, packet: &[u8], carrier: &str) {
+        match xmp::source_types(packet) {
+            Ok(values) => {
+                for value in values {
+                    let place = format!("XMP `Iptc4xmpExt:DigitalSourceType` in {carrier}");
+                    self.marks.push(Mark::new(&value, place, false));
+                }
+            }
+            Err(reason) => self.unreadable_xmp(carrier, reason),
+        }
+    }
+}
+
+impl Mark {
+    /// The mark for `value` (an IPTC URI or term) found at `place`.
+    pub fn new(value: &str, place: String, ingredient: bool) -> Mark {
+        let value = value.trim();
+        let term = term_of(value).to_owned();
+        Mark {
+            value: value.to_owned(),
+            origin: Origin::of(&term),
+            term,
+            place,
+            ingredient,
+        }
+    }
+}
+
+/// The IPTC term of a digital source type value: the last segment of a URI
+/// (`…/digitalsourcetype/trainedAlgorithmicMedia`), or the value itself.
+pub fn term_of(value: &str) -> &str {
+    let value = value.trim().trim_end_matches('/');
+    value.rsplit(['/', '#', ':']).next().unwrap_or(value)
+}
+
+#[cfg(test)]
+mod tests;

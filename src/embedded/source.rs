@@ -1,0 +1,150 @@
+//! A bounded, seekable view of the file being read: every read is checked
+//! against the file's length first, so a claimed size past the end is a
+//! [`Short`] answer, never an allocation of the claimed size.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// The largest XMP packet read (extended XMP reassembled included).
+pub const MAX_XMP: u64 = 8 << 20;
+/// The largest C2PA manifest store read (a store carries thumbnails).
+pub const MAX_STORE: u64 = 64 << 20;
+
+/// The file, its length and where the reader stands.
+pub struct Source<'r, R> {
+    inner: &'r mut R,
+    pos: u64,
+    len: u64,
+}
+
+/// A read the file cannot satisfy: it ends first.
+#[derive(Debug)]
+pub struct Short;
+
+impl<'r, R: Read + Seek> Source<'r, R> {
+    pub fn new(inner: &'r mut R) -> io::Result<Self> {
+        let len = inner.seek(SeekFrom::End(0))?;
+        inner.seek(SeekFrom::Start(0))?;
+        Ok(Source { inner, pos: 0, len })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    /// Bytes left after the reader's position.
+    pub fn left(&self) -> u64 {
+        self.len.saturating_sub(self.pos)
+    }
+
+    /// Moves to `pos`, which must be within the file.
+    pub fn seek_to(&mut self, pos: u64) -> io::Result<Result<(), Short>> {
+        if pos > self.len {
+            return Ok(Err(Short));
+        }
+        if pos != self.pos {
+            self.inner.seek(SeekFrom::Start(pos))?;
+            self.pos = pos;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Skips `n` bytes.
+    pub fn skip(&mut self, n: u64) -> io::Result<Result<(), Short>> {
+        match self.pos.checked_add(n) {
+            Some(to) => self.seek_to(to),
+            None => Ok(Err(Short)),
+        }
+    }
+
+    /// Reads `n` bytes; the caller has bounded `n`.
+    pub fn take(&mut self, n: u64) -> io::Result<Result<Vec<u8>, Short>> {
+        if n > self.left() {
+            return Ok(Err(Short));
+        }
+        let mut out = vec![0; n as usize];
+        self.inner.read_exact(&mut out)?;
+        self.pos += n;
+        Ok(Ok(out))
+    }
+
+    /// Reads `N` bytes.
+    pub fn array<const N: usize>(&mut self) -> io::Result<Result<[u8; N], Short>> {
+        if (N as u64) > self.left() {
+            return Ok(Err(Short));
+        }
+        let mut out = [0; N];
+        self.inner.read_exact(&mut out)?;
+        self.pos += N as u64;
+        Ok(Ok(out))
+    }
+}
+
+/// `bytes[at..at + N]`, if the slice is that long.
+pub fn get<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+pub fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    get(bytes, at).map(u16::from_be_bytes)
+}
+
+pub fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    get(bytes, at).map(u32::from_be_bytes)
+}
+
+pub fn be64(bytes: &[u8], at: usize) -> Option<u64> {
+    get(bytes, at).map(u64::from_be_bytes)
+}
+
+/// A byte count as people read it: `1,204 bytes`, `9 GiB`.
+pub fn size(n: u64) -> String {
+    if n >= 1 << 30 {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{} bytes", thousands(n))
+    }
+}
+
+/// `1204` as `1,204`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_bounded_by_the_file() {
+        let mut cursor = io::Cursor::new(vec![1u8, 2, 3, 4]);
+        let mut src = Source::new(&mut cursor).unwrap();
+        assert!(src.take(u64::MAX).unwrap().is_err());
+        assert_eq!(src.array::<2>().unwrap().unwrap(), [1, 2]);
+        assert!(src.skip(u64::MAX).unwrap().is_err());
+        assert!(src.skip(3).unwrap().is_err());
+        assert_eq!(src.take(2).unwrap().unwrap(), vec![3, 4]);
+        assert_eq!(src.left(), 0);
+    }
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size(1204), "1,204 bytes");
+        assert_eq!(size(9 << 30), "9 GiB");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(be32(&[0, 0, 1], 0), None);
+    }
+}
