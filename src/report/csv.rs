@@ -185,7 +185,7 @@ mod tests {
         assert_eq!(field("-2"), "'-2");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(HEADER.len(), 28);
+        assert_eq!(HEADER.len(), 30);
         assert_eq!(HEADER[24], "folder");
     }
 }

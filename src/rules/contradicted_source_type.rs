@@ -69,7 +69,7 @@ fn kind(origin: Origin) -> &'static str {
     match origin {
         Origin::Generative => "generative AI",
         Origin::Algorithmic => "an algorithm not trained on data",
-        Origin::Human => "a camera or a person",
+        Origin::Human => "camera or human-made",
         Origin::Unrecognised => "an unknown origin",
     }
 }
@@ -107,7 +107,7 @@ fn check(u: &Use, ctx: &Context, out: &mut Vec<Finding>) {
             ),
         )
         .label(format!(
-            "says made by {}; the file says by {}",
+            "the declaration says {}, the file says {}",
             kind(said),
             kind(mark.origin)
         ))

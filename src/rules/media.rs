@@ -263,7 +263,7 @@ pub mod testing {
         Record {
             format: Some(Format::Jpeg),
             unreadable: vec![Unreadable {
-                place: "JPEG APP11".into(),
+                place: "C2PA manifest store in JPEG APP11".into(),
                 reason: "the JUMBF box at byte 1,204 claims 9 GiB".into(),
                 c2pa: true,
             }],

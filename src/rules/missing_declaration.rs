@@ -102,9 +102,13 @@ pub fn with_own_record(f: Finding, media: &MediaFile) -> Finding {
         Some(mark) => {
             let output = media::output_of(&media.path, record.format)
                 .map_or(String::new(), |o| format!("`output: {o}` and "));
+            let p = shell_word(&media.path);
             f.note(format!(
                 "the file's own record says it was made with generative AI ({own}): declare that use with {output}`source-type: {}`, not `genai: none`",
                 mark.term
+            ))
+            .help(format!(
+                "run `aiclear annotate {p}` for a template to fill in with the use it records"
             ))
         }
         None => f.note(format!("the file's own record says: {own}")),
@@ -166,6 +170,12 @@ mod tests {
             f.notes.last().map(String::as_str),
             Some(
                 "the file's own record says it was made with generative AI (C2PA: trainedAlgorithmicMedia (Adobe Firefly 1.0)): declare that use with `output: image` and `source-type: trainedAlgorithmicMedia`, not `genai: none`"
+            )
+        );
+        assert_eq!(
+            f.help.as_deref(),
+            Some(
+                "run `aiclear annotate vfx/ep101/plate_0420.jpg` for a template to fill in with the use it records"
             )
         );
         let quiet = plate(crate::embedded::Record::default()).media.unwrap();

@@ -65,7 +65,7 @@ fn check(decl: &Declaration, ctx: &Context, out: &mut Vec<Finding>) {
         "export the file again from its original with its content credentials intact, or without them; `c2patool FILE` shows what a store holds",
     );
     for u in broken {
-        f = f.note(format!("the C2PA store in {}: {}", u.place, u.reason));
+        f = f.note(format!("{}: {}", u.place, u.reason));
     }
     out.push(f);
 }
@@ -88,7 +88,7 @@ mod tests {
         assert_eq!(spanned(text, &found), ["genai"]);
         assert_eq!(
             found[0].notes,
-            ["the C2PA store in JPEG APP11: the JUMBF box at byte 1,204 claims 9 GiB"]
+            ["C2PA manifest store in JPEG APP11: the JUMBF box at byte 1,204 claims 9 GiB"]
         );
         assert_eq!(fire(&one_use(""), corrupt()).len(), 1);
     }
