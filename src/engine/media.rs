@@ -79,11 +79,7 @@ pub(super) fn in_worktree(root: &Path, media: &str) -> MediaFile {
 /// The record of `media` in the index or a commit; a Git LFS pointer's
 /// content is looked for in the work tree under `worktree`.
 pub(super) fn in_git(files: &Files, worktree: Option<&Path>, media: &str) -> MediaFile {
-    let mut own = match files.read(media, MAX_BLOB_BYTES + 1) {
-        Ok(Content::Bytes(b)) if b.len() as u64 > MAX_BLOB_BYTES => Own::NotRead(format!(
-            "it is larger than {} MiB in git",
-            MAX_BLOB_BYTES >> 20
-        )),
+    let mut own = match files.read_within(media, MAX_BLOB_BYTES, MAX_BLOB_BYTES) {
         Ok(Content::Bytes(b)) => match lfs_pointer(&b) {
             Some(pointer) => from_lfs(worktree, media, &pointer),
             None => Own::Read(embedded::read_bytes(&b)),
@@ -93,7 +89,7 @@ pub(super) fn in_git(files: &Files, worktree: Option<&Path>, media: &str) -> Med
         Err(e) => Own::NotRead(format!("{e:#}")),
     };
     for store in store_paths(media) {
-        if let Ok(Content::Bytes(b)) = files.read(&store, MAX_STORE_BYTES) {
+        if let Ok(Content::Bytes(b)) = files.read_within(&store, MAX_STORE_BYTES, MAX_STORE_BYTES) {
             merge(&mut own, embedded::read_bytes(&b));
         }
     }

@@ -40,19 +40,39 @@ impl Files<'_> {
         match self {
             Files::Worktree { root } => read_worktree(root, rel, limit),
             Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
-                self.read_git(prefix, rel, limit)
+                self.read_git(prefix, rel, limit, u64::MAX)
+            }
+        }
+    }
+
+    /// [`Files::read`], but a git object larger than `whole` bytes is
+    /// refused without being inflated (a work-tree file is not read whole
+    /// by callers that set it: they open it, see [`open_worktree`]).
+    pub(super) fn read_within(&self, rel: &str, limit: u64, whole: u64) -> Result<Content> {
+        match self {
+            Files::Worktree { root } => read_worktree(root, rel, limit),
+            Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
+                self.read_git(prefix, rel, limit, whole)
             }
         }
     }
 
     /// A file in the index or a commit. A symbolic link is followed within
     /// the same snapshot, as the work tree would follow it.
-    pub(super) fn read_git(&self, prefix: &str, rel: &str, limit: u64) -> Result<Content> {
+    pub(super) fn read_git(
+        &self,
+        prefix: &str,
+        rel: &str,
+        limit: u64,
+        whole: u64,
+    ) -> Result<Content> {
         let mut path = format!("{prefix}{rel}");
         for hop in 0..8 {
             let blob = match self {
-                Files::Index { repo, .. } => repo.read_index_entry(&path)?,
-                Files::Tree { repo, commit, .. } => repo.read_at_entry(*commit, &path)?,
+                Files::Index { repo, .. } => repo.read_index_entry_within(&path, whole)?,
+                Files::Tree { repo, commit, .. } => {
+                    repo.read_at_entry_within(*commit, &path, whole)?
+                }
                 Files::Worktree { .. } => unreachable!("work-tree files are read from disk"),
             };
             match blob {
@@ -63,6 +83,12 @@ impl Files<'_> {
                 Some(Blob::File(mut b)) => {
                     b.truncate(limit as usize);
                     return Ok(Content::Bytes(b));
+                }
+                Some(Blob::Large(size)) => {
+                    return Ok(Content::Refused(format!(
+                        "it is {} MiB in git, more than aiclear reads whole",
+                        size >> 20
+                    )));
                 }
                 Some(Blob::Other) if hop == 0 => {
                     return Ok(Content::Refused("it is not a regular file".into()));
@@ -148,6 +174,7 @@ pub(super) fn plain_blob(blob: Option<Blob>) -> Result<Content> {
         }
         Some(Blob::Link(_)) => Content::Refused("it is a symbolic link".into()),
         Some(Blob::Other) => Content::Refused("it is not a regular file".into()),
+        Some(Blob::Large(_)) => Content::Refused("it is too large".into()),
     })
 }
 
