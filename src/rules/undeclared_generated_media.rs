@@ -77,11 +77,16 @@ fn check(decl: &Declaration, ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let output = media::output_of(path, record.format);
-    let (message, label) = if decl.none || decl.uses.is_empty() {
+    let (message, label) = if decl.none {
         (
             format!(
                 "{path} says it was made with generative AI, but its declaration says `genai: none`"
             ),
+            "declares no generative-AI use".to_owned(),
+        )
+    } else if decl.uses.is_empty() {
+        (
+            format!("{path} says it was made with generative AI, but its declaration lists no use"),
             "declares no generative-AI use".to_owned(),
         )
     } else {
@@ -143,6 +148,13 @@ mod tests {
                 "declare the use in `plate_0420.jpg.genai.yml` with `output: image` and `source-type: trainedAlgorithmicMedia`, or replace the file with one made without generative AI"
             )
         );
+    }
+
+    #[test]
+    fn an_empty_use_list_is_named_as_such() {
+        let text = "genai:\n  uses: []\n";
+        let found = fire(text, signed("trainedAlgorithmicMedia"));
+        assert!(found[0].message.ends_with("but its declaration lists no use"));
     }
 
     #[test]
