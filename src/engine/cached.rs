@@ -52,12 +52,22 @@ fn load(cx: &Inputs<'_>, checker: &Checker<'_>, use_cache: bool) -> Option<Check
 
 /// What a target is judged as, for the cache: with a media file, the
 /// metadata of that file and of the `.c2pa` stores beside it.
-fn judged<'t>(checker: &Checker<'_>, root: &Path, t: &'t Target) -> Judged<'t> {
+fn judged<'t>(
+    checker: &Checker<'_>,
+    root: &Path,
+    t: &'t Target,
+    stores: &super::media::Stores,
+) -> Judged<'t> {
     let mut judged = Judged::alone(t.kind, t.media.as_deref());
     if let Some(media) = checker.reads_media(t) {
         judged.around.push(Stat::of(&root.join(media)));
+        let beside = stores.beside(root, media);
         for store in super::media::store_paths(media) {
-            judged.around.push(Stat::of(&root.join(store)));
+            let stat = beside
+                .contains(&store)
+                .then(|| Stat::of(&root.join(store)))
+                .flatten();
+            judged.around.push(stat);
         }
     }
     judged
@@ -74,9 +84,10 @@ fn outcomes(
         // Files in the work tree are read by the workers too, and so are
         // the media files their sidecars describe.
         Files::Worktree { root } => {
+            let stores = super::media::Stores::default();
             let one = |t: &Target| -> Result<FileOutcome> {
                 let stat = cache.and_then(|_| Stat::of(&root.join(&t.path)));
-                let judged = cache.map(|_| judged(checker, root, t));
+                let judged = cache.map(|_| judged(checker, root, t, &stores));
                 if let (Some(cache), Some(stat), Some(judged)) = (cache, &stat, &judged)
                     && let Some(approvals) = cache.get(&t.path, stat, judged)
                 {
@@ -89,7 +100,7 @@ fn outcomes(
                 let files = Files::Worktree { root };
                 let media = checker
                     .reads_media(t)
-                    .map(|m| super::media::in_worktree(root, m));
+                    .map(|m| super::media::in_worktree(root, m, &stores));
                 let mut out = checker.judge(t, checker.read_target(&files, t)?, media);
                 if out.diagnostics.is_empty()
                     && let (Some(cache), Some(stat), Some(judged)) = (cache, stat, judged)

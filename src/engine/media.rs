@@ -13,12 +13,15 @@
 //! only when its SHA-256 is the pointer's `oid` (the same version);
 //! otherwise the record is [`Own::InLfs`].
 
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
 use super::read::{Content, Files, Opened, open_worktree};
+use super::seekbuf::SeekBuf;
 use super::targets::Target;
 use crate::embedded::{self, Record};
 use crate::kind::{self, List};
@@ -55,15 +58,55 @@ pub(super) fn store_paths(media: &str) -> [String; 2] {
     [format!("{stem}.c2pa"), format!("{media}.c2pa")]
 }
 
+/// The `.c2pa` stores in the work tree's folders, each folder listed once
+/// and shared by the workers: most folders have none, and a listing is
+/// cheaper than two failed opens for every plate.
+#[derive(Default)]
+pub(super) struct Stores {
+    folders: Mutex<HashMap<String, Arc<[String]>>>,
+}
+
+impl Stores {
+    /// The stores of [`store_paths`] that exist beside `media`.
+    pub(super) fn beside(&self, root: &Path, media: &str) -> Vec<String> {
+        let folder = media.rsplit_once('/').map_or("", |(d, _)| d);
+        let known = self
+            .folders
+            .lock()
+            .ok()
+            .and_then(|f| f.get(folder).cloned());
+        let names = known.unwrap_or_else(|| {
+            let names: Arc<[String]> = std::fs::read_dir(root.join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".c2pa"))
+                .collect();
+            if let Ok(mut f) = self.folders.lock() {
+                f.insert(folder.to_owned(), Arc::clone(&names));
+            }
+            names
+        });
+        store_paths(media)
+            .into_iter()
+            .filter(|p| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                names.iter().any(|n| n == name)
+            })
+            .collect()
+    }
+}
+
 /// The record of `media` in the work tree under `root`.
-pub(super) fn in_worktree(root: &Path, media: &str) -> MediaFile {
+pub(super) fn in_worktree(root: &Path, media: &str, stores: &Stores) -> MediaFile {
     let mut own = match open_worktree(root, media) {
         Ok(Opened::File(file)) => of_file(file, None),
         Ok(Opened::Absent) => Own::NotRead("the file is not there".into()),
         Ok(Opened::Refused(why)) => Own::NotRead(why),
         Err(e) => Own::NotRead(format!("{e:#}")),
     };
-    for store in store_paths(media) {
+    for store in stores.beside(root, media) {
         if let Ok(Opened::File(file)) = open_worktree(root, &store)
             && let Own::Read(r) = of_file(file, None)
         {
@@ -124,7 +167,7 @@ fn of_file(file: std::fs::File, expect: Option<&Pointer>) -> Own {
     if !meta.is_file() {
         return Own::NotRead("it is not a regular file".into());
     }
-    let mut file = BufReader::with_capacity(64 << 10, file);
+    let mut file = SeekBuf::new(file, meta.len(), 32 << 10);
     if let Some(p) = expect
         && !same_content(&mut file, meta.len(), p)
     {
@@ -230,6 +273,18 @@ mod tests {
     }
 
     #[test]
+    fn stores_are_found_by_listing_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("v")).unwrap();
+        std::fs::write(dir.path().join("v/p.jpg.c2pa"), b"x").unwrap();
+        std::fs::write(dir.path().join("q.c2pa"), b"x").unwrap();
+        let stores = Stores::default();
+        assert_eq!(stores.beside(dir.path(), "v/p.jpg"), ["v/p.jpg.c2pa"]);
+        assert!(stores.beside(dir.path(), "v/q.jpg").is_empty());
+        assert_eq!(stores.beside(dir.path(), "q.png"), ["q.c2pa"]);
+    }
+
+    #[test]
     fn pointers_are_read_and_bounded() {
         let oid = "a".repeat(64);
         let p = lfs_pointer(pointer_text(&oid, 12).as_bytes()).unwrap();
@@ -245,9 +300,15 @@ mod tests {
         let digest: [u8; 32] = Sha256::digest(content).into();
         let oid = crate::digest::hex(&digest);
         std::fs::write(dir.path().join("p.jpg"), pointer_text(&oid, 31)).unwrap();
-        assert_eq!(in_worktree(dir.path(), "p.jpg").own, Own::InLfs);
+        assert_eq!(
+            in_worktree(dir.path(), "p.jpg", &Stores::default()).own,
+            Own::InLfs
+        );
         std::fs::write(dir.path().join("p.jpg"), content).unwrap();
-        assert!(matches!(in_worktree(dir.path(), "p.jpg").own, Own::Read(_)));
+        assert!(matches!(
+            in_worktree(dir.path(), "p.jpg", &Stores::default()).own,
+            Own::Read(_)
+        ));
         // From git: the work tree holds the pointer's content, or another.
         let p = Pointer {
             oid,
@@ -266,7 +327,7 @@ mod tests {
     fn a_missing_file_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
-            in_worktree(dir.path(), "gone.jpg").own,
+            in_worktree(dir.path(), "gone.jpg", &Stores::default()).own,
             Own::NotRead("the file is not there".into())
         );
     }

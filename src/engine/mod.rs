@@ -45,6 +45,7 @@ mod project;
 mod provenance;
 mod read;
 mod requests;
+mod seekbuf;
 mod stale;
 mod targets;
 mod trust;
