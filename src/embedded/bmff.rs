@@ -2,12 +2,13 @@
 //! `mdat` and every box that cannot hold provenance. A C2PA store is a
 //! `uuid` box D8FEC3D6-1B0E-483C-9297-5828877EC481 (a full box, a purpose
 //! string, a merkle offset, then the JUMBF store); XMP is a `uuid` box
-//! BE7ACFCB-97A9-42E8-9C71-999491E3AFAC or `moov/udta/XMP_`.
+//! BE7ACFCB-97A9-42E8-9C71-999491E3AFAC, `moov/udta/XMP_`, or in HEIF an
+//! item of the `meta` box.
 
 use std::io::{self, Read, Seek};
 
 use super::source::{MAX_STORE, MAX_XMP, Source, be64, size, thousands};
-use super::{Record, jumbf};
+use super::{Record, heif, jumbf};
 
 const C2PA_UUID: [u8; 16] = [
     0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81,
@@ -16,6 +17,9 @@ const XMP_UUID: [u8; 16] = [
     0xBE, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8, 0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF, 0xAC,
 ];
 const MAX_BOXES: usize = 100_000;
+/// A HEIF `meta` box larger than this is not read (it lists items; the
+/// image data sits in `mdat`).
+const MAX_META: u64 = 4 << 20;
 
 /// How places name the file: `MP4`, `MOV`, `HEIC`, `AVIF`.
 struct Walk<'a> {
@@ -81,6 +85,7 @@ fn boxes<R: Read + Seek>(
         match (&kind, path) {
             (b"uuid", _) => uuid(src, w, body)?,
             (b"moov", []) => boxes(src, box_end, &[b"moov"], w)?,
+            (b"meta", []) => heif_xmp(src, w, body)?,
             (b"udta", [b"moov"]) => boxes(src, box_end, &[b"moov", b"udta"], w)?,
             (b"XMP_", [b"moov", b"udta"]) => {
                 let carrier = format!("{} moov/udta/XMP_ box", w.title);
@@ -96,6 +101,48 @@ fn boxes<R: Read + Seek>(
         if src.seek_to(box_end)?.is_err() {
             return Ok(());
         }
+    }
+    Ok(())
+}
+
+/// A top-level `meta` box of `body` bytes (HEIF): its XMP items.
+fn heif_xmp<R: Read + Seek>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
+    let carrier = format!("{} XMP item", w.title);
+    if body > MAX_META {
+        return Ok(());
+    }
+    let Ok(meta) = src.take(body)? else {
+        return Ok(());
+    };
+    let extents = match heif::xmp_extents(meta.get(4..).unwrap_or_default()) {
+        Ok(extents) => extents,
+        Err(reason) => {
+            w.record.unreadable_xmp(&carrier, reason);
+            return Ok(());
+        }
+    };
+    let mut packet = Vec::new();
+    for (offset, len) in extents {
+        match src.seek_to(offset)? {
+            Ok(()) => match src.take(len)? {
+                Ok(bytes) => packet.extend(bytes),
+                Err(_) => {
+                    let reason = format!("the item claims {} past the end of the file", size(len));
+                    w.record.unreadable_xmp(&carrier, reason);
+                    return Ok(());
+                }
+            },
+            Err(_) => {
+                w.record.unreadable_xmp(
+                    &carrier,
+                    "the item is placed past the end of the file".to_owned(),
+                );
+                return Ok(());
+            }
+        }
+    }
+    if !packet.is_empty() {
+        w.record.xmp(&packet, &carrier);
     }
     Ok(())
 }

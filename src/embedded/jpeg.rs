@@ -25,6 +25,8 @@ type Extended = BTreeMap<Vec<u8>, (u32, Vec<(u32, Vec<u8>)>)>;
 pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let mut jumbf: BTreeMap<u16, Parts> = BTreeMap::new();
     let mut extended = Extended::new();
+    // Bytes kept for reassembly, bounded like the stores and packets.
+    let (mut kept_jumbf, mut kept_extended) = (0u64, 0u64);
     if src.skip(2)?.is_err() {
         return Ok(());
     }
@@ -47,7 +49,24 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
             }
             continue;
         }
-        let whole = body_len <= src.left();
+        // The signature first: Exif and other APP1 segments are skipped.
+        let start = src.pos();
+        let Ok(head) = src.take(body_len.min(src.left()).min(EXTENDED.len() as u64))? else {
+            break;
+        };
+        let ours = if marker == 0xEB {
+            head.starts_with(b"JP")
+        } else {
+            head.starts_with(XMP) || head.starts_with(EXTENDED)
+        };
+        if !ours {
+            if src.seek_to(start.saturating_add(body_len))?.is_err() {
+                break;
+            }
+            continue;
+        }
+        let whole = body_len <= src.left() + head.len() as u64;
+        let _ = src.seek_to(start)?;
         let Ok(body) = src.take(body_len.min(src.left()))? else {
             break;
         };
@@ -56,18 +75,32 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
                 "the segment claims {} past the end of the file",
                 size(body_len)
             );
-            if marker == 0xEB && body.starts_with(b"JP") {
+            if marker == 0xEB {
                 record.unreadable_store(APP11, reason);
-            } else if body.starts_with(XMP) || body.starts_with(EXTENDED) {
+            } else {
                 record.unreadable_xmp("JPEG APP1", reason);
             }
             break;
         }
         if marker == 0xEB {
+            kept_jumbf += body_len;
+            if kept_jumbf > MAX_STORE {
+                record
+                    .unreadable_store(APP11, format!("the segments hold over {}", size(MAX_STORE)));
+                return Ok(());
+            }
             app11(body, &mut jumbf);
         } else if let Some(packet) = body.strip_prefix(XMP) {
             record.xmp(packet, "JPEG APP1");
         } else if let Some(part) = body.strip_prefix(EXTENDED) {
+            kept_extended += body_len;
+            if kept_extended > MAX_XMP {
+                let reason = format!("the segments hold over {}", size(MAX_XMP));
+                record.unreadable_xmp("JPEG APP1 extended XMP", reason);
+                extended.clear();
+                kept_extended = 0;
+                continue;
+            }
             extended_part(part, &mut extended);
         }
     }
@@ -124,6 +157,15 @@ fn app11(body: Vec<u8>, jumbf: &mut BTreeMap<u16, Parts>) {
 fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<u8>>, String> {
     parts.sort_by_key(|(seq, _)| *seq);
     let first = parts[0].0;
+    if first != 1 {
+        return Err("the first APP11 segment of the store is missing".to_owned());
+    }
+    // The superbox's description box (at byte 8 of the box, after the 8
+    // bytes of `JP`, instance and sequence) has a type UUID starting `c2pa`.
+    let head = &parts[0].1;
+    if head.get(12..16) != Some(b"jumb") || head.get(24..28) != Some(b"c2pa") {
+        return Ok(None);
+    }
     let mut store = Vec::new();
     for (i, (seq, body)) in parts.iter().enumerate() {
         if u64::from(*seq) != u64::from(first) + i as u64 {
@@ -138,9 +180,7 @@ fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<u8>>, String> {
         }
         store.extend_from_slice(&body[from..]);
     }
-    // The description box (at byte 8) has a type UUID starting `c2pa`.
-    let is_c2pa = store.get(4..8) == Some(b"jumb") && store.get(16..20) == Some(b"c2pa");
-    Ok(is_c2pa.then_some(store))
+    Ok(Some(store))
 }
 
 /// Files an extended XMP segment under its GUID.

@@ -98,21 +98,19 @@ fn manifest(m: &Super) -> Result<Parsed, String> {
     let mut claimed = false;
     for b in m.content.iter().filter(|b| &b.kind == b"jumb") {
         let s = superbox(b)?;
-        match s.label {
-            Some("c2pa.claim" | "c2pa.claim.v2") => {
-                parsed.generator = claim::generator(cbor(&s)?)?;
-                claimed = true;
-            }
-            Some("c2pa.assertions") => {
-                for a in s.content.iter().filter(|b| &b.kind == b"jumb") {
-                    let a = superbox(a)?;
-                    let base = a.label.map(|l| l.split("__").next().unwrap_or(l));
-                    if matches!(base, Some("c2pa.actions" | "c2pa.actions.v2")) {
-                        parsed.actions.extend(claim::actions(cbor(&a)?)?);
-                    }
+        // By label, or by the description's type when the label is odd.
+        let is_claim = matches!(s.label, Some("c2pa.claim" | "c2pa.claim.v2"));
+        if is_claim || (&s.kind == b"c2cl" && !claimed) {
+            parsed.generator = claim::generator(cbor(&s)?)?;
+            claimed = true;
+        } else if s.label == Some("c2pa.assertions") || &s.kind == b"c2as" {
+            for a in s.content.iter().filter(|b| &b.kind == b"jumb") {
+                let a = superbox(a)?;
+                let base = a.label.map(|l| l.split("__").next().unwrap_or(l));
+                if matches!(base, Some("c2pa.actions" | "c2pa.actions.v2")) {
+                    parsed.actions.extend(claim::actions(cbor(&a)?)?);
                 }
             }
-            _ => {}
         }
     }
     if !claimed {

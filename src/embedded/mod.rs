@@ -10,6 +10,7 @@
 mod bmff;
 mod claim;
 mod exr;
+mod heif;
 mod jpeg;
 mod jumbf;
 mod png;
@@ -207,12 +208,13 @@ pub fn read_bytes(bytes: &[u8]) -> Record {
 
 /// [`read`] over a file on disk.
 pub fn read_path(path: &Path) -> std::io::Result<Record> {
-    let mut file = std::io::BufReader::with_capacity(16 << 10, std::fs::File::open(path)?);
+    // Unbuffered: the reader keeps its own window of the file.
+    let mut file = std::fs::File::open(path)?;
     read(&mut file)
 }
 
-/// The container the first bytes of a file announce (at least 12 bytes
-/// are needed for ISO media and JUMBF).
+/// The container the first bytes of a file announce (8 bytes are enough;
+/// ISO media and a bare JUMBF store name themselves at bytes 4 to 8).
 pub fn sniff(head: &[u8]) -> Option<Format> {
     let at = |from: usize, magic: &[u8]| head.get(from..from + magic.len()) == Some(magic);
     if at(0, &[0xFF, 0xD8, 0xFF]) {

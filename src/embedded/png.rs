@@ -1,6 +1,6 @@
 //! PNG: chunk by chunk to `IEND`, seeking past image data. XMP is an
-//! `iTXt` chunk with the keyword `XML:com.adobe.xmp`; a C2PA store is a
-//! `caBX` chunk.
+//! `iTXt` chunk with the keyword `XML:com.adobe.xmp` (or, from some
+//! writers, a `tEXt` chunk with it); a C2PA store is a `caBX` chunk.
 
 use std::io::{self, Read, Seek};
 
@@ -34,6 +34,7 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
                 }
             }
             b"iTXt" => itxt(src, len, record)?,
+            b"tEXt" => text(src, len, record)?,
             _ => {}
         }
         let next = start.saturating_add(len).saturating_add(4);
@@ -44,15 +45,23 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
     Ok(())
 }
 
-/// An `iTXt` chunk of `len` bytes: read whole only if it is XMP.
-fn itxt<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
+/// The bytes left in a text chunk of `len` bytes after the XMP keyword,
+/// or `None` (nothing more read) when the keyword is another.
+fn after_keyword<R: Read + Seek>(src: &mut Source<R>, len: u64) -> io::Result<Option<u64>> {
     let Ok(prefix) = src.take(len.min(src.left()).min(KEYWORD.len() as u64 + 1))? else {
-        return Ok(());
+        return Ok(None);
     };
     if prefix.strip_suffix(b"\0") != Some(KEYWORD) {
-        return Ok(());
+        return Ok(None);
     }
-    let rest = len - prefix.len() as u64;
+    Ok(Some(len - prefix.len() as u64))
+}
+
+/// An `iTXt` chunk of `len` bytes: read whole only if it is XMP.
+fn itxt<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
+    let Some(rest) = after_keyword(src, len)? else {
+        return Ok(());
+    };
     if rest > MAX_XMP || rest > src.left() {
         record.unreadable_xmp(ITXT, format!("the chunk claims {}", size(len)));
         return Ok(());
@@ -75,6 +84,19 @@ fn itxt<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> i
             "the packet is compressed, and aiclear does not inflate it".to_owned(),
         ),
         _ => record.unreadable_xmp(ITXT, "the chunk is cut short".to_owned()),
+    }
+    Ok(())
+}
+
+/// A `tEXt` chunk with the XMP keyword, which some writers use.
+fn text<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
+    let Some(rest) = after_keyword(src, len)? else {
+        return Ok(());
+    };
+    if rest > MAX_XMP || rest > src.left() {
+        record.unreadable_xmp("PNG tEXt", format!("the chunk claims {}", size(len)));
+    } else if let Ok(packet) = src.take(rest)? {
+        record.xmp(&packet, "PNG tEXt");
     }
     Ok(())
 }
@@ -116,13 +138,20 @@ mod tests {
         let store = action_store(&[("urn:c2pa:a", "g/1", "c2pa.created", "algorithmicMedia")]);
         let file = png(&[
             chunk(b"tEXt", b"Comment\0trainedAlgorithmicMedia"),
+            chunk(
+                b"tEXt",
+                &[b"XML:com.adobe.xmp\0".as_slice(), &xmp("digitalArt")].concat(),
+            ),
             itxt(0, &xmp("trainedAlgorithmicMedia")),
             chunk(b"caBX", &store),
         ]);
         let r = read_bytes(&file);
         assert_eq!(r.format, Some(Format::Png));
         assert!(r.unreadable.is_empty(), "{:?}", r.unreadable);
-        assert_eq!(terms(&r), ["trainedAlgorithmicMedia", "algorithmicMedia"]);
+        assert_eq!(
+            terms(&r),
+            ["digitalArt", "trainedAlgorithmicMedia", "algorithmicMedia"]
+        );
         assert_eq!(r.manifests[0].place, "PNG caBX");
     }
 

@@ -9,11 +9,21 @@ pub const MAX_XMP: u64 = 8 << 20;
 /// The largest C2PA manifest store read (a store carries thumbnails).
 pub const MAX_STORE: u64 = 64 << 20;
 
+/// Reads of at most this many bytes are served from a window of the file
+/// this size, so that walking small segments and skipping between them
+/// costs one read of the file, not one per segment.
+const WINDOW: usize = 8 << 10;
+
 /// The file, its length and where the reader stands.
 pub struct Source<'r, R> {
     inner: &'r mut R,
     pos: u64,
     len: u64,
+    /// Where the file itself stands.
+    inner_pos: u64,
+    /// The bytes of the file from `window_at`.
+    window: Vec<u8>,
+    window_at: u64,
 }
 
 /// A read the file cannot satisfy: it ends first.
@@ -24,7 +34,14 @@ impl<'r, R: Read + Seek> Source<'r, R> {
     pub fn new(inner: &'r mut R) -> io::Result<Self> {
         let len = inner.seek(SeekFrom::End(0))?;
         inner.seek(SeekFrom::Start(0))?;
-        Ok(Source { inner, pos: 0, len })
+        Ok(Source {
+            inner,
+            pos: 0,
+            len,
+            inner_pos: 0,
+            window: Vec::new(),
+            window_at: 0,
+        })
     }
 
     pub fn len(&self) -> u64 {
@@ -45,10 +62,7 @@ impl<'r, R: Read + Seek> Source<'r, R> {
         if pos > self.len {
             return Ok(Err(Short));
         }
-        if pos != self.pos {
-            self.inner.seek(SeekFrom::Start(pos))?;
-            self.pos = pos;
-        }
+        self.pos = pos;
         Ok(Ok(()))
     }
 
@@ -66,8 +80,7 @@ impl<'r, R: Read + Seek> Source<'r, R> {
             return Ok(Err(Short));
         }
         let mut out = vec![0; n as usize];
-        self.inner.read_exact(&mut out)?;
-        self.pos += n;
+        self.fill(&mut out)?;
         Ok(Ok(out))
     }
 
@@ -77,9 +90,42 @@ impl<'r, R: Read + Seek> Source<'r, R> {
             return Ok(Err(Short));
         }
         let mut out = [0; N];
-        self.inner.read_exact(&mut out)?;
-        self.pos += N as u64;
+        self.fill(&mut out)?;
         Ok(Ok(out))
+    }
+
+    /// Fills `out` from the reader's position, which the caller has
+    /// checked leaves room for it.
+    fn fill(&mut self, out: &mut [u8]) -> io::Result<()> {
+        let n = out.len() as u64;
+        let in_window =
+            self.pos >= self.window_at && self.pos + n <= self.window_at + self.window.len() as u64;
+        if !in_window && out.len() <= WINDOW {
+            self.inner_seek(self.pos)?;
+            let want = (WINDOW as u64).min(self.len - self.pos) as usize;
+            self.window.resize(want, 0);
+            self.inner.read_exact(&mut self.window)?;
+            self.inner_pos += want as u64;
+            self.window_at = self.pos;
+        } else if !in_window {
+            self.inner_seek(self.pos)?;
+            self.inner.read_exact(out)?;
+            self.inner_pos += n;
+            self.pos += n;
+            return Ok(());
+        }
+        let from = (self.pos - self.window_at) as usize;
+        out.copy_from_slice(&self.window[from..from + out.len()]);
+        self.pos += n;
+        Ok(())
+    }
+
+    fn inner_seek(&mut self, pos: u64) -> io::Result<()> {
+        if self.inner_pos != pos {
+            self.inner.seek(SeekFrom::Start(pos))?;
+            self.inner_pos = pos;
+        }
+        Ok(())
     }
 }
 
@@ -138,6 +184,26 @@ mod tests {
         assert!(src.skip(3).unwrap().is_err());
         assert_eq!(src.take(2).unwrap().unwrap(), vec![3, 4]);
         assert_eq!(src.left(), 0);
+    }
+
+    #[test]
+    fn reads_inside_and_past_the_window_agree() {
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut cursor = io::Cursor::new(bytes.clone());
+        let mut src = Source::new(&mut cursor).unwrap();
+        for (at, n) in [
+            (0u64, 10u64),
+            (5, 3),
+            (8000, 500),
+            (3, 20_000),
+            (99_990, 10),
+            (40, 8192),
+        ] {
+            src.seek_to(at).unwrap().unwrap();
+            let got = src.take(n).unwrap().unwrap();
+            assert_eq!(got, bytes[at as usize..(at + n) as usize], "{at} {n}");
+            assert_eq!(src.pos(), at + n);
+        }
     }
 
     #[test]

@@ -57,11 +57,10 @@ pub fn source_types(packet: &[u8]) -> Result<Vec<String>, String> {
                 }
             }
             (_, Event::End(_)) => {
-                if let Some((at, value)) = open.take_if(|(at, _)| *at == depth) {
-                    let _ = at;
-                    if !value.trim().is_empty() {
-                        found.push(value.trim().to_owned());
-                    }
+                if let Some((_, value)) = open.take_if(|(at, _)| *at == depth)
+                    && !value.trim().is_empty()
+                {
+                    found.push(value.trim().to_owned());
                 }
                 depth = depth.saturating_sub(1);
             }

@@ -11,6 +11,8 @@ term in XMP only, `sidecar.c2pa` is the bare manifest store of the unsigned
 
     python3 tests/embedded/make_fixtures.py [OUT_DIR]
 
+The HEIC files need pillow-heif as well (`pip install pillow-heif`).
+
 Also importable: `sign(src, dst, mime, term)` signs one file, which the
 integration tests use to sign a fresh file with a random source type.
 """
@@ -115,6 +117,19 @@ def image(fmt, **save):
     return buf.getvalue()
 
 
+def heic(**save):
+    """A HEIC image, if pillow-heif is installed (else None)."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return None
+    from PIL import Image
+    pillow_heif.register_heif_opener()
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (40, 90, 160)).save(buf, "HEIF", quality=30, **save)
+    return buf.getvalue()
+
+
 def wav():
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
@@ -152,6 +167,7 @@ SIGNED = [
     ("capture.webp", "image/webp", lambda: image("WEBP", quality=50), "digitalCapture"),
     ("trained.wav", "audio/wav", wav, "trainedAlgorithmicMedia"),
     ("trained.mp4", "video/mp4", mp4, "trainedAlgorithmicMedia"),
+    ("trained.heic", "image/heic", heic, "trainedAlgorithmicMedia"),
 ]
 
 
@@ -160,8 +176,12 @@ def main(out):
     with tempfile.TemporaryDirectory() as tmp:
         for name, mime, make, term in SIGNED:
             src = os.path.join(tmp, name)
+            unsigned = make()
+            if unsigned is None:
+                print(f"skipped {name}: pillow-heif is not installed", file=sys.stderr)
+                continue
             with open(src, "wb") as f:
-                f.write(make())
+                f.write(unsigned)
             sign(src, os.path.join(out, name), mime, term)
         src = os.path.join(tmp, "sidecar.jpg")
         with open(src, "wb") as f:
@@ -174,6 +194,10 @@ def main(out):
         f.write(image("PNG"))
     with open(os.path.join(out, "xmp-only.jpg"), "wb") as f:
         f.write(image("JPEG", quality=50, xmp=XMP.encode()))
+    xmp_heic = heic(xmp=XMP.encode())
+    if xmp_heic is not None:
+        with open(os.path.join(out, "xmp-only.heic"), "wb") as f:
+            f.write(xmp_heic)
 
 
 if __name__ == "__main__":
