@@ -92,7 +92,7 @@ fn what_each_fixture_records_gives_exactly_its_findings() {
     // WebP too (the default globs name no WebP).
     repo.write(
         ".aiclear/config.yml",
-        "files:\n  media: ['vfx/**/*.{jpg,png,tif,webp,wav,mp4}']\n",
+        "files:\n  media: ['vfx/**/*.{jpg,png,tif,webp,wav,mp4,heic}']\n",
     );
     plate(
         dir,
@@ -123,6 +123,7 @@ fn what_each_fixture_records_gives_exactly_its_findings() {
         NONE,
     );
     plate(dir, "xmp.jpg", &corpus("generated/xmp-only.jpg"), NONE);
+    plate(dir, "still.heic", &corpus("generated/trained.heic"), NONE);
     plate(dir, "sound.wav", &corpus("generated/trained.wav"), NONE);
     plate(dir, "shot.mp4", &corpus("generated/trained.mp4"), NONE);
     // An unsigned JPEG whose manifest store sits beside it.
@@ -143,6 +144,7 @@ fn what_each_fixture_records_gives_exactly_its_findings() {
             at("GA703", &side("corrupt.jpg"), 2),
             at("GA701", &side("shot.mp4"), 2),
             at("GA701", &side("sound.wav"), 2),
+            at("GA701", &side("still.heic"), 2),
             at("GA701", &side("xmp.jpg"), 2),
         ],
         "{report:#}"
