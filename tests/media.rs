@@ -376,3 +376,27 @@ fn the_register_says_what_each_file_records_and_whether_it_agrees() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_generated_plate_without_a_sidecar_says_what_it_records() {
+    let repo = TestRepo::new();
+    write(
+        repo.path(),
+        "vfx/ep101/plate_0420.jpg",
+        corpus("generated/trained.jpg"),
+    );
+    let (report, code) = check_json(repo.path(), &[]);
+    assert_eq!(code, 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "GA001");
+    assert!(
+        d["notes"].to_string().contains(
+            "the file's own record says it was made with generative AI (C2PA: trainedAlgorithmicMedia (aiclear-fixtures/1.0))"
+        ),
+        "{d:#}"
+    );
+    assert_eq!(
+        d["help"],
+        "run `aiclear annotate vfx/ep101/plate_0420.jpg` for a template to fill in with the use it records"
+    );
+}
