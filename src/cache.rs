@@ -9,6 +9,11 @@
 //! it was read is not kept: a second write in the same clock tick would
 //! leave its metadata unchanged.
 //!
+//! A media file's sidecar is judged against the media file too (what it
+//! records of its own making, and a `.c2pa` store beside it): its clean
+//! result is kept with their metadata as well, so replacing a plate checks
+//! its sidecar again.
+//!
 //! Only clean results are kept: a file with any diagnostic is read, parsed
 //! and reported every time. The results of one build are never trusted by
 //! another. The cache lives in the repository's git folder
@@ -25,7 +30,7 @@ use crate::digest;
 use crate::kind::FileKind;
 
 /// The format of the cache file; another number is an empty cache.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What identifies a file's content without reading it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +80,10 @@ struct Entry {
     /// The file kind and the media file it describes: what it was judged as.
     kind: FileKind,
     media: Option<String>,
+    /// The metadata of the files judged with it (a sidecar's media file and
+    /// the `.c2pa` stores beside it), `None` for each that is absent.
+    #[serde(default)]
+    around: Vec<Option<Stat>>,
     approvals: Vec<ApprovalUse>,
 }
 
@@ -83,6 +92,26 @@ struct Stored {
     format: u32,
     inputs: String,
     entries: HashMap<String, Entry>,
+}
+
+/// What a file was judged as: its kind, the media file it describes, and
+/// the metadata of the files read with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged<'a> {
+    pub kind: FileKind,
+    pub media: Option<&'a str>,
+    pub around: Vec<Option<Stat>>,
+}
+
+impl<'a> Judged<'a> {
+    /// A file judged on its own.
+    pub fn alone(kind: FileKind, media: Option<&'a str>) -> Self {
+        Judged {
+            kind,
+            media,
+            around: Vec::new(),
+        }
+    }
 }
 
 /// The cache of one project, for one run.
@@ -141,16 +170,13 @@ impl CheckCache {
     }
 
     /// The approvals a clean file relied on, when it is known clean as it
-    /// is now.
-    pub fn get(
-        &self,
-        path: &str,
-        stat: &Stat,
-        kind: FileKind,
-        media: Option<&str>,
-    ) -> Option<Vec<ApprovalUse>> {
+    /// is now, and so are the files `around` it that it was judged with.
+    pub fn get(&self, path: &str, stat: &Stat, judged: &Judged) -> Option<Vec<ApprovalUse>> {
         let e = self.entries.get(path)?;
-        (e.stat == *stat && e.kind == kind && e.media.as_deref() == media)
+        (e.stat == *stat
+            && e.kind == judged.kind
+            && e.media.as_deref() == judged.media
+            && e.around == judged.around)
             .then(|| e.approvals.clone())
     }
 
@@ -158,6 +184,11 @@ impl CheckCache {
     /// are far enough behind this run's start that a later write would
     /// show. Timestamps in whole seconds (as some file systems keep them)
     /// need two seconds; finer ones, a tenth.
+    pub fn can_keep_all(&self, stat: &Stat, judged: &Judged) -> bool {
+        self.can_keep(stat) && judged.around.iter().flatten().all(|s| self.can_keep(s))
+    }
+
+    /// [`CheckCache::can_keep_all`] for one file.
     pub fn can_keep(&self, stat: &Stat) -> bool {
         let whole = stat.mtime % 1_000_000_000 == 0 && stat.ctime % 1_000_000_000 == 0;
         let margin = if whole { 2_000_000_000 } else { 100_000_000 };
@@ -165,20 +196,14 @@ impl CheckCache {
     }
 
     /// Remember a clean file.
-    pub fn keep(
-        &mut self,
-        path: String,
-        stat: Stat,
-        kind: FileKind,
-        media: Option<&str>,
-        approvals: Vec<ApprovalUse>,
-    ) {
+    pub fn keep(&mut self, path: String, stat: Stat, judged: Judged, approvals: Vec<ApprovalUse>) {
         self.entries.insert(
             path,
             Entry {
                 stat,
-                kind,
-                media: media.map(str::to_owned),
+                kind: judged.kind,
+                media: judged.media.map(str::to_owned),
+                around: judged.around,
                 approvals,
             },
         );
@@ -232,6 +257,37 @@ mod tests {
         }
     }
 
+    fn fountain() -> Judged<'static> {
+        Judged::alone(FileKind::Fountain, None)
+    }
+
+    #[test]
+    fn a_sidecar_is_known_clean_only_with_its_media_file_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, plate) = (stat(1, 1), stat(5, 5));
+        let judged = |around: Vec<Option<Stat>>| Judged {
+            kind: FileKind::Sidecar,
+            media: Some("p.jpg"),
+            around,
+        };
+        let mut cache = CheckCache::load(dir.path(), "", inputs(&[b"c"]));
+        cache.keep(
+            "p.jpg.genai.yml".into(),
+            s,
+            judged(vec![Some(plate), None]),
+            Vec::new(),
+        );
+        let get = |c: &CheckCache, around| c.get("p.jpg.genai.yml", &s, &judged(around)).is_some();
+        assert!(get(&cache, vec![Some(plate), None]));
+        // Another plate in its place, or a `.c2pa` store added beside it.
+        assert!(!get(&cache, vec![Some(stat(5, 6)), None]));
+        assert!(!get(&cache, vec![Some(plate), Some(stat(7, 7))]));
+        let now = cache.started;
+        let recent = stat(now, now);
+        assert!(!cache.can_keep_all(&s, &judged(vec![Some(recent)])));
+        assert!(cache.can_keep_all(&s, &judged(vec![Some(plate), None])));
+    }
+
     #[test]
     fn a_file_written_just_before_the_run_is_not_kept() {
         let dir = tempfile::tempdir().unwrap();
@@ -251,38 +307,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = stat(1, 1);
         let mut cache = CheckCache::load(dir.path(), "", inputs(&[b"config"]));
-        cache.keep("a.fountain".into(), s, FileKind::Fountain, None, Vec::new());
+        cache.keep("a.fountain".into(), s, fountain(), Vec::new());
         cache.save();
         let cache = CheckCache::load(dir.path(), "", inputs(&[b"config"]));
+        assert!(cache.get("a.fountain", &s, &fountain()).is_some());
+        assert!(cache.get("a.fountain", &stat(1, 2), &fountain()).is_none());
         assert!(
             cache
-                .get("a.fountain", &s, FileKind::Fountain, None)
-                .is_some()
-        );
-        assert!(
-            cache
-                .get("a.fountain", &stat(1, 2), FileKind::Fountain, None)
-                .is_none()
-        );
-        assert!(
-            cache
-                .get("a.fountain", &s, FileKind::Markdown, None)
+                .get("a.fountain", &s, &Judged::alone(FileKind::Markdown, None))
                 .is_none()
         );
         // Another project in the same repository has its own cache.
         let other = CheckCache::load(dir.path(), "sub/", inputs(&[b"config"]));
-        assert!(
-            other
-                .get("a.fountain", &s, FileKind::Fountain, None)
-                .is_none()
-        );
+        assert!(other.get("a.fountain", &s, &fountain()).is_none());
         // Another configuration: nothing is known.
         let cache = CheckCache::load(dir.path(), "", inputs(&[b"other config"]));
-        assert!(
-            cache
-                .get("a.fountain", &s, FileKind::Fountain, None)
-                .is_none()
-        );
+        assert!(cache.get("a.fountain", &s, &fountain()).is_none());
         // A damaged file is an empty cache.
         let file = std::fs::read_dir(dir.path().join("aiclear"))
             .unwrap()
@@ -292,10 +332,6 @@ mod tests {
             .path();
         std::fs::write(&file, b"{ not json").unwrap();
         let cache = CheckCache::load(dir.path(), "", inputs(&[b"config"]));
-        assert!(
-            cache
-                .get("a.fountain", &s, FileKind::Fountain, None)
-                .is_none()
-        );
+        assert!(cache.get("a.fountain", &s, &fountain()).is_none());
     }
 }

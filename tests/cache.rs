@@ -150,3 +150,26 @@ fn another_build_reads_everything() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("known clean"), "{stderr}");
 }
+
+#[test]
+fn replacing_a_plate_checks_its_sidecar_again() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/media/generated");
+    let plate = dir.path().join("vfx/plate.png");
+    write(dir.path(), "vfx/plate.png.genai.yml", "genai: none\n");
+    write(
+        dir.path(),
+        "vfx/plate.png",
+        std::fs::read(media.join("plain.png")).unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let (first, cached) = check(dir.path(), &[]);
+    assert_eq!((codes(&first), cached), (Vec::<String>::new(), 0));
+    let (_, cached) = check(dir.path(), &[]);
+    assert_eq!(cached, 1, "the sidecar is known clean");
+    // A generated plate in its place; the sidecar itself is unchanged.
+    std::fs::write(&plate, std::fs::read(media.join("composite.png")).unwrap()).unwrap();
+    let (after, cached) = check(dir.path(), &[]);
+    assert_eq!((codes(&after), cached), (vec!["GA701".to_owned()], 0));
+}

@@ -35,6 +35,14 @@ fn ui_fixtures() {
         let file = input.file_name().unwrap().to_str().unwrap();
         let name = input.file_stem().unwrap().to_str().unwrap();
         let project = project();
+        // A GA7xx fixture is the sidecar of a media file.
+        let file = match media_of(name) {
+            Some((ext, bytes)) => {
+                write(project.path(), &format!("{folder}/{name}.{ext}"), bytes);
+                format!("{name}.{ext}.genai.yml")
+            }
+            None => file.to_owned(),
+        };
         write(
             project.path(),
             &format!("{folder}/{file}"),
@@ -60,6 +68,32 @@ fn ui_fixtures() {
     }
     assert!(count >= 45, "fixtures are missing: {count}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The media file a GA7xx fixture is the sidecar of: its extension and
+/// bytes, from the signed fixtures in `tests/corpus/media/`.
+fn media_of(name: &str) -> Option<(&'static str, Vec<u8>)> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/media");
+    let read = |rel: &str| std::fs::read(corpus.join(rel)).unwrap();
+    Some(match name {
+        "GA701" | "GA701-fixed" | "GA702" | "GA702-fixed" => ("jpg", read("generated/trained.jpg")),
+        "GA703" => ("jpg", corrupt_store(read("generated/trained.jpg"))),
+        "GA703-fixed" => ("png", read("generated/plain.png")),
+        _ => return None,
+    })
+}
+
+/// A signed JPEG whose C2PA store no longer parses: the bytes after its
+/// first `cbor` box type are overwritten.
+pub fn corrupt_store(mut jpeg: Vec<u8>) -> Vec<u8> {
+    let at = jpeg
+        .windows(4)
+        .position(|w| w == b"cbor")
+        .expect("a C2PA store with a CBOR box");
+    for b in &mut jpeg[at + 4..at + 40] {
+        *b = 0xff;
+    }
+    jpeg
 }
 
 /// Where the default configuration looks for a fixture of this extension.

@@ -122,6 +122,9 @@ pub struct Settings {
     pub ai_agents: Vec<String>,
     /// `production: {title, season, company}`, for the register.
     pub production: Option<Production>,
+    /// `embedded-provenance`: read what media files record of their own
+    /// making (GA701–GA703, the register's column). On by default.
+    pub embedded_provenance: bool,
 }
 
 impl Default for Settings {
@@ -144,6 +147,7 @@ impl Default for Settings {
             real_world: Level::Deny,
             ai_agents: Vec::new(),
             production: None,
+            embedded_provenance: true,
         }
     }
 }
@@ -191,6 +195,11 @@ const TOP: &[Field<Settings>] = &[
     Field::optional("require-declaration", |r, k, v, s| {
         if let Some(b) = r.bool(v, &k.name) {
             s.require_declaration = b.value;
+        }
+    }),
+    Field::optional("embedded-provenance", |r, k, v, s| {
+        if let Some(b) = r.bool(v, &k.name) {
+            s.embedded_provenance = b.value;
         }
     }),
     Field::optional("approvers", approvers),
@@ -499,6 +508,21 @@ mod tests {
         assert!(s.require_declaration);
         assert!(s.files.scripts.is_match("a/b.fountain"));
         assert!(!s.files.scripts.is_match("README.md"));
+    }
+
+    #[test]
+    fn embedded_provenance_is_on_unless_turned_off() {
+        assert!(parse_text("").unwrap().embedded_provenance);
+        assert!(
+            !parse_text("embedded-provenance: false\n")
+                .unwrap()
+                .embedded_provenance
+        );
+        let errs = parse_text("embeded-provenance: false\n").unwrap_err();
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("did you mean `embedded-provenance`?")
+        );
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! [`crate::cache`]).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cache::CheckCache;
+use crate::cache::{CheckCache, Judged, Stat};
 use crate::declaration::Declaration;
 use crate::diagnostic::Report;
+use crate::rules::media::MediaFile;
 
 use super::Inputs;
 use super::judge::{Checker, FileOutcome};
@@ -48,6 +50,29 @@ fn load(cx: &Inputs<'_>, checker: &Checker<'_>, use_cache: bool) -> Option<Check
     }
 }
 
+/// What a target is judged as, for the cache: with a media file, the
+/// metadata of that file and of the `.c2pa` stores beside it.
+fn judged<'t>(
+    checker: &Checker<'_>,
+    root: &Path,
+    t: &'t Target,
+    stores: &super::media::Stores,
+) -> Judged<'t> {
+    let mut judged = Judged::alone(t.kind, t.media.as_deref());
+    if let Some(media) = checker.reads_media(t) {
+        judged.around.push(Stat::of(&root.join(media)));
+        let beside = stores.beside(root, media);
+        for store in super::media::store_paths(media) {
+            let stat = beside
+                .contains(&store)
+                .then(|| Stat::of(&root.join(store)))
+                .flatten();
+            judged.around.push(stat);
+        }
+    }
+    judged
+}
+
 /// Check every target, keeping the targets' order.
 fn outcomes(
     cx: &Inputs<'_>,
@@ -56,12 +81,15 @@ fn outcomes(
     cache: Option<&CheckCache>,
 ) -> Result<Vec<FileOutcome>> {
     Ok(match cx.files {
-        // Files in the work tree are read by the workers too.
+        // Files in the work tree are read by the workers too, and so are
+        // the media files their sidecars describe.
         Files::Worktree { root } => {
+            let stores = super::media::Stores::default();
             let one = |t: &Target| -> Result<FileOutcome> {
-                let stat = cache.and_then(|_| crate::cache::Stat::of(&root.join(&t.path)));
-                if let (Some(cache), Some(stat)) = (cache, &stat)
-                    && let Some(approvals) = cache.get(&t.path, stat, t.kind, t.media.as_deref())
+                let stat = cache.and_then(|_| Stat::of(&root.join(&t.path)));
+                let judged = cache.map(|_| judged(checker, root, t, &stores));
+                if let (Some(cache), Some(stat), Some(judged)) = (cache, &stat, &judged)
+                    && let Some(approvals) = cache.get(&t.path, stat, judged)
                 {
                     return Ok(FileOutcome {
                         approvals,
@@ -70,9 +98,15 @@ fn outcomes(
                     });
                 }
                 let files = Files::Worktree { root };
-                let mut out = checker.judge(t, checker.read_target(&files, t)?);
-                if out.diagnostics.is_empty() {
-                    out.clean = stat.filter(|s| cache.is_some_and(|c| c.can_keep(s)));
+                let media = checker
+                    .reads_media(t)
+                    .map(|m| super::media::in_worktree(root, m, &stores));
+                let mut out = checker.judge(t, checker.read_target(&files, t)?, media);
+                if out.diagnostics.is_empty()
+                    && let (Some(cache), Some(stat), Some(judged)) = (cache, stat, judged)
+                    && cache.can_keep_all(&stat, &judged)
+                {
+                    out.clean = Some((stat, judged.around));
                 }
                 Ok(out)
             };
@@ -82,11 +116,25 @@ fn outcomes(
                 targets.iter().map(one).collect::<Result<_>>()?
             }
         }
-        _ => pipeline(
-            targets,
-            |t| checker.read_target(&cx.files, t),
-            |t, c| checker.judge(t, c),
-        )?,
+        // Git objects are read on this thread; a media blob is walked
+        // where it is read, so that only its record waits for a worker.
+        _ => {
+            let worktree = cx
+                .project
+                .repo
+                .as_ref()
+                .and(Some(cx.project.root.as_path()));
+            pipeline(
+                targets,
+                |t| {
+                    let media = checker
+                        .reads_media(t)
+                        .map(|m| super::media::in_git(&cx.files, worktree, m));
+                    Ok((checker.read_target(&cx.files, t)?, media))
+                },
+                |t, (content, media)| checker.judge(t, content, media),
+            )?
+        }
     })
 }
 
@@ -97,23 +145,22 @@ pub(super) fn check_all(
     targets: &[Target],
     use_cache: bool,
     report: &mut Report,
-) -> Result<BTreeMap<String, Declaration>> {
+) -> Result<Judgements> {
     let mut cache = load(cx, checker, use_cache);
     let outcomes = outcomes(cx, checker, targets, cache.as_ref())?;
     // Targets come sorted: collected at the end, the map is built in one pass.
     let mut declarations = Vec::new();
+    let mut media = Vec::new();
     for (target, outcome) in targets.iter().zip(outcomes) {
         if let Some(cache) = &mut cache {
             if outcome.from_cache {
                 report.files_from_cache += 1;
-            } else if let Some(stat) = outcome.clean {
-                cache.keep(
-                    target.path.clone(),
-                    stat,
-                    target.kind,
-                    target.media.as_deref(),
-                    outcome.approvals.clone(),
-                );
+            } else if let Some((stat, around)) = outcome.clean {
+                let judged = Judged {
+                    around,
+                    ..Judged::alone(target.kind, target.media.as_deref())
+                };
+                cache.keep(target.path.clone(), stat, judged, outcome.approvals.clone());
             } else {
                 cache.forget(&target.path);
             }
@@ -125,13 +172,26 @@ pub(super) fn check_all(
         if let Some(decl) = outcome.declaration {
             declarations.push((target.path.clone(), decl));
         }
+        if let Some(m) = outcome.media {
+            media.push((target.path.clone(), m));
+        }
         report.approvals.extend(outcome.approvals);
         report.requests.extend(outcome.requests);
     }
     if let Some(cache) = cache {
         cache.save();
     }
-    Ok(declarations.into_iter().collect())
+    Ok(Judgements {
+        declarations: declarations.into_iter().collect(),
+        media: media.into_iter().collect(),
+    })
+}
+
+/// What checking every target read: each file's declaration, and the
+/// record of each media file a sidecar describes, by the sidecar's path.
+pub(super) struct Judgements {
+    pub(super) declarations: BTreeMap<String, Declaration>,
+    pub(super) media: BTreeMap<String, MediaFile>,
 }
 
 #[cfg(test)]
@@ -186,7 +246,9 @@ mod tests {
             .collect();
         let mut report = Report::default();
         // Without a repository there is no cache, asked for or not.
-        let declarations = check_all(&cx, &checker, &targets, true, &mut report).unwrap();
+        let declarations = check_all(&cx, &checker, &targets, true, &mut report)
+            .unwrap()
+            .declarations;
         assert_eq!(declarations.keys().collect::<Vec<_>>(), ["a.yml", "c.yml"]);
         // Only the files with findings keep their text, to show it.
         assert_eq!(report.sources.keys().collect::<Vec<_>>(), ["b.yml"]);

@@ -11,6 +11,7 @@ use crate::config::{Override, Settings};
 use crate::declaration::Declaration;
 use crate::diagnostic::Report;
 use crate::diagnostic::{ApprovalUse, Diagnostic, Severity};
+use crate::rules::media::MediaFile;
 use crate::rules::{self, Check, Context, Finding, Level, undeclared_ai_assistance};
 use crate::source::Source;
 use std::collections::BTreeMap;
@@ -34,7 +35,11 @@ pub(super) struct FileOutcome {
     pub(super) from_cache: bool,
     /// Found clean, with the metadata it was read with, when that metadata
     /// can vouch for it next time.
-    pub(super) clean: Option<crate::cache::Stat>,
+    /// With it, the metadata of the files judged with it (see
+    /// [`crate::cache::Judged`]).
+    pub(super) clean: Option<(crate::cache::Stat, Vec<Option<crate::cache::Stat>>)>,
+    /// The media file a sidecar describes, as it records its own making.
+    pub(super) media: Option<MediaFile>,
 }
 
 pub(super) struct Checker<'a> {
@@ -68,9 +73,26 @@ impl Checker<'_> {
         files.read(&target.path, MAX_FILE_BYTES + 1)
     }
 
-    /// Judge one file's content.
-    pub(super) fn judge(&self, target: &Target, content: Content) -> FileOutcome {
-        let mut out = FileOutcome::default();
+    /// Whether the record of the media file a target describes is read.
+    pub(super) fn reads_media<'t>(&self, target: &'t Target) -> Option<&'t str> {
+        self.settings
+            .embedded_provenance
+            .then(|| super::media::described(target))
+            .flatten()
+    }
+
+    /// Judge one file's content; `media` is the record of the media file
+    /// it describes, when read.
+    pub(super) fn judge(
+        &self,
+        target: &Target,
+        content: Content,
+        media: Option<MediaFile>,
+    ) -> FileOutcome {
+        let mut out = FileOutcome {
+            media,
+            ..FileOutcome::default()
+        };
         let bytes = match content {
             Content::Bytes(b) => b,
             Content::Refused(why) => {
@@ -85,7 +107,11 @@ impl Checker<'_> {
                 if let Some(media) = &target.media
                     && self.settings.require_declaration
                 {
-                    let f = rules::missing_declaration::media_without_sidecar(media, &target.path);
+                    let mut f =
+                        rules::missing_declaration::media_without_sidecar(media, &target.path);
+                    if let Some(m) = &out.media {
+                        f = rules::missing_declaration::with_own_record(f, m);
+                    }
                     self.emit(&mut out.diagnostics, media, vec![f]);
                 }
                 return out;
@@ -114,7 +140,7 @@ impl Checker<'_> {
             });
         self.emit(&mut out.diagnostics, &target.path, findings.collect());
         if let Some(decl) = &parsed.declaration {
-            let mut findings = self.run_rules(decl, target);
+            let mut findings = self.run_rules(decl, target, out.media.as_ref());
             out.requests = self.settle_requests(decl, &target.path, &mut findings);
             self.emit(&mut out.diagnostics, &target.path, findings);
             out.approvals = self.relied_on(decl, &target.path);
@@ -126,12 +152,18 @@ impl Checker<'_> {
         out
     }
 
-    pub(super) fn run_rules(&self, decl: &Declaration, target: &Target) -> Vec<Finding> {
+    pub(super) fn run_rules(
+        &self,
+        decl: &Declaration,
+        target: &Target,
+        media: Option<&MediaFile>,
+    ) -> Vec<Finding> {
         let path = target.media.as_deref().unwrap_or(&target.path);
         let ctx = Context {
             path: target.path.clone(),
             deliverable: self.settings.files.deliverables.is_match(path),
             watchlist: self.watchlist.clone(),
+            media: media.cloned(),
         };
         let mut findings = Vec::new();
         for rule in rules::RULES {
@@ -306,7 +338,7 @@ pub(super) mod testing {
             path: "vfx/a.yml".into(),
             media: None,
         };
-        checker.judge(&target, Content::Bytes(text.as_bytes().to_vec()))
+        checker.judge(&target, Content::Bytes(text.as_bytes().to_vec()), None)
     }
 
     /// Each diagnostic's code and severity.
@@ -411,8 +443,11 @@ mod tests {
             path: "vfx/a.yml".into(),
             media: None,
         };
-        let out = checker(&settings, &ledger, &untrusted)
-            .judge(&target, Content::Refused("a link".into()));
+        let out = checker(&settings, &ledger, &untrusted).judge(
+            &target,
+            Content::Refused("a link".into()),
+            None,
+        );
         assert_eq!(codes(&out), [("GA002", Severity::Error)]);
         assert!(out.declaration.is_none());
     }

@@ -39,11 +39,13 @@ mod cached;
 mod clearance;
 mod history;
 mod judge;
+mod media;
 mod pool;
 mod project;
 mod provenance;
 mod read;
 mod requests;
+mod seekbuf;
 mod stale;
 mod targets;
 mod trust;
@@ -110,6 +112,9 @@ pub struct Checked {
     pub declarations: BTreeMap<String, Declaration>,
     /// The commit the files were read from, when not the work tree.
     pub commit: Option<String>,
+    /// What each media file records of its own making, by the path of the
+    /// sidecar that describes it (files whose record was read).
+    pub media: BTreeMap<String, crate::rules::media::MediaFile>,
 }
 
 /// Run a check and keep the declarations it read.
@@ -189,7 +194,10 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     checker.uncovered(&found.found, cx.root.source.is_some(), &mut report);
     clock.lap("approval provenance");
 
-    let declarations = cached::check_all(&cx, &checker, targets, use_cache, &mut report)?;
+    let cached::Judgements {
+        declarations,
+        media,
+    } = cached::check_all(&cx, &checker, targets, use_cache, &mut report)?;
     report.files_checked = targets.len() + found.found.bad_names.len();
     clock.lap("reading and checking files");
 
@@ -231,6 +239,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         report,
         declarations,
         commit,
+        media,
     })
 }
 

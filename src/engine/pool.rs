@@ -3,7 +3,6 @@
 use anyhow::{Context as _, Result};
 
 use super::judge::FileOutcome;
-use super::read::Content;
 use super::targets::Target;
 
 /// Files below this count are checked on the calling thread.
@@ -11,10 +10,15 @@ pub(super) const PARALLEL_FROM: usize = 64;
 
 /// Read every target on this thread (git objects cannot be shared between
 /// threads) and judge them on worker threads, keeping the targets' order.
-pub(super) fn pipeline<R, J>(targets: &[Target], mut read: R, judge: J) -> Result<Vec<FileOutcome>>
+pub(super) fn pipeline<C, R, J>(
+    targets: &[Target],
+    mut read: R,
+    judge: J,
+) -> Result<Vec<FileOutcome>>
 where
-    R: FnMut(&Target) -> Result<Content>,
-    J: Fn(&Target, Content) -> FileOutcome + Sync,
+    C: Send,
+    R: FnMut(&Target) -> Result<C>,
+    J: Fn(&Target, C) -> FileOutcome + Sync,
 {
     if targets.len() < PARALLEL_FROM {
         return targets.iter().map(|t| Ok(judge(t, read(t)?))).collect();
@@ -23,7 +27,7 @@ where
         .map_or(2, |n| n.get())
         .min(8);
     let mut results: Vec<Option<FileOutcome>> = (0..targets.len()).map(|_| None).collect();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Content)>(256);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, C)>(256);
     let rx = std::sync::Mutex::new(rx);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<(usize, FileOutcome)>();
     std::thread::scope(|s| -> Result<()> {
@@ -108,6 +112,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::read::Content;
     use crate::kind::FileKind;
     use crate::source::Source;
 

@@ -40,19 +40,39 @@ impl Files<'_> {
         match self {
             Files::Worktree { root } => read_worktree(root, rel, limit),
             Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
-                self.read_git(prefix, rel, limit)
+                self.read_git(prefix, rel, limit, u64::MAX)
+            }
+        }
+    }
+
+    /// [`Files::read`], but a git object larger than `whole` bytes is
+    /// refused without being inflated (a work-tree file is not read whole
+    /// by callers that set it: they open it, see [`open_worktree`]).
+    pub(super) fn read_within(&self, rel: &str, limit: u64, whole: u64) -> Result<Content> {
+        match self {
+            Files::Worktree { root } => read_worktree(root, rel, limit),
+            Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
+                self.read_git(prefix, rel, limit, whole)
             }
         }
     }
 
     /// A file in the index or a commit. A symbolic link is followed within
     /// the same snapshot, as the work tree would follow it.
-    pub(super) fn read_git(&self, prefix: &str, rel: &str, limit: u64) -> Result<Content> {
+    pub(super) fn read_git(
+        &self,
+        prefix: &str,
+        rel: &str,
+        limit: u64,
+        whole: u64,
+    ) -> Result<Content> {
         let mut path = format!("{prefix}{rel}");
         for hop in 0..8 {
             let blob = match self {
-                Files::Index { repo, .. } => repo.read_index_entry(&path)?,
-                Files::Tree { repo, commit, .. } => repo.read_at_entry(*commit, &path)?,
+                Files::Index { repo, .. } => repo.read_index_entry_within(&path, whole)?,
+                Files::Tree { repo, commit, .. } => {
+                    repo.read_at_entry_within(*commit, &path, whole)?
+                }
                 Files::Worktree { .. } => unreachable!("work-tree files are read from disk"),
             };
             match blob {
@@ -63,6 +83,12 @@ impl Files<'_> {
                 Some(Blob::File(mut b)) => {
                     b.truncate(limit as usize);
                     return Ok(Content::Bytes(b));
+                }
+                Some(Blob::Large(size)) => {
+                    return Ok(Content::Refused(format!(
+                        "it is {} MiB in git, more than aiclear reads whole",
+                        size >> 20
+                    )));
                 }
                 Some(Blob::Other) if hop == 0 => {
                     return Ok(Content::Refused("it is not a regular file".into()));
@@ -148,10 +174,27 @@ pub(super) fn plain_blob(blob: Option<Blob>) -> Result<Content> {
         }
         Some(Blob::Link(_)) => Content::Refused("it is a symbolic link".into()),
         Some(Blob::Other) => Content::Refused("it is not a regular file".into()),
+        Some(Blob::Large(_)) => Content::Refused("it is too large".into()),
     })
 }
 
+/// A work-tree file, opened.
+pub(super) enum Opened {
+    File(std::fs::File),
+    Absent,
+    Refused(String),
+}
+
 pub(super) fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Content> {
+    match open_worktree(root, rel)? {
+        Opened::File(file) => read_open(file, rel, limit),
+        Opened::Absent => Ok(Content::Absent),
+        Opened::Refused(why) => Ok(Content::Refused(why)),
+    }
+}
+
+/// Open a work-tree file without following a link out of the project.
+pub(super) fn open_worktree(root: &Path, rel: &str) -> Result<Opened> {
     // `join` would grow its copy of `root` to fit `rel`: sized once here.
     let mut path = PathBuf::with_capacity(root.as_os_str().len() + 1 + rel.len());
     path.push(root);
@@ -159,34 +202,31 @@ pub(super) fn read_worktree(root: &Path, rel: &str, limit: u64) -> Result<Conten
     // Opened without following a final symbolic link and without blocking
     // on a FIFO, then judged by what was opened: nothing can be swapped in
     // between a check and the open.
-    let file = match open_no_follow(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Content::Absent),
+    match open_no_follow(&path) {
+        Ok(file) => Ok(Opened::File(file)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Opened::Absent),
         Err(e) => match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => return read_link(root, rel, &path, limit),
-            _ => return Err(e).with_context(|| format!("reading `{rel}`")),
+            Ok(m) if m.file_type().is_symlink() => Ok(open_link(root, &path)),
+            _ => Err(e).with_context(|| format!("reading `{rel}`")),
         },
-    };
-    read_open(file, rel, limit)
+    }
 }
 
-/// A file reached through a symbolic link: read when the link leads to a
+/// A file reached through a symbolic link: opened when the link leads to a
 /// regular file inside the project.
-pub(super) fn read_link(root: &Path, rel: &str, path: &Path, limit: u64) -> Result<Content> {
+fn open_link(root: &Path, path: &Path) -> Opened {
     let Ok(target) = path.canonicalize() else {
-        return Ok(Content::Refused("it is a symbolic link to nothing".into()));
+        return Opened::Refused("it is a symbolic link to nothing".into());
     };
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if !target.starts_with(&root) {
-        return Ok(Content::Refused(
-            "it is a symbolic link that points outside the project".into(),
-        ));
+        return Opened::Refused("it is a symbolic link that points outside the project".into());
     }
     match open_no_follow(&target) {
-        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => read_open(file, rel, limit),
-        _ => Ok(Content::Refused(
-            "it is a symbolic link to something that is not a regular file".into(),
-        )),
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => Opened::File(file),
+        _ => {
+            Opened::Refused("it is a symbolic link to something that is not a regular file".into())
+        }
     }
 }
 

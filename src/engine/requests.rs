@@ -336,7 +336,7 @@ mod tests {
             path: "vfx/a.yml".into(),
             media: None,
         };
-        checker.judge(&target, Content::Bytes(text.as_bytes().to_vec()))
+        checker.judge(&target, Content::Bytes(text.as_bytes().to_vec()), None)
     }
 
     fn severities(out: &FileOutcome) -> Vec<(&'static str, Severity)> {

@@ -234,11 +234,22 @@ impl Repo {
     /// A path's entry at a commit, read: a file, a symbolic link (its
     /// target), or something else; `None` when absent.
     pub fn read_at_entry(&self, commit: CommitId, path: &str) -> Result<Option<super::Blob>> {
+        self.read_at_entry_within(commit, path, u64::MAX)
+    }
+
+    /// [`Repo::read_at_entry`], but a file larger than `max` bytes is
+    /// [`super::Blob::Large`], not read.
+    pub fn read_at_entry_within(
+        &self,
+        commit: CommitId,
+        path: &str,
+        max: u64,
+    ) -> Result<Option<super::Blob>> {
         let tree = self.tree(commit)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
         };
-        self.blob(entry.id(), entry.filemode() as u32, path)
+        self.blob(entry.id(), entry.filemode() as u32, path, max)
             .map(Some)
     }
 

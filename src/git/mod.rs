@@ -292,6 +292,12 @@ impl Repo {
     /// A path's entry in the index, read: a file, a symbolic link (its
     /// target), or something else; `None` when absent.
     pub fn read_index_entry(&self, path: &str) -> Result<Option<Blob>> {
+        self.read_index_entry_within(path, u64::MAX)
+    }
+
+    /// [`Repo::read_index_entry`], but a file larger than `max` bytes is
+    /// [`Blob::Large`], known by its object header without being inflated.
+    pub fn read_index_entry_within(&self, path: &str, max: u64) -> Result<Option<Blob>> {
         let staged = self.staged()?;
         let (id, mode) = match staged.changed.get(path) {
             Some(Some(entry)) => (entry.id, entry.mode),
@@ -307,13 +313,24 @@ impl Repo {
                 }
             }
         };
-        self.blob(id, mode, path).map(Some)
+        self.blob(id, mode, path, max).map(Some)
     }
 
-    /// Read the object an entry of `mode` names.
-    fn blob(&self, id: git2::Oid, mode: u32, path: &str) -> Result<Blob> {
+    /// Read the object an entry of `mode` names, unless it is a file larger
+    /// than `max` bytes.
+    fn blob(&self, id: git2::Oid, mode: u32, path: &str, max: u64) -> Result<Blob> {
         if mode & 0o170000 != 0o100000 && mode != LINK {
             return Ok(Blob::Other);
+        }
+        if max < u64::MAX && mode != LINK {
+            let (size, _) = self
+                .repo
+                .odb()
+                .and_then(|odb| odb.read_header(id))
+                .with_context(|| format!("reading `{path}` from git"))?;
+            if size as u64 > max {
+                return Ok(Blob::Large(size as u64));
+            }
         }
         let blob = self
             .repo
@@ -336,6 +353,8 @@ pub enum Blob {
     Link(Vec<u8>),
     /// A folder or a submodule.
     Other,
+    /// A file larger than a read asked for, by its size: not read.
+    Large(u64),
 }
 
 impl Blob {
@@ -343,7 +362,7 @@ impl Blob {
     pub fn into_bytes(self) -> Option<Vec<u8>> {
         match self {
             Blob::File(b) | Blob::Link(b) => Some(b),
-            Blob::Other => None,
+            Blob::Other | Blob::Large(_) => None,
         }
     }
 }
@@ -579,6 +598,31 @@ fn parse_raw_diff(out: &[u8]) -> Option<Changed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blob_larger_than_asked_is_known_by_its_size_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let id = repo.blob(&[7u8; 5000]).unwrap();
+        let tree = {
+            let mut b = repo.treebuilder(None).unwrap();
+            b.insert("plate.exr", id, 0o100644).unwrap();
+            b.write().unwrap()
+        };
+        let sig = git2::Signature::now("a", "a@example.com").unwrap();
+        let tree = repo.find_tree(tree).unwrap();
+        let commit = repo.commit(None, &sig, &sig, "m", &tree, &[]).unwrap();
+        let repo = Repo::open_at(dir.path());
+        let at = CommitId(commit);
+        assert_eq!(
+            repo.read_at_entry_within(at, "plate.exr", 4096).unwrap(),
+            Some(Blob::Large(5000))
+        );
+        assert!(matches!(
+            repo.read_at_entry_within(at, "plate.exr", 5000).unwrap(),
+            Some(Blob::File(b)) if b.len() == 5000
+        ));
+    }
 
     #[test]
     fn links_resolve_inside_the_repository_only() {

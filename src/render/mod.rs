@@ -416,7 +416,7 @@ mod tests {
         "driver": {
           "informationUri": "https://github.com/aiclear/aiclear",
           "name": "aiclear",
-          "rules": 33,
+          "rules": 36,
           "semanticVersion": "VERSION",
           "version": "VERSION"
         }

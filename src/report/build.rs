@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use super::{
     ApprovalRow, CommitRow, DisclosedRow, FAMILIES, FamilyTotal, FileRow, FindingRow, FolderRow,
-    Inputs, NoneRow, Register, StageTotal, Status, TalentRow, ToolRow, Totals, UseRow, VERSION,
+    Inputs, MediaRecordRow, NoneRow, Register, StageTotal, Status, TalentRow, ToolRow, Totals,
+    UseRow, VERSION,
 };
 use crate::config;
 use crate::declaration::{Declaration, Element, Input, SourceType, Stage, Use};
@@ -38,6 +39,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
                 media: media_of(path).map(str::to_owned),
                 folder: folder_of(path),
                 episode: episode(path),
+                media_record: media_record(checked, path, decl),
             });
             continue;
         }
@@ -59,6 +61,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
                 .iter()
                 .any(|r| &r.path == path && r.use_id == u.id.value);
             row.disclosed = disclosed.clone();
+            row.media_record = media_record(checked, path, decl);
             row.episode = episode(path);
             uses.push(row);
         }
@@ -94,6 +97,17 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
         file_findings,
         folders,
     }
+}
+
+/// What the media file a sidecar describes records of its own making.
+fn media_record(checked: &Checked, path: &str, decl: &Declaration) -> Option<MediaRecordRow> {
+    let media = checked.media.get(path)?;
+    let (agrees, agreement) = crate::rules::media::agreement(decl, media);
+    Some(MediaRecordRow {
+        says: media.own.summary(),
+        agrees,
+        agreement,
+    })
 }
 
 /// The findings of a check, by where they belong.
@@ -324,6 +338,7 @@ fn use_row(
         findings,
         introduced,
         last_changed,
+        media_record: None,
     }
 }
 
@@ -512,6 +527,7 @@ mod tests {
     fn families() {
         assert_eq!(family_index("GA001"), Some(0));
         assert_eq!(family_index("GA607"), Some(6));
+        assert_eq!(family_index("GA701"), Some(7));
         assert_eq!(family_index("XX1"), None);
     }
 }

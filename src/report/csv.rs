@@ -11,7 +11,9 @@
 //! ledger), with the `use` column empty. A value that was not declared but
 //! holds its default reads `original (default)`, and the `defaults` column
 //! names those fields. The files that declare `genai: none` are listed in
-//! the other formats.
+//! the other formats. For a media file's use, `the file says` is what the
+//! file records of its own making and `agrees` whether that agrees with the
+//! declaration (`yes`, `no`, or empty when there is nothing to compare).
 //!
 //! A cell that a spreadsheet would read as a formula (one starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, so text
@@ -54,6 +56,8 @@ pub const HEADER: &[&str] = &[
     "episode",
     "defaults",
     "awaiting approval",
+    "the file says",
+    "agrees",
 ];
 
 pub fn render(register: &Register, bom: bool, out: &mut dyn io::Write) -> io::Result<()> {
@@ -121,6 +125,12 @@ fn use_cells(u: &UseRow) -> Vec<String> {
         opt(u.episode.as_deref()),
         join(&u.defaulted),
         awaiting_text(u).unwrap_or_default(),
+        opt(u.media_record.as_ref().map(|m| m.says.as_str())),
+        match u.media_record.as_ref().and_then(|m| m.agrees) {
+            Some(true) => "yes".to_owned(),
+            Some(false) => "no".to_owned(),
+            None => String::new(),
+        },
     ]
 }
 
@@ -175,7 +185,7 @@ mod tests {
         assert_eq!(field("-2"), "'-2");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(HEADER.len(), 28);
+        assert_eq!(HEADER.len(), 30);
         assert_eq!(HEADER[24], "folder");
     }
 }

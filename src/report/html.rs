@@ -491,13 +491,14 @@ fn register_table(s: &mut String, r: &Register) {
     }
     s.push_str(
         "<div class=\"table-wrap\"><table id=\"register-table\">\n<colgroup><col class=\"c-status\"><col class=\"c-use\">\
-         <col class=\"c-stage\"><col class=\"c-tools\"><col class=\"c-touches\"><col class=\"c-approvals\">\
+         <col class=\"c-stage\"><col class=\"c-tools\"><col class=\"c-touches\"><col class=\"c-own\"><col class=\"c-approvals\">\
          <col class=\"c-findings\"><col class=\"c-history\"></colgroup>\n<thead><tr>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">Status</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">File and use</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">Stage</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">Tools</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">What it touches</button></th>\
+         <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">The file says</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">Approvals</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">Open findings</button></th>\
          <th aria-sort=\"none\" scope=\"col\"><button type=\"button\">History</button></th>\
@@ -591,11 +592,18 @@ fn coverage(r: &Register) -> String {
         for n in &r.files_declaring_none {
             let _ = write!(
                 s,
-                "<li><span class=\"path\">{}</span>{}</li>",
+                "<li><span class=\"path\">{}</span>{}{}</li>",
                 path(n.media.as_deref().unwrap_or(&n.file)),
                 n.episode
                     .as_deref()
                     .map(|e| format!(" <span class=\"sub\">episode {}</span>", escape(e)))
+                    .unwrap_or_default(),
+                n.media_record
+                    .as_ref()
+                    .map(|m| format!(
+                        " <span class=\"sub\">the file says: {}</span>",
+                        escape(&m.text())
+                    ))
                     .unwrap_or_default()
             );
         }

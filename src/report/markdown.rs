@@ -157,8 +157,8 @@ fn register(s: &mut String, r: &Register) {
                 s.push_str(&format!(
                     "\n### {}{episode}\n\n\
                      | Status | File | Use | Stage | Output | Tools | Elements | Inputs | References \
-                     | Talent | Disclosed | Approvals | Open findings | Introduced | Last changed |\n\
-                     | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+                     | Talent | Disclosed | The file says | Approvals | Open findings | Introduced | Last changed |\n\
+                     | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
                     heading_folder(&u.folder)
                 ));
             }
@@ -197,11 +197,15 @@ fn coverage(s: &mut String, r: &Register) {
         ));
         for n in &r.files_declaring_none {
             s.push_str(&format!(
-                "- {}{}\n",
+                "- {}{}{}\n",
                 inline_code(n.media.as_deref().unwrap_or(&n.file)),
                 n.episode
                     .as_deref()
                     .map(|e| format!(" (episode {})", text(e)))
+                    .unwrap_or_default(),
+                n.media_record
+                    .as_ref()
+                    .map(|m| format!("; the file says: {}", inline(&m.text())))
                     .unwrap_or_default()
             ));
         }
@@ -322,7 +326,7 @@ fn use_row(u: &UseRow) -> String {
         .map(|t| text(&tool_text(t)).replace(&text(DEFAULT_MARK), "*(default)*"))
         .collect();
     format!(
-        "| {status} | {file} | {use_cell} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {status} | {file} | {use_cell} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         u.stage.unwrap_or("—"),
         list(&u.outputs),
         lines(tools),
@@ -331,6 +335,9 @@ fn use_row(u: &UseRow) -> String {
         list(&u.references),
         lines(u.talent.iter().map(|t| text(&talent_text(t))).collect()),
         text(&disclosed_text(u.disclosed.as_ref())),
+        u.media_record
+            .as_ref()
+            .map_or("—".to_owned(), |m| cell(&m.text())),
         lines(approvals),
         lines(findings),
         u.introduced

@@ -112,7 +112,7 @@ pub const VERSION: u32 = 1;
 ///     "by_stage": [ { "stage": "ideation" | "previs" | "temp" | "final" | "unspecified",
 ///                     "uses": 1, "needing_action": 0 } ],          // always all five, in that order
 ///     "by_family": [ { "family": "GA0xx", "name": "declaration",
-///                      "errors": 1, "warnings": 0, "notes": 0 } ]  // always all seven, GA0xx…GA6xx
+///                      "errors": 1, "warnings": 0, "notes": 0 } ]  // always all eight, GA0xx…GA7xx
 ///   },
 ///   "uses": [ {
 ///     "file": "scripts/ep101.fountain",    // the file holding the declaration (a sidecar for media)
@@ -154,10 +154,12 @@ pub const VERSION: u32 = 1;
 ///     "awaiting_approval": true | false,   // requested, and an approval-level finding still open
 ///     "findings": [ FINDING ],             // open findings on this use
 ///     "introduced": COMMIT | null,         // the commit that added the use (null outside git
-///     "last_changed": COMMIT | null        //   or before it is committed), and the last that changed it
+///     "last_changed": COMMIT | null,       //   or before it is committed), and the last that changed it
+///     "media_record": MEDIA | null         // a sidecar's: what its media file records of its making
 ///   } ],
 ///   "files_declaring_none": [ { "file": "…", "media": "…" | null, "folder": "…",
-///                               "episode": "…" | null } ],   // `genai: none`: coverage, not uses
+///                               "episode": "…" | null,
+///                               "media_record": MEDIA | null } ],   // `genai: none`: coverage, not uses
 ///   "files_without_declaration": [ { "file": "…", "folder": "…", "findings": [ FINDING ] } ],
 ///   "file_findings": [ { "file": "…", "folder": "…", "findings": [ FINDING ] } ],
 ///                                        // about a whole file that has a declaration, or the ledger
@@ -170,6 +172,11 @@ pub const VERSION: u32 = 1;
 ///             "line": 23 | null, "help": "…" | null }
 /// COMMIT  = { "commit": "…", "author": "…", "email": "…", "date": "2025-09-02",
 ///             "time": "2025-09-02T10:00:00Z" }
+/// MEDIA   = { "says": "C2PA: trainedAlgorithmicMedia (Adobe Firefly)" | "XMP: digitalCapture"
+///                     | "none found" | "in Git LFS, not read" | "unreadable C2PA" | "not read: …",
+///             "agrees": true | false | null,   // null: nothing to compare, or cannot tell
+///             "agreement": "agrees" | "contradicts: …" | "nothing to compare" | "cannot tell: …" }
+///           // null when `embedded-provenance: false`, or the file is not media
 /// ```
 #[derive(Clone, Debug, Serialize)]
 pub struct Register {
@@ -224,7 +231,7 @@ pub struct FamilyTotal {
 }
 
 /// The rule families, by the first digit of a code.
-pub const FAMILIES: [(&str, &str); 7] = [
+pub const FAMILIES: [(&str, &str); 8] = [
     ("GA0xx", "declaration"),
     ("GA1xx", "data and tools"),
     ("GA2xx", "creative"),
@@ -232,6 +239,7 @@ pub const FAMILIES: [(&str, &str); 7] = [
     ("GA4xx", "real world"),
     ("GA5xx", "approvals"),
     ("GA6xx", "history"),
+    ("GA7xx", "media provenance"),
 ];
 
 /// Where a use stands.
@@ -326,6 +334,29 @@ pub struct UseRow {
     pub findings: Vec<FindingRow>,
     pub introduced: Option<CommitRow>,
     pub last_changed: Option<CommitRow>,
+    /// What the media file records of its own making, for a sidecar's use.
+    pub media_record: Option<MediaRecordRow>,
+}
+
+/// What a media file records of its own making, and whether that agrees
+/// with its declaration.
+#[derive(Clone, Debug, Serialize)]
+pub struct MediaRecordRow {
+    /// `C2PA: trainedAlgorithmicMedia (Adobe Firefly)`, `XMP: digitalCapture`,
+    /// `none found`, `in Git LFS, not read`, `unreadable C2PA`.
+    pub says: String,
+    /// `true` when it agrees, `false` when it contradicts the declaration,
+    /// `null` when there is nothing to compare.
+    pub agrees: Option<bool>,
+    /// `agrees`, `contradicts: …`, `nothing to compare`, `cannot tell: …`.
+    pub agreement: String,
+}
+
+impl MediaRecordRow {
+    /// `C2PA: trainedAlgorithmicMedia (Adobe Firefly) — agrees`.
+    pub fn text(&self) -> String {
+        format!("{} \u{2014} {}", self.says, self.agreement)
+    }
 }
 
 impl UseRow {
@@ -413,6 +444,7 @@ pub struct NoneRow {
     pub media: Option<String>,
     pub folder: String,
     pub episode: Option<String>,
+    pub media_record: Option<MediaRecordRow>,
 }
 
 /// What one folder holds.

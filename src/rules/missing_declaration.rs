@@ -1,6 +1,7 @@
 use crate::declaration::Missing;
 use crate::kind::FileKind;
 use crate::diagnostic::Diagnostic;
+use crate::rules::media::{self, MediaFile, Own};
 use crate::rules::{Check, Finding, declare_rule, shell_word};
 
 declare_rule! {
@@ -86,6 +87,34 @@ pub fn media_without_sidecar(media: &str, sidecar: &str) -> Finding {
     )
 }
 
+/// A media file without a sidecar, with a note of what the file records
+/// of its own making when it records anything: a generated file must not
+/// be declared `genai: none` (GA701).
+pub fn with_own_record(f: Finding, media: &MediaFile) -> Finding {
+    let Own::Read(record) = &media.own else {
+        return f;
+    };
+    if record.is_empty() {
+        return f;
+    }
+    let own = media.own.summary();
+    match record.generative() {
+        Some(mark) => {
+            let output = media::output_of(&media.path, record.format)
+                .map_or(String::new(), |o| format!("`output: {o}` and "));
+            let p = shell_word(&media.path);
+            f.note(format!(
+                "the file's own record says it was made with generative AI ({own}): declare that use with {output}`source-type: {}`, not `genai: none`",
+                mark.term
+            ))
+            .help(format!(
+                "run `aiclear annotate {p}` for a template to fill in with the use it records"
+            ))
+        }
+        None => f.note(format!("the file's own record says: {own}")),
+    }
+}
+
 /// Whether a diagnostic is a missing declaration that `aiclear annotate`
 /// writes, and for which path: a sidecar's is its media file's.
 pub fn annotate_path(d: &Diagnostic) -> Option<&str> {
@@ -131,6 +160,28 @@ impl From<Missing> for Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_sidecar_says_what_the_file_records() {
+        use crate::rules::media::testing::{plate, signed};
+        let media = plate(signed("trainedAlgorithmicMedia")).media.unwrap();
+        let f = with_own_record(media_without_sidecar(&media.path, "x.genai.yml"), &media);
+        assert_eq!(
+            f.notes.last().map(String::as_str),
+            Some(
+                "the file's own record says it was made with generative AI (C2PA: trainedAlgorithmicMedia (Adobe Firefly 1.0)): declare that use with `output: image` and `source-type: trainedAlgorithmicMedia`, not `genai: none`"
+            )
+        );
+        assert_eq!(
+            f.help.as_deref(),
+            Some(
+                "run `aiclear annotate vfx/ep101/plate_0420.jpg` for a template to fill in with the use it records"
+            )
+        );
+        let quiet = plate(crate::embedded::Record::default()).media.unwrap();
+        let f = with_own_record(media_without_sidecar(&quiet.path, "x.genai.yml"), &quiet);
+        assert_eq!(f.notes.len(), 1);
+    }
 
     #[test]
     fn the_help_names_both_commands_and_quotes_paths() {

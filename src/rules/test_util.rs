@@ -16,6 +16,22 @@ pub fn ctx() -> Context {
     }
 }
 
+/// The contexts a rule's example and its fix are checked in: for the
+/// rules that read a media file (GA7xx), the sidecar of a plate whose own
+/// record the example describes, and of the plate as the fix leaves it.
+pub fn example_contexts(rule: &Rule) -> (Context, Context) {
+    use crate::embedded::Record;
+    use crate::rules::media::testing::{corrupt, plate, signed};
+    match rule.code {
+        "GA701" | "GA702" => (
+            plate(signed("trainedAlgorithmicMedia")),
+            plate(signed("trainedAlgorithmicMedia")),
+        ),
+        "GA703" => (plate(corrupt()), plate(Record::default())),
+        _ => (ctx(), ctx()),
+    }
+}
+
 /// A disclosed declaration with one use, `shot-010`, whose other keys are
 /// `lines` (one key a line, written at the use's indentation). Unless `lines`
 /// set them, the use is at `stage: previs`, outputs an image and uses one

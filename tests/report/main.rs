@@ -218,7 +218,7 @@ fn assert_pilot_totals(t: &Value) {
     assert_eq!(
         families,
         [
-            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx"
+            "GA0xx", "GA1xx", "GA2xx", "GA3xx", "GA4xx", "GA5xx", "GA6xx", "GA7xx"
         ]
     );
     assert_eq!(t["by_family"][1]["errors"], 1);
@@ -311,7 +311,7 @@ fn csv_parses_back_with_one_header_row() {
     let header = &rows[0];
     assert_eq!(header[0], "file");
     assert_eq!(header[2], "use");
-    assert_eq!(header.len(), 28);
+    assert_eq!(header.len(), 30);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
     }

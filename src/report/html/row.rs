@@ -23,6 +23,7 @@ pub(super) fn use_row(order: usize, u: &UseRow) -> String {
     stage_cell(&mut s, u, stage);
     tools_cell(&mut s, u);
     facts_cell(&mut s, u);
+    own_record_cell(&mut s, u);
     approvals_cell(&mut s, u);
     findings_cell(&mut s, u);
     history_cell(&mut s, u);
@@ -83,6 +84,26 @@ fn file_cell(s: &mut String, u: &UseRow) {
         let _ = write!(s, "<div class=\"sub\">episode {}</div>", escape(e));
     }
     s.push_str("</td>");
+}
+
+/// What a media file records of its own making, and whether it agrees.
+fn own_record_cell(s: &mut String, u: &UseRow) {
+    match &u.media_record {
+        Some(m) => {
+            let class = match m.agrees {
+                Some(true) => "agrees",
+                Some(false) => "contradicts",
+                None => "unknown",
+            };
+            let _ = write!(
+                s,
+                "<td data-sort=\"{class}\"><div>{}</div><div class=\"sub own-{class}\">{}</div></td>",
+                escape(&m.says),
+                escape(&m.agreement)
+            );
+        }
+        None => s.push_str("<td data-sort=\"\">\u{2014}</td>"),
+    }
 }
 
 /// The stage and the outputs.
