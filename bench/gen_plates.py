@@ -12,7 +12,9 @@ C2PA manifest signed with c2pa-python (a `c2pa.created` action with a digital
 source type) and a test certificate made with openssl. Every plate has a
 sidecar NAME.EXT.genai.yml: `genai: none` for camera plates and for those
 whose record says digitalCapture, a declared image use with the embedded
-source type for the generated ones, so the check is clean. Pixels come from a
+source type for the generated ones, but for one in twenty of those (half XMP,
+half C2PA), whose sidecar says `genai: none`: a check that reads the records
+finds exactly these (GA701) and nothing else. Pixels come from a
 few templates per size; each plate gets its own comment so no two files are
 the same. Deterministic but for the C2PA signatures' times.
 """
@@ -167,8 +169,8 @@ def c2pa_sign(signer, data, fmt, title, source_type):
     return out.getvalue()
 
 
-def sidecar(name, source_type):
-    if source_type in (None, "digitalCapture"):
+def sidecar(name, source_type, undeclared):
+    if source_type in (None, "digitalCapture") or undeclared:
         return f"# {name}: camera plate.\ngenai: none\n"
     return (
         f"# {name}: generated plate.\n"
@@ -194,7 +196,7 @@ def pick(rnd, sizes):
 
 
 def plan(n):
-    """(path, fmt, size, template, marker, source_type) for each plate."""
+    """(path, fmt, size, template, marker, source_type, undeclared) for each plate."""
     rnd = random.Random(14)
     rows = []
     for i in range(n):
@@ -203,12 +205,14 @@ def plan(n):
         size = pick(rnd, JPEG_SIZES if fmt == "jpg" else PNG_SIZES)
         shot_name = f"sq{(seq + 1) * 10:03d}_sh{(shot + 1) * 10:04d}"
         path = f"vfx/sq{(seq + 1) * 10:03d}/{shot_name}/plates/{shot_name}_{ELEMENTS[(i // 7) % 6]}_v{take + 1:03d}.{fmt}"
-        marker, st = None, None
+        marker, st, undeclared = None, None, False
         if i % 5 == 4:  # a fifth carry a record; alternate XMP and C2PA
-            marker = "xmp" if (i // 5) % 2 == 0 else "c2pa"
-            k = (i // 10) % 8
+            m = i // 5
+            marker = "xmp" if m % 2 == 0 else "c2pa"
+            k = (m // 2) % 8
             st = "digitalCapture" if k == 0 else "compositeWithTrainedAlgorithmicMedia" if k == 1 else "trainedAlgorithmicMedia"
-        rows.append((path, fmt, size, rnd.randrange(TEMPLATES_PER_SIZE), marker, st))
+            undeclared = m % 40 in (6, 7)  # trainedAlgorithmicMedia, one XMP and one C2PA
+        rows.append((path, fmt, size, rnd.randrange(TEMPLATES_PER_SIZE), marker, st, undeclared))
     return rows
 
 
@@ -224,10 +228,10 @@ def main():
         f.write(CONFIG.format(extra=""))
     rows = plan(args.plates)
     templates = {}
-    counts = {"jpg": 0, "png": 0, "xmp": 0, "c2pa": 0, "bytes": 0}
+    counts = {"jpg": 0, "png": 0, "xmp": 0, "c2pa": 0, "undeclared": 0, "bytes": 0}
     with tempfile.TemporaryDirectory() as tmp:
         signer = make_signer(tmp) if any(r[4] == "c2pa" for r in rows) else None
-        for i, (path, fmt, size, t, marker, st) in enumerate(rows):
+        for i, (path, fmt, size, t, marker, st, undeclared) in enumerate(rows):
             key = (fmt, size, t)
             if key not in templates:
                 templates[key] = template(fmt, size, t + 3 * len(templates))
@@ -254,11 +258,12 @@ def main():
             with open(full, "wb") as f:
                 f.write(data)
             with open(full + ".genai.yml", "w") as f:
-                f.write(sidecar(name, st))
+                f.write(sidecar(name, st, undeclared))
             counts[fmt] += 1
             counts["bytes"] += len(data)
             if marker:
                 counts[marker] += 1
+            counts["undeclared"] += undeclared
     env = dict(os.environ, GIT_AUTHOR_DATE="1760000000 +0000", GIT_COMMITTER_DATE="1760000000 +0000",
                GIT_AUTHOR_NAME="Dana Ruiz", GIT_AUTHOR_EMAIL="dana.ruiz@lastsignal.example.com",
                GIT_COMMITTER_NAME="Dana Ruiz", GIT_COMMITTER_EMAIL="dana.ruiz@lastsignal.example.com")
