@@ -4,19 +4,20 @@
     gen_plates.py DIR [--plates 2000]
 
 A git repository with an aiclear project and PLATES images under vfx/, about
-two thirds JPEG (1280x720 to 3840x2160, 0.3 to 2.4 MB) and a third PNG
-(960x540 to 1920x1080, 0.7 to 2.6 MB). Every fifth plate carries an embedded
+two thirds JPEG (1280x720 to 3840x2160, 0.3 to 2.5 MB) and a third PNG
+(960x540 to 1920x1080, 0.7 to 2.8 MB). Every fifth plate carries an embedded
 record: half of those an XMP packet with Iptc4xmpExt:DigitalSourceType (JPEG
 APP1, PNG iTXt `XML:com.adobe.xmp`, before or after the pixel data), half a
 C2PA manifest signed with c2pa-python (a `c2pa.created` action with a digital
 source type) and a test certificate made with openssl. Every plate has a
 sidecar NAME.EXT.genai.yml: `genai: none` for camera plates and for those
 whose record says digitalCapture, a declared image use with the embedded
-source type for the generated ones, but for one in twenty of those (half XMP,
-half C2PA), whose sidecar says `genai: none`: a check that reads the records
-finds exactly these (GA701) and nothing else. Pixels come from a
-few templates per size; each plate gets its own comment so no two files are
-the same. Deterministic but for the C2PA signatures' times.
+source type for the generated ones, but for one in twenty of the plates with
+a record (trainedAlgorithmicMedia, half XMP, half C2PA), whose sidecar says
+`genai: none`: a check that reads the records finds exactly these (GA701) and
+nothing else. Pixels come from a few templates per size; each plate gets its
+own comment so no two files are the same. Deterministic but for the C2PA
+signatures (a new test key on each run).
 """
 import argparse
 import io

@@ -5,7 +5,7 @@
 #   bench/provenance.sh [AICLEAR_BINARY]     (or AICLEAR=path, or AICLEAR_BIN=path)
 #
 # builds (once per BENCH_DIR) a repository of 2,000 plates under vfx/, JPEG
-# and PNG of 0.3 to 2.6 MB, a fifth with an XMP DigitalSourceType or a C2PA
+# and PNG of 0.3 to 2.8 MB, a fifth with an XMP DigitalSourceType or a C2PA
 # manifest, every one with a NAME.EXT.genai.yml sidecar (bench/gen_plates.py),
 # and a second clone of it whose configuration says `embedded-provenance:
 # false` (its work tree hard links to the first's files, so both read the same
