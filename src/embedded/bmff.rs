@@ -5,9 +5,9 @@
 //! BE7ACFCB-97A9-42E8-9C71-999491E3AFAC, `moov/udta/XMP_`, or in HEIF an
 //! item of the `meta` box.
 
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{MAX_STORE, MAX_XMP, Source, be64, size, thousands};
+use super::source::{At, MAX_STORE, MAX_XMP, Source, be64, size, thousands};
 use super::{Record, heif, jumbf};
 
 const C2PA_UUID: [u8; 16] = [
@@ -28,7 +28,7 @@ struct Walk<'a> {
     boxes: usize,
 }
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let Ok(head) = src.array::<12>()? else {
         return Ok(());
     };
@@ -49,12 +49,7 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
 }
 
 /// The boxes from the reader's position to `end`, inside `path`.
-fn boxes<R: Read + Seek>(
-    src: &mut Source<R>,
-    end: u64,
-    path: &[&[u8; 4]],
-    w: &mut Walk,
-) -> io::Result<()> {
+fn boxes<R: At>(src: &mut Source<R>, end: u64, path: &[&[u8; 4]], w: &mut Walk) -> io::Result<()> {
     while src.pos().saturating_add(8) <= end {
         w.boxes += 1;
         if w.boxes > MAX_BOXES {
@@ -106,7 +101,7 @@ fn boxes<R: Read + Seek>(
 }
 
 /// A top-level `meta` box of `body` bytes (HEIF): its XMP items.
-fn heif_xmp<R: Read + Seek>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
+fn heif_xmp<R: At>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
     let carrier = format!("{} XMP item", w.title);
     if body > MAX_META {
         return Ok(());
@@ -148,7 +143,7 @@ fn heif_xmp<R: Read + Seek>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io:
 }
 
 /// A `uuid` box of `body` bytes after its header.
-fn uuid<R: Read + Seek>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
+fn uuid<R: At>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
     let Ok(id) = src.array::<16>()? else {
         return Ok(());
     };
@@ -190,12 +185,7 @@ fn c2pa_box(bytes: &[u8], carrier: &str, record: &mut Record) {
 }
 
 /// A `uuid` box that runs past its container: unreadable if it is ours.
-fn note_uuid<R: Read + Seek>(
-    src: &mut Source<R>,
-    w: &mut Walk,
-    at: u64,
-    len: u64,
-) -> io::Result<()> {
+fn note_uuid<R: At>(src: &mut Source<R>, w: &mut Walk, at: u64, len: u64) -> io::Result<()> {
     let Ok(id) = src.array::<16>()? else {
         return Ok(());
     };

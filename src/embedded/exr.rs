@@ -4,9 +4,9 @@
 //! C2PA embedding, so a digital source type can only be a string
 //! attribute's value: an IPTC URI, or an IPTC term written out.
 
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{Source, size};
+use super::source::{At, Source, size};
 use super::{Mark, Origin, Record};
 
 /// A header longer than this is not one a tool wrote.
@@ -17,7 +17,7 @@ const MAX_PARTS: usize = 1_000;
 const MAX_VALUE: u64 = 1 << 20;
 const MULTIPART: u32 = 0x1000;
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let Ok(head) = src.array::<8>()? else {
         return Ok(());
     };
@@ -83,7 +83,7 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
 
 /// A NUL-terminated name of at most 255 bytes, or `None` when the file
 /// ends first or the name runs on.
-fn zstring<R: Read + Seek>(src: &mut Source<R>) -> io::Result<Option<String>> {
+fn zstring<R: At>(src: &mut Source<R>) -> io::Result<Option<String>> {
     let mut out = Vec::new();
     loop {
         let Ok([b]) = src.array::<1>()? else {

@@ -5,9 +5,9 @@
 //! stops at the first scan (SOS): the compressed image is never read.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{MAX_STORE, MAX_XMP, Short, Source, be16, be32, size};
+use super::source::{At, MAX_STORE, MAX_XMP, Short, Source, be16, be32, size};
 use super::{Record, jumbf};
 
 const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
@@ -22,7 +22,7 @@ type Parts = Vec<(u32, Vec<u8>)>;
 /// Extended XMP by GUID: the full length and the parts by offset.
 type Extended = BTreeMap<Vec<u8>, (u32, Vec<(u32, Vec<u8>)>)>;
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let mut jumbf: BTreeMap<u16, Parts> = BTreeMap::new();
     let mut extended = Extended::new();
     // Bytes kept for reassembly, bounded like the stores and packets.
@@ -124,7 +124,7 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
 }
 
 /// The next marker code, past any fill bytes.
-fn marker<R: Read + Seek>(src: &mut Source<R>) -> io::Result<Result<u8, Short>> {
+fn marker<R: At>(src: &mut Source<R>) -> io::Result<Result<u8, Short>> {
     let Ok([ff]) = src.array::<1>()? else {
         return Ok(Err(Short));
     };

@@ -22,7 +22,7 @@ mod xmp;
 use std::io::{Read, Seek};
 use std::path::Path;
 
-use source::Source;
+use source::{At, Source};
 
 /// A media file's own record of how it was made.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -176,6 +176,16 @@ impl Record {
 /// A container that is not recognised gives an empty record; one that is
 /// malformed gives what could be read and an [`Unreadable`].
 pub fn read<R: Read + Seek>(file: &mut R) -> std::io::Result<Record> {
+    walk(&mut source::Seeking::new(file))
+}
+
+/// [`read`] over an open file of `len` bytes (its metadata's length), with
+/// positional reads: no seek calls.
+pub fn read_file(file: &std::fs::File, len: u64) -> std::io::Result<Record> {
+    walk(&mut source::Positional::new(file, len))
+}
+
+fn walk<R: At>(file: &mut R) -> std::io::Result<Record> {
     let mut src = Source::new(file)?;
     let head: Vec<u8> = src.take(src.len().min(16))?.unwrap_or_default();
     let mut record = Record {
@@ -209,8 +219,9 @@ pub fn read_bytes(bytes: &[u8]) -> Record {
 /// [`read`] over a file on disk.
 pub fn read_path(path: &Path) -> std::io::Result<Record> {
     // Unbuffered: the reader keeps its own window of the file.
-    let mut file = std::fs::File::open(path)?;
-    read(&mut file)
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    read_file(&file, len)
 }
 
 /// The container the first bytes of a file announce (8 bytes are enough;
@@ -237,7 +248,7 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
 }
 
 /// A `.c2pa` file: one JUMBF manifest store.
-fn whole_store<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> std::io::Result<()> {
+fn whole_store<R: At>(src: &mut Source<R>, record: &mut Record) -> std::io::Result<()> {
     const PLACE: &str = ".c2pa sidecar";
     if src.len() > source::MAX_STORE {
         record.unreadable_store(PLACE, format!("the store is {}", source::size(src.len())));

@@ -2,9 +2,9 @@
 //! `iTXt` chunk with the keyword `XML:com.adobe.xmp` (or, from some
 //! writers, a `tEXt` chunk with it); a C2PA store is a `caBX` chunk.
 
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{MAX_STORE, MAX_XMP, Source, size};
+use super::source::{At, MAX_STORE, MAX_XMP, Source, size};
 use super::{Record, jumbf};
 
 const KEYWORD: &[u8] = b"XML:com.adobe.xmp";
@@ -12,7 +12,7 @@ const ITXT: &str = "PNG iTXt";
 const CABX: &str = "PNG caBX";
 const MAX_CHUNKS: usize = 1_000_000;
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     if src.skip(8)?.is_err() {
         return Ok(());
     }
@@ -35,6 +35,15 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
             }
             b"iTXt" => itxt(src, len, record)?,
             b"tEXt" => text(src, len, record)?,
+            b"IDAT" => {
+                // Where the run of image data chunks of this length ends.
+                let last = last_of_run(src, start - 8, len)?;
+                let next = last.saturating_add(len).saturating_add(12);
+                if src.seek_to(next)?.is_err() {
+                    break;
+                }
+                continue;
+            }
             _ => {}
         }
         let next = start.saturating_add(len).saturating_add(4);
@@ -45,9 +54,51 @@ pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Res
     Ok(())
 }
 
+/// The header of the last `IDAT` chunk of `len` bytes in the run that
+/// starts with the one whose header is at `at`. Writers cut the image data
+/// into chunks of one size (8 KiB from libpng, 64 KiB from Pillow), so a
+/// 4K plate holds hundreds; PNG has them back to back, with nothing
+/// between. The run is crossed by doubling jumps that each land on an
+/// `IDAT` header of that length, falling back to single steps when one
+/// does not: a few reads a plate instead of one a chunk, and the chunks
+/// after the image data are still reached.
+fn last_of_run<R: At>(src: &mut Source<R>, at: u64, len: u64) -> io::Result<u64> {
+    let stride = len.saturating_add(12);
+    let mut last = at;
+    let mut step = 1u64;
+    loop {
+        let Some(target) = step.checked_mul(stride).and_then(|d| last.checked_add(d)) else {
+            break;
+        };
+        if is_idat(src, target, len)? {
+            last = target;
+            step = step.saturating_mul(2);
+        } else if step == 1 {
+            break;
+        } else {
+            step = 1;
+        }
+    }
+    Ok(last)
+}
+
+/// Whether an `IDAT` chunk of `len` bytes has its header at `at`.
+fn is_idat<R: At>(src: &mut Source<R>, at: u64, len: u64) -> io::Result<bool> {
+    if at.saturating_add(8) > src.len() || src.seek_to(at)?.is_err() {
+        return Ok(false);
+    }
+    let Ok(head) = src.array::<8>()? else {
+        return Ok(false);
+    };
+    Ok(
+        u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]])) == len
+            && &head[4..8] == b"IDAT",
+    )
+}
+
 /// The bytes left in a text chunk of `len` bytes after the XMP keyword,
 /// or `None` (nothing more read) when the keyword is another.
-fn after_keyword<R: Read + Seek>(src: &mut Source<R>, len: u64) -> io::Result<Option<u64>> {
+fn after_keyword<R: At>(src: &mut Source<R>, len: u64) -> io::Result<Option<u64>> {
     let Ok(prefix) = src.take(len.min(src.left()).min(KEYWORD.len() as u64 + 1))? else {
         return Ok(None);
     };
@@ -58,7 +109,7 @@ fn after_keyword<R: Read + Seek>(src: &mut Source<R>, len: u64) -> io::Result<Op
 }
 
 /// An `iTXt` chunk of `len` bytes: read whole only if it is XMP.
-fn itxt<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
+fn itxt<R: At>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
     let Some(rest) = after_keyword(src, len)? else {
         return Ok(());
     };
@@ -89,7 +140,7 @@ fn itxt<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> i
 }
 
 /// A `tEXt` chunk with the XMP keyword, which some writers use.
-fn text<R: Read + Seek>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
+fn text<R: At>(src: &mut Source<R>, len: u64, record: &mut Record) -> io::Result<()> {
     let Some(rest) = after_keyword(src, len)? else {
         return Ok(());
     };
@@ -131,6 +182,43 @@ mod tests {
         data.extend_from_slice(b"\0\0");
         data.extend_from_slice(text);
         chunk(b"iTXt", &data)
+    }
+
+    /// The image data as a writer cuts it: `n` chunks of `size`, then the
+    /// rest in a shorter one.
+    fn idats(n: usize, size: usize) -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = (0..n)
+            .map(|i| chunk(b"IDAT", &vec![i as u8; size]))
+            .collect();
+        out.push(chunk(b"IDAT", &[9; 17]));
+        out
+    }
+
+    #[test]
+    fn chunks_after_a_long_run_of_image_data_are_read() {
+        for n in [1, 2, 3, 7, 8, 100, 257] {
+            let mut chunks = idats(n, 64);
+            chunks.push(itxt(0, &xmp("trainedAlgorithmicMedia")));
+            let r = read_bytes(&png(&chunks));
+            assert_eq!(terms(&r), ["trainedAlgorithmicMedia"], "{n} chunks");
+        }
+    }
+
+    #[test]
+    fn a_chunk_among_the_image_data_is_still_found() {
+        for at in [0, 1, 5, 40, 99] {
+            let mut chunks = idats(100, 64);
+            chunks.insert(
+                at + 1,
+                itxt(0, &xmp("compositeWithTrainedAlgorithmicMedia")),
+            );
+            let r = read_bytes(&png(&chunks));
+            assert_eq!(
+                terms(&r),
+                ["compositeWithTrainedAlgorithmicMedia"],
+                "after {at}"
+            );
+        }
     }
 
     #[test]

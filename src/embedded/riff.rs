@@ -2,14 +2,14 @@
 //! data. A C2PA store is a `C2PA` chunk; XMP is WebP's `XMP ` chunk or
 //! WAV's `_PMX` chunk.
 
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{MAX_STORE, MAX_XMP, Source, size};
+use super::source::{At, MAX_STORE, MAX_XMP, Source, size};
 use super::{Record, jumbf};
 
 const MAX_CHUNKS: usize = 100_000;
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let Ok(head) = src.array::<12>()? else {
         return Ok(());
     };

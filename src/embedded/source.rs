@@ -9,18 +9,105 @@ pub const MAX_XMP: u64 = 8 << 20;
 /// The largest C2PA manifest store read (a store carries thumbnails).
 pub const MAX_STORE: u64 = 64 << 20;
 
-/// Reads of at most this many bytes are served from a window of the file
-/// this size, so that walking small segments and skipping between them
-/// costs one read of the file, not one per segment.
-const WINDOW: usize = 8 << 10;
+/// The first read of a file takes this much: the segments and chunks that
+/// lead a file (and hold its metadata) mostly fit, so walking them costs
+/// one read.
+const FIRST_WINDOW: usize = 1 << 10;
+
+/// After a jump past the window (over image data), reads of at most this
+/// many bytes are served from a window this size at the new place: enough
+/// for the next headers, little enough that skipping from chunk to chunk of
+/// a large image does not read it.
+const WINDOW: usize = 512;
+
+/// A file read at offsets.
+pub trait At {
+    /// The file's length.
+    fn size(&mut self) -> io::Result<u64>;
+    /// Fills `buf` from `offset`.
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()>;
+}
+
+/// Any seekable reader, read at offsets by seeking when it must.
+pub struct Seeking<'r, R> {
+    inner: &'r mut R,
+    /// Where `inner` stands, when known.
+    at: Option<u64>,
+}
+
+impl<'r, R> Seeking<'r, R> {
+    pub fn new(inner: &'r mut R) -> Self {
+        Seeking { inner, at: None }
+    }
+}
+
+impl<R: Read + Seek> At for Seeking<'_, R> {
+    fn size(&mut self) -> io::Result<u64> {
+        let len = self.inner.seek(SeekFrom::End(0))?;
+        self.at = Some(len);
+        Ok(len)
+    }
+
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        if self.at != Some(offset) {
+            self.inner.seek(SeekFrom::Start(offset))?;
+        }
+        self.at = None;
+        self.inner.read_exact(buf)?;
+        self.at = Some(offset + buf.len() as u64);
+        Ok(())
+    }
+}
+
+/// A file on disk, read with positional reads: no seek calls, and its
+/// length from its metadata.
+pub struct Positional<'f> {
+    file: &'f std::fs::File,
+    len: u64,
+    #[cfg(not(unix))]
+    at: Option<u64>,
+}
+
+impl<'f> Positional<'f> {
+    /// `len` is the file's length, as its metadata gives it.
+    pub fn new(file: &'f std::fs::File, len: u64) -> Self {
+        Positional {
+            file,
+            len,
+            #[cfg(not(unix))]
+            at: None,
+        }
+    }
+}
+
+impl At for Positional<'_> {
+    fn size(&mut self) -> io::Result<u64> {
+        Ok(self.len)
+    }
+
+    #[cfg(unix)]
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(self.file, buf, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let mut file = self.file;
+        let mut seeking = Seeking {
+            inner: &mut file,
+            at: self.at,
+        };
+        let read = seeking.read_exact_at(buf, offset);
+        self.at = seeking.at;
+        read
+    }
+}
 
 /// The file, its length and where the reader stands.
 pub struct Source<'r, R> {
     inner: &'r mut R,
     pos: u64,
     len: u64,
-    /// Where the file itself stands.
-    inner_pos: u64,
     /// The bytes of the file from `window_at`.
     window: Vec<u8>,
     window_at: u64,
@@ -30,15 +117,13 @@ pub struct Source<'r, R> {
 #[derive(Debug)]
 pub struct Short;
 
-impl<'r, R: Read + Seek> Source<'r, R> {
+impl<'r, R: At> Source<'r, R> {
     pub fn new(inner: &'r mut R) -> io::Result<Self> {
-        let len = inner.seek(SeekFrom::End(0))?;
-        inner.seek(SeekFrom::Start(0))?;
+        let len = inner.size()?;
         Ok(Source {
             inner,
             pos: 0,
             len,
-            inner_pos: 0,
             window: Vec::new(),
             window_at: 0,
         })
@@ -100,31 +185,25 @@ impl<'r, R: Read + Seek> Source<'r, R> {
         let n = out.len() as u64;
         let in_window =
             self.pos >= self.window_at && self.pos + n <= self.window_at + self.window.len() as u64;
-        if !in_window && out.len() <= WINDOW {
-            self.inner_seek(self.pos)?;
-            let want = (WINDOW as u64).min(self.len - self.pos) as usize;
+        if !in_window {
+            let size = if self.window.is_empty() {
+                FIRST_WINDOW
+            } else {
+                WINDOW
+            };
+            if out.len() > size {
+                self.inner.read_exact_at(out, self.pos)?;
+                self.pos += n;
+                return Ok(());
+            }
+            let want = (size as u64).min(self.len - self.pos) as usize;
             self.window.resize(want, 0);
-            self.inner.read_exact(&mut self.window)?;
-            self.inner_pos += want as u64;
+            self.inner.read_exact_at(&mut self.window, self.pos)?;
             self.window_at = self.pos;
-        } else if !in_window {
-            self.inner_seek(self.pos)?;
-            self.inner.read_exact(out)?;
-            self.inner_pos += n;
-            self.pos += n;
-            return Ok(());
         }
         let from = (self.pos - self.window_at) as usize;
         out.copy_from_slice(&self.window[from..from + out.len()]);
         self.pos += n;
-        Ok(())
-    }
-
-    fn inner_seek(&mut self, pos: u64) -> io::Result<()> {
-        if self.inner_pos != pos {
-            self.inner.seek(SeekFrom::Start(pos))?;
-            self.inner_pos = pos;
-        }
         Ok(())
     }
 }
@@ -177,7 +256,8 @@ mod tests {
     #[test]
     fn reads_are_bounded_by_the_file() {
         let mut cursor = io::Cursor::new(vec![1u8, 2, 3, 4]);
-        let mut src = Source::new(&mut cursor).unwrap();
+        let mut seeking = Seeking::new(&mut cursor);
+        let mut src = Source::new(&mut seeking).unwrap();
         assert!(src.take(u64::MAX).unwrap().is_err());
         assert_eq!(src.array::<2>().unwrap().unwrap(), [1, 2]);
         assert!(src.skip(u64::MAX).unwrap().is_err());
@@ -190,7 +270,8 @@ mod tests {
     fn reads_inside_and_past_the_window_agree() {
         let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
         let mut cursor = io::Cursor::new(bytes.clone());
-        let mut src = Source::new(&mut cursor).unwrap();
+        let mut seeking = Seeking::new(&mut cursor);
+        let mut src = Source::new(&mut seeking).unwrap();
         for (at, n) in [
             (0u64, 10u64),
             (5, 3),

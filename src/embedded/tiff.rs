@@ -2,9 +2,9 @@
 //! tag 700, a C2PA store tag 0xCD41 (52545); each is read at its offset,
 //! the strips and tiles never.
 
-use std::io::{self, Read, Seek};
+use std::io;
 
-use super::source::{MAX_STORE, MAX_XMP, Source, size};
+use super::source::{At, MAX_STORE, MAX_XMP, Source, size};
 use super::{Record, jumbf};
 
 const XMP_TAG: u16 = 700;
@@ -56,7 +56,7 @@ impl Layout {
     }
 }
 
-pub fn walk<R: Read + Seek>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
+pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     let Ok(head) = src.array::<16>()? else {
         return Ok(());
     };

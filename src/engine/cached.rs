@@ -2,7 +2,7 @@
 //! clean and that have not changed since are not read again (see
 //! [`crate::cache`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::Result;
@@ -79,12 +79,13 @@ fn outcomes(
     checker: &Checker<'_>,
     targets: &[Target],
     cache: Option<&CheckCache>,
+    stores: Option<&HashSet<String>>,
 ) -> Result<Vec<FileOutcome>> {
     Ok(match cx.files {
         // Files in the work tree are read by the workers too, and so are
         // the media files their sidecars describe.
         Files::Worktree { root } => {
-            let stores = super::media::Stores::default();
+            let stores = super::media::Stores::new(stores);
             let one = |t: &Target| -> Result<FileOutcome> {
                 let stat = cache.and_then(|_| Stat::of(&root.join(&t.path)));
                 let judged = cache.map(|_| judged(checker, root, t, &stores));
@@ -143,11 +144,12 @@ pub(super) fn check_all(
     cx: &Inputs<'_>,
     checker: &Checker<'_>,
     targets: &[Target],
+    stores: Option<&HashSet<String>>,
     use_cache: bool,
     report: &mut Report,
 ) -> Result<Judgements> {
     let mut cache = load(cx, checker, use_cache);
-    let outcomes = outcomes(cx, checker, targets, cache.as_ref())?;
+    let outcomes = outcomes(cx, checker, targets, cache.as_ref(), stores)?;
     // Targets come sorted: collected at the end, the map is built in one pass.
     let mut declarations = Vec::new();
     let mut media = Vec::new();
@@ -246,7 +248,7 @@ mod tests {
             .collect();
         let mut report = Report::default();
         // Without a repository there is no cache, asked for or not.
-        let declarations = check_all(&cx, &checker, &targets, true, &mut report)
+        let declarations = check_all(&cx, &checker, &targets, None, true, &mut report)
             .unwrap()
             .declarations;
         assert_eq!(declarations.keys().collect::<Vec<_>>(), ["a.yml", "c.yml"]);

@@ -13,7 +13,7 @@
 //! only when its SHA-256 is the pointer's `oid` (the same version);
 //! otherwise the record is [`Own::InLfs`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -21,7 +21,6 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use super::read::{Content, Files, Opened, open_worktree};
-use super::seekbuf::SeekBuf;
 use super::targets::Target;
 use crate::embedded::{self, Record};
 use crate::kind::{self, List};
@@ -62,13 +61,30 @@ pub(super) fn store_paths(media: &str) -> [String; 2] {
 /// and shared by the workers: most folders have none, and a listing is
 /// cheaper than two failed opens for every plate.
 #[derive(Default)]
-pub(super) struct Stores {
+pub(super) struct Stores<'a> {
+    /// Every store of the work tree, when the check lists all its files.
+    listed: Option<&'a HashSet<String>>,
     folders: Mutex<HashMap<String, Arc<[String]>>>,
 }
 
-impl Stores {
+impl<'a> Stores<'a> {
+    /// The stores among `listed`, every store of the work tree; without
+    /// it, folders are listed as plates are read.
+    pub(super) fn new(listed: Option<&'a HashSet<String>>) -> Self {
+        Stores {
+            listed,
+            folders: Mutex::default(),
+        }
+    }
+
     /// The stores of [`store_paths`] that exist beside `media`.
     pub(super) fn beside(&self, root: &Path, media: &str) -> Vec<String> {
+        if let Some(listed) = self.listed {
+            return store_paths(media)
+                .into_iter()
+                .filter(|p| listed.contains(p))
+                .collect();
+        }
         let folder = media.rsplit_once('/').map_or("", |(d, _)| d);
         let known = self
             .folders
@@ -167,7 +183,7 @@ fn of_file(file: std::fs::File, expect: Option<&Pointer>) -> Own {
     if !meta.is_file() {
         return Own::NotRead("it is not a regular file".into());
     }
-    let mut file = SeekBuf::new(file, meta.len(), 32 << 10);
+    let mut file = file;
     if let Some(p) = expect
         && !same_content(&mut file, meta.len(), p)
     {
@@ -175,7 +191,7 @@ fn of_file(file: std::fs::File, expect: Option<&Pointer>) -> Own {
     }
     if meta.len() <= MAX_POINTER_BYTES {
         let mut head = Vec::new();
-        if (&mut file)
+        if (&file)
             .take(MAX_POINTER_BYTES)
             .read_to_end(&mut head)
             .is_err()
@@ -186,10 +202,7 @@ fn of_file(file: std::fs::File, expect: Option<&Pointer>) -> Own {
             return Own::InLfs;
         }
     }
-    if file.seek(SeekFrom::Start(0)).is_err() {
-        return Own::NotRead("it cannot be read".into());
-    }
-    match embedded::read(&mut file) {
+    match embedded::read_file(&file, meta.len()) {
         Ok(r) => Own::Read(r),
         Err(e) => Own::NotRead(format!("reading it failed: {e}")),
     }
@@ -282,6 +295,16 @@ mod tests {
         assert_eq!(stores.beside(dir.path(), "v/p.jpg"), ["v/p.jpg.c2pa"]);
         assert!(stores.beside(dir.path(), "v/q.jpg").is_empty());
         assert_eq!(stores.beside(dir.path(), "q.png"), ["q.c2pa"]);
+    }
+
+    #[test]
+    fn stores_are_taken_from_a_full_listing_without_reading_folders() {
+        let listed: HashSet<String> = ["v/p.c2pa".to_owned()].into();
+        let stores = Stores::new(Some(&listed));
+        // No such folder: the listing answers.
+        let root = Path::new("/nonexistent");
+        assert_eq!(stores.beside(root, "v/p.jpg"), ["v/p.c2pa"]);
+        assert!(stores.beside(root, "v/q.jpg").is_empty());
     }
 
     #[test]

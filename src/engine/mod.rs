@@ -45,7 +45,6 @@ mod project;
 mod provenance;
 mod read;
 mod requests;
-mod seekbuf;
 mod stale;
 mod targets;
 mod trust;
@@ -197,7 +196,14 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let cached::Judgements {
         declarations,
         media,
-    } = cached::check_all(&cx, &checker, targets, use_cache, &mut report)?;
+    } = cached::check_all(
+        &cx,
+        &checker,
+        targets,
+        found.found.c2pa_stores.as_ref(),
+        use_cache,
+        &mut report,
+    )?;
     report.files_checked = targets.len() + found.found.bad_names.len();
     clock.lap("reading and checking files");
 

@@ -113,6 +113,9 @@ pub(super) struct Targets {
     /// Files of the listing that aiclear could read but that no `files:`
     /// glob covers, worth a warning (GA007), with the glob that would.
     pub uncovered: Vec<(String, Suggestion)>,
+    /// When the listing holds every file of the work tree: its `.c2pa`
+    /// manifest stores, so that none is looked for beside each plate.
+    pub c2pa_stores: Option<HashSet<String>>,
 }
 
 /// Whether a name that is not UTF-8 looks like something aiclear would
@@ -280,7 +283,10 @@ fn nested_root(rel: &str) -> Option<&str> {
 /// The files a mode checks, classified and deduplicated.
 fn targets(scope: Scope<'_>) -> Result<Targets> {
     let Scope {
-        project, settings, ..
+        project,
+        settings,
+        mode,
+        ..
     } = scope;
     let Listed {
         rels,
@@ -323,6 +329,12 @@ fn targets(scope: Scope<'_>) -> Result<Targets> {
         out.push(target);
     }
     let uncovered = uncovered(project, &rels, &out, not_covered);
+    let c2pa_stores = matches!(mode, Mode::Worktree { paths } if paths.is_empty()).then(|| {
+        rels.iter()
+            .filter(|r| r.ends_with(".c2pa"))
+            .cloned()
+            .collect()
+    });
     out.extend(extra);
     // Stable: of the targets on one path, the first listed is kept.
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -335,6 +347,7 @@ fn targets(scope: Scope<'_>) -> Result<Targets> {
         bad_names: bad,
         uncovered,
         at_head: head_files,
+        c2pa_stores,
     })
 }
 
