@@ -71,14 +71,19 @@ pub fn fixed_by_annotate(f: Finding, path: &str, by_hand: &str) -> Finding {
         .help(annotate_help(path))
 }
 
-/// A media file without the sidecar `sidecar` that declares it.
+/// A media file (or a script or asset declared in a sidecar) without the
+/// sidecar `sidecar` that declares it; the message names its kind (`Final
+/// Draft script has no sidecar declaration …`).
 pub fn media_without_sidecar(media: &str, sidecar: &str) -> Finding {
     let name = sidecar.rsplit('/').next().unwrap_or_default();
+    let noun = crate::kind::row_of(media)
+        .filter(|row| row.declared == FileKind::Sidecar)
+        .map_or("file", |row| row.noun);
     fixed_by_annotate(
         Finding::new(
             &MISSING_DECLARATION,
             None,
-            format!("media file has no sidecar declaration `{name}`"),
+            format!("{noun} has no sidecar declaration `{name}`"),
         ),
         media,
         &format!(

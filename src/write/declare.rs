@@ -502,10 +502,12 @@ fn same_top_level_keys(before: &[u8], after: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn inserted(kind: FileKind, text: &str, form: Form) -> String {
+    /// `text` with a declaration of `form` inserted, checked to keep every
+    /// other byte.
+    pub(in crate::write) fn inserted(kind: FileKind, text: &str, form: Form) -> String {
         match insert(kind, text.as_bytes(), form) {
             Ok(Outcome::Inserted { bytes, at, len, .. }) => {
                 let mut rest = bytes[..at].to_vec();

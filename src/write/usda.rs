@@ -191,15 +191,7 @@ mod tests {
     use crate::write::declare::{Outcome, insert};
 
     fn inserted(text: &str, form: Form) -> String {
-        match insert(FileKind::Usda, text.as_bytes(), form) {
-            Ok(Outcome::Inserted { bytes, at, len, .. }) => {
-                let mut rest = bytes[..at].to_vec();
-                rest.extend_from_slice(&bytes[at + len..]);
-                assert_eq!(rest, text.as_bytes(), "other bytes changed");
-                String::from_utf8(bytes).unwrap()
-            }
-            other => panic!("{other:?}"),
-        }
+        crate::write::declare::tests::inserted(FileKind::Usda, text, form)
     }
 
     #[test]

@@ -220,11 +220,11 @@ fn a_directory_whose_name_matches_a_glob() {
 #[test]
 fn a_folder_argument_skips_the_files_it_does_not_check() {
     // `aiclear check scripts` (or `.`) checks the matched files in the
-    // folder; a README or a PDF beside them is not a usage error.
+    // folder; notes or a slide deck beside them are not a usage error.
     let p = project();
     write(p.path(), "scripts/ep1.fountain", fountain("genai: none\n"));
     write(p.path(), "scripts/notes.txt", "research notes\n");
-    write(p.path(), "scripts/lookbook.pdf", "%PDF-1.7\n");
+    write(p.path(), "scripts/lookbook.key", "deck\n");
     for dir in ["scripts", "."] {
         let o = check(p.path(), &[dir]);
         assert_exit(&o, 0);
