@@ -179,7 +179,7 @@ fn scope_all_checks_the_example_production_whole() {
     .run();
     assert_eq!(run.output("base"), "", "{run:#?}");
     assert_eq!(run.output("exit-code"), "1");
-    assert_eq!(run.output("errors"), "5");
+    assert_eq!(run.output("errors"), "6");
     assert_eq!(run.output("warnings"), "2");
     assert_eq!(run.output("history-complete"), "true");
     let whole = run.sarif_paths();
@@ -198,7 +198,7 @@ fn scope_all_checks_the_example_production_whole() {
     assert_eq!(run.output("base"), base, "{run:#?}");
     assert_eq!(run.output("head"), head);
     assert_eq!(run.output("exit-code"), "1");
-    assert_eq!(run.output("errors"), "5", "{run:#?}");
+    assert_eq!(run.output("errors"), "6", "{run:#?}");
     assert_eq!(run.output("warnings"), "2");
     assert_eq!(run.output("history-complete"), "true");
     assert_eq!(
