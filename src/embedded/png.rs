@@ -29,9 +29,7 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
                     record.unreadable_store(CABX, reason);
                     break;
                 }
-                if let Ok(store) = src.take(len)? {
-                    jumbf::read_store(&store, CABX, record);
-                }
+                jumbf::read_store_at(src, start, len, CABX, record)?;
             }
             b"iTXt" => itxt(src, len, record)?,
             b"tEXt" => text(src, len, record)?,
@@ -66,10 +64,7 @@ fn last_of_run<R: At>(src: &mut Source<R>, at: u64, len: u64) -> io::Result<u64>
     let stride = len.saturating_add(12);
     let mut last = at;
     let mut step = 1u64;
-    loop {
-        let Some(target) = step.checked_mul(stride).and_then(|d| last.checked_add(d)) else {
-            break;
-        };
+    while let Some(target) = step.checked_mul(stride).and_then(|d| last.checked_add(d)) {
         if is_idat(src, target, len)? {
             last = target;
             step = step.saturating_mul(2);
