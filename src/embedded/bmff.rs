@@ -332,4 +332,28 @@ mod tests {
         }
         assert!(read_bytes(&mp4(b"isom", &[nested])).is_empty());
     }
+
+    #[test]
+    fn the_store_read_in_place_agrees_with_the_box_read_whole() {
+        let store = action_store(&[("urn:c2pa:a", "g/1", "c2pa.created", "x")]);
+        let long = vec![b'p'; 2 * PURPOSE_WINDOW as usize];
+        let bodies = [
+            [&[0u8; 4][..], b"manifest\0", &[0; 8], &store].concat(),
+            [&[0u8; 4][..], b"manifest\0", &[0; 3]].concat(),
+            [&[0u8; 4][..], b"manifest\0"].concat(),
+            [&[0u8; 4][..], b"merkle\0", &[0; 8], &store].concat(),
+            [&[0u8; 4][..], &long, b"\0", &store].concat(),
+            [&[0u8; 4][..], &long].concat(),
+            vec![0; 3],
+        ];
+        for body in bodies {
+            let file = mp4(b"isom", &[uuid_box(&C2PA_UUID, &body)]);
+            let mut whole = Record {
+                format: Some(Format::Bmff),
+                ..Record::default()
+            };
+            c2pa_box(&body, "MP4 `uuid` box", &mut whole);
+            assert_eq!(read_bytes(&file), whole, "{body:?}");
+        }
+    }
 }

@@ -44,11 +44,41 @@ impl Bytes for Mem<'_> {
     }
 }
 
+/// Reads of at most this many bytes are served from blocks this size read
+/// from the store: the headers and descriptions of neighbouring boxes come
+/// in one read.
+const BLOCK: u64 = 1 << 10;
+/// Blocks kept: the walk returns to a superbox's boxes after reading its
+/// description and headers.
+const BLOCKS: usize = 8;
+
 /// A store of `len` bytes at `base` in the file, read as it is walked.
 struct Window<'s, 'r, R> {
     src: &'s mut Source<'r, R>,
     base: u64,
     len: u64,
+    /// Blocks read, by where they start in the store, oldest first.
+    blocks: Vec<(u64, Vec<u8>)>,
+}
+
+impl<'s, 'r, R: At> Window<'s, 'r, R> {
+    fn new(src: &'s mut Source<'r, R>, base: u64, len: u64) -> Self {
+        Window {
+            src,
+            base,
+            len,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn read(&mut self, at: u64, n: u64) -> io::Result<Vec<u8>> {
+        if self.src.seek_to(self.base + at)?.is_err() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.src
+            .take(n)?
+            .map_err(|_| io::ErrorKind::UnexpectedEof.into())
+    }
 }
 
 impl<R: At> Bytes for Window<'_, '_, R> {
@@ -60,13 +90,27 @@ impl<R: At> Bytes for Window<'_, '_, R> {
         if at.checked_add(n).is_none_or(|end| end > self.len) {
             return Err(past_the_store());
         }
-        if self.src.seek_to(self.base + at)?.is_err() {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+        if n > BLOCK {
+            return Ok(Cow::Owned(self.read(at, n)?));
         }
-        match self.src.take(n)? {
-            Ok(bytes) => Ok(Cow::Owned(bytes)),
-            Err(_) => Err(io::ErrorKind::UnexpectedEof.into()),
-        }
+        let held = self
+            .blocks
+            .iter()
+            .position(|(from, b)| at >= *from && at + n <= from + b.len() as u64);
+        let i = match held {
+            Some(i) => i,
+            None => {
+                let block = self.read(at, BLOCK.min(self.len - at))?;
+                if self.blocks.len() == BLOCKS {
+                    self.blocks.remove(0);
+                }
+                self.blocks.push((at, block));
+                self.blocks.len() - 1
+            }
+        };
+        let (from, block) = &self.blocks[i];
+        let skip = (at - from) as usize;
+        Ok(Cow::Borrowed(&block[skip..skip + n as usize]))
     }
 }
 
@@ -154,7 +198,7 @@ pub fn read_store_at<R: At>(
         }
         return Ok(());
     }
-    let (parsed, problem) = parse(&mut Window { src, base: at, len })?;
+    let (parsed, problem) = parse(&mut Window::new(src, at, len))?;
     report(parsed, problem, carrier, record);
     Ok(())
 }
