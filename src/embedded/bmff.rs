@@ -20,6 +20,8 @@ const MAX_BOXES: usize = 100_000;
 /// A HEIF `meta` box larger than this is not read (it lists items; the
 /// image data sits in `mdat`).
 const MAX_META: u64 = 4 << 20;
+/// The C2PA box's purpose is looked for in this many bytes first.
+const PURPOSE_WINDOW: u64 = 256;
 
 /// How places name the file: `MP4`, `MOV`, `HEIC`, `AVIF`.
 struct Walk<'a> {
@@ -160,11 +162,43 @@ fn uuid<R: At>(src: &mut Source<R>, w: &mut Walk, body: u64) -> io::Result<()> {
         if body > MAX_STORE {
             w.record
                 .unreadable_store(&carrier, format!("the box claims {}", size(body)));
-        } else if let Ok(bytes) = src.take(body)? {
-            c2pa_box(&bytes, &carrier, w.record);
+        } else if body <= src.left() {
+            c2pa_box_at(src, body, &carrier, w.record)?;
         }
     }
     Ok(())
+}
+
+/// [`c2pa_box`] for the `body` bytes at the reader's position, reading the
+/// store in place when its purpose ends early in the box.
+fn c2pa_box_at<R: At>(
+    src: &mut Source<R>,
+    body: u64,
+    carrier: &str,
+    record: &mut Record,
+) -> io::Result<()> {
+    let start = src.pos();
+    let Ok(head) = src.take(body.min(PURPOSE_WINDOW))? else {
+        return Ok(());
+    };
+    let purpose_end = head.get(4..).and_then(|b| b.iter().position(|&c| c == 0));
+    let store = purpose_end.map(|p| p as u64 + 4 + 9);
+    match store {
+        Some(from) if from <= body && &head[4..from as usize - 9] == b"manifest" => {
+            jumbf::read_store_at(src, start + from, body - from, carrier, record)
+        }
+        Some(_) => {
+            c2pa_box(&head, carrier, record);
+            Ok(())
+        }
+        None => {
+            let _ = src.seek_to(start)?;
+            if let Ok(bytes) = src.take(body)? {
+                c2pa_box(&bytes, carrier, record);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The C2PA `uuid` box's payload: version and flags, a purpose, and for
@@ -297,5 +331,29 @@ mod tests {
             nested = jbox(b"moov", &nested);
         }
         assert!(read_bytes(&mp4(b"isom", &[nested])).is_empty());
+    }
+
+    #[test]
+    fn the_store_read_in_place_agrees_with_the_box_read_whole() {
+        let store = action_store(&[("urn:c2pa:a", "g/1", "c2pa.created", "x")]);
+        let long = vec![b'p'; 2 * PURPOSE_WINDOW as usize];
+        let bodies = [
+            [&[0u8; 4][..], b"manifest\0", &[0; 8], &store].concat(),
+            [&[0u8; 4][..], b"manifest\0", &[0; 3]].concat(),
+            [&[0u8; 4][..], b"manifest\0"].concat(),
+            [&[0u8; 4][..], b"merkle\0", &[0; 8], &store].concat(),
+            [&[0u8; 4][..], &long, b"\0", &store].concat(),
+            [&[0u8; 4][..], &long].concat(),
+            vec![0; 3],
+        ];
+        for body in bodies {
+            let file = mp4(b"isom", &[uuid_box(&C2PA_UUID, &body)]);
+            let mut whole = Record {
+                format: Some(Format::Bmff),
+                ..Record::default()
+            };
+            c2pa_box(&body, "MP4 `uuid` box", &mut whole);
+            assert_eq!(read_bytes(&file), whole, "{body:?}");
+        }
     }
 }

@@ -3,26 +3,164 @@
 //! a label); the store (`c2pa`) holds manifests (`c2ma`), each with an
 //! assertion store (`c2pa.assertions`) and a claim (`c2pa.claim`). Only
 //! the claim and the actions assertions are decoded.
+//!
+//! The tree is walked by offsets: box headers, description boxes and the
+//! decoded `cbor` boxes are fetched, everything else (thumbnails, the
+//! signature) is passed over, so a store in a file is read in place.
 
-use super::source::{be32, be64, size, thousands};
+use std::borrow::Cow;
+use std::io;
+
+use super::source::{At, Source, be32, be64, get, size, thousands};
 use super::{Manifest, Mark, Record, claim};
 
 /// More boxes than this at one level is not a manifest store.
 const MAX_BOXES: usize = 100_000;
 
-/// A box: its type, its payload and where the payload starts in the store.
-struct Jbox<'a> {
+/// A store's bytes, fetched by offset from its start.
+trait Bytes {
+    /// The store's length.
+    fn len(&self) -> u64;
+    /// `n` bytes from `at`; the caller keeps them within the store.
+    fn fetch(&mut self, at: u64, n: u64) -> io::Result<Cow<'_, [u8]>>;
+}
+
+/// A store in memory.
+struct Mem<'a>(&'a [u8]);
+
+impl Bytes for Mem<'_> {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn fetch(&mut self, at: u64, n: u64) -> io::Result<Cow<'_, [u8]>> {
+        let range = usize::try_from(at)
+            .ok()
+            .zip(at.checked_add(n).and_then(|e| usize::try_from(e).ok()));
+        range
+            .and_then(|(from, to)| self.0.get(from..to))
+            .map(Cow::Borrowed)
+            .ok_or_else(past_the_store)
+    }
+}
+
+/// Reads of at most this many bytes are served from blocks this size read
+/// from the store: the headers and descriptions of neighbouring boxes come
+/// in one read.
+const BLOCK: u64 = 1 << 10;
+/// Blocks kept: the walk returns to a superbox's boxes after reading its
+/// description and headers.
+const BLOCKS: usize = 8;
+
+/// A store of `len` bytes at `base` in the file, read as it is walked.
+struct Window<'s, 'r, R> {
+    src: &'s mut Source<'r, R>,
+    base: u64,
+    len: u64,
+    /// Blocks read, by where they start in the store, oldest first.
+    blocks: Vec<(u64, Vec<u8>)>,
+}
+
+impl<'s, 'r, R: At> Window<'s, 'r, R> {
+    fn new(src: &'s mut Source<'r, R>, base: u64, len: u64) -> Self {
+        Window {
+            src,
+            base,
+            len,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn read(&mut self, at: u64, n: u64) -> io::Result<Vec<u8>> {
+        if self.src.seek_to(self.base + at)?.is_err() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.src
+            .take(n)?
+            .map_err(|_| io::ErrorKind::UnexpectedEof.into())
+    }
+}
+
+impl<R: At> Bytes for Window<'_, '_, R> {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn fetch(&mut self, at: u64, n: u64) -> io::Result<Cow<'_, [u8]>> {
+        if at.checked_add(n).is_none_or(|end| end > self.len) {
+            return Err(past_the_store());
+        }
+        if n > BLOCK {
+            return Ok(Cow::Owned(self.read(at, n)?));
+        }
+        let held = self
+            .blocks
+            .iter()
+            .position(|(from, b)| at >= *from && at + n <= from + b.len() as u64);
+        let i = match held {
+            Some(i) => i,
+            None => {
+                let block = self.read(at, BLOCK.min(self.len - at))?;
+                if self.blocks.len() == BLOCKS {
+                    self.blocks.remove(0);
+                }
+                self.blocks.push((at, block));
+                self.blocks.len() - 1
+            }
+        };
+        let (from, block) = &self.blocks[i];
+        let skip = (at - from) as usize;
+        Ok(Cow::Borrowed(&block[skip..skip + n as usize]))
+    }
+}
+
+fn past_the_store() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "a read past the end of the store",
+    )
+}
+
+/// Why a walk stopped: the store does not parse, or the file failed.
+enum Stop {
+    Bad(String),
+    Io(io::Error),
+}
+
+impl From<String> for Stop {
+    fn from(reason: String) -> Stop {
+        Stop::Bad(reason)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(reason: &str) -> Stop {
+        Stop::Bad(reason.to_owned())
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Stop {
+        Stop::Io(e)
+    }
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// A box: its type, and where its payload starts in the store and how
+/// long it is.
+struct Jbox {
     kind: [u8; 4],
-    body: &'a [u8],
-    at: usize,
+    at: u64,
+    len: u64,
 }
 
 /// A superbox: its description's type (the UUID's first four bytes, such
 /// as `c2ma`), label, and the boxes after the description.
-struct Super<'a> {
+struct Super {
     kind: [u8; 4],
-    label: Option<&'a str>,
-    content: Vec<Jbox<'a>>,
+    label: Option<String>,
+    content: Vec<Jbox>,
 }
 
 /// One manifest as read.
@@ -36,7 +174,36 @@ struct Parsed {
 /// digital source types to `record`; a store that does not parse is an
 /// [`super::Unreadable`].
 pub fn read_store(store: &[u8], carrier: &str, record: &mut Record) {
-    let (parsed, problem) = parse(store);
+    if let Ok((parsed, problem)) = parse(&mut Mem(store)) {
+        report(parsed, problem, carrier, record);
+    }
+}
+
+/// [`read_store`] for the store of `len` bytes at `at` in the file,
+/// reading only the boxes it decodes. The caller has bounded `len` and
+/// checked the store lies within the file.
+pub fn read_store_at<R: At>(
+    src: &mut Source<R>,
+    at: u64,
+    len: u64,
+    carrier: &str,
+    record: &mut Record,
+) -> io::Result<()> {
+    #[cfg(test)]
+    if tests::WHOLE.get() {
+        src.seek_to(at)?
+            .map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+        if let Ok(store) = src.take(len)? {
+            read_store(&store, carrier, record);
+        }
+        return Ok(());
+    }
+    let (parsed, problem) = parse(&mut Window::new(src, at, len))?;
+    report(parsed, problem, carrier, record);
+    Ok(())
+}
+
+fn report(parsed: Vec<Parsed>, problem: Option<String>, carrier: &str, record: &mut Record) {
     let last = parsed.len().saturating_sub(1);
     for (i, m) in parsed.into_iter().enumerate() {
         let active = i == last && problem.is_none();
@@ -61,147 +228,158 @@ pub fn read_store(store: &[u8], carrier: &str, record: &mut Record) {
 }
 
 /// The manifests read, and why the store stopped parsing if it did.
-fn parse(store: &[u8]) -> (Vec<Parsed>, Option<String>) {
+fn parse(store: &mut impl Bytes) -> io::Result<(Vec<Parsed>, Option<String>)> {
     let mut out = Vec::new();
-    let problem = (|| {
-        let top = boxes(store, 0)?;
-        let first = top.first().ok_or("the store is empty")?;
-        let root = superbox(first)?;
-        if &root.kind != b"c2pa" {
-            return Err(format!(
-                "the first JUMBF box is `{}`, not a C2PA manifest store",
-                root.label.unwrap_or("unlabelled")
-            ));
-        }
-        for b in root.content.iter().filter(|b| &b.kind == b"jumb") {
-            let s = superbox(b)?;
-            if matches!(&s.kind, b"c2ma" | b"c2um") {
-                out.push(manifest(&s)?);
-            }
-        }
-        if out.is_empty() {
-            return Err("the store holds no manifest".to_owned());
-        }
-        Ok(())
-    })()
-    .err();
-    (out, problem)
+    let problem = match manifests(store, &mut out) {
+        Ok(()) => None,
+        Err(Stop::Bad(reason)) => Some(reason),
+        Err(Stop::Io(e)) => return Err(e),
+    };
+    Ok((out, problem))
 }
 
-fn manifest(m: &Super) -> Result<Parsed, String> {
-    let name = m.label.unwrap_or("unlabelled");
+/// Reads the store's manifests into `out`, in order.
+fn manifests(store: &mut impl Bytes, out: &mut Vec<Parsed>) -> Step<()> {
+    let end = store.len();
+    let top = boxes(store, 0, end)?;
+    let first = top.first().ok_or("the store is empty")?;
+    let root = superbox(store, first)?;
+    if &root.kind != b"c2pa" {
+        return Err(Stop::Bad(format!(
+            "the first JUMBF box is `{}`, not a C2PA manifest store",
+            root.label.as_deref().unwrap_or("unlabelled")
+        )));
+    }
+    for b in root.content.iter().filter(|b| &b.kind == b"jumb") {
+        let s = superbox(store, b)?;
+        if matches!(&s.kind, b"c2ma" | b"c2um") {
+            out.push(manifest(store, &s)?);
+        }
+    }
+    if out.is_empty() {
+        return Err("the store holds no manifest".into());
+    }
+    Ok(())
+}
+
+fn manifest(store: &mut impl Bytes, m: &Super) -> Step<Parsed> {
+    let name = m.label.as_deref().unwrap_or("unlabelled");
     let mut parsed = Parsed {
-        label: m.label.map(str::to_owned),
+        label: m.label.clone(),
         generator: None,
         actions: Vec::new(),
     };
     let mut claimed = false;
     for b in m.content.iter().filter(|b| &b.kind == b"jumb") {
-        let s = superbox(b)?;
+        let s = superbox(store, b)?;
+        let label = s.label.as_deref();
         // By label, or by the description's type when the label is odd.
-        let is_claim = matches!(s.label, Some("c2pa.claim" | "c2pa.claim.v2"));
+        let is_claim = matches!(label, Some("c2pa.claim" | "c2pa.claim.v2"));
         if is_claim || (&s.kind == b"c2cl" && !claimed) {
-            parsed.generator = claim::generator(cbor(&s)?)?;
+            parsed.generator = claim::generator(&cbor(store, &s)?)?;
             claimed = true;
-        } else if s.label == Some("c2pa.assertions") || &s.kind == b"c2as" {
+        } else if label == Some("c2pa.assertions") || &s.kind == b"c2as" {
             for a in s.content.iter().filter(|b| &b.kind == b"jumb") {
-                let a = superbox(a)?;
-                let base = a.label.map(|l| l.split("__").next().unwrap_or(l));
+                let a = superbox(store, a)?;
+                let label = a.label.as_deref();
+                let base = label.map(|l| l.split("__").next().unwrap_or(l));
                 if matches!(base, Some("c2pa.actions" | "c2pa.actions.v2")) {
-                    parsed.actions.extend(claim::actions(cbor(&a)?)?);
+                    parsed.actions.extend(claim::actions(&cbor(store, &a)?)?);
                 }
             }
         }
     }
     if !claimed {
-        return Err(format!("manifest `{name}` has no claim"));
+        return Err(Stop::Bad(format!("manifest `{name}` has no claim")));
     }
     Ok(parsed)
 }
 
 /// The payload of a superbox's `cbor` content box.
-fn cbor<'a>(s: &Super<'a>) -> Result<&'a [u8], String> {
-    s.content
+fn cbor<'s>(store: &'s mut impl Bytes, s: &Super) -> Step<Cow<'s, [u8]>> {
+    let b = s
+        .content
         .iter()
         .find(|b| &b.kind == b"cbor")
-        .map(|b| b.body)
-        .ok_or_else(|| format!("`{}` has no CBOR box", s.label.unwrap_or("unlabelled")))
+        .ok_or_else(|| {
+            format!(
+                "`{}` has no CBOR box",
+                s.label.as_deref().unwrap_or("unlabelled")
+            )
+        })?;
+    Ok(store.fetch(b.at, b.len)?)
 }
 
-/// The boxes of `bytes`, which starts at `base` in the store.
-fn boxes(bytes: &[u8], base: usize) -> Result<Vec<Jbox<'_>>, String> {
+/// The boxes from `from` to `end` in the store.
+fn boxes(store: &mut impl Bytes, from: u64, end: u64) -> Step<Vec<Jbox>> {
     let mut out = Vec::new();
-    let mut i = 0usize;
-    while i < bytes.len() {
+    let mut next = from;
+    while next < end {
         if out.len() == MAX_BOXES {
-            return Err(format!(
+            return Err(Stop::Bad(format!(
                 "more than {} JUMBF boxes",
                 thousands(MAX_BOXES as u64)
-            ));
+            )));
         }
-        let at = base + i;
-        let short = || {
-            format!(
-                "the JUMBF box at byte {} is cut short",
-                thousands(at as u64)
-            )
-        };
-        let lbox = be32(bytes, i).ok_or_else(short)?;
-        let kind: [u8; 4] = super::source::get(bytes, i + 4).ok_or_else(short)?;
+        let at = next;
+        let short = || format!("the JUMBF box at byte {} is cut short", thousands(at));
+        let left = end - at;
+        let head = store.fetch(at, left.min(16))?;
+        let lbox = be32(&head, 0).ok_or_else(short)?;
+        let kind: [u8; 4] = get(&head, 4).ok_or_else(short)?;
         let (header, len) = match lbox {
-            0 => (8, (bytes.len() - i) as u64),
-            1 => (16, be64(bytes, i + 8).ok_or_else(short)?),
+            0 => (8, left),
+            1 => (16, be64(&head, 8).ok_or_else(short)?),
             n => (8, u64::from(n)),
         };
-        if len < header as u64 {
-            return Err(format!(
+        if len < header {
+            return Err(Stop::Bad(format!(
                 "the JUMBF box at byte {} has a length of {len}",
-                thousands(at as u64)
-            ));
+                thousands(at)
+            )));
         }
-        let left = (bytes.len() - i) as u64;
         if len > left {
-            return Err(format!(
+            return Err(Stop::Bad(format!(
                 "the JUMBF box at byte {} claims {}, past the end of its store",
-                thousands(at as u64),
+                thousands(at),
                 size(len)
-            ));
+            )));
         }
-        let len = len as usize;
         out.push(Jbox {
             kind,
-            body: &bytes[i + header..i + len],
             at: at + header,
+            len: len - header,
         });
-        i += len;
+        next = at + len;
     }
     Ok(out)
 }
 
 /// A `jumb` box read as a superbox.
-fn superbox<'a>(b: &Jbox<'a>) -> Result<Super<'a>, String> {
-    let at = thousands(b.at as u64);
+fn superbox(store: &mut impl Bytes, b: &Jbox) -> Step<Super> {
+    let at = thousands(b.at);
     if &b.kind != b"jumb" {
-        return Err(format!("the box at byte {at} is not a JUMBF superbox"));
+        return Err(Stop::Bad(format!(
+            "the box at byte {at} is not a JUMBF superbox"
+        )));
     }
-    let children = boxes(b.body, b.at)?;
-    let mut children = children.into_iter();
+    let mut children = boxes(store, b.at, b.at + b.len)?.into_iter();
     let desc = children
         .next()
-        .filter(|d| &d.kind == b"jumd" && d.body.len() >= 17)
+        .filter(|d| &d.kind == b"jumd" && d.len >= 17)
         .ok_or_else(|| format!("the superbox at byte {at} has no description box"))?;
-    let kind: [u8; 4] = super::source::get(desc.body, 0).unwrap_or_default();
-    let toggles = desc.body[16];
+    let body = store.fetch(desc.at, desc.len)?;
+    let kind: [u8; 4] = get(&body, 0).unwrap_or_default();
+    let toggles = body[16];
     let label = if toggles & 0x02 != 0 {
-        let rest = &desc.body[17..];
+        let rest = &body[17..];
         let end = rest
             .iter()
             .position(|&c| c == 0)
             .ok_or_else(|| format!("the label of the superbox at byte {at} is not terminated"))?;
-        Some(
-            std::str::from_utf8(&rest[..end])
-                .map_err(|_| format!("the label of the superbox at byte {at} is not UTF-8"))?,
-        )
+        let label = std::str::from_utf8(&rest[..end])
+            .map_err(|_| format!("the label of the superbox at byte {at} is not UTF-8"))?;
+        Some(label.to_owned())
     } else {
         None
     };
@@ -214,13 +392,127 @@ fn superbox<'a>(b: &Jbox<'a>) -> Result<Super<'a>, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+    use std::path::{Path, PathBuf};
+
     use super::super::tests::{action_store, jbox, superbox as sb};
     use super::*;
+
+    thread_local! {
+        /// Stores in files are copied whole and read as slices, as the
+        /// in-memory path reads them.
+        pub static WHOLE: Cell<bool> = const { Cell::new(false) };
+    }
 
     fn read(store: &[u8]) -> Record {
         let mut r = Record::default();
         read_store(store, "PNG caBX", &mut r);
         r
+    }
+
+    /// `bytes` read in place and read whole.
+    fn both(bytes: &[u8]) -> (Record, Record) {
+        let lazy = super::super::read_bytes(bytes);
+        WHOLE.set(true);
+        let whole = super::super::read_bytes(bytes);
+        WHOLE.set(false);
+        (lazy, whole)
+    }
+
+    fn png(store: &[u8]) -> Vec<u8> {
+        let chunk = |kind: &[u8; 4], data: &[u8]| {
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            out.extend_from_slice(&[0; 4]);
+            out
+        };
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        out.extend(chunk(b"IHDR", &[0; 13]));
+        out.extend(chunk(b"caBX", store));
+        out.extend(chunk(b"IDAT", &[7; 300]));
+        out.extend(chunk(b"IEND", &[]));
+        out
+    }
+
+    fn hostile() -> Vec<Vec<u8>> {
+        let good = action_store(&[("urn:c2pa:a", "g/1", "c2pa.created", "x")]);
+        let mut cut = good.clone();
+        cut.truncate(good.len() - 3);
+        let mut giant = good.clone();
+        giant[..4].copy_from_slice(&u32::MAX.to_be_bytes());
+        let mut tiny = good.clone();
+        tiny[..4].copy_from_slice(&3u32.to_be_bytes());
+        let mut xl = good.clone();
+        xl[..4].copy_from_slice(&1u32.to_be_bytes());
+        let not_c2pa = sb(b"c2ma", "urn:x", &[]);
+        let empty = sb(b"c2pa", "c2pa", &[]);
+        let no_claim = sb(b"c2pa", "c2pa", &[sb(b"c2ma", "urn:m", &[])]);
+        let stray = sb(b"c2pa", "c2pa", &[jbox(b"free", &[0; 4])]);
+        vec![
+            cut,
+            giant,
+            tiny,
+            xl,
+            not_c2pa,
+            empty,
+            no_claim,
+            stray,
+            vec![],
+            vec![0; 7],
+        ]
+    }
+
+    /// A store whose one manifest carries a thumbnail of `thumb` bytes
+    /// before its actions.
+    fn thumbnail_store(thumb: usize) -> Vec<u8> {
+        let mut actions = vec![0xA1];
+        actions.extend(super::super::tests::text("actions"));
+        actions.push(0x81);
+        actions.extend(super::super::tests::map(&[
+            ("action", "c2pa.created"),
+            ("digitalSourceType", "trainedAlgorithmicMedia"),
+        ]));
+        let image = jbox(b"bidb", &vec![0xD8; thumb]);
+        let thumbnail = sb(b"bidb", "c2pa.thumbnail.claim.jpeg", &[image]);
+        let assertion = sb(b"cbor", "c2pa.actions.v2", &[jbox(b"cbor", &actions)]);
+        let assertions = sb(b"c2as", "c2pa.assertions", &[thumbnail, assertion]);
+        let claim = super::super::tests::map(&[("claim_generator", "thumbs/1")]);
+        let claim = sb(b"c2cl", "c2pa.claim.v2", &[jbox(b"cbor", &claim)]);
+        let signature = sb(b"c2cs", "c2pa.signature", &[jbox(b"cbor", &[0x40; 9000])]);
+        let manifest = sb(b"c2ma", "urn:c2pa:t", &[assertions, claim, signature]);
+        sb(b"c2pa", "c2pa", &[manifest])
+    }
+
+    /// A file in memory that counts the bytes read from it.
+    struct Counting {
+        bytes: Vec<u8>,
+        read: u64,
+    }
+
+    impl At for Counting {
+        fn size(&mut self) -> io::Result<u64> {
+            Ok(self.bytes.len() as u64)
+        }
+
+        fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+            let from = offset as usize;
+            let part = self.bytes.get(from..from + buf.len());
+            buf.copy_from_slice(part.ok_or(io::ErrorKind::UnexpectedEof)?);
+            self.read += buf.len() as u64;
+            Ok(())
+        }
+    }
+
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
     }
 
     #[test]
@@ -247,30 +539,7 @@ mod tests {
     #[test]
     fn hostile_stores_are_unreadable_never_a_pass() {
         let good = action_store(&[("urn:c2pa:a", "g/1", "c2pa.created", "x")]);
-        let mut cut = good.clone();
-        cut.truncate(good.len() - 3);
-        let mut giant = good.clone();
-        giant[..4].copy_from_slice(&u32::MAX.to_be_bytes());
-        let mut tiny = good.clone();
-        tiny[..4].copy_from_slice(&3u32.to_be_bytes());
-        let mut xl = good.clone();
-        xl[..4].copy_from_slice(&1u32.to_be_bytes());
-        let not_c2pa = sb(b"c2ma", "urn:x", &[]);
-        let empty = sb(b"c2pa", "c2pa", &[]);
-        let no_claim = sb(b"c2pa", "c2pa", &[sb(b"c2ma", "urn:m", &[])]);
-        let stray = sb(b"c2pa", "c2pa", &[jbox(b"free", &[0; 4])]);
-        for store in [
-            cut,
-            giant,
-            tiny,
-            xl,
-            not_c2pa,
-            empty,
-            no_claim,
-            stray,
-            vec![],
-            vec![0; 7],
-        ] {
+        for store in hostile() {
             let r = read(&store);
             assert_eq!(r.unreadable.len(), 1, "{store:?}");
             assert!(r.unreadable[0].c2pa);
@@ -286,5 +555,54 @@ mod tests {
             "{:?}",
             r.unreadable
         );
+    }
+
+    #[test]
+    fn stores_read_in_place_and_whole_agree() {
+        let mut stores = hostile();
+        stores.push(action_store(&[
+            ("urn:c2pa:one", "old/1", "c2pa.created", "x"),
+            ("urn:c2pa:two", "new/2", "c2pa.opened", "digitalCapture"),
+        ]));
+        stores.push(thumbnail_store(70_000));
+        for store in stores {
+            let (lazy, whole) = both(&png(&store));
+            assert_eq!(lazy, whole, "{store:?}");
+            let sliced = read(&store);
+            assert_eq!(lazy.manifests, sliced.manifests);
+            assert_eq!(lazy.marks, sliced.marks);
+            assert_eq!(lazy.unreadable, sliced.unreadable);
+        }
+    }
+
+    #[test]
+    fn every_media_fixture_reads_the_same_in_place_and_whole() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/media");
+        let mut paths = Vec::new();
+        files(&root, &mut paths);
+        paths.sort();
+        let mut stores = 0;
+        for path in paths {
+            let bytes = std::fs::read(&path).unwrap();
+            let (lazy, whole) = both(&bytes);
+            assert_eq!(lazy, whole, "{}", path.display());
+            stores += usize::from(!lazy.manifests.is_empty());
+        }
+        assert!(stores >= 5, "{stores} fixtures with manifests");
+    }
+
+    #[test]
+    fn a_large_thumbnail_is_passed_over() {
+        let store = thumbnail_store(8 << 20);
+        let mut file = Counting {
+            bytes: png(&store),
+            read: 0,
+        };
+        let r = super::super::walk(&mut file).unwrap();
+        assert!(r.unreadable.is_empty(), "{:?}", r.unreadable);
+        assert_eq!(r.manifests[0].claim_generator.as_deref(), Some("thumbs/1"));
+        assert_eq!(r.marks[0].term, "trainedAlgorithmicMedia");
+        assert!(file.read < 16 << 10, "{} bytes read", file.read);
+        assert_eq!(read(&store).marks, r.marks);
     }
 }

@@ -254,10 +254,7 @@ fn whole_store<R: At>(src: &mut Source<R>, record: &mut Record) -> std::io::Resu
         record.unreadable_store(PLACE, format!("the store is {}", source::size(src.len())));
         return Ok(());
     }
-    if let Ok(store) = src.take(src.len())? {
-        jumbf::read_store(&store, PLACE, record);
-    }
-    Ok(())
+    jumbf::read_store_at(src, 0, src.len(), PLACE, record)
 }
 
 impl Record {

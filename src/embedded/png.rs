@@ -29,9 +29,7 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
                     record.unreadable_store(CABX, reason);
                     break;
                 }
-                if let Ok(store) = src.take(len)? {
-                    jumbf::read_store(&store, CABX, record);
-                }
+                jumbf::read_store_at(src, start, len, CABX, record)?;
             }
             b"iTXt" => itxt(src, len, record)?,
             b"tEXt" => text(src, len, record)?,

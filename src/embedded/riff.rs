@@ -36,11 +36,7 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
                 record.unreadable_store(&carrier, format!("the chunk claims {}", size(len)));
                 break;
             }
-            b"C2PA" => {
-                if let Ok(store) = src.take(len)? {
-                    jumbf::read_store(&store, &carrier, record);
-                }
-            }
+            b"C2PA" => jumbf::read_store_at(src, start, len, &carrier, record)?,
             b"XMP " | b"_PMX" if !fits || len > MAX_XMP => {
                 record.unreadable_xmp(&carrier, format!("the chunk claims {}", size(len)));
                 break;

@@ -104,6 +104,11 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
         } else {
             ("TIFF tag 0xCD41", MAX_STORE)
         };
+        let in_file = offset <= src.len() && len <= src.len() - offset;
+        if tag == C2PA_TAG && inline.is_none() && len <= bound && in_file {
+            jumbf::read_store_at(src, offset, len, carrier, record)?;
+            continue;
+        }
         let bytes = match inline {
             Some(bytes) => Some(bytes),
             None if len <= bound && src.seek_to(offset)?.is_ok() => src.take(len)?.ok(),
