@@ -91,7 +91,7 @@ fn html_register_renders_in_chromium() {
     let html = std::fs::read_to_string(&page).unwrap();
     for expected in [
         "<h1>THE LAST SIGNAL</h1>",
-        "Needs action (4)",
+        "Needs action (5)",
         "id=\"register-table\"",
         "id=\"filter-text\"",
         "id=\"filter-stage\"",

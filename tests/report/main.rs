@@ -178,20 +178,29 @@ fn json_register_of_the_pilot() {
     assert_eq!(without.len(), 1);
     assert_eq!(without[0]["file"], "vfx/plates/sh020_fg_v001.exr");
     assert_eq!(codes(&without[0]["findings"]), ["GA001"]);
-    assert_eq!(r["file_findings"], serde_json::json!([]));
+    // The plate whose own C2PA manifest contradicts its `genai: none`.
+    let contradicted = r["file_findings"].as_array().unwrap();
+    assert_eq!(contradicted.len(), 1);
+    assert_eq!(
+        contradicted[0]["file"],
+        "vfx/plates/sh030_sky_v002.png.genai.yml"
+    );
+    assert_eq!(codes(&contradicted[0]["findings"]), ["GA701"]);
 }
 
 /// The totals of the pilot's register: uses, files, findings, by stage and
 /// by rule family.
 fn assert_pilot_totals(t: &Value) {
     assert_eq!(t["uses"], 6);
-    assert_eq!(t["files_checked"], 7);
+    assert_eq!(t["files_checked"], 8);
     assert_eq!(t["uses_needing_action"], 3);
     assert_eq!(t["uses_clear"], 3);
-    assert_eq!(t["files_needing_action"], 1);
+    // The plate without a sidecar, and the plate whose own record says
+    // generative AI while its sidecar says none.
+    assert_eq!(t["files_needing_action"], 2);
     assert_eq!(
         (t["errors"].as_u64(), t["warnings"].as_u64()),
-        (Some(5), Some(2))
+        (Some(6), Some(2))
     );
     let stages: Vec<(&str, u64)> = t["by_stage"]
         .as_array()
@@ -223,6 +232,7 @@ fn assert_pilot_totals(t: &Value) {
     );
     assert_eq!(t["by_family"][1]["errors"], 1);
     assert_eq!(t["by_family"][1]["warnings"], 2);
+    assert_eq!(t["by_family"][7]["errors"], 1);
 }
 
 #[test]
@@ -315,8 +325,9 @@ fn csv_parses_back_with_one_header_row() {
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
     }
-    // Six uses, then the plate with no declaration.
-    assert_eq!(rows.len(), 1 + 6 + 1);
+    // Six uses, then the plate with no declaration and the plate whose own
+    // record contradicts its `genai: none`.
+    assert_eq!(rows.len(), 1 + 6 + 2);
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let aria = rows
         .iter()
@@ -330,10 +341,12 @@ fn csv_parses_back_with_one_header_row() {
         .find(|r| r[col("use")] == "temp-city-skyline")
         .unwrap();
     assert_eq!(skyline[col("outputs")], "image; video");
-    let last = rows.last().unwrap();
-    assert_eq!(last[col("file")], "vfx/plates/sh020_fg_v001.exr");
-    assert_eq!(last[col("use")], "");
-    assert!(last[col("open findings")].contains("GA001"));
+    let file_row = |file: &str| rows.iter().find(|r| r[col("file")] == file).unwrap();
+    let without = file_row("vfx/plates/sh020_fg_v001.exr");
+    assert_eq!(without[col("use")], "");
+    assert!(without[col("open findings")].contains("GA001"));
+    let contradicted = file_row("vfx/plates/sh030_sky_v002.png.genai.yml");
+    assert!(contradicted[col("open findings")].contains("GA701"));
 }
 
 #[test]
