@@ -16,8 +16,18 @@ const EXTENDED: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 const MAX_SEGMENTS: usize = 100_000;
 const APP11: &str = "JPEG APP11";
 
-/// The APP11 segments of one JUMBF box instance: sequence number, payload.
-type Parts = Vec<(u32, Vec<u8>)>;
+/// One APP11 segment of a JUMBF box instance: its sequence number, where
+/// its payload sits in the file and how long it is, and the payload's first
+/// bytes (`JP`, instance, sequence, then the box header and description).
+struct Part {
+    seq: u32,
+    at: u64,
+    len: u64,
+    head: Vec<u8>,
+}
+
+/// The APP11 segments of one JUMBF box instance.
+type Parts = Vec<Part>;
 
 /// Extended XMP by GUID: the full length and the parts by offset.
 type Extended = BTreeMap<Vec<u8>, (u32, Vec<(u32, Vec<u8>)>)>;
@@ -65,7 +75,21 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
             }
             continue;
         }
-        let whole = body_len <= src.left() + head.len() as u64;
+        let whole = start.saturating_add(body_len) <= src.len();
+        if marker == 0xEB && whole {
+            // The store is read where it lies once its segments are known.
+            kept_jumbf += body_len;
+            if kept_jumbf > MAX_STORE {
+                record
+                    .unreadable_store(APP11, format!("the segments hold over {}", size(MAX_STORE)));
+                return Ok(());
+            }
+            app11(start, body_len, head, &mut jumbf);
+            if src.seek_to(start + body_len)?.is_err() {
+                break;
+            }
+            continue;
+        }
         let _ = src.seek_to(start)?;
         let Ok(body) = src.take(body_len.min(src.left()))? else {
             break;
@@ -82,15 +106,7 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
             }
             break;
         }
-        if marker == 0xEB {
-            kept_jumbf += body_len;
-            if kept_jumbf > MAX_STORE {
-                record
-                    .unreadable_store(APP11, format!("the segments hold over {}", size(MAX_STORE)));
-                return Ok(());
-            }
-            app11(body, &mut jumbf);
-        } else if let Some(packet) = body.strip_prefix(XMP) {
+        if let Some(packet) = body.strip_prefix(XMP) {
             record.xmp(packet, "JPEG APP1");
         } else if let Some(part) = body.strip_prefix(EXTENDED) {
             kept_extended += body_len;
@@ -115,7 +131,7 @@ pub fn walk<R: At>(src: &mut Source<R>, record: &mut Record) -> io::Result<()> {
     }
     for parts in jumbf.into_values() {
         match reassemble_store(parts) {
-            Ok(Some(store)) => jumbf::read_store(&store, APP11, record),
+            Ok(Some(pieces)) => jumbf::read_pieces_at(src, pieces, APP11, record)?,
             Ok(None) => {}
             Err(reason) => record.unreadable_store(APP11, reason),
         }
@@ -141,46 +157,52 @@ fn marker<R: At>(src: &mut Source<R>) -> io::Result<Result<u8, Short>> {
 }
 
 /// Files an APP11 segment under its box instance.
-fn app11(body: Vec<u8>, jumbf: &mut BTreeMap<u16, Parts>) {
-    if body.len() < 16 || &body[..2] != b"JP" {
+fn app11(at: u64, len: u64, head: Vec<u8>, jumbf: &mut BTreeMap<u16, Parts>) {
+    if len < 16 || !head.starts_with(b"JP") {
         return;
     }
-    let (Some(instance), Some(seq)) = (be16(&body, 2), be32(&body, 4)) else {
+    let (Some(instance), Some(seq)) = (be16(&head, 2), be32(&head, 4)) else {
         return;
     };
-    jumbf.entry(instance).or_default().push((seq, body));
+    jumbf
+        .entry(instance)
+        .or_default()
+        .push(Part { seq, at, len, head });
 }
 
-/// The JUMBF box of one instance's segments in sequence, or `None` when it
-/// is not a C2PA store. The first segment carries the box header; the
-/// others repeat it (8 bytes) before their share of the payload.
-fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<u8>>, String> {
-    parts.sort_by_key(|(seq, _)| *seq);
-    let first = parts[0].0;
+/// Where the JUMBF box of one instance's segments lies, piece by piece in
+/// sequence, or `None` when it is not a C2PA store. The first segment
+/// carries the box header; the others repeat it (8 bytes) before their
+/// share of the payload.
+fn reassemble_store(mut parts: Parts) -> Result<Option<Vec<(u64, u64)>>, String> {
+    parts.sort_by_key(|p| p.seq);
+    let first = parts[0].seq;
     if first != 1 {
         return Err("the first APP11 segment of the store is missing".to_owned());
     }
     // The superbox's description box (at byte 8 of the box, after the 8
     // bytes of `JP`, instance and sequence) has a type UUID starting `c2pa`.
-    let head = &parts[0].1;
+    let head = &parts[0].head;
     if head.get(12..16) != Some(b"jumb") || head.get(24..28) != Some(b"c2pa") {
         return Ok(None);
     }
-    let mut store = Vec::new();
-    for (i, (seq, body)) in parts.iter().enumerate() {
-        if u64::from(*seq) != u64::from(first) + i as u64 {
+    let mut pieces = Vec::new();
+    let mut total = 0u64;
+    for (i, part) in parts.iter().enumerate() {
+        if u64::from(part.seq) != u64::from(first) + i as u64 {
             return Err(format!(
                 "APP11 segment {} of the store is missing or repeated",
                 u64::from(first) + i as u64
             ));
         }
         let from = if i == 0 { 8 } else { 16 };
-        if (store.len() + body.len()) as u64 > MAX_STORE {
+        total += part.len;
+        if total > MAX_STORE {
             return Err(format!("the store is over {}", size(MAX_STORE)));
         }
-        store.extend_from_slice(&body[from..]);
+        pieces.push((part.at + from, part.len - from));
     }
-    Ok(Some(store))
+    Ok(Some(pieces))
 }
 
 /// Files an extended XMP segment under its GUID.

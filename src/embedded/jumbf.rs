@@ -52,32 +52,48 @@ const BLOCK: u64 = 1 << 10;
 /// description and headers.
 const BLOCKS: usize = 8;
 
-/// A store of `len` bytes at `base` in the file, read as it is walked.
+/// A store in the file, read as it is walked: one run of bytes, or the
+/// pieces of a store split over segments (JPEG APP11), in order.
 struct Window<'s, 'r, R> {
     src: &'s mut Source<'r, R>,
-    base: u64,
+    /// Each piece's place in the file and length; the store is them end to
+    /// end.
+    pieces: Vec<(u64, u64)>,
     len: u64,
     /// Blocks read, by where they start in the store, oldest first.
     blocks: Vec<(u64, Vec<u8>)>,
 }
 
 impl<'s, 'r, R: At> Window<'s, 'r, R> {
-    fn new(src: &'s mut Source<'r, R>, base: u64, len: u64) -> Self {
+    fn new(src: &'s mut Source<'r, R>, pieces: Vec<(u64, u64)>) -> Self {
+        let len = pieces.iter().map(|(_, n)| n).sum();
         Window {
             src,
-            base,
+            pieces,
             len,
             blocks: Vec::new(),
         }
     }
 
+    /// `n` bytes from `at` in the store, which the caller keeps within it.
     fn read(&mut self, at: u64, n: u64) -> io::Result<Vec<u8>> {
-        if self.src.seek_to(self.base + at)?.is_err() {
-            return Err(io::ErrorKind::UnexpectedEof.into());
+        let mut out = Vec::with_capacity(n as usize);
+        let mut piece_at = 0u64;
+        for &(pos, len) in &self.pieces {
+            let (from, to) = (at.max(piece_at), (at + n).min(piece_at + len));
+            if from < to {
+                if self.src.seek_to(pos + (from - piece_at))?.is_err() {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                let part = self
+                    .src
+                    .take(to - from)?
+                    .map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+                out.extend_from_slice(&part);
+            }
+            piece_at += len;
         }
-        self.src
-            .take(n)?
-            .map_err(|_| io::ErrorKind::UnexpectedEof.into())
+        Ok(out)
     }
 }
 
@@ -198,7 +214,34 @@ pub fn read_store_at<R: At>(
         }
         return Ok(());
     }
-    let (parsed, problem) = parse(&mut Window::new(src, at, len))?;
+    let (parsed, problem) = parse(&mut Window::new(src, vec![(at, len)]))?;
+    report(parsed, problem, carrier, record);
+    Ok(())
+}
+
+/// [`read_store_at`] over a store split into `pieces` (each a place in the
+/// file and a length, in order), such as the payloads of JPEG APP11
+/// segments; the caller has bounded their sum.
+pub fn read_pieces_at<R: At>(
+    src: &mut Source<R>,
+    pieces: Vec<(u64, u64)>,
+    carrier: &str,
+    record: &mut Record,
+) -> io::Result<()> {
+    #[cfg(test)]
+    if tests::WHOLE.get() {
+        let mut store = Vec::new();
+        for (at, len) in pieces {
+            src.seek_to(at)?
+                .map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+            if let Ok(part) = src.take(len)? {
+                store.extend_from_slice(&part);
+            }
+        }
+        read_store(&store, carrier, record);
+        return Ok(());
+    }
+    let (parsed, problem) = parse(&mut Window::new(src, pieces))?;
     report(parsed, problem, carrier, record);
     Ok(())
 }
