@@ -228,8 +228,8 @@ pub static KINDS: &[Row] = &[
         name: "media",
         title: "media",
         extensions: &[
-            "aif", "aiff", "avi", "dpx", "exr", "flac", "jpeg", "jpg", "mkv", "mov", "mp3", "mp4",
-            "mxf", "png", "psd", "tif", "tiff", "wav", "webp",
+            "aif", "aiff", "avi", "dpx", "exr", "flac", "heic", "jpeg", "jpg", "mkv", "mov", "mp3",
+            "mp4", "mxf", "png", "psd", "tif", "tiff", "wav", "webp",
         ],
         declared: FileKind::Sidecar,
         list: List::Media,
@@ -304,7 +304,7 @@ pub const DEFAULT_METADATA: &[&str] = &["**/*.otio", "**/*.usda", "vfx/**/*.{yml
 /// only under `vfx/`, as a repository's own pictures need no declaration.
 pub const DEFAULT_MEDIA: &[&str] = &[
     "**/*.{usd,usdc,usdz}",
-    "vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,mov,mp4,wav}",
+    "vfx/**/*.{exr,dpx,tif,tiff,png,jpg,jpeg,webp,heic,mov,mp4,wav}",
 ];
 
 /// The extensions a list's built-in globs name, in their order
