@@ -141,30 +141,30 @@ fn entries<'b>(
 ) -> Cbor<()> {
     untag(d)?;
     let len = d.map()?;
-    let mut seen = 0u64;
-    loop {
-        match len {
-            Some(n) if seen == n => return Ok(()),
-            None if d.datatype()? == Type::Break => {
-                d.set_position(d.position() + 1);
-                return Ok(());
-            }
-            _ => {}
-        }
+    repeat(d, len, &mut |d| {
         let key = if d.datatype()? == Type::String {
             Some(d.str()?.to_owned())
         } else {
             d.skip()?;
             None
         };
-        f(key.as_deref(), d)?;
-        seen += 1;
-    }
+        f(key.as_deref(), d)
+    })
 }
 
 /// Calls `f` for each item of an array; `f` consumes the item.
 fn items<'b>(d: &mut Decoder<'b>, f: &mut dyn FnMut(&mut Decoder<'b>) -> Cbor<()>) -> Cbor<()> {
     let len = d.array()?;
+    repeat(d, len, f)
+}
+
+/// Calls `f` `len` times, or until the break that ends a container of
+/// indefinite length.
+fn repeat<'b>(
+    d: &mut Decoder<'b>,
+    len: Option<u64>,
+    f: &mut dyn FnMut(&mut Decoder<'b>) -> Cbor<()>,
+) -> Cbor<()> {
     let mut seen = 0u64;
     loop {
         match len {
