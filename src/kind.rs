@@ -606,7 +606,7 @@ mod tests {
             named(List::Metadata),
             ["otio", "usda", "yml", "yaml", "json"]
         );
-        assert_eq!(named(List::Media).len(), 13);
+        assert_eq!(named(List::Media).len(), 15);
     }
 
     #[test]
