@@ -1,6 +1,8 @@
 //! Text USD layers: the declaration in `customLayerData`, read with spans
 //! into the layer, and every problem at its line.
 
+mod common;
+
 use aiclear::declaration::usda::{header, read_layer};
 use aiclear::kind::FileKind;
 use aiclear::rules::{Finding, Read, read_declaration};
@@ -379,13 +381,8 @@ fn mutated_layers_are_read_safely() {
         b"-",
         b"1e",
     ];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut rng = common::Rng(0x9E37_79B9_7F4A_7C15);
+    let mut next = |n: usize| rng.below(n);
     for round in 0..3000 {
         let mut bytes = seeds[round % seeds.len()].clone();
         for _ in 0..1 + next(3) {

@@ -334,25 +334,9 @@ fn a_freshly_signed_file_agrees_with_c2pa_python() {
     assert_agree(&python, &signed, None, &ours);
 }
 
-/// A small deterministic generator, so a failure can be replayed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 #[test]
 fn damaged_fixtures_never_panic() {
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut rng = common::Rng(0x9E37_79B9_7F4A_7C15);
     for (name, ..) in TABLE {
         let good = std::fs::read(media(name)).unwrap();
         // Cut short anywhere, denser near the start where the headers are.

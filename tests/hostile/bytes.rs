@@ -272,12 +272,8 @@ fn three_dashes_alone() {
     assert_exit(&o, 1);
     // Each is reported (an empty or unterminated block is no declaration),
     // and none passes.
-    let mut paths: Vec<String> = o.json()["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_owned())
-        .collect();
+    let json = o.json();
+    let mut paths = crate::common::paths(&json);
     paths.dedup();
     assert_eq!(paths.len(), 6, "{}", head(&o.stdout));
     assert!(

@@ -114,42 +114,19 @@ fn hostile_files_committed_in_a_range() {
     // Staged …
     let o = check(repo.path(), &["--staged"]);
     assert_exit(&o, 1);
-    let paths: Vec<String> = o.json()["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(
-        paths.contains(&"scripts/ep2.fountain".to_owned()),
-        "{paths:?}"
-    );
-    assert!(
-        paths.contains(&"vfx/shots/sh010.yml".to_owned()),
-        "{paths:?}"
-    );
+    let json = o.json();
+    let paths = crate::common::paths(&json);
+    assert!(paths.contains(&"scripts/ep2.fountain"), "{paths:?}");
+    assert!(paths.contains(&"vfx/shots/sh010.yml"), "{paths:?}");
     // … and committed.
     repo.commit(WRITER, "hostile");
     let o = check(repo.path(), &["--base", &base]);
     assert_exit(&o, 1);
-    let paths: Vec<String> = o.json()["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(
-        paths.contains(&"scripts/ep2.fountain".to_owned()),
-        "{paths:?}"
-    );
-    assert!(
-        paths.contains(&"vfx/shots/sh010.yml".to_owned()),
-        "{paths:?}"
-    );
-    assert!(
-        !paths.contains(&"scripts/ep3.fountain".to_owned()),
-        "{paths:?}"
-    );
+    let json = o.json();
+    let paths = crate::common::paths(&json);
+    assert!(paths.contains(&"scripts/ep2.fountain"), "{paths:?}");
+    assert!(paths.contains(&"vfx/shots/sh010.yml"), "{paths:?}");
+    assert!(!paths.contains(&"scripts/ep3.fountain"), "{paths:?}");
 }
 
 #[test]
