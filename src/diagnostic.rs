@@ -45,6 +45,10 @@ pub struct RuleInfo {
     pub guideline: &'static str,
     /// The long text (Markdown): what it does, why, an example and the fix.
     pub explanation: &'static str,
+    /// The policy pack the rule comes from (`netflix-2025-08`,
+    /// `sag-aftra-2023`, a studio's own); `None` for aiclear's own checks
+    /// (reading declarations, approvals, history), which every policy runs.
+    pub pack: Option<&'static str>,
 }
 
 impl RuleInfo {

@@ -19,6 +19,7 @@ pub mod git;
 pub mod kind;
 pub mod localtime;
 pub mod names;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod rules;

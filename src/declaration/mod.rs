@@ -16,6 +16,7 @@ mod problem;
 pub mod snippet;
 pub mod usda;
 pub mod validate;
+pub mod vocabulary;
 
 use crate::kind::FileKind;
 pub use model::*;

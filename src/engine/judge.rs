@@ -12,7 +12,7 @@ use crate::declaration::Declaration;
 use crate::diagnostic::Report;
 use crate::diagnostic::{ApprovalUse, Diagnostic, Severity};
 use crate::rules::media::MediaFile;
-use crate::rules::{self, Check, Context, Finding, Level, undeclared_ai_assistance};
+use crate::rules::{self, Context, Finding, Level, undeclared_ai_assistance};
 use crate::source::Source;
 use std::collections::BTreeMap;
 
@@ -164,18 +164,14 @@ impl Checker<'_> {
             deliverable: self.settings.files.deliverables.is_match(path),
             watchlist: self.watchlist.clone(),
             media: media.cloned(),
+            kind: Some(target.kind),
+            set: None,
+            territories: Vec::new(),
+            credits: Vec::new(),
         };
         let mut findings = Vec::new();
         for rule in rules::RULES {
-            match rule.check {
-                Check::Engine => {}
-                Check::Declaration(f) => f(decl, &ctx, &mut findings),
-                Check::Use(f) => {
-                    for u in &decl.uses {
-                        f(u, &ctx, &mut findings);
-                    }
-                }
-            }
+            rules::run(rule, decl, &ctx, &mut findings);
         }
         self.apply_approvals(decl, &target.path, findings)
     }

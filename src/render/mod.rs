@@ -159,6 +159,7 @@ pub(crate) mod fixture {
         summary: "a key creative element generated with GenAI needs written approval",
         guideline: "guideline 4.2: key creative elements need written approval",
         explanation: "",
+        pack: Some("netflix-2025-08"),
     };
 
     pub static MISSING_DECLARATION: RuleInfo = RuleInfo {
@@ -168,6 +169,7 @@ pub(crate) mod fixture {
         summary: "a file that uses GenAI has no declaration",
         guideline: "guideline 2.1: every use is declared",
         explanation: "",
+        pack: None,
     };
 
     pub const SIDECAR: &[u8] = b"\xEF\xBB\xBF# s\xC3\xA9quence 10\r\ngenai:\r\n  - id: u1\r\n    element: main-character\r\n    tool: \xC3\x9Cn\xC3\xAF \xFF v2\r\n";

@@ -615,6 +615,7 @@ mod tests {
             summary: "odd",
             guideline: "none",
             explanation: "",
+            pack: None,
         };
         let mut report = Report::default();
         let mut d = fixture::diagnostic(Some(&ODD), Severity::Warning, "x");

@@ -83,6 +83,8 @@ pub enum Check {
     Declaration(fn(&Declaration, &Context, &mut Vec<Finding>)),
     /// Run once per declared use.
     Use(fn(&Use, &Context, &mut Vec<Finding>)),
+    /// A rule of a data pack: a condition over the declaration vocabulary.
+    Policy(&'static crate::policy::DataRule),
 }
 
 impl fmt::Debug for Check {
@@ -91,6 +93,7 @@ impl fmt::Debug for Check {
             Check::Engine => "Engine",
             Check::Declaration(_) => "Declaration",
             Check::Use(_) => "Use",
+            Check::Policy(_) => "Policy",
         })
     }
 }
@@ -124,6 +127,17 @@ pub struct Context {
     /// making (GA701–GA703); `None` for other files, and when
     /// `embedded-provenance: false`.
     pub media: Option<media::MediaFile>,
+    /// The kind of the file the declaration is in.
+    pub kind: Option<FileKind>,
+    /// The `files:` set the file belongs to: `scripts`, `metadata` or
+    /// `media` (a sidecar's media file).
+    pub set: Option<&'static str>,
+    /// The configured release territories (`territories:`), used where a
+    /// declaration names none.
+    pub territories: Vec<String>,
+    /// The names a script's title page or a file's credits metadata give
+    /// as its writers (WGA103).
+    pub credits: Vec<crate::schema::At<String>>,
 }
 
 /// One thing a rule found, before severity and approvals are applied.
@@ -229,6 +243,7 @@ macro_rules! declare_rule {
             level: $level:ident,
             summary: $summary:literal,
             guideline: $guideline:literal,
+            $(pack: $pack:expr,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -240,6 +255,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 guideline: $guideline,
                 explanation: concat!($($doc, "\n",)*),
+                pack: $crate::rules::pack_of!($($pack)?),
             },
             check: $check,
         };
@@ -247,12 +263,37 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
+/// The `pack` of a [`declare_rule!`]: the one given, else none.
+macro_rules! pack_of {
+    () => {
+        None
+    };
+    ($pack:expr) => {
+        Some($pack)
+    };
+}
+pub(crate) use pack_of;
+
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     RULES
         .iter()
         .map(|r| &r.info)
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Run one rule over a declaration.
+pub fn run(rule: &'static Rule, decl: &Declaration, ctx: &Context, out: &mut Vec<Finding>) {
+    match rule.check {
+        Check::Engine => {}
+        Check::Declaration(check) => check(decl, ctx, out),
+        Check::Use(check) => {
+            for u in &decl.uses {
+                check(u, ctx, out);
+            }
+        }
+        Check::Policy(data) => crate::policy::condition::run(rule, data, decl, ctx, out),
+    }
 }
 
 /// Whether `rule` reports a declaration that cannot be read as written

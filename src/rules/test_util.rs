@@ -112,16 +112,13 @@ pub fn spanned<'t>(text: &'t str, findings: &[Finding]) -> Vec<&'t str> {
         .collect()
 }
 
-fn run(rule: &Rule, decl: &crate::declaration::Declaration, ctx: &Context, out: &mut Vec<Finding>) {
-    match rule.check {
-        Check::Engine => {}
-        Check::Declaration(check) => check(decl, ctx, out),
-        Check::Use(check) => {
-            for u in &decl.uses {
-                check(u, ctx, out);
-            }
-        }
-    }
+fn run(
+    rule: &'static Rule,
+    decl: &crate::declaration::Declaration,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    crate::rules::run(rule, decl, ctx, out);
 }
 
 /// Messages read like rustc's: lowercase, no trailing period; a policy

@@ -1,0 +1,88 @@
+//! Policy packs: the rulebooks a production is checked against.
+//!
+//! A pack has an id that names its version (`sag-aftra-2023`), a title, its
+//! sources with their dates, the days it applies, and its rules. The
+//! Netflix guidelines (`netflix-2025-08`) are rules written in Rust; every
+//! other built-in pack, and a studio's own, is data: conditions over the
+//! declaration vocabulary ([`condition`]), each with the fixtures that show
+//! it firing and not firing ([`test`]). aiclear's own checks (reading
+//! declarations, approvals, history) belong to no pack and always run.
+
+use crate::rules::Rule;
+use crate::schema::Date;
+
+pub mod condition;
+
+/// The built-in Netflix pack.
+pub const NETFLIX: &str = "netflix-2025-08";
+
+/// A document a pack's rules come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    pub title: String,
+    pub url: Option<String>,
+    pub date: Date,
+}
+
+/// Where a pack was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Built into aiclear.
+    BuiltIn,
+    /// A file of the project (`.aiclear/policies/NAME.yml`), relative to the
+    /// project root.
+    Project(String),
+    /// A file pinned by its digest, as named in the configuration.
+    Pinned { path: String, sha256: String },
+}
+
+/// One policy pack.
+#[derive(Debug)]
+pub struct Pack {
+    /// Kebab-case, with the version: `sag-aftra-2023`.
+    pub id: String,
+    /// The id without its version (`sag-aftra`): the name under which the
+    /// version in force on the day checked is chosen.
+    pub family: String,
+    pub version: String,
+    pub title: String,
+    pub sources: Vec<Citation>,
+    /// First day the pack applies.
+    pub from: Option<Date>,
+    /// Last day the pack applies.
+    pub until: Option<Date>,
+    /// The pack that takes over after `until`.
+    pub superseded_by: Option<String>,
+    pub rules: Vec<&'static Rule>,
+    pub origin: Origin,
+}
+
+/// A test of a data rule: a file's text with `# ruleid:`/`# ok:` lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixture {
+    /// The path it is judged as (`vfx/test.yml` unless the test says).
+    pub path: String,
+    pub text: String,
+    /// 1-based line of the pack file where the fixture starts.
+    pub line: usize,
+}
+
+/// A rule of a data pack.
+#[derive(Debug)]
+pub struct DataRule {
+    /// What each finding is about: a whole declaration, each use, each tool
+    /// or each talent entry.
+    pub scope: crate::declaration::vocabulary::Scope,
+    pub when: condition::Condition,
+    /// The key the finding points at, when written.
+    pub at: Option<String>,
+    /// With `{KEY}` placeholders.
+    pub message: String,
+    pub help: Option<String>,
+    /// First and last day the rule fires.
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+    /// Later levels, by the day they start.
+    pub escalate: Vec<(Date, crate::rules::Level)>,
+    pub tests: Vec<Fixture>,
+}
