@@ -285,6 +285,7 @@ fn github_output_never_lets_file_content_start_a_command() {
     let mut out = Vec::new();
     let options = RenderOptions {
         github: GithubOptions { max_per_level: 10 },
+        ..RenderOptions::default()
     };
     render::render_with(Format::Github, &many, false, &options, &mut out).unwrap();
     let commands = obeyed(&String::from_utf8(out).unwrap());

@@ -267,6 +267,7 @@ fn write(
         github: render::GithubOptions {
             max_per_level: args.max_annotations,
         },
+        ..render::RenderOptions::default()
     };
     match &args.output {
         Some(path) => {

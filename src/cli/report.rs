@@ -89,6 +89,8 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         &read,
     );
     let episodes = report::title_page_episodes(&checked, &read);
+    let defaults = config::Settings::default();
+    let policy = report::policy_rows([settings.as_ref().unwrap_or(&defaults).policy.as_str()]);
     let register = report::build(
         &checked,
         &report::Inputs {
@@ -98,6 +100,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
             now: jiff::Timestamp::now(),
             ledger: ledger.as_ref(),
             episodes: &episodes,
+            policy,
         },
     );
     let options = report::RenderOptions {

@@ -130,7 +130,8 @@ fn select(report: &Report, max: usize) -> (Vec<&Diagnostic>, usize) {
     (shown, left_out)
 }
 
-/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=GA201 name::message`.
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=GA201 name (pack)::message`
+/// (with the pack in parentheses for a rule of a policy pack).
 fn annotation(report: &Report, d: &Diagnostic) -> String {
     let command = match d.severity {
         Severity::Error => "error",
@@ -155,7 +156,10 @@ fn annotation(report: &Report, d: &Diagnostic) -> String {
         }
     }
     let title = match d.rule {
-        Some(rule) => format!("{} {}", rule.code, rule.name),
+        Some(rule) => match rule.pack {
+            Some(pack) => format!("{} {} ({pack})", rule.code, rule.name),
+            None => format!("{} {}", rule.code, rule.name),
+        },
         None => "aiclear".to_owned(),
     };
     properties.push(("title", title));
@@ -323,7 +327,7 @@ pub(crate) mod tests {
         assert_eq!(
             annotations,
             "\
-::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger
+::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element (netflix-2025-08)::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger
 ::error file=aiclear.toml,line=1,title=aiclear::unknown key `rulez`%0Ahelp: did you mean `rules`?
 ::warning file=shots/sh010.yaml,line=5,col=17,endLine=5,endColumn=17,title=GA001 missing-declaration::`tool` has no version
 ::warning file=scripts/ep102.fountain,line=1,title=GA001 missing-declaration::screenplay uses GenAI but has no declaration%0Anote: guideline 2.1: every use is declared
@@ -444,7 +448,7 @@ pub(crate) mod tests {
         let out = github(&report, &GithubOptions::default());
         assert!(
             out.starts_with(
-                "::error file=m.yaml,line=2,endLine=4,title=GA201 key-creative-element::m\n"
+                "::error file=m.yaml,line=2,endLine=4,title=GA201 key-creative-element (netflix-2025-08)::m\n"
             ),
             "{out}"
         );
@@ -474,7 +478,7 @@ pub(crate) mod tests {
         assert_eq!(
             commands[0],
             "::error file=evil%0A%3A%3Aerror%3A%3Apwned%2Cx%3Ay%250A%0D%3A%3Aset-env name=A%3A%3Ab.yaml,\
-             line=2,col=10,endLine=2,endColumn=24,title=GA201 key-creative-element::\
+             line=2,col=10,endLine=2,endColumn=24,title=GA201 key-creative-element (netflix-2025-08)::\
              tool `::error::value`%0A::error::in message%0A  ::notice::indented%0A\
              help: ::add-mask::x%0A::stop-commands::y"
         );

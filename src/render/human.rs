@@ -81,14 +81,14 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
                     .collect::<Vec<_>>()
                     .join(" ");
                 let command = super::inert(&command);
-                let notes: Vec<String> = d
-                    .notes
+                let member_notes: Vec<Vec<String>> = g
+                    .members
                     .iter()
-                    .filter(|n| {
-                        g.members
-                            .iter()
-                            .all(|&m| report.diagnostics[m].notes.contains(n))
-                    })
+                    .map(|&m| super::notes_with_pack(&report.diagnostics[m]))
+                    .collect();
+                let notes: Vec<String> = super::notes_with_pack(d)
+                    .iter()
+                    .filter(|n| member_notes.iter().all(|notes| notes.contains(n)))
                     .map(|n| super::inert(n))
                     .collect();
                 let message = format!("{} files have no generative-AI declaration", paths.len());
@@ -212,11 +212,12 @@ fn group<'a>(d: &'a Diagnostic, windows: &'a [Window<'a>]) -> Group<'a> {
         title = title.id(code);
     }
 
+    let notes = super::notes_with_pack(d);
     let mut elements: Vec<Element<'a>> = Vec::new();
     if windows.is_empty() && !d.path.is_empty() {
         // About the whole file, or its text is not at hand: name it only.
         elements.push(Origin::path(d.path.as_str()).into());
-        if !d.notes.is_empty() || d.help.is_some() {
+        if !notes.is_empty() || d.help.is_some() {
             elements.push(Padding.into());
         }
     }
@@ -236,8 +237,8 @@ fn group<'a>(d: &'a Diagnostic, windows: &'a [Window<'a>]) -> Group<'a> {
     }
     // Messages are not normalised by annotate-snippets; the text may come from
     // the checked files.
-    for note in &d.notes {
-        elements.push(Level::NOTE.message(super::inert(note)).into());
+    for note in notes {
+        elements.push(Level::NOTE.message(super::inert(&note)).into());
     }
     if let Some(help) = &d.help {
         elements.push(Level::HELP.message(super::inert(help)).into());
@@ -642,7 +643,8 @@ mod tests {
         let out = human(&report);
         assert_eq!(
             out,
-            "error[GA201]: bad\n--> gone.yaml\n\nerror: 1 error in 0 files checked\n"
+            "error[GA201]: bad\n--> gone.yaml\n |\n = note: from policy pack `netflix-2025-08`\n\n\
+             error: 1 error in 0 files checked\n"
         );
     }
 
@@ -654,6 +656,52 @@ mod tests {
         d.notes.push("note \x1b[2J".into());
         let out = with(report, d);
         assert!(!out.contains('\x1b'), "{out:?}");
+    }
+
+    #[test]
+    fn a_pack_rule_says_its_pack_after_the_guideline() {
+        let note_lines = |d: Diagnostic| {
+            let mut report = Report::default();
+            report.diagnostics.push(d);
+            human(&report)
+                .lines()
+                .filter(|l| l.contains("= note:"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let rule = &KEY_CREATIVE_ELEMENT;
+        let mut d = fixture::diagnostic(Some(rule), Severity::Error, "a.yaml");
+        d.notes = vec![rule.guideline.into(), "another".into()];
+        assert_eq!(
+            note_lines(d.clone()),
+            [
+                " = note: guideline 4.2: key creative elements need written approval \
+                 (policy pack `netflix-2025-08`)",
+                " = note: another"
+            ]
+        );
+        // Without the guideline note, a note of its own, first.
+        d.notes.remove(0);
+        assert_eq!(
+            note_lines(d.clone()),
+            [
+                " = note: from policy pack `netflix-2025-08`",
+                " = note: another"
+            ]
+        );
+        d.notes.clear();
+        assert_eq!(
+            note_lines(d),
+            [" = note: from policy pack `netflix-2025-08`"]
+        );
+        // aiclear's own checks come from no pack.
+        let own = &fixture::MISSING_DECLARATION;
+        let mut d = fixture::diagnostic(Some(own), Severity::Warning, "a.yaml");
+        d.notes = vec![own.guideline.into()];
+        assert_eq!(
+            note_lines(d),
+            [" = note: guideline 2.1: every use is declared"]
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! The document is built from borrowed serializable structs rather than
 //! `serde_json::json!`, so the field order is fixed by the struct and a field
-//! cannot be misspelt in one place only. Changing the shape means bumping
-//! `version`.
+//! cannot be misspelt in one place only. Changing the shape incompatibly
+//! means bumping `version`; a field added (`pack`) keeps it.
 
 use std::io;
 
@@ -33,6 +33,9 @@ struct JsonDiagnostic<'a> {
     code: Option<&'static str>,
     /// The rule's name (`key-creative-element`); `null` for configuration errors.
     name: Option<&'static str>,
+    /// The policy pack the rule comes from (`netflix-2025-08`); `null` for
+    /// aiclear's own checks and configuration errors.
+    pack: Option<&'static str>,
     /// `error`, `warning` or `note`.
     severity: &'static str,
     message: &'a str,
@@ -70,6 +73,7 @@ impl<'a> JsonDiagnostic<'a> {
         Self {
             code: d.rule.map(|r| r.code),
             name: d.rule.map(|r| r.name),
+            pack: d.rule.and_then(|r| r.pack),
             severity: d.severity.as_str(),
             message: &d.message,
             path: &d.path,
@@ -158,6 +162,27 @@ mod tests {
         assert_eq!(d["message"], "m \"quoted\"\n");
         assert_eq!(d["notes"], serde_json::json!(["n1", "n2"]));
         assert_eq!(value["summary"]["errors"], 0);
+        assert_eq!(d["pack"], "netflix-2025-08");
+    }
+
+    #[test]
+    fn pack_is_null_for_aiclears_own_checks_and_configuration_errors() {
+        let value: serde_json::Value = serde_json::from_str(&json(&fixture::report())).unwrap();
+        let packs: Vec<&serde_json::Value> = value["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| &d["pack"])
+            .collect();
+        assert_eq!(
+            packs,
+            [
+                &serde_json::json!("netflix-2025-08"),
+                &serde_json::Value::Null,
+                &serde_json::Value::Null,
+                &serde_json::Value::Null
+            ]
+        );
     }
 
     #[test]
@@ -172,6 +197,7 @@ mod tests {
     {
       "code": "GA201",
       "name": "key-creative-element",
+      "pack": "netflix-2025-08",
       "severity": "error",
       "message": "main character generated with GenAI needs written approval",
       "path": "shots/sh010.yaml",

@@ -25,7 +25,7 @@
 
 use std::io;
 
-use crate::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::{Diagnostic, Report, RuleInfo};
 use crate::source::LineCol;
 use crate::text::plural;
 
@@ -56,10 +56,13 @@ pub enum Format {
 }
 
 /// What some formats can be told besides the report.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// For [`Format::Github`].
     pub github: GithubOptions,
+    /// The rules of the policy the check applied, which SARIF lists (with
+    /// any other rule a finding names); empty: aiclear's rule registry.
+    pub rules: Vec<&'static RuleInfo>,
 }
 
 /// Writes `report` to `out` in `format`, with the default [`RenderOptions`].
@@ -88,7 +91,7 @@ pub fn render_with(
         Format::Short => short::render(report, color, out),
         Format::Json => json::render(report, out),
         Format::Github => github::render(report, &options.github, color, out),
-        Format::Sarif => sarif::render(report, out),
+        Format::Sarif => sarif::render(report, &options.rules, out),
     }
 }
 
@@ -140,6 +143,30 @@ pub(crate) fn message_with_help(d: &Diagnostic, rule_notes: bool) -> String {
         text.push_str(help);
     }
     text
+}
+
+/// The notes of `d` as people read them: a finding of a policy pack's rule
+/// says which pack, after the guideline note the engine puts first
+/// (``… (policy pack `netflix-2025-08`)``), or in a note of its own when that
+/// note is not there. aiclear's own checks come from no pack.
+pub(crate) fn notes_with_pack(d: &Diagnostic) -> Vec<String> {
+    let mut notes = d.notes.clone();
+    if let Some(rule) = d.rule
+        && let Some(pack) = rule.pack
+    {
+        match notes.first_mut() {
+            Some(first) if !rule.guideline.is_empty() && *first == rule.guideline => {
+                first.push_str(&format!(" ({})", from_pack(pack)));
+            }
+            _ => notes.insert(0, format!("from {}", from_pack(pack))),
+        }
+    }
+    notes
+}
+
+/// ``policy pack `ID` ``, as the notes and `short` name a pack.
+pub(crate) fn from_pack(pack: &str) -> String {
+    format!("policy pack `{pack}`")
 }
 
 /// A report used by the tests of every format: a YAML sidecar with a BOM, CRLF
@@ -439,7 +466,7 @@ error[GA201]: main character generated with GenAI needs written approval
 4 |     element: main-character
   |              ^^^^^^^^^^^^^^ a key creative element
   |
-  = note: guideline 4.2: key creative elements need written approval
+  = note: guideline 4.2: key creative elements need written approval (policy pack `netflix-2025-08`)
   = help: add an approval for `u1` to the ledger
 
 warning[GA001]: `tool` has no version
@@ -467,6 +494,7 @@ error: 2 errors and 2 warnings in 3 files checked
     {
       "code": "GA201",
       "name": "key-creative-element",
+      "pack": "netflix-2025-08",
       "severity": "error",
       "message": "main character generated with GenAI needs written approval",
       "path": "shots/sh010.yaml",
@@ -482,6 +510,7 @@ error: 2 errors and 2 warnings in 3 files checked
     {
       "code": "GA001",
       "name": "missing-declaration",
+      "pack": null,
       "severity": "warning",
       "message": "`tool` has no version",
       "path": "shots/sh010.yaml",
@@ -495,6 +524,7 @@ error: 2 errors and 2 warnings in 3 files checked
     {
       "code": null,
       "name": null,
+      "pack": null,
       "severity": "error",
       "message": "unknown key `rulez`",
       "path": "aiclear.toml",
@@ -508,6 +538,7 @@ error: 2 errors and 2 warnings in 3 files checked
     {
       "code": "GA001",
       "name": "missing-declaration",
+      "pack": null,
       "severity": "warning",
       "message": "screenplay uses GenAI but has no declaration",
       "path": "scripts/ep102.fountain",
@@ -537,7 +568,7 @@ error: 2 errors and 2 warnings in 3 files checked
             let expected = match format {
                 Format::Human => HUMAN.to_owned(),
                 Format::Short => "\
-shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval
+shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval (policy pack `netflix-2025-08`)
 shots/sh010.yaml:5:17: warning[GA001]: `tool` has no version
 aiclear.toml:1:1: error: unknown key `rulez`
 scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no declaration
@@ -546,7 +577,7 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                 Format::Json => JSON.to_owned(),
                 Format::Github => format!(
                     "\
-::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger
+::error file=shots/sh010.yaml,line=4,col=14,endLine=4,endColumn=28,title=GA201 key-creative-element (netflix-2025-08)::main character generated with GenAI needs written approval%0Anote: guideline 4.2: key creative elements need written approval%0Ahelp: add an approval for `u1` to the ledger
 ::error file=aiclear.toml,line=1,title=aiclear::unknown key `rulez`%0Ahelp: did you mean `rules`?
 ::warning file=shots/sh010.yaml,line=5,col=17,endLine=5,endColumn=17,title=GA001 missing-declaration::`tool` has no version
 ::warning file=scripts/ep102.fountain,line=1,title=GA001 missing-declaration::screenplay uses GenAI but has no declaration%0Anote: guideline 2.1: every use is declared

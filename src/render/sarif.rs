@@ -1,8 +1,11 @@
 //! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 //!
-//! One run, whose `tool.driver.rules` is the whole rule registry with the
+//! One run, whose `tool.driver.rules` lists the rules of the policy the check
+//! applied (aiclear's own and those of each policy pack; the rule registry
+//! when the caller names none) and any other rule a finding names, with the
 //! same docs that `aiclear explain` prints, so a viewer can show a rule that
-//! did not fire this time, and `ruleIndex` points into that list. Problems
+//! did not fire this time; `ruleIndex` points into that list. A pack's rule
+//! says which pack in `properties.pack` and among its `tags`. Problems
 //! with aiclear's own inputs (the configuration) are not rules: they go to
 //! the invocation's `toolConfigurationNotifications`, and the invocation is
 //! then not `executionSuccessful`.
@@ -100,7 +103,12 @@ struct Configuration {
 
 #[derive(Serialize)]
 struct RuleProperties {
-    tags: [&'static str; 2],
+    /// `genai`, the level, and the pack for a pack's rule.
+    tags: Vec<&'static str>,
+    /// The policy pack the rule comes from; left out for aiclear's own
+    /// checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pack: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -177,14 +185,30 @@ struct SarifRegion {
     end_column: Option<usize>,
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+/// Writes the log; `rules` are the policy's (empty: the registry).
+pub(super) fn render(
+    report: &Report,
+    rules: &[&'static RuleInfo],
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(report, rules))?;
     writeln!(out)
 }
 
-fn log(report: &Report) -> Log {
-    // The registry, and any rule a diagnostic names that is not in it.
-    let mut rules: Vec<&'static RuleInfo> = RULES.iter().map(|r| &r.info).collect();
+fn log(report: &Report, policy: &[&'static RuleInfo]) -> Log {
+    // The policy's rules, and any rule a diagnostic names that is not among
+    // them (a rule of a pack the caller did not name, say).
+    let mut rules: Vec<&'static RuleInfo> = if policy.is_empty() {
+        RULES.iter().map(|r| &r.info).collect()
+    } else {
+        let mut rules: Vec<&'static RuleInfo> = Vec::with_capacity(policy.len());
+        for &rule in policy {
+            if !rules.iter().any(|r| r.code == rule.code) {
+                rules.push(rule);
+            }
+        }
+        rules
+    };
     for d in &report.diagnostics {
         if let Some(rule) = d.rule
             && !rules.iter().any(|r| r.code == rule.code)
@@ -282,7 +306,11 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
             },
         },
         properties: RuleProperties {
-            tags: ["genai", rule.level.as_str()],
+            tags: ["genai", rule.level.as_str()]
+                .into_iter()
+                .chain(rule.pack)
+                .collect(),
+            pack: rule.pack,
         },
     }
 }
@@ -406,7 +434,7 @@ mod tests {
 
     fn sarif(report: &Report) -> Value {
         let mut out = Vec::new();
-        render(report, &mut out).unwrap();
+        render(report, &[], &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -437,6 +465,17 @@ mod tests {
                     .contains(&sarif["defaultConfiguration"]["level"].as_str().unwrap())
             );
             assert_eq!(sarif["properties"]["tags"][0], "genai");
+            assert_eq!(sarif["properties"]["tags"][1], rule.level.as_str());
+            match rule.pack {
+                Some(pack) => {
+                    assert_eq!(sarif["properties"]["pack"], pack);
+                    assert_eq!(sarif["properties"]["tags"][2], pack);
+                }
+                None => {
+                    assert!(sarif["properties"].get("pack").is_none(), "{sarif}");
+                    assert_eq!(sarif["properties"]["tags"].as_array().unwrap().len(), 2);
+                }
+            }
         }
         let results = run["results"].as_array().unwrap();
         assert_eq!(results.len(), 3);
@@ -632,5 +671,57 @@ mod tests {
         assert_eq!(rules[RULES.len()]["help"]["text"], "odd");
         assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], RULES.len());
         assert!(log["runs"][0]["results"][0]["relatedLocations"].is_null());
+    }
+
+    #[test]
+    fn the_policys_rules_are_listed_and_name_their_pack() {
+        static HOUSE: RuleInfo = RuleInfo {
+            code: "NL101",
+            name: "voice-clone-needs-intended-use",
+            level: Level::Deny,
+            summary: "a synthetic voice has no described intended use",
+            guideline: "Northlight policy v3 §4: a voice clone names its use",
+            explanation: "",
+            pack: Some("northlight-2026"),
+        };
+        let mut report = Report::default();
+        for rule in [&HOUSE, &KEY_CREATIVE_ELEMENT, &HOUSE] {
+            report
+                .diagnostics
+                .push(fixture::diagnostic(Some(rule), Severity::Error, "x.yml"));
+        }
+        let mut out = Vec::new();
+        render(
+            &report,
+            &[&fixture::MISSING_DECLARATION, &HOUSE, &HOUSE],
+            &mut out,
+        )
+        .unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        // The policy's, once each, then the rule a finding names outside it.
+        assert_eq!(ids, ["GA001", "NL101", "GA201"]);
+        let indices: Vec<u64> = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ruleIndex"].as_u64().unwrap())
+            .collect();
+        assert_eq!(indices, [1, 2, 1]);
+        assert_eq!(
+            rules[1]["properties"],
+            json!({"tags": ["genai", "deny", "northlight-2026"], "pack": "northlight-2026"})
+        );
+        assert_eq!(
+            rules[2]["properties"],
+            json!({"tags": ["genai", "approval", "netflix-2025-08"], "pack": "netflix-2025-08"})
+        );
+        assert_eq!(rules[0]["properties"], json!({"tags": ["genai", "warn"]}));
+        assert_eq!(
+            rules[1]["fullDescription"]["text"],
+            "Northlight policy v3 §4: a voice clone names its use"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! One line per finding, for grep, editors' quickfix lists and terminals too
-//! narrow for snippets: `path:line:col: error[GA201]: message`.
+//! narrow for snippets: `path:line:col: error[GA201]: message`. A finding of
+//! a policy pack's rule ends with the pack, as `human` names it in a note:
+//! ``… message (policy pack `netflix-2025-08`)``.
 //!
 //! A finding about a whole file is at `path:1:1:`; one about no file at all
 //! (an empty path) is just `error: message`. There is no summary line, so
@@ -39,7 +41,12 @@ pub(super) fn render(report: &Report, color: bool, out: &mut dyn io::Write) -> i
             Some(code) => write!(out, "{level_style}{level}[{code}]{level_style:#}")?,
             None => write!(out, "{level_style}{level}{level_style:#}")?,
         }
-        writeln!(out, "{bold}: {}{bold:#}", one_line(&d.message))?;
+        let pack = d
+            .rule
+            .and_then(|r| r.pack)
+            .map(|p| format!(" ({})", super::from_pack(p)))
+            .unwrap_or_default();
+        writeln!(out, "{bold}: {}{bold:#}{pack}", one_line(&d.message))?;
     }
     Ok(())
 }
@@ -72,7 +79,7 @@ mod tests {
         assert_eq!(
             short(&report, false),
             "\
-shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval
+shots/sh010.yaml:4:14: error[GA201]: main character generated with GenAI needs written approval (policy pack `netflix-2025-08`)
 shots/sh010.yaml:5:17: warning[GA001]: `tool` has no version
 aiclear.toml:1:1: error: unknown key `rulez`
 scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no declaration
@@ -109,7 +116,8 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
             first,
             format!(
                 "\u{1b}[1mshots/sh010.yaml:4:14:\u{1b}[0m {DEFAULT_ERROR_STYLE}error[GA201]\u{1b}[0m\
-                 \u{1b}[1m: main character generated with GenAI needs written approval\u{1b}[0m"
+                 \u{1b}[1m: main character generated with GenAI needs written approval\u{1b}[0m \
+                 (policy pack `netflix-2025-08`)"
             )
         );
     }

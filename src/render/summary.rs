@@ -1,8 +1,9 @@
 //! The Markdown job summary, for the showrunner who opens the pull request's
 //! checks rather than its log: the totals, what history was verified, one
-//! table of the findings by file with the fix for each, the approval
-//! requests still open with the one command an approver runs for each, and
-//! the approvals the check relied on.
+//! table of the findings by file with the fix for each (and the policy pack
+//! of each rule that comes from one), the approval requests still open with
+//! the one command an approver runs for each, and the approvals the check
+//! relied on.
 //!
 //! It is not a [`Format`](super::Format): a CI run writes it beside the
 //! annotations or the SARIF (to `$GITHUB_STEP_SUMMARY`, or `--summary FILE`),
@@ -40,7 +41,7 @@ use std::fmt::Write as _;
 use annotate_snippets::normalize_untrusted_str;
 
 use super::{plural, region};
-use crate::diagnostic::{ApprovalRequest, ApprovalUse, Diagnostic, Report, Severity};
+use crate::diagnostic::{ApprovalRequest, ApprovalUse, Diagnostic, Report, RuleInfo, Severity};
 
 /// The default size limit: under GitHub's 1 MiB for a step summary, with room
 /// for what other steps add.
@@ -57,7 +58,11 @@ pub fn summary_markdown(report: &Report, max_bytes: usize) -> String {
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
     let findings: Vec<String> = diagnostics.iter().map(|d| finding_row(report, d)).collect();
     let approvals: Vec<String> = report.approvals.iter().map(approval_row).collect();
-    let requests: Vec<String> = report.requests.iter().map(request_row).collect();
+    let requests: Vec<String> = report
+        .requests
+        .iter()
+        .map(|r| request_row(report, r))
+        .collect();
 
     let mut tables = Vec::new();
     if findings.is_empty() {
@@ -177,10 +182,7 @@ fn finding_row(report: &Report, d: &Diagnostic) -> String {
     } else {
         "whole file".to_owned()
     };
-    let rule = match d.rule {
-        Some(rule) => format!("`{}` {}", rule.code, rule.name),
-        None => String::new(),
-    };
+    let rule = d.rule.map(rule_cell).unwrap_or_default();
     format!(
         "| {} | {line} | {} | {rule} | {} | {} |\n",
         code(&d.path),
@@ -190,13 +192,34 @@ fn finding_row(report: &Report, d: &Diagnostic) -> String {
     )
 }
 
-fn request_row(r: &ApprovalRequest) -> String {
+/// A rule in a table cell: `` `GA201` key-creative-element ``, and its pack
+/// for a rule of a policy pack: `` (`netflix-2025-08`) ``.
+fn rule_cell(rule: &RuleInfo) -> String {
+    let mut cell = format!("{} {}", code(rule.code), text(rule.name));
+    if let Some(pack) = rule.pack {
+        let _ = write!(cell, " ({})", code(pack));
+    }
+    cell
+}
+
+/// The rule `code` names: one a finding of the report names (a studio
+/// pack's rules are known there only), else a built-in rule.
+fn rule_named(report: &Report, code: &str) -> Option<&'static RuleInfo> {
+    report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.rule)
+        .find(|r| r.code == code)
+        .or_else(|| crate::policy::find_rule(code).map(|r| &r.info))
+}
+
+fn request_row(report: &Report, r: &ApprovalRequest) -> String {
     let needs: Vec<String> = r
         .rules
         .iter()
-        .map(|code| match crate::rules::find(code) {
-            Some(rule) => format!("{} {}", code_span(rule.code, Place::Cell), rule.name),
-            None => code_span(code, Place::Cell),
+        .map(|c| match rule_named(report, c) {
+            Some(rule) => rule_cell(rule),
+            None => code(c),
         })
         .collect();
     let who = if r.approvers.is_empty() {
@@ -372,7 +395,7 @@ History: not verified; this was a check of the working tree or of the staged fil
 | --- | ---: | --- | --- | --- | --- |
 | `aiclear.toml` | whole file | error |  | unknown key `rulez` | did you mean `rules`? |
 | `scripts/ep102.fountain` | whole file | warning | `GA001` missing-declaration | screenplay uses GenAI but has no declaration |  |
-| `shots/sh010.yaml` | 4 | error | `GA201` key-creative-element | main character generated with GenAI needs written approval | add an approval for `u1` to the ledger |
+| `shots/sh010.yaml` | 4 | error | `GA201` key-creative-element (`netflix-2025-08`) | main character generated with GenAI needs written approval | add an approval for `u1` to the ledger |
 | `shots/sh010.yaml` | 5 | warning | `GA001` missing-declaration | `tool` has no version |  |
 "
         );
@@ -428,6 +451,47 @@ No problems found.
     }
 
     #[test]
+    fn a_rule_only_a_finding_knows_is_named_with_its_pack() {
+        static HOUSE: RuleInfo = RuleInfo {
+            code: "NL101",
+            name: "voice-clone-needs-intended-use",
+            level: crate::rules::Level::Approval,
+            summary: "",
+            guideline: "",
+            explanation: "",
+            pack: Some("northlight-2026"),
+        };
+        let mut report = Report {
+            requests: vec![ApprovalRequest {
+                path: "a.yml".into(),
+                use_id: "u".into(),
+                requested_on: "2026-02-01".into(),
+                rules: vec!["NL101".into(), "ZZ999".into(), "GA001".into()],
+                command: "aiclear approve".into(),
+                approvers: Vec::new(),
+            }],
+            ..Report::default()
+        };
+        report
+            .diagnostics
+            .push(fixture::diagnostic(Some(&HOUSE), Severity::Error, "a.yml"));
+        let out = summary_markdown(&report, SUMMARY_MAX_BYTES);
+        assert!(
+            out.contains(
+                "| `a.yml` | whole file | error | `NL101` voice-clone-needs-intended-use (`northlight-2026`) |"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "| `NL101` voice-clone-needs-intended-use (`northlight-2026`), `ZZ999`, \
+                 `GA001` missing-declaration |"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn open_requests_name_the_one_command() {
         let report = Report {
             files_checked: 1,
@@ -445,8 +509,8 @@ No problems found.
         assert!(out.contains("### Open approval requests\n"), "{out}");
         assert!(
             out.contains(
-                "| `scripts/ep 102.fountain` | `aria-design` | 2025-09-10 | `GA201` key-creative-element, \
-                 `GA203` generated-final-deliverable | `aiclear approve --id ID --path 'scripts/ep 102.fountain' \
+                "| `scripts/ep 102.fountain` | `aria-design` | 2025-09-10 | `GA201` key-creative-element \
+                 (`netflix-2025-08`), `GA203` generated-final-deliverable (`netflix-2025-08`) | `aiclear approve --id ID --path 'scripts/ep 102.fountain' \
                  --use aria-design --rule GA201 --rule GA203` | mei@<!-- -->studio.example |\n"
             ),
             "{out}"

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::{
     ApprovalRow, CommitRow, DisclosedRow, FAMILIES, FamilyTotal, FileRow, FindingRow, FolderRow,
-    Inputs, MediaRecordRow, NoneRow, Register, StageTotal, Status, TalentRow, ToolRow, Totals,
-    UseRow, VERSION,
+    Inputs, MediaRecordRow, NoneRow, PackRow, PackTotal, Register, StageTotal, Status, TalentRow,
+    ToolRow, Totals, UseRow, VERSION,
 };
 use crate::config;
 use crate::declaration::{Declaration, Element, Input, SourceType, Stage, Use};
@@ -70,6 +70,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
     let file_findings = file_rows(file_findings);
 
     let mut totals = totals(report, &uses, &without, &file_findings);
+    totals.by_pack = by_pack(report, &inputs.policy);
     totals.files_declaring_none = declaring_none.len();
     let folders = folders(&uses, &declaring_none, &without);
     Register {
@@ -90,6 +91,7 @@ pub fn build(checked: &Checked, inputs: &Inputs) -> Register {
             .round(jiff::Unit::Second)
             .unwrap_or(inputs.now)
             .to_string(),
+        policy: inputs.policy.clone(),
         totals,
         uses,
         files_declaring_none: declaring_none,
@@ -410,6 +412,7 @@ fn finding_row(report: &Report, d: &Diagnostic) -> FindingRow {
     FindingRow {
         code: d.rule.map(|r| r.code),
         name: d.rule.map(|r| r.name),
+        pack: d.rule.and_then(|r| r.pack),
         severity: d.severity.as_str(),
         message: d.message.clone(),
         line,
@@ -516,7 +519,41 @@ fn totals(report: &Report, uses: &[UseRow], without: &[FileRow], files: &[FileRo
         notes: report.count(Severity::Note),
         by_stage,
         by_family,
+        by_pack: Vec::new(),
     }
+}
+
+/// The findings by policy pack: aiclear's own checks first, then each pack
+/// of the policy, then any other pack a finding's rule comes from.
+fn by_pack(report: &Report, policy: &[PackRow]) -> Vec<PackTotal> {
+    let total = |pack: Option<&str>| PackTotal {
+        pack: pack.map(str::to_owned),
+        errors: 0,
+        warnings: 0,
+        notes: 0,
+    };
+    let mut out: Vec<PackTotal> = std::iter::once(total(None))
+        .chain(policy.iter().map(|p| total(Some(&p.id))))
+        .collect();
+    for d in &report.diagnostics {
+        let Some(rule) = d.rule else {
+            continue;
+        };
+        let i = match out.iter().position(|t| t.pack.as_deref() == rule.pack) {
+            Some(i) => i,
+            None => {
+                out.push(total(rule.pack));
+                out.len() - 1
+            }
+        };
+        let t = &mut out[i];
+        match d.severity {
+            Severity::Error => t.errors += 1,
+            Severity::Warning => t.warnings += 1,
+            Severity::Note => t.notes += 1,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -529,5 +566,42 @@ mod tests {
         assert_eq!(family_index("GA607"), Some(6));
         assert_eq!(family_index("GA701"), Some(7));
         assert_eq!(family_index("XX1"), None);
+    }
+
+    #[test]
+    fn findings_are_counted_by_pack() {
+        use crate::render::fixture;
+        static HOUSE: crate::rules::RuleInfo = crate::rules::RuleInfo {
+            code: "NL101",
+            name: "house-rule",
+            level: crate::rules::Level::Warn,
+            summary: "",
+            guideline: "",
+            explanation: "",
+            pack: Some("northlight-2026"),
+        };
+        let mut report = fixture::report();
+        report
+            .diagnostics
+            .push(fixture::diagnostic(Some(&HOUSE), Severity::Note, "a.yml"));
+        let policy = [
+            PackRow::unknown("netflix-2025-08"),
+            PackRow::unknown("wga-mba-2023"),
+        ];
+        let by_pack = by_pack(&report, &policy);
+        let totals: Vec<(Option<&str>, usize, usize, usize)> = by_pack
+            .iter()
+            .map(|t| (t.pack.as_deref(), t.errors, t.warnings, t.notes))
+            .collect();
+        assert_eq!(
+            totals,
+            [
+                // The configuration error is no rule's.
+                (None, 0, 2, 0),
+                (Some("netflix-2025-08"), 1, 0, 0),
+                (Some("wga-mba-2023"), 0, 0, 0),
+                (Some("northlight-2026"), 0, 0, 1),
+            ]
+        );
     }
 }

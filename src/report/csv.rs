@@ -14,6 +14,8 @@
 //! the other formats. For a media file's use, `the file says` is what the
 //! file records of its own making and `agrees` whether that agrees with the
 //! declaration (`yes`, `no`, or empty when there is nothing to compare).
+//! `packs` names the policy packs of the open findings' rules (each open
+//! finding names its own in `open findings` too).
 //!
 //! A cell that a spreadsheet would read as a formula (one starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, so text
@@ -22,8 +24,8 @@
 use std::io;
 
 use super::{
-    FileRow, Register, Status, UseRow, approval_text, awaiting_text, finding_text, talent_text,
-    tool_text, with_default,
+    FileRow, FindingRow, Register, Status, UseRow, approval_text, awaiting_text, finding_text,
+    talent_text, tool_text, with_default,
 };
 
 /// The header row.
@@ -58,6 +60,7 @@ pub const HEADER: &[&str] = &[
     "awaiting approval",
     "the file says",
     "agrees",
+    "packs",
 ];
 
 pub fn render(register: &Register, bom: bool, out: &mut dyn io::Write) -> io::Result<()> {
@@ -131,7 +134,19 @@ fn use_cells(u: &UseRow) -> Vec<String> {
             Some(false) => "no".to_owned(),
             None => String::new(),
         },
+        packs(&u.findings),
     ]
+}
+
+/// The policy packs of `findings`' rules, each once, in order.
+fn packs(findings: &[FindingRow]) -> String {
+    let mut packs: Vec<&str> = Vec::new();
+    for p in findings.iter().filter_map(|f| f.pack) {
+        if !packs.contains(&p) {
+            packs.push(p);
+        }
+    }
+    join(&packs)
 }
 
 fn file_cells(f: &FileRow, what: &str) -> Vec<String> {
@@ -148,6 +163,7 @@ fn file_cells(f: &FileRow, what: &str) -> Vec<String> {
     cells[15] = status.label().to_owned();
     cells[16] = join(&f.findings.iter().map(finding_text).collect::<Vec<_>>());
     cells[24] = f.folder.clone();
+    cells[30] = packs(&f.findings);
     cells
 }
 
@@ -185,7 +201,47 @@ mod tests {
         assert_eq!(field("-2"), "'-2");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(HEADER.len(), 30);
+        assert_eq!(HEADER.len(), 31);
         assert_eq!(HEADER[24], "folder");
+        assert_eq!(HEADER[30], "packs");
+    }
+
+    fn finding(code: &'static str, pack: Option<&'static str>) -> FindingRow {
+        FindingRow {
+            code: Some(code),
+            name: Some("n"),
+            pack,
+            severity: "error",
+            message: "m".into(),
+            line: Some(4),
+            help: None,
+        }
+    }
+
+    #[test]
+    fn packs_of_the_open_findings() {
+        let findings = [
+            finding("GA201", Some("netflix-2025-08")),
+            finding("GA501", None),
+            finding("SAG101", Some("sag-aftra-2023")),
+            finding("GA203", Some("netflix-2025-08")),
+        ];
+        assert_eq!(packs(&findings), "netflix-2025-08; sag-aftra-2023");
+        assert_eq!(packs(&findings[1..2]), "");
+        let f = FileRow {
+            file: "a.yml".into(),
+            folder: ".".into(),
+            findings: findings.to_vec(),
+        };
+        let cells = file_cells(&f, "the file as a whole");
+        assert_eq!(cells.len(), HEADER.len());
+        assert_eq!(cells[30], "netflix-2025-08; sag-aftra-2023");
+        assert!(
+            cells[16].starts_with(
+                "error GA201 n (netflix-2025-08, line 4): m; error GA501 n (line 4): m"
+            ),
+            "{}",
+            cells[16]
+        );
     }
 }

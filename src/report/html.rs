@@ -26,7 +26,7 @@ use crate::text::plural;
 
 use super::{
     ApprovalRow, FileRow, FindingRow, Register, Status, Totals, covers_text, folder_text,
-    production_subtitle,
+    pack_text, production_subtitle,
 };
 
 mod row;
@@ -217,6 +217,13 @@ fn finding_item(f: &FindingRow, with_fix: bool) -> String {
             escape(code)
         );
     }
+    if let Some(pack) = f.pack {
+        let _ = write!(
+            s,
+            " <span class=\"sub pack\" title=\"policy pack\">{}</span>",
+            escape(pack)
+        );
+    }
     if let Some(line) = f.line {
         let _ = write!(s, " <span class=\"sub\">line {line}</span>");
     }
@@ -312,7 +319,7 @@ fn header(s: &mut String, r: &Register, title: &str) {
     let _ = write!(
         s,
         "<header class=\"top\">\n<p class=\"kicker\">GenAI disclosure register</p>\n<h1>{title}</h1>\n{}\
-         <p class=\"meta\">{} {commit}{} \u{00B7} generated {} \u{00B7} {} checked</p>\n</header>\n<main>\n",
+         <p class=\"meta\">{} {commit}{} \u{00B7} generated {} \u{00B7} {} checked</p>\n{}</header>\n<main>\n",
         production_subtitle(r)
             .map(|sub| format!("<p class=\"meta\">{}</p>\n", escape(&sub)))
             .unwrap_or_default(),
@@ -327,7 +334,30 @@ fn header(s: &mut String, r: &Register, title: &str) {
             .unwrap_or_default(),
         escape(&generated),
         plural(t.files_checked, "file", "files"),
+        policy(r),
     );
+}
+
+/// The policy packs the production is checked against, for the header.
+fn policy(r: &Register) -> String {
+    if r.policy.is_empty() {
+        return String::new();
+    }
+    let packs: Vec<String> = r
+        .policy
+        .iter()
+        .map(|p| {
+            format!(
+                "<span class=\"pack\"><code>{}</code> {}</span>",
+                escape(&p.id),
+                escape(&pack_text(p))
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"meta packs\">Policy packs: {}</p>\n",
+        packs.join(" \u{00B7} ")
+    )
 }
 
 /// The summary cards, and the uses by stage.
@@ -527,7 +557,7 @@ fn other_findings(s: &mut String, r: &Register) {
     }
 }
 
-/// The totals by stage and by rule family.
+/// The totals by stage, by rule family and by policy pack.
 fn totals(s: &mut String, t: &Totals) {
     s.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"totals\">\n");
     s.push_str("<table><thead><tr><th scope=\"col\">Stage</th><th class=\"n\" scope=\"col\">Uses</th><th class=\"n\" scope=\"col\">Need action</th></tr></thead><tbody>\n");
@@ -545,6 +575,21 @@ fn totals(s: &mut String, t: &Totals) {
             s,
             "<tr><td>{} {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             f.family, f.name, f.errors, f.warnings, f.notes
+        );
+    }
+    s.push_str("</tbody></table>\n");
+    s.push_str("<table><thead><tr><th scope=\"col\">Policy pack</th><th class=\"n\" scope=\"col\">\u{2717} Errors</th><th class=\"n\" scope=\"col\">\u{26A0} Warnings</th><th class=\"n\" scope=\"col\">\u{2139} Notes</th></tr></thead><tbody>\n");
+    for p in &t.by_pack {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            p.pack.as_deref().map_or_else(
+                || "aiclear\u{2019}s own checks".to_owned(),
+                |p| format!("<code>{}</code>", escape(p))
+            ),
+            p.errors,
+            p.warnings,
+            p.notes
         );
     }
     s.push_str("</tbody></table>\n</div>\n</section>\n");

@@ -1,12 +1,12 @@
 //! The register's facts from outside the check: when each use was
-//! introduced and changed, the production's name, and the episodes that
-//! title pages name.
+//! introduced and changed, the production's name, the episodes that title
+//! pages name, and the policy packs the production is checked against.
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::{Production, UseHistory};
+use super::{PackRow, Production, UseHistory};
 use crate::config;
 use crate::engine::{self, Checked, Project};
 
@@ -25,6 +25,21 @@ pub fn history(project: &Project, checked: &Checked) -> Result<UseHistory> {
         out.insert(path.clone(), engine::use_history(project, path, &ids)?);
     }
     Ok(out)
+}
+
+/// The policy packs the configuration names (`policy:`), each as its
+/// built-in pack describes it; an entry that names no built-in pack (a
+/// studio's own) is listed by the name it is given.
+pub fn policy_rows<S: AsRef<str>>(entries: impl IntoIterator<Item = S>) -> Vec<PackRow> {
+    let mut rows: Vec<PackRow> = Vec::new();
+    for entry in entries {
+        let id = entry.as_ref();
+        let row = crate::policy::find_pack(id).map_or_else(|| PackRow::unknown(id), PackRow::of);
+        if !rows.iter().any(|r| r.id == row.id) {
+            rows.push(row);
+        }
+    }
+    rows
 }
 
 /// The production's name: `production:` in the configuration, else the

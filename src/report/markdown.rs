@@ -15,8 +15,8 @@ use crate::text::plural;
 
 use super::{
     DEFAULT_MARK, FileRow, FindingRow, Register, Status, Totals, UseRow, approval_text,
-    awaiting_text, commit_text, disclosed_text, folder_text, production_subtitle, scope_text,
-    talent_text, tool_text,
+    awaiting_text, commit_text, disclosed_text, folder_text, pack_text, production_subtitle,
+    scope_text, talent_text, tool_text,
 };
 
 pub fn render(register: &Register, out: &mut dyn io::Write) -> io::Result<()> {
@@ -55,6 +55,7 @@ pub fn markdown(r: &Register) -> String {
             "files declare no AI use"
         ),
     ));
+    policy(&mut s, r);
     needs_action(&mut s, r);
     pending(&mut s, r);
     totals(&mut s, t);
@@ -62,6 +63,25 @@ pub fn markdown(r: &Register) -> String {
     coverage(&mut s, r);
     other_findings(&mut s, r);
     s
+}
+
+/// The policy packs the production is checked against.
+fn policy(s: &mut String, r: &Register) {
+    if r.policy.is_empty() {
+        return;
+    }
+    s.push_str(
+        "Checked against these policy packs, and aiclear's own checks of declarations, \
+         approvals and history:\n\n",
+    );
+    for p in &r.policy {
+        s.push_str(&format!(
+            "- {}: {}\n",
+            inline_code(&p.id),
+            text(&pack_text(p))
+        ));
+    }
+    s.push('\n');
 }
 
 /// The uses and files with an error open, with their errors.
@@ -120,7 +140,7 @@ fn pending(s: &mut String, r: &Register) {
     }
 }
 
-/// The totals by stage and by rule family.
+/// The totals by stage, by rule family and by policy pack.
 fn totals(s: &mut String, t: &Totals) {
     s.push_str("\n## Totals\n\n| Stage | Uses | Need action |\n| --- | ---: | ---: |\n");
     for st in &t.by_stage {
@@ -134,6 +154,18 @@ fn totals(s: &mut String, t: &Totals) {
         s.push_str(&format!(
             "| {} {} | {} | {} | {} |\n",
             f.family, f.name, f.errors, f.warnings, f.notes
+        ));
+    }
+    s.push_str("\n| Policy pack | Errors | Warnings | Notes |\n| --- | ---: | ---: | ---: |\n");
+    for p in &t.by_pack {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            p.pack
+                .as_deref()
+                .map_or_else(|| "aiclear's own checks".to_owned(), code),
+            p.errors,
+            p.warnings,
+            p.notes
         ));
     }
 }
@@ -241,6 +273,9 @@ fn findings_list<'a>(s: &mut String, findings: impl Iterator<Item = &'a FindingR
         if let (Some(c), Some(n)) = (f.code, f.name) {
             head.push_str(&format!(" {c} {n}"));
         }
+        if let Some(pack) = f.pack {
+            head.push_str(&format!(" ({})", inline_code(pack)));
+        }
         if let Some(line) = f.line {
             head.push_str(&format!(", line {line}"));
         }
@@ -301,7 +336,11 @@ fn use_row(u: &UseRow) -> String {
                 "warning" => "⚠",
                 _ => "ℹ",
             };
-            let code = f.code.map(|c| format!("{c} ")).unwrap_or_default();
+            let code = match (f.code, f.pack) {
+                (Some(c), Some(p)) => format!("{c} ({}) ", code(p)),
+                (Some(c), None) => format!("{c} "),
+                (None, _) => String::new(),
+            };
             format!("{mark} {} {code}{}", f.severity, cell(&f.message))
         })
         .collect();

@@ -34,6 +34,11 @@
 //! the uses, so a reader sees what was declared free of AI, not only what
 //! uses it.
 //!
+//! **Policy packs.** The register names the packs the production is checked
+//! against (`policy:` in the configuration: id, title, version and the days
+//! each applies), and every finding from a pack's rule names its pack; the
+//! totals count findings by pack as well as by rule family.
+//!
 //! **Defaults.** A value that was not declared holds the vocabulary's
 //! default (`inputs: [original]`, `training: none`, `prominence: featured`
 //! for on-screen elements, a tool's `enterprise: false` and
@@ -65,10 +70,12 @@ pub mod markdown;
 mod text;
 
 pub use build::{build, episode_of, folder_of};
-pub use inputs::{fountain_title, history, production_name, title_page_episodes, title_page_value};
+pub use inputs::{
+    fountain_title, history, policy_rows, production_name, title_page_episodes, title_page_value,
+};
 pub use text::{
     DEFAULT_MARK, approval_text, awaiting_text, commit_text, covers_text, disclosed_text,
-    finding_text, folder_text, production_subtitle, scope_text, talent_text, tool_text,
+    finding_text, folder_text, pack_text, production_subtitle, scope_text, talent_text, tool_text,
     with_default,
 };
 
@@ -103,6 +110,10 @@ pub const VERSION: u32 = 1;
 ///   "scope": "worktree" | "range",         // what was read: the work tree, or the commit (`--base`)
 ///   "base": "origin/main" | null,          // `--base`, when given
 ///   "generated": "2025-09-10T08:00:00Z",   // when the register was made (UTC)
+///   "policy": [ { "id": "netflix-2025-08",  // the policy packs checked against, as configured
+///                 "title": "…" | null,     // null: not a built-in pack
+///                 "version": "2025-08" | null,
+///                 "from": "2023-11-09" | null, "until": "2026-06-30" | null } ],  // the days it applies
 ///   "totals": {
 ///     "files_checked": 7, "uses": 5,
 ///     "uses_needing_action": 3, "uses_pending": 0, "uses_with_warnings": 0, "uses_clear": 2,
@@ -112,7 +123,11 @@ pub const VERSION: u32 = 1;
 ///     "by_stage": [ { "stage": "ideation" | "previs" | "temp" | "final" | "unspecified",
 ///                     "uses": 1, "needing_action": 0 } ],          // always all five, in that order
 ///     "by_family": [ { "family": "GA0xx", "name": "declaration",
-///                      "errors": 1, "warnings": 0, "notes": 0 } ]  // always all eight, GA0xx…GA7xx
+///                      "errors": 1, "warnings": 0, "notes": 0 } ], // always all eight, GA0xx…GA7xx
+///     "by_pack": [ { "pack": "netflix-2025-08" | null,   // null: aiclear's own checks
+///                    "errors": 1, "warnings": 0, "notes": 0 } ]
+///                                          // aiclear's own first, then every pack of `policy`,
+///                                          //   then any other pack a finding comes from
 ///   },
 ///   "uses": [ {
 ///     "file": "scripts/ep101.fountain",    // the file holding the declaration (a sidecar for media)
@@ -168,6 +183,7 @@ pub const VERSION: u32 = 1;
 ///                  "files_declaring_none": 0, "files_without_declaration": 0 } ]   // by folder
 /// }
 /// FINDING = { "code": "GA205" | null, "name": "on-screen-element" | null,
+///             "pack": "netflix-2025-08" | null,     // the rule's policy pack; null: aiclear's own
 ///             "severity": "error" | "warning" | "note", "message": "…",
 ///             "line": 23 | null, "help": "…" | null }
 /// COMMIT  = { "commit": "…", "author": "…", "email": "…", "date": "2025-09-02",
@@ -189,6 +205,8 @@ pub struct Register {
     pub scope: &'static str,
     pub base: Option<String>,
     pub generated: String,
+    /// The policy packs the production is checked against.
+    pub policy: Vec<PackRow>,
     pub totals: Totals,
     pub uses: Vec<UseRow>,
     pub files_declaring_none: Vec<NoneRow>,
@@ -212,6 +230,52 @@ pub struct Totals {
     pub notes: usize,
     pub by_stage: Vec<StageTotal>,
     pub by_family: Vec<FamilyTotal>,
+    pub by_pack: Vec<PackTotal>,
+}
+
+/// A policy pack the production is checked against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackRow {
+    /// `netflix-2025-08`, as the configuration names it.
+    pub id: String,
+    /// `None` when no built-in pack has that id.
+    pub title: Option<String>,
+    pub version: Option<String>,
+    /// The first and the last day it applies, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+impl PackRow {
+    pub fn of(pack: &crate::policy::Pack) -> PackRow {
+        PackRow {
+            id: pack.id.clone(),
+            title: Some(pack.title.clone()),
+            version: Some(pack.version.clone()),
+            from: pack.from.map(|d| d.to_string()),
+            until: pack.until.map(|d| d.to_string()),
+        }
+    }
+
+    /// A pack the configuration names that is not built in.
+    pub fn unknown(id: &str) -> PackRow {
+        PackRow {
+            id: id.to_owned(),
+            title: None,
+            version: None,
+            from: None,
+            until: None,
+        }
+    }
+}
+
+/// The findings of one pack's rules (or, with no pack, of aiclear's own).
+#[derive(Clone, Debug, Serialize)]
+pub struct PackTotal {
+    pub pack: Option<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -424,6 +488,8 @@ impl ApprovalRow {
 pub struct FindingRow {
     pub code: Option<&'static str>,
     pub name: Option<&'static str>,
+    /// The policy pack the rule comes from; `None` for aiclear's own checks.
+    pub pack: Option<&'static str>,
     pub severity: &'static str,
     pub message: String,
     pub line: Option<usize>,
@@ -515,6 +581,8 @@ pub struct Inputs<'a> {
     pub ledger: Option<&'a Ledger>,
     /// The episode a file belongs to, by path, when its title page says.
     pub episodes: &'a BTreeMap<String, String>,
+    /// The policy packs the production is checked against.
+    pub policy: Vec<PackRow>,
 }
 
 /// The production's name and where it came from.

@@ -1,7 +1,7 @@
 //! Plain-text pieces shared by the formats (each escapes them for its reader).
 
 use super::{
-    ApprovalRow, CommitRow, DisclosedRow, FindingRow, Register, TalentRow, ToolRow, UseRow,
+    ApprovalRow, CommitRow, DisclosedRow, FindingRow, PackRow, Register, TalentRow, ToolRow, UseRow,
 };
 
 /// `Imagen 4 (enterprise, does not train on inputs)` (no `;`: lists of
@@ -152,16 +152,41 @@ pub fn folder_text(folder: &str) -> String {
     }
 }
 
-/// `error GA205 on-screen-element (line 23): message`.
+/// `error GA205 on-screen-element (netflix-2025-08, line 23): message`: the
+/// pack for a rule of a policy pack, the line for a finding at one.
 pub fn finding_text(f: &FindingRow) -> String {
     let mut s = f.severity.to_owned();
     if let (Some(code), Some(name)) = (f.code, f.name) {
         s.push_str(&format!(" {code} {name}"));
     }
-    if let Some(line) = f.line {
-        s.push_str(&format!(" (line {line})"));
+    let line = f.line.map(|l| format!("line {l}"));
+    let facts: Vec<&str> = f.pack.into_iter().chain(line.as_deref()).collect();
+    if !facts.is_empty() {
+        s.push_str(&format!(" ({})", facts.join(", ")));
     }
     format!("{s}: {}", f.message)
+}
+
+/// What the register's header says of a policy pack after its id:
+/// `SAG-AFTRA TV/Theatrical 2023, from 2023-11-09 until 2026-06-30` (the
+/// version when the id does not end with it), or `not a built-in pack`.
+pub fn pack_text(p: &PackRow) -> String {
+    let mut facts: Vec<String> = p.title.iter().cloned().collect();
+    if let Some(v) = &p.version
+        && !p.id.ends_with(v.as_str())
+    {
+        facts.push(format!("version {v}"));
+    }
+    match (&p.from, &p.until) {
+        (Some(from), Some(until)) => facts.push(format!("from {from} until {until}")),
+        (Some(from), None) => facts.push(format!("from {from}")),
+        (None, Some(until)) => facts.push(format!("until {until}")),
+        (None, None) => {}
+    }
+    if p.title.is_none() {
+        facts.push("not a built-in pack".to_owned());
+    }
+    facts.join(", ")
 }
 
 /// `Dana Ruiz, 2025-09-02 (4f1c2a9b0e)`.
@@ -176,5 +201,67 @@ pub fn scope_text(r: &Register) -> String {
         (Some(c), "range") => format!("commit {}", short(c)),
         (Some(c), _) => format!("the work tree at commit {}", short(c)),
         (None, _) => "the work tree (not in git)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(pack: Option<&'static str>, line: Option<usize>) -> FindingRow {
+        FindingRow {
+            code: Some("GA205"),
+            name: Some("on-screen-element"),
+            pack,
+            severity: "error",
+            message: "m".into(),
+            line,
+            help: None,
+        }
+    }
+
+    #[test]
+    fn a_finding_names_its_pack_and_line() {
+        assert_eq!(
+            finding_text(&finding(Some("netflix-2025-08"), Some(23))),
+            "error GA205 on-screen-element (netflix-2025-08, line 23): m"
+        );
+        assert_eq!(
+            finding_text(&finding(Some("netflix-2025-08"), None)),
+            "error GA205 on-screen-element (netflix-2025-08): m"
+        );
+        assert_eq!(
+            finding_text(&finding(None, Some(23))),
+            "error GA205 on-screen-element (line 23): m"
+        );
+        assert_eq!(
+            finding_text(&finding(None, None)),
+            "error GA205 on-screen-element: m"
+        );
+    }
+
+    #[test]
+    fn packs_in_the_header() {
+        let mut p = PackRow {
+            id: "sag-aftra-2023".into(),
+            title: Some("SAG-AFTRA TV/Theatrical 2023".into()),
+            version: Some("2023".into()),
+            from: Some("2023-11-09".into()),
+            until: Some("2026-06-30".into()),
+        };
+        assert_eq!(
+            pack_text(&p),
+            "SAG-AFTRA TV/Theatrical 2023, from 2023-11-09 until 2026-06-30"
+        );
+        p.version = Some("2023.1".into());
+        p.from = None;
+        assert_eq!(
+            pack_text(&p),
+            "SAG-AFTRA TV/Theatrical 2023, version 2023.1, until 2026-06-30"
+        );
+        assert_eq!(
+            pack_text(&PackRow::unknown("studio")),
+            "not a built-in pack"
+        );
     }
 }
