@@ -44,9 +44,12 @@ pub enum ColorWhen {
 pub enum Command {
     /// Check declarations against the policy (the work tree by default)
     Check(check::CheckArgs),
-    /// Print the long explanation of a rule
+    /// Explain a rule, a policy pack or a declaration key
     Explain {
-        /// A rule code (`GA201`) or name (`key-creative-element`)
+        /// A rule code (`GA201`) or name (`key-creative-element`), a policy
+        /// pack (`sag-aftra-2023`) or a declaration key (`consent-use`,
+        /// `talent.consent-use`)
+        #[arg(value_name = "CODE|NAME|PACK|KEY")]
         rule: String,
     },
     /// Install or remove the git hooks (pre-commit and commit-msg)
@@ -54,10 +57,13 @@ pub enum Command {
         #[command(subcommand)]
         cmd: hook::HookCommand,
     },
-    /// List every rule
+    /// List every rule, by the policy pack it comes from
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
+        /// List only the rules of this built-in policy pack (repeatable)
+        #[arg(long = "policy", value_name = "ID")]
+        policy: Vec<String>,
     },
     /// Write a commented .aiclear/config.yml drawn from the files in this project
     Init,
@@ -109,7 +115,7 @@ pub fn run() -> ExitCode {
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { rule } => explain::run(rule, args.color),
-        Command::Rules { format } => rules::run(*format),
+        Command::Rules { format, policy } => rules::run(*format, policy),
         Command::Hook { cmd } => hook::run(cmd),
         Command::Init => init::run(),
         Command::Annotate(a) => annotate::run(a),
