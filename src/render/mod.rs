@@ -387,7 +387,7 @@ mod tests {
             }
           ],
           "ruleId": "GA201",
-          "ruleIndex": 12
+          "ruleIndex": 13
         },
         {
           "level": "warning",
@@ -445,7 +445,7 @@ mod tests {
         "driver": {
           "informationUri": "https://github.com/aiclear/aiclear",
           "name": "aiclear",
-          "rules": 36,
+          "rules": 37,
           "semanticVersion": "VERSION",
           "version": "VERSION"
         }
