@@ -7,7 +7,7 @@
 //! plain headings, indented code and no Markdown marks without it. Code in
 //! the running text keeps its backticks in plain text, so that `none` still
 //! reads as a value. Under the text, the pack the rule comes from, with its
-//! sources; a data rule that fires only on some days says which.
+//! sources.
 //!
 //! A pack (`explain sag-aftra-2023`) is its title, version, the days it
 //! applies and what supersedes it, its sources and its rules, as `aiclear
@@ -55,6 +55,9 @@ pub fn run(query: &str, color: ColorWhen) -> Result<u8> {
 /// (`SCOPE.NAME` for one scope: `genai`, `use`, `tool`/`tools`,
 /// `talent`).
 fn lookup(query: &str) -> Option<Subject> {
+    // The project's own packs, read first, are among those `find_rule`
+    // looks in.
+    let _ = table::every_pack();
     if let Some(rule) = policy::find_rule(query).or_else(|| {
         table::every_rule()
             .into_iter()
@@ -62,8 +65,8 @@ fn lookup(query: &str) -> Option<Subject> {
     }) {
         return Some(Subject::Rule(rule));
     }
-    if let Some(group) = table::pack_group(query) {
-        return Some(Subject::Pack(group));
+    if let Some(pack) = table::pack_named(query) {
+        return Some(Subject::Pack(table::group(pack)));
     }
     let (scope, name) = match query.split_once('.') {
         Some((scope, name)) => (Some(scope_named(scope)?), name),
@@ -130,9 +133,6 @@ pub fn render(rule: &Rule, color: bool) -> String {
         rule.level.as_str(),
         inline(rule.summary, color)
     );
-    if let Some(dates) = table::dates_text(rule) {
-        out.push_str(&format!("\nIn force: {dates}.\n"));
-    }
     let mut in_code = false;
     for line in rule.explanation_text().lines() {
         if line.trim_start().starts_with("```") {
@@ -187,7 +187,7 @@ fn rule_pack(rule: &Rule, color: bool) -> String {
         out.push_str("None: one of aiclear's own checks, which run under every policy.\n");
         return out;
     };
-    match policy::find_pack(id) {
+    match table::every_pack().into_iter().find(|p| p.id == id) {
         Some(pack) => {
             out.push_str(&inline(&pack_line(pack), color));
             out.push('\n');
@@ -212,9 +212,14 @@ fn rule_pack(rule: &Rule, color: bool) -> String {
 
 /// `` `sag-aftra-2023`: SAG-AFTRA … (from …, until …, superseded by …) ``.
 fn pack_line(pack: &Pack) -> String {
-    match table::term_text(pack) {
-        Some(term) => format!("`{}`: {} ({term})", pack.id, pack.title),
-        None => format!("`{}`: {}", pack.id, pack.title),
+    let facts: Vec<String> = table::term_text(pack)
+        .into_iter()
+        .chain(table::origin_text(pack))
+        .collect();
+    if facts.is_empty() {
+        format!("`{}`: {}", pack.id, pack.title)
+    } else {
+        format!("`{}`: {} ({})", pack.id, pack.title, facts.join("; "))
     }
 }
 
@@ -244,11 +249,21 @@ fn render_pack(group: &Group, color: bool) -> String {
                 (Some(from), Some(until)) => format!("from {from} until {until}"),
                 (Some(from), None) => format!("from {from}"),
                 (None, Some(until)) => format!("until {until}"),
-                (None, None) => "every day".to_owned(),
+                (None, None) => "no first or last day".to_owned(),
             };
             out.push_str(&format!("Applies: {applies}\n"));
             if let Some(next) = &pack.superseded_by {
                 out.push_str(&inline(&format!("Superseded by: `{next}`\n"), color));
+            }
+            match &pack.origin {
+                policy::Origin::BuiltIn => {}
+                policy::Origin::Project(path) => {
+                    out.push_str(&inline(&format!("File: `{path}`\n"), color));
+                }
+                policy::Origin::Pinned { path, sha256 } => out.push_str(&inline(
+                    &format!("File: `{path}`, pinned by its SHA-256 `{sha256}`\n"),
+                    color,
+                )),
             }
             if !pack.sources.is_empty() {
                 out.push('\n');
@@ -256,10 +271,6 @@ fn render_pack(group: &Group, color: bool) -> String {
                 out.push('\n');
                 out.push_str(&sources(pack, color));
             }
-        }
-        Source::Id(id) => {
-            out.push_str(&paint(Style::new().bold(), id, color));
-            out.push_str(" (policy pack)\n");
         }
         Source::Own => {
             out.push_str("aiclear's own checks\n");
@@ -440,20 +451,16 @@ mod tests {
     }
 
     #[test]
-    fn a_data_rule_says_when_it_is_in_force() {
+    fn a_data_rule_reads_like_a_built_in_one() {
         let pack = fixture::pack();
         let text = render(pack.rules[0], false);
-        assert!(
-            text.starts_with(
-                "NL101 voice-clone-needs-intended-use (warn)\n\n\
-                 a synthetic voice has no described intended use\n\n\
-                 In force: from 2026-03-01, deny from 2026-06-01.\n\n\
-                 What it does\nReports a voice clone without `consent-use`.\n\n\
-                 Policy pack\n"
-            ),
-            "{text}"
+        assert_eq!(
+            text,
+            "NL101 voice-clone-needs-intended-use (warn)\n\n\
+             a synthetic voice has no described intended use\n\n\
+             What it does\nReports a voice clone without `consent-use`.\n\n\
+             Policy pack\n`northlight-2026`\n"
         );
-        assert!(!render(pack.rules[1], false).contains("In force"));
     }
 
     #[test]
@@ -482,7 +489,7 @@ NL101  voice-clone-needs-intended-use  warn      northlight-2026  a synthetic vo
 NL102  no-ai-writer                    warn      northlight-2026  a synthetic voice has no described intended use
 "
         );
-        let netflix = table::pack_group(policy::NETFLIX).unwrap();
+        let netflix = table::group(table::pack_named(policy::NETFLIX).unwrap());
         let text = render_pack(&netflix, false);
         assert!(
             text.starts_with("netflix-2025-08 (policy pack)\n"),

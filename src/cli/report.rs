@@ -90,7 +90,12 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     );
     let episodes = report::title_page_episodes(&checked, &read);
     let defaults = config::Settings::default();
-    let policy = report::policy_rows([settings.as_ref().unwrap_or(&defaults).policy.as_str()]);
+    let policy = report::policy_rows(
+        settings.as_ref().unwrap_or(&defaults),
+        crate::localtime::today(),
+        &project.root,
+        &read_whole,
+    );
     let register = report::build(
         &checked,
         &report::Inputs {

@@ -56,9 +56,6 @@ pub(super) enum Source {
     /// aiclear's own checks.
     Own,
     Pack(&'static Pack),
-    /// A pack the registry's rules name that is not among the built-in
-    /// packs' descriptions: known by its id only.
-    Id(&'static str),
 }
 
 impl Source {
@@ -66,7 +63,6 @@ impl Source {
         match self {
             Source::Own => None,
             Source::Pack(p) => Some(&p.id),
-            Source::Id(id) => Some(id),
         }
     }
 }
@@ -75,21 +71,14 @@ pub fn run(format: RulesFormat, packs: &[String]) -> Result<u8> {
     let groups = if packs.is_empty() {
         every_group()
     } else {
-        let mut groups = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for id in packs {
-            match pack_group(id) {
-                Some(g) => {
-                    if !groups
-                        .iter()
-                        .any(|x: &Group| x.source.id() == g.source.id())
-                    {
-                        groups.push(g);
-                    }
-                }
-                None => {
-                    super::fail(&unknown_pack(id), exit::USAGE);
-                    return Ok(exit::USAGE);
-                }
+            let Some(pack) = pack_named(id) else {
+                super::fail(&unknown_pack(id), exit::USAGE);
+                return Ok(exit::USAGE);
+            };
+            if !groups.iter().any(|g| g.source.id() == Some(&pack.id)) {
+                groups.push(group(pack));
             }
         }
         groups
@@ -114,65 +103,84 @@ pub fn run(format: RulesFormat, packs: &[String]) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// aiclear's own rules, then every built-in pack's, then the registry's
-/// rules of any pack not described among them.
-pub(super) fn every_group() -> Vec<Group> {
-    let mut groups = vec![Group {
-        source: Source::Own,
-        rules: RULES.iter().copied().filter(|r| r.pack.is_none()).collect(),
-    }];
-    for &pack in policy::builtin_packs() {
-        groups.push(Group {
-            source: Source::Pack(pack),
-            rules: pack.rules.clone(),
-        });
+/// The rules of `pack`.
+pub(super) fn group(pack: &'static Pack) -> Group {
+    Group {
+        source: Source::Pack(pack),
+        rules: pack.rules.clone(),
     }
-    for r in RULES {
-        let Some(id) = r.pack else {
-            continue;
-        };
-        match groups.iter_mut().find(|g| g.source.id() == Some(id)) {
-            Some(g) => {
-                if let Source::Id(_) = g.source {
-                    g.rules.push(r);
-                }
-            }
-            None => groups.push(Group {
-                source: Source::Id(id),
-                rules: vec![r],
-            }),
-        }
-    }
-    groups
 }
 
-/// The rules of the built-in pack `id`.
-pub(super) fn pack_group(id: &str) -> Option<Group> {
-    every_group()
+/// aiclear's own rules, then every built-in pack's, then those of the
+/// project's own packs (a studio's, in `.aiclear/policies/` or pinned by
+/// digest) that its configuration names.
+pub(super) fn every_group() -> Vec<Group> {
+    let own = Group {
+        source: Source::Own,
+        rules: RULES.iter().copied().filter(|r| r.pack.is_none()).collect(),
+    };
+    std::iter::once(own)
+        .chain(every_pack().into_iter().map(group))
+        .collect()
+}
+
+/// The built-in packs, then the project's own.
+pub(super) fn every_pack() -> Vec<&'static Pack> {
+    let mut packs: Vec<&'static Pack> = policy::builtin_packs().to_vec();
+    for &p in project_packs() {
+        if !packs.iter().any(|x| x.id == p.id) {
+            packs.push(p);
+        }
+    }
+    packs
+}
+
+/// The packs the project's configuration (in the work tree) names that are
+/// not built in; none outside a project, or when its configuration or a
+/// pack does not read (`aiclear check` says why).
+fn project_packs() -> &'static [&'static Pack] {
+    static PACKS: std::sync::OnceLock<Vec<&'static Pack>> = std::sync::OnceLock::new();
+    PACKS.get_or_init(|| {
+        let Ok(project) = crate::engine::Project::discover() else {
+            return Vec::new();
+        };
+        match crate::engine::project_policy(&project) {
+            Ok((_, policy)) => policy
+                .packs
+                .into_iter()
+                .filter(|p| p.origin != policy::Origin::BuiltIn)
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    })
+}
+
+/// A pack by id, or by family (the version in force on the day checked,
+/// as `policy:` takes it).
+pub(super) fn pack_named(name: &str) -> Option<&'static Pack> {
+    every_pack()
         .into_iter()
-        .find(|g| g.source.id() == Some(id))
+        .find(|p| p.id == name)
+        .or_else(|| policy::pack_in_force(name, crate::localtime::today()))
 }
 
 /// Every pack id `aiclear rules --policy` takes.
 pub(super) fn pack_ids() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = policy::builtin_packs()
-        .iter()
-        .map(|p| p.id.as_str())
-        .collect();
-    for id in RULES.iter().filter_map(|r| r.pack) {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
+    every_pack().iter().map(|p| p.id.as_str()).collect()
 }
 
-/// Every rule of aiclear and of its built-in packs, each once (by code:
-/// the newest version of a pack lists a rule it keeps).
+/// Every rule of aiclear and of the packs, each code once: aiclear's own,
+/// then the built-in packs' from the newest back (a later version of a
+/// pack lists the rules it keeps), then the project's own packs'.
 pub(super) fn every_rule() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = Vec::new();
-    for g in every_group() {
-        for r in g.rules {
+    let mut rules: Vec<&'static Rule> =
+        RULES.iter().copied().filter(|r| r.pack.is_none()).collect();
+    let packs = every_pack();
+    let (built_in, own): (Vec<&Pack>, Vec<&Pack>) = packs
+        .iter()
+        .partition(|p| p.origin == policy::Origin::BuiltIn);
+    for p in built_in.iter().rev().chain(own.iter()) {
+        for &r in &p.rules {
             if !rules.iter().any(|x| x.code == r.code) {
                 rules.push(r);
             }
@@ -186,11 +194,11 @@ fn unknown_pack(id: &str) -> String {
     let hint = match did_you_mean(id, &ids) {
         Some(s) => format!("; did you mean `{s}`?"),
         None => format!(
-            "; the built-in packs are {}",
+            "; the packs are {}",
             crate::schema::backticked(&ids).replace(" or ", " and ")
         ),
     };
-    format!("no built-in policy pack is called `{id}`{hint}")
+    format!("no policy pack is called `{id}`{hint}")
 }
 
 fn row(r: &'static Rule) -> RuleRow {
@@ -223,7 +231,7 @@ fn row(r: &'static Rule) -> RuleRow {
 
 /// The days a data rule fires and is raised on: `from 2026-08-02, until
 /// 2026-12-31, deny from 2026-06-01`; `None` for a rule without dates.
-pub(super) fn dates_text(rule: &Rule) -> Option<String> {
+fn dates_text(rule: &Rule) -> Option<String> {
     let Check::Policy(data) = rule.check else {
         return None;
     };
@@ -257,15 +265,29 @@ pub(super) fn term_text(pack: &Pack) -> Option<String> {
 }
 
 /// The heading of a group: `netflix-2025-08: Netflix GenAI guidelines`,
-/// with the pack's term in brackets.
+/// with the pack's term, and where a project's own pack was read from, in
+/// brackets.
 pub(super) fn heading(source: &Source) -> String {
     match source {
         Source::Own => "aiclear's own checks (every policy runs them)".to_owned(),
-        Source::Pack(p) => match term_text(p) {
-            Some(term) => format!("{}: {} ({term})", p.id, p.title),
-            None => format!("{}: {}", p.id, p.title),
-        },
-        Source::Id(id) => format!("{id}: policy pack"),
+        Source::Pack(p) => {
+            let facts: Vec<String> = term_text(p).into_iter().chain(origin_text(p)).collect();
+            if facts.is_empty() {
+                format!("{}: {}", p.id, p.title)
+            } else {
+                format!("{}: {} ({})", p.id, p.title, facts.join("; "))
+            }
+        }
+    }
+}
+
+/// `read from .aiclear/policies/studio.yml`, `pinned: ../shared/house.yml`;
+/// `None` for a built-in pack.
+pub(super) fn origin_text(pack: &Pack) -> Option<String> {
+    match &pack.origin {
+        policy::Origin::BuiltIn => None,
+        policy::Origin::Project(path) => Some(format!("read from {path}")),
+        policy::Origin::Pinned { path, .. } => Some(format!("pinned: {path}")),
     }
 }
 
@@ -418,6 +440,7 @@ pub(super) mod fixture {
             when: Condition::All(Vec::new()),
             at: None,
             message: "the synthetic voice of `{performer}` has no described intended use".into(),
+            label: "no intended use".into(),
             help: None,
             from: from.map(date),
             until: None,
@@ -466,7 +489,9 @@ pub(super) mod fixture {
                 ),
                 data_rule("NL102", "no-ai-writer", "northlight-2026", None, None),
             ],
+            extends: Vec::new(),
             origin: Origin::BuiltIn,
+            digest: None,
         })
     }
 }
@@ -488,7 +513,7 @@ mod tests {
             assert_eq!(holding.len(), 1, "{}", r.code);
             assert_eq!(holding[0].source.id(), r.pack, "{}", r.code);
         }
-        let netflix = pack_group(policy::NETFLIX).expect("the Netflix pack");
+        let netflix = pack_named(policy::NETFLIX).expect("the Netflix pack");
         assert!(netflix.rules.iter().any(|r| r.code == "GA201"));
         assert!(
             netflix
@@ -496,7 +521,9 @@ mod tests {
                 .iter()
                 .all(|r| r.pack == Some(policy::NETFLIX))
         );
-        assert!(pack_group("netflix").is_none());
+        // A family names the version in force.
+        assert!(pack_named("netflix").is_some_and(|p| p.id == policy::NETFLIX));
+        assert!(pack_named("netflix-2025").is_none());
         let every = every_rule();
         for r in RULES
             .iter()
@@ -561,12 +588,11 @@ NL102  no-ai-writer                    warn      northlight-2026  a synthetic vo
     fn an_unknown_pack_gets_a_suggestion() {
         assert_eq!(
             unknown_pack("netflix-2025-8"),
-            "no built-in policy pack is called `netflix-2025-8`; did you mean `netflix-2025-08`?"
+            "no policy pack is called `netflix-2025-8`; did you mean `netflix-2025-08`?"
         );
         assert!(
-            unknown_pack("zzzz").starts_with(
-                "no built-in policy pack is called `zzzz`; the built-in packs are `netflix-2025-08`"
-            ),
+            unknown_pack("zzzz")
+                .starts_with("no policy pack is called `zzzz`; the packs are `netflix-2025-08`"),
             "{}",
             unknown_pack("zzzz")
         );

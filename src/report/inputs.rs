@@ -27,19 +27,42 @@ pub fn history(project: &Project, checked: &Checked) -> Result<UseHistory> {
     Ok(out)
 }
 
-/// The policy packs the configuration names (`policy:`), each as its
-/// built-in pack describes it; an entry that names no built-in pack (a
-/// studio's own) is listed by the name it is given.
-pub fn policy_rows<S: AsRef<str>>(entries: impl IntoIterator<Item = S>) -> Vec<PackRow> {
-    let mut rows: Vec<PackRow> = Vec::new();
-    for entry in entries {
-        let id = entry.as_ref();
-        let row = crate::policy::find_pack(id).map_or_else(|| PackRow::unknown(id), PackRow::of);
-        if !rows.iter().any(|r| r.id == row.id) {
-            rows.push(row);
+/// The policy packs the configuration names (`policy:` and `extends:`),
+/// resolved for `today` as the check resolves them: a family is the version
+/// in force that day, a studio's pack is read from `.aiclear/policies/`
+/// with `read` (from the work tree or the commit the check read), a pinned
+/// file from `root`. A pack that cannot be read is listed by the name the
+/// configuration gives it.
+pub fn policy_rows(
+    settings: &config::Settings,
+    today: crate::schema::Date,
+    root: &std::path::Path,
+    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<PackRow> {
+    struct Files<'a> {
+        root: &'a std::path::Path,
+        read: &'a dyn Fn(&str) -> Option<Vec<u8>>,
+    }
+    impl crate::policy::PackFiles for Files<'_> {
+        fn project(&mut self, path: &str) -> Result<Option<crate::source::Source>> {
+            Ok((self.read)(path).map(|bytes| crate::source::Source::new(path, bytes)))
+        }
+        fn outside(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
+            Ok(std::fs::read(self.root.join(path)).ok())
         }
     }
-    rows
+    let mut files = Files { root, read };
+    match crate::policy::resolve(&settings.policy, &settings.extends, today, &mut files) {
+        Ok(Ok(policy)) => policy.packs.iter().map(|p| PackRow::of(p)).collect(),
+        _ => settings
+            .policy
+            .iter()
+            .map(|entry| match entry {
+                config::PolicyEntry::Name(name) => PackRow::unknown(&name.value),
+                config::PolicyEntry::Pinned(pin) => PackRow::unknown(&pin.path),
+            })
+            .collect(),
+    }
 }
 
 /// The production's name: `production:` in the configuration, else the

@@ -186,6 +186,27 @@ fn json_register_of_the_pilot() {
         "vfx/plates/sh030_sky_v002.png.genai.yml"
     );
     assert_eq!(codes(&contradicted[0]["findings"]), ["GA701"]);
+
+    // The packs checked against, and the pack of each finding's rule.
+    assert_eq!(
+        r["policy"],
+        serde_json::json!([{
+            "id": "netflix-2025-08",
+            "title": "Netflix: Using Generative AI in Content Production",
+            "version": "2025-08",
+            "from": null,
+            "until": null
+        }])
+    );
+    assert_eq!(signage["findings"][0]["pack"], "netflix-2025-08");
+    assert_eq!(without[0]["findings"][0]["pack"], Value::Null);
+    assert_eq!(
+        r["totals"]["by_pack"],
+        serde_json::json!([
+            { "pack": null, "errors": 2, "warnings": 0, "notes": 0 },
+            { "pack": "netflix-2025-08", "errors": 4, "warnings": 2, "notes": 1 }
+        ])
+    );
 }
 
 /// The totals of the pilot's register: uses, files, findings, by stage and
@@ -257,6 +278,19 @@ fn markdown_register_puts_needs_action_first() {
     }
     assert!(!action.contains("`aria-design`"), "{action}");
     assert!(md.contains("| GA1xx data and tools | 1 | 2 | 0 |"), "{md}");
+    assert!(
+        md.contains(
+            "\nChecked against these policy packs, and aiclear's own checks of declarations, \
+             approvals and history:\n\n\
+             - `netflix-2025-08`: Netflix: Using Generative AI in Content Production\n\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| `netflix-2025-08` | 4 | 2 | 1 |"), "{md}");
+    assert!(
+        action.contains("  - error GA101 tool-may-train-on-inputs (`netflix-2025-08`), line 25: "),
+        "{action}"
+    );
     // One register row per use, each with its history.
     let rows: Vec<&str> = md[register..]
         .lines()
@@ -321,7 +355,8 @@ fn csv_parses_back_with_one_header_row() {
     let header = &rows[0];
     assert_eq!(header[0], "file");
     assert_eq!(header[2], "use");
-    assert_eq!(header.len(), 30);
+    assert_eq!(header.len(), 31);
+    assert_eq!(header[30], "packs");
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row.len(), header.len(), "row {i}: {row:?}");
     }
@@ -345,6 +380,18 @@ fn csv_parses_back_with_one_header_row() {
     let without = file_row("vfx/plates/sh020_fg_v001.exr");
     assert_eq!(without[col("use")], "");
     assert!(without[col("open findings")].contains("GA001"));
+    assert_eq!(without[col("packs")], "");
+    let signage = rows
+        .iter()
+        .find(|r| r[col("use")] == "relay-signage")
+        .unwrap();
+    assert_eq!(signage[col("packs")], "netflix-2025-08");
+    assert!(
+        signage[col("open findings")]
+            .contains("error GA205 on-screen-element (netflix-2025-08, line 23): "),
+        "{}",
+        signage[col("open findings")]
+    );
     let contradicted = file_row("vfx/plates/sh030_sky_v002.png.genai.yml");
     assert!(contradicted[col("open findings")].contains("GA701"));
 }
@@ -526,6 +573,25 @@ fn register_shows_disclosure_approval_details_and_defaults() {
     assert!(html.contains("Disclosed to Mei Chen, Netflix creative production on 2025-09-02"));
     assert!(html.contains("(default)</span>"));
     assert!(html.contains("covers GA201 and GA203"));
+    // The packs in the header, and each finding's pack beside its code.
+    assert!(
+        html.contains(
+            "<p class=\"meta packs\">Policy packs: <span class=\"pack\"><code>netflix-2025-08</code> \
+             Netflix: Using Generative AI in Content Production</span></p>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<code title=\"on-screen-element\">GA205</code> \
+             <span class=\"sub pack\" title=\"policy pack\">netflix-2025-08</span>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>aiclear\u{2019}s own checks</td>"),
+        "{html}"
+    );
     let (csv, _) = report(repo.path(), &["--format", "csv"]);
     let rows = parse_csv(csv.trim_start_matches('\u{FEFF}'));
     let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
