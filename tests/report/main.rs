@@ -282,7 +282,7 @@ fn markdown_register_puts_needs_action_first() {
         md.contains(
             "\nChecked against these policy packs, and aiclear's own checks of declarations, \
              approvals and history:\n\n\
-             - `netflix-2025-08`: Netflix: Using Generative AI in Content Production\n\n"
+             - `netflix-2025-08`: Netflix\\: Using Generative AI in Content Production\n\n"
         ),
         "{md}"
     );
