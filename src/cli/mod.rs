@@ -54,7 +54,7 @@ pub enum Command {
         /// pack (`sag-aftra-2023`) or a declaration key (`consent-use`,
         /// `talent.consent-use`)
         #[arg(value_name = "CODE|NAME|PACK|KEY")]
-        rule: String,
+        query: String,
     },
     /// Install or remove the git hooks (pre-commit and commit-msg)
     Hook {
@@ -65,7 +65,8 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
-        /// List only the rules of this built-in policy pack (repeatable)
+        /// List only the rules of this policy pack: a built-in pack's id or
+        /// family, or a pack the project's configuration names (repeatable)
         #[arg(long = "policy", value_name = "ID")]
         policy: Vec<String>,
     },
@@ -131,7 +132,7 @@ pub fn run() -> ExitCode {
     }
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
-        Command::Explain { rule } => explain::run(rule, args.color),
+        Command::Explain { query } => explain::run(query, args.color),
         Command::Rules { format, policy } => rules::run(*format, policy),
         Command::Hook { cmd } => hook::run(cmd),
         Command::Init => init::run(),
