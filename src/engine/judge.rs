@@ -140,7 +140,7 @@ impl Checker<'_> {
             });
         self.emit(&mut out.diagnostics, &target.path, findings.collect());
         if let Some(decl) = &parsed.declaration {
-            let mut findings = self.run_rules(decl, target, out.media.as_ref());
+            let mut findings = self.run_rules(decl, target, &bytes, out.media.as_ref());
             out.requests = self.settle_requests(decl, &target.path, &mut findings);
             self.emit(&mut out.diagnostics, &target.path, findings);
             out.approvals = self.relied_on(decl, &target.path);
@@ -152,10 +152,13 @@ impl Checker<'_> {
         out
     }
 
+    /// Run the rules over the declaration of `target`, whose content is
+    /// `bytes`.
     pub(super) fn run_rules(
         &self,
         decl: &Declaration,
         target: &Target,
+        bytes: &[u8],
         media: Option<&MediaFile>,
     ) -> Vec<Finding> {
         let path = target.media.as_deref().unwrap_or(&target.path);
@@ -167,7 +170,7 @@ impl Checker<'_> {
             kind: Some(target.kind),
             set: None,
             territories: Vec::new(),
-            credits: Vec::new(),
+            credits: crate::declaration::credits::credits(target.kind, bytes),
         };
         let mut findings = Vec::new();
         for rule in rules::RULES {
