@@ -11,6 +11,7 @@
 //! could be read, so the policy rules can judge the rest of it.
 
 use crate::declaration::model::*;
+use crate::declaration::vocabulary::Scope;
 use crate::declaration::{Invalid, Malformed, Problem};
 use crate::schema::{self, Built, Field};
 use crate::source::Span;
@@ -65,6 +66,7 @@ const GENAI: &[Field<Declaration>] = &[
             }
         }
     }),
+    Field::optional("territories", territories),
 ];
 
 const DISCLOSED: &[Field<Disclosed>] = &[
@@ -130,6 +132,38 @@ const USE: &[Field<Use>] = &[
     Field::optional("approval-requested", |r, k, v, u| {
         u.approval_requested = r.date(v, &k.name)
     }),
+    Field::optional("used-by", |r, k, v, u| {
+        u.used_by = r.term(v, &k.name, UsedBy::ALL, UsedBy::parse)
+    }),
+    Field::optional("given-to-writer", |r, k, v, u| {
+        u.given_to_writer = r.string(v, &k.name)
+    }),
+    Field::optional("writer-told-on", |r, k, v, u| {
+        u.writer_told_on = r.date(v, &k.name)
+    }),
+    Field::optional("company-consent", |r, k, v, u| {
+        u.company_consent = r.string(v, &k.name)
+    }),
+    Field::optional("deep-fake", |r, k, v, u| u.deep_fake = r.bool(v, &k.name)),
+    Field::optional("audience-disclosure", |r, k, v, u| {
+        let (all, parse) = (AudienceDisclosure::ALL, AudienceDisclosure::parse);
+        u.audience_disclosure = r.terms(v, &k.name, all, parse, true)
+    }),
+    Field::optional("marking", |r, k, v, u| {
+        u.marking = r.terms(v, &k.name, Marking::ALL, Marking::parse, true)
+    }),
+    Field::optional("timecodes", |r, k, v, u| {
+        u.timecodes = r.strings(v, &k.name)
+    }),
+    Field::optional("source-material", |r, k, v, u| {
+        u.source_material = r.string(v, &k.name)
+    }),
+    Field::optional("copyright-status", |r, k, v, u| {
+        u.copyright_status = r.term(v, &k.name, CopyrightStatus::ALL, CopyrightStatus::parse)
+    }),
+    Field::optional("looks-archival", |r, k, v, u| {
+        u.looks_archival = r.bool(v, &k.name)
+    }),
 ];
 
 const TOOL: &[Field<Named<Tool>>] = &[
@@ -160,20 +194,51 @@ const TALENT: &[Field<Named<Talent>>] = &[
     Field::optional("deceased", |r, k, v, t| {
         t.item.deceased = r.bool(v, &k.name)
     }),
+    Field::optional("replica", |r, k, v, t| {
+        t.item.replica = r.term(v, &k.name, Replica::ALL, Replica::parse)
+    }),
+    Field::optional("consent-use", |r, k, v, t| {
+        t.item.consent_use = r.string(v, &k.name)
+    }),
+    Field::optional("consent-on", |r, k, v, t| {
+        t.item.consent_on = r.date(v, &k.name)
+    }),
+    Field::optional("notice-on", |r, k, v, t| {
+        t.item.notice_on = r.date(v, &k.name)
+    }),
+    Field::optional("scan-on", |r, k, v, t| t.item.scan_on = r.date(v, &k.name)),
+    Field::optional("scan-reason", |r, k, v, t| {
+        t.item.scan_reason = r.string(v, &k.name)
+    }),
+    Field::optional("estate-consent", |r, k, v, t| {
+        t.item.estate_consent = r.string(v, &k.name)
+    }),
+    Field::optional("union-notice-on", |r, k, v, t| {
+        t.item.union_notice_on = r.date(v, &k.name)
+    }),
+    Field::optional("dubbing", |r, k, v, t| t.item.dubbing = r.bool(v, &k.name)),
 ];
 
 /// Whether `name` is a key of `genai`, a use, a tool or a talent entry.
 pub fn is_key(name: &str) -> bool {
-    schema::keys(GENAI)
-        .chain(schema::keys(USE))
-        .chain(schema::keys(TOOL))
-        .chain(schema::keys(TALENT))
-        .any(|k| k == name)
+    [Scope::Declaration, Scope::Use, Scope::Tool, Scope::Talent]
+        .into_iter()
+        .any(|scope| keys(scope).any(|k| k == name))
 }
 
 /// Whether `name` is a key of a use.
 pub fn is_use_key(name: &str) -> bool {
-    schema::keys(USE).any(|k| k == name)
+    keys(Scope::Use).any(|k| k == name)
+}
+
+/// The keys the reader accepts in `scope`, in the order of its table.
+pub(crate) fn keys(scope: Scope) -> Box<dyn Iterator<Item = &'static str>> {
+    match scope {
+        Scope::Declaration => Box::new(schema::keys(GENAI)),
+        Scope::Use => Box::new(schema::keys(USE)),
+        Scope::Tool => Box::new(schema::keys(TOOL)),
+        Scope::Talent => Box::new(schema::keys(TALENT)),
+    }
 }
 
 /// Read the value of a `genai` key into a declaration.
@@ -265,6 +330,8 @@ fn read_declaration(key: &Key, node: &Node, problems: &mut Vec<Problem>) -> Opti
         disclosed: None,
         uses: Vec::new(),
         retired: Vec::new(),
+        territories: Vec::new(),
+        node: node.clone(),
     };
     let entries = match &node.value {
         Value::Str(s) if s == "none" => {
@@ -302,6 +369,23 @@ fn uses(r: &mut Reader, k: &Key, v: &Node, decl: &mut Declaration) {
     for item in items {
         if let Some(u) = read_use(r, item) {
             decl.uses.push(u);
+        }
+    }
+}
+
+/// `territories`: one territory or a list of them.
+fn territories(r: &mut Reader, k: &Key, v: &Node, decl: &mut Declaration) {
+    for item in r.list(v, &k.name, true) {
+        let Some(text) = r.string(item, &k.name) else {
+            continue;
+        };
+        match Territory::parse(&text.value) {
+            Some(t) => decl.territories.push(At::new(t, text.span)),
+            None => r.problems.push(Problem::Invalid(Invalid::NotATerritory {
+                suggestion: Territory::suggest(&text.value),
+                text: clip(&text.value).into_owned(),
+                span: text.span,
+            })),
         }
     }
 }
@@ -382,6 +466,17 @@ fn read_use(r: &mut Reader, node: &Node) -> Option<Use> {
         source_type: None,
         approvals: Vec::new(),
         approval_requested: None,
+        used_by: None,
+        given_to_writer: None,
+        writer_told_on: None,
+        company_consent: None,
+        deep_fake: None,
+        audience_disclosure: Vec::new(),
+        marking: Vec::new(),
+        timecodes: Vec::new(),
+        source_material: None,
+        copyright_status: None,
+        looks_archival: None,
         node: node.clone(),
     };
     r.read_fields(entries, USE, &mut u);
@@ -437,6 +532,15 @@ fn talent(r: &mut Reader, node: &Node) -> Option<Talent> {
             kind: None,
             consent: None,
             deceased: None,
+            replica: None,
+            consent_use: None,
+            consent_on: None,
+            notice_on: None,
+            scan_on: None,
+            scan_reason: None,
+            estate_consent: None,
+            union_notice_on: None,
+            dubbing: None,
         },
     };
     r.fields(entries, &node.span, "a talent entry", TALENT, &mut t);
@@ -625,6 +729,130 @@ mod tests {
         // disclosed.to and .on, id, stage, output, the tool's three values,
         // description and human-input.
         assert_eq!(placeholders, 10, "{uncommented}\n{f:#?}");
+    }
+
+    /// Each value read, as text, and the text at its span.
+    fn shown<'a, T: std::fmt::Display + 'a>(
+        text: &str,
+        values: impl IntoIterator<Item = &'a At<T>>,
+    ) -> Vec<String> {
+        let show = |v: &At<T>| format!("{} @ {}", v.value, &text[v.span.clone()]);
+        values.into_iter().map(show).collect()
+    }
+
+    #[test]
+    fn a_simple_use_is_five_lines() {
+        let text = "genai:\n  uses:\n    - id: relay-moodboard\n      stage: ideation\n      output: image\n      tools: [{ name: \"Imagen 4\" }]\n      human-input: \"picked two of forty\"\n";
+        assert_eq!(text.lines().skip(2).count(), 5);
+        let (d, f) = read(text);
+        assert!(f.is_empty(), "{f:?}");
+        let d = d.unwrap();
+        assert!(d.territories.is_empty());
+        assert!(matches!(&d.node.value, Value::Map(m) if m.len() == 1 && m[0].0.name == "uses"));
+        let u = &d.uses[0];
+        assert!(u.used_by.is_none() && u.deep_fake.is_none() && u.marking.is_empty());
+        assert_eq!(read("genai: none\n").0.unwrap().node.as_str(), Some("none"));
+    }
+
+    #[test]
+    fn the_keys_of_the_policy_packs_are_read() {
+        let text = "genai:\n  uses:\n    - id: relay\n      stage: final\n      output: [video, voice]\n      tools: [{ name: \"Veo 3\" }]\n      used-by: company\n      given-to-writer: \"Dana Ruiz\"\n      writer-told-on: 2025-09-03\n      company-consent: NL-WGA-0007\n      deep-fake: true\n      audience-disclosure: [opening-card, end-credits]\n      marking: c2pa\n      timecodes: [\"01:02:03:04-01:02:10:00\", 01:20:00:00-01:20:04:12]\n      source-material: \"1969 newsreel, reel 4\"\n      copyright-status: licensed\n      looks-archival: false\n      talent:\n        - performer: \"Ana Ortiz\"\n          replica: employment-based\n          consent-use: \"ep. 104 rooftop fall\"\n          consent-on: 2025-08-20\n          notice-on: 2025-08-25\n          scan-on: 2025-08-28\n          scan-reason: \"too dangerous to perform\"\n          estate-consent: EST-1\n          union-notice-on: 2025-08-26\n          dubbing: true\n";
+        let (d, f) = read(text);
+        assert!(f.is_empty(), "{f:?}");
+        let u = &d.unwrap().uses[0];
+        let read = [
+            shown(text, &u.used_by),
+            shown(text, &u.given_to_writer),
+            shown(text, &u.writer_told_on),
+            shown(text, &u.company_consent),
+            shown(text, &u.deep_fake),
+            // One term stands for a list of one.
+            shown(text, &u.audience_disclosure),
+            shown(text, &u.marking),
+            shown(text, &u.timecodes),
+            shown(text, &u.source_material),
+            shown(text, &u.copyright_status),
+            shown(text, &u.looks_archival),
+        ];
+        let expected: [&[&str]; 11] = [
+            &["company @ company"],
+            &["Dana Ruiz @ \"Dana Ruiz\""],
+            &["2025-09-03 @ 2025-09-03"],
+            &["NL-WGA-0007 @ NL-WGA-0007"],
+            &["true @ true"],
+            &["opening-card @ opening-card", "end-credits @ end-credits"],
+            &["c2pa @ c2pa"],
+            &[
+                "01:02:03:04-01:02:10:00 @ \"01:02:03:04-01:02:10:00\"",
+                "01:20:00:00-01:20:04:12 @ 01:20:00:00-01:20:04:12",
+            ],
+            &["1969 newsreel, reel 4 @ \"1969 newsreel, reel 4\""],
+            &["licensed @ licensed"],
+            &["false @ false"],
+        ];
+        assert_eq!(read, expected);
+        let t = &u.talent[0];
+        let read = [
+            shown(text, &t.replica),
+            shown(text, &t.consent_use),
+            shown(text, &t.consent_on),
+            shown(text, &t.notice_on),
+            shown(text, &t.scan_on),
+            shown(text, &t.scan_reason),
+            shown(text, &t.estate_consent),
+            shown(text, &t.union_notice_on),
+            shown(text, &t.dubbing),
+        ];
+        let expected: [&[&str]; 9] = [
+            &["employment-based @ employment-based"],
+            &["ep. 104 rooftop fall @ \"ep. 104 rooftop fall\""],
+            &["2025-08-20 @ 2025-08-20"],
+            &["2025-08-25 @ 2025-08-25"],
+            &["2025-08-28 @ 2025-08-28"],
+            &["too dangerous to perform @ \"too dangerous to perform\""],
+            &["EST-1 @ EST-1"],
+            &["2025-08-26 @ 2025-08-26"],
+            &["true @ true"],
+        ];
+        assert_eq!(read, expected);
+        assert_eq!(u.marking[0].value, Marking::C2pa);
+        assert_eq!(t.replica.as_ref().unwrap().value, Replica::EmploymentBased);
+    }
+
+    #[test]
+    fn a_wrong_value_of_a_new_key_suggests_the_right_one() {
+        let text = "genai:\n  uses:\n    - id: a\n      stage: final\n      output: video\n      tools: [{ name: x }]\n      used-by: writter\n      audience-disclosure: [end-credit, opening-card]\n      marking: [c2p]\n      copyright-status: publicdomain\n      deep-fake: yes\n      writer-told-on: 2025-13-01\n      talent:\n        - performer: \"Ana Ortiz\"\n          replica: employment\n          dubbing: no\n          notice-on: soon\n";
+        let (d, f) = read(text);
+        let found: Vec<String> = f
+            .iter()
+            .map(|f| {
+                let help = f.help.as_deref().unwrap_or("-");
+                format!("{} {}: {help}", f.rule.code, &text[f.span.clone().unwrap()])
+            })
+            .collect();
+        let expected = [
+            "GA004 writter: did you mean `writer`?",
+            "GA004 end-credit: did you mean `end-credits`?",
+            "GA004 c2p: did you mean `c2pa`?",
+            "GA004 publicdomain: did you mean `public-domain`?",
+            "GA004 yes: -",
+            "GA004 2025-13-01: -",
+            "GA004 employment: did you mean `employment-based`?",
+            "GA004 no: -",
+            "GA004 soon: -",
+        ];
+        assert_eq!(found, expected);
+        assert!(
+            f[4].message
+                .contains("`deep-fake` must be `true` or `false`")
+        );
+        // The rest of the use is still read.
+        let u = &d.unwrap().uses[0];
+        assert_eq!(
+            shown(text, &u.audience_disclosure),
+            ["opening-card @ opening-card"]
+        );
+        assert_eq!(u.talent[0].performer.value, "Ana Ortiz");
     }
 
     #[test]

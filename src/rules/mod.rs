@@ -34,6 +34,7 @@ registry! {
     duplicate_use_id::DUPLICATE_USE_ID,
     undisclosed_use::UNDISCLOSED_USE,
     uncovered_file::UNCOVERED_FILE,
+    superseded_policy::SUPERSEDED_POLICY,
     tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
     non_enterprise_tool::NON_ENTERPRISE_TOOL,
     sensitive_input::SENSITIVE_INPUT,
@@ -66,6 +67,7 @@ registry! {
     ai_credited_as_writer::AI_CREDITED_AS_WRITER,
 }
 
+pub mod condition;
 pub mod media;
 
 use crate::approvals::{self, Ledger};
@@ -85,7 +87,7 @@ pub enum Check {
     /// Run once per declared use.
     Use(fn(&Use, &Context, &mut Vec<Finding>)),
     /// A rule of a data pack: a condition over the declaration vocabulary.
-    Policy(&'static crate::policy::DataRule),
+    Policy(&'static condition::DataRule),
 }
 
 impl fmt::Debug for Check {
@@ -275,13 +277,35 @@ macro_rules! pack_of {
 }
 pub(crate) use pack_of;
 
-/// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
+/// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`):
+/// aiclear's own, any built-in pack's, and any pack read in this run.
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
-    RULES
-        .iter()
-        .map(|r| &r.info)
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    find_rule(code_or_name).map(|r| &r.info)
 }
+
+/// [`find`], the rule with its check.
+pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
+    let matches = |r: &&Rule| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name;
+    RULES.iter().copied().find(matches).or_else(|| {
+        let known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+        known.iter().rev().copied().find(matches)
+    })
+}
+
+/// The rules of the policy packs read in this run, newest last, so that a
+/// ledger entry or an override can name them.
+static KNOWN: std::sync::Mutex<Vec<&'static Rule>> = std::sync::Mutex::new(Vec::new());
+
+/// Make the rules of a pack known to [`find`].
+pub fn make_known(rules: &[&'static Rule]) {
+    KNOWN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend_from_slice(rules);
+}
+
+/// The Netflix pack's id, which its rules name.
+pub const NETFLIX: &str = "netflix-2025-08";
 
 /// Run one rule over a declaration.
 pub fn run(rule: &'static Rule, decl: &Declaration, ctx: &Context, out: &mut Vec<Finding>) {
@@ -293,7 +317,7 @@ pub fn run(rule: &'static Rule, decl: &Declaration, ctx: &Context, out: &mut Vec
                 check(u, ctx, out);
             }
         }
-        Check::Policy(data) => crate::policy::condition::run(rule, data, decl, ctx, out),
+        Check::Policy(data) => condition::run(rule, data, decl, ctx, out),
     }
 }
 
@@ -353,7 +377,7 @@ pub fn read_declaration(kind: FileKind, bytes: &[u8]) -> Read {
 }
 
 /// The code of the rule called `code_or_name`.
-fn code_of(code_or_name: &str) -> Option<&'static str> {
+pub fn code_of(code_or_name: &str) -> Option<&'static str> {
     find(code_or_name).map(|r| r.code)
 }
 
