@@ -14,6 +14,7 @@ use crate::schema::did_you_mean;
 use crate::schema::{At, Date};
 use crate::source::Source;
 
+pub mod builtin;
 pub mod pack;
 
 pub use crate::rules::condition::{self, DataRule, Fixture};
@@ -212,8 +213,7 @@ impl Policy {
 
 /// Every built-in pack, Netflix's first.
 pub fn builtin_packs() -> &'static [&'static Pack] {
-    static PACKS: std::sync::OnceLock<Vec<&'static Pack>> = std::sync::OnceLock::new();
-    PACKS.get_or_init(|| vec![netflix()])
+    builtin::packs()
 }
 
 /// The Netflix pack: the rules written in Rust that name it.
@@ -310,7 +310,7 @@ pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
         deliverable: files.deliverables.is_match(&fixture.path),
         kind: Some(kind),
         set,
-        credits: Vec::new(),
+        credits: crate::declaration::credits::credits(kind, bytes),
         ..Context::default()
     };
     for rule in policy.rules() {
