@@ -186,6 +186,11 @@ impl Checker<'_> {
         .into_iter()
         .find(|(_, g)| g.is_match(path))
         .map(|(s, _)| s);
+        let rules = self.policy.rules();
+        // Only WGA103 reads the writers a file credits.
+        let credited = rules
+            .iter()
+            .any(|r| std::ptr::eq(*r, &rules::ai_credited_as_writer::AI_CREDITED_AS_WRITER));
         let ctx = Context {
             path: target.path.clone(),
             deliverable: files.deliverables.is_match(path),
@@ -194,10 +199,14 @@ impl Checker<'_> {
             kind: Some(target.kind),
             set,
             territories: self.settings.territories.clone(),
-            credits: crate::declaration::credits::credits(target.kind, bytes),
+            credits: if credited {
+                crate::declaration::credits::credits(target.kind, bytes)
+            } else {
+                Vec::new()
+            },
         };
         let mut findings = Vec::new();
-        for rule in self.policy.rules() {
+        for rule in rules {
             rules::run(rule, decl, &ctx, &mut findings);
         }
         self.apply_approvals(decl, &target.path, findings)

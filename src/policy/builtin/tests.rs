@@ -48,6 +48,14 @@ fn every_builtin_pack_reads_netflix_first() {
 }
 
 #[test]
+#[should_panic(
+    expected = "the built-in pack policies/broken.yml does not read:\npolicies/broken.yml:2:"
+)]
+fn a_built_in_pack_that_does_not_read_is_a_bug() {
+    data_pack("policies/broken.yml", "pack:\n  id: Broken Pack\n");
+}
+
+#[test]
 fn terms_and_succession() {
     let (old, new) = (pack("sag-aftra-2023"), pack("sag-aftra-2026"));
     assert_eq!(old.family, "sag-aftra");
