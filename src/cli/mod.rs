@@ -130,6 +130,8 @@ pub fn run() -> ExitCode {
     if let Some(day) = args.today {
         crate::localtime::set_today(day);
     }
+    // The built-in packs' rules, known by code and name to every command.
+    crate::policy::builtin_packs();
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { query } => explain::run(query, args.color),
