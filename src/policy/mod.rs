@@ -12,6 +12,7 @@ use crate::rules::Rule;
 use crate::schema::Date;
 
 pub mod condition;
+pub mod test;
 
 /// The built-in Netflix pack.
 pub const NETFLIX: &str = "netflix-2025-08";

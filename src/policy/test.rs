@@ -1,0 +1,845 @@
+//! Running a pack's tests: each fixture judged, and what it found compared
+//! with what its annotations say.
+//!
+//! A data rule's tests are files' texts with comment lines in the manner of
+//! `semgrep --test`: `# ruleid: CODE` says the next line that is neither a
+//! comment nor blank holds a finding of `CODE`, `# ok: CODE` says it holds
+//! none. A fixture is judged by the whole pack, as a check judges a file
+//! ([`crate::policy::judge_fixture`]), and only the codes it annotates are
+//! compared, so a fixture of one rule may also say where another rule of the
+//! pack fires, and is not disturbed by the rules it does not mention. A
+//! finding of an annotated code on a line that does not expect it fails the
+//! fixture, as does a fixture that aiclear cannot read as a declaration: it
+//! would test the reader, not the rule.
+//!
+//! The Rust rules of `netflix-2025-08` have no annotated tests: their
+//! `### Example` block must fire them and their `Use instead:` block must
+//! not, the same promise the registry's own unit tests hold them to.
+//!
+//! Dates decide whether a rule fires, so each rule's fixtures are judged on a
+//! day the rule and its pack are in force: the day asked for when it is one,
+//! else the first (or, for a rule whose term is over, the last) day it is.
+//! The tests of a rule that starts next year run today.
+//!
+//! Results are data: the command line renders them.
+
+use std::collections::BTreeSet;
+
+use crate::policy::{DataRule, Fixture, Origin, Pack, Policy};
+use crate::rules::{Check, Finding, Rule};
+use crate::schema::Date;
+
+/// What an annotation says of its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// `# ruleid: CODE`: the line holds a finding of `CODE`.
+    RuleId,
+    /// `# ok: CODE`: the line holds none.
+    Ok,
+}
+
+impl Mark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::RuleId => "ruleid",
+            Mark::Ok => "ok",
+        }
+    }
+}
+
+/// One code named by one annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub mark: Mark,
+    /// As written: a code, or a rule's name.
+    pub code: String,
+    /// 1-based line of the fixture the annotation is about.
+    pub line: usize,
+    /// 1-based line of the comment itself.
+    pub comment: usize,
+}
+
+/// The annotations of a fixture's text, and a message for each comment that
+/// starts like an annotation but cannot be read as one.
+pub fn annotations(text: &str) -> (Vec<Annotation>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    // Annotations waiting for the line they are about.
+    let mut pending: Vec<Annotation> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let Some(comment) = trimmed.strip_prefix('#') else {
+            for mut a in pending.drain(..) {
+                a.line = number;
+                found.push(a);
+            }
+            continue;
+        };
+        let comment = comment.trim();
+        let Some((mark, rest)) = [Mark::RuleId, Mark::Ok].into_iter().find_map(|m| {
+            comment
+                .strip_prefix(m.as_str())
+                .and_then(|r| r.strip_prefix(':'))
+                .map(|r| (m, r))
+        }) else {
+            continue;
+        };
+        let codes: Vec<&str> = rest.split(',').map(str::trim).collect();
+        if let Some(bad) = codes.iter().find(|c| !is_rule_word(c)) {
+            problems.push(if bad.is_empty() {
+                format!(
+                    "the `{}:` comment at fixture line {number} names no rule",
+                    mark.as_str()
+                )
+            } else {
+                format!(
+                    "the `{}:` comment at fixture line {number} is not a list of rule codes: `{bad}`",
+                    mark.as_str()
+                )
+            });
+            continue;
+        }
+        for code in codes {
+            pending.push(Annotation {
+                mark,
+                code: code.to_owned(),
+                line: 0,
+                comment: number,
+            });
+        }
+    }
+    for a in pending {
+        problems.push(format!(
+            "the `{}: {}` comment at fixture line {} has no line after it",
+            a.mark.as_str(),
+            a.code,
+            a.comment
+        ));
+    }
+    (found, problems)
+}
+
+/// A code (`NL101`) or a kebab-case name (`voice-clone-needs-consent`).
+fn is_rule_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A finding reduced to what a comparison needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub code: &'static str,
+    /// 1-based line of the fixture where the finding's span starts; `None`
+    /// for a finding about the whole file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Found {
+    /// The findings of a fixture, without those that are only notes (a
+    /// note does not block anything, so it is not the rule firing).
+    pub fn of(text: &str, findings: &[Finding]) -> Vec<Found> {
+        findings
+            .iter()
+            .filter(|f| f.severity != Some(crate::diagnostic::Severity::Note))
+            .map(|f| Found {
+                code: f.rule.code,
+                line: f
+                    .span
+                    .as_ref()
+                    .map(|s| crate::yaml::line_of(text.as_bytes(), s.start)),
+                message: f.message.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The codes whose findings mean the fixture is not a declaration that can
+/// be judged: no declaration, or one that does not read.
+const READING: &[&str] = &["GA001", "GA002", "GA003", "GA004", "GA005"];
+
+/// Why a fixture's findings do not agree with its annotations (empty when
+/// they do). `annotations` hold codes, not names.
+pub fn compare(annotations: &[Annotation], found: &[Found]) -> Vec<String> {
+    let annotated: BTreeSet<&str> = annotations.iter().map(|a| a.code.as_str()).collect();
+    let unreadable: Vec<String> = found
+        .iter()
+        .filter(|f| READING.contains(&f.code) && !annotated.contains(f.code))
+        .map(|f| match f.line {
+            Some(line) => format!(
+                "the fixture does not read as a declaration: {} at fixture line {line}: {}",
+                f.code, f.message
+            ),
+            None => format!(
+                "the fixture does not read as a declaration: {}: {}",
+                f.code, f.message
+            ),
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return unreadable;
+    }
+    let mut reasons = Vec::new();
+    for code in annotated {
+        let lines = |mark: Mark| -> BTreeSet<usize> {
+            annotations
+                .iter()
+                .filter(|a| a.mark == mark && a.code == code)
+                .map(|a| a.line)
+                .collect()
+        };
+        let (expected, ok) = (lines(Mark::RuleId), lines(Mark::Ok));
+        let at: BTreeSet<Option<usize>> = found
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.line)
+            .collect();
+        for &line in &expected {
+            if !at.contains(&Some(line)) {
+                reasons.push(format!(
+                    "expected {code} at fixture line {line}, found {}",
+                    found_at(&at)
+                ));
+            }
+        }
+        for &line in at.iter() {
+            match line {
+                Some(l) if expected.contains(&l) => {}
+                Some(l) if ok.contains(&l) => {
+                    reasons.push(format!("{code} fires at fixture line {l}, marked `ok`"));
+                }
+                Some(l) => reasons.push(format!(
+                    "unexpected {code} at fixture line {l}, which has no `ruleid: {code}`"
+                )),
+                None => reasons.push(format!(
+                    "unexpected {code} about the whole file, which no line can expect"
+                )),
+            }
+        }
+    }
+    reasons
+}
+
+/// `none`, `at line 4`, `at lines 4, 9`, `about the whole file`.
+fn found_at(at: &BTreeSet<Option<usize>>) -> String {
+    let lines: Vec<String> = at.iter().flatten().map(|l| l.to_string()).collect();
+    let whole = at.contains(&None);
+    match (lines.as_slice(), whole) {
+        ([], false) => "none".to_owned(),
+        ([], true) => "one about the whole file".to_owned(),
+        ([one], w) => format!(
+            "it at line {one}{}",
+            if w { " and the whole file" } else { "" }
+        ),
+        (many, w) => format!(
+            "it at lines {}{}",
+            many.join(", "),
+            if w { " and the whole file" } else { "" }
+        ),
+    }
+}
+
+/// Where a fixture comes from, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A test of a data rule: its first line in the pack file.
+    Line(usize),
+    /// A block of a Rust rule's explanation (`### Example`, `Use instead:`).
+    Example(&'static str),
+}
+
+/// One fixture's result.
+#[derive(Clone, Debug)]
+pub struct FixtureResult {
+    pub place: Place,
+    /// Empty when it passed.
+    pub failures: Vec<String>,
+}
+
+/// One rule's results.
+#[derive(Debug)]
+pub struct RuleResult {
+    pub rule: &'static Rule,
+    /// The day its fixtures were judged on.
+    pub day: Date,
+    /// Why that is not the day asked for: `first` or `last` day the rule
+    /// (and its pack) applies; `None` when it is.
+    pub moved: Option<&'static str>,
+    pub fixtures: Vec<FixtureResult>,
+    /// What its tests do not cover (no `ruleid`, no `ok`): a failure for a
+    /// built-in pack, a warning for others.
+    pub coverage: Vec<String>,
+    pub coverage_fails: bool,
+}
+
+impl RuleResult {
+    pub fn passed(&self) -> bool {
+        self.fixtures.iter().all(|f| f.failures.is_empty())
+            && (self.coverage.is_empty() || !self.coverage_fails)
+    }
+}
+
+/// One pack's results.
+#[derive(Debug)]
+pub struct PackResult {
+    pub pack: &'static Pack,
+    /// The pack file messages name (`policies/sag-aftra-2023.yml`,
+    /// `.aiclear/policies/studio.yml`).
+    pub file: String,
+    pub rules: Vec<RuleResult>,
+}
+
+impl PackResult {
+    pub fn fixtures(&self) -> usize {
+        self.rules.iter().map(|r| r.fixtures.len()).sum()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.rules.iter().filter(|r| !r.passed()).count()
+    }
+}
+
+/// The file a pack's messages name.
+pub fn pack_file(pack: &Pack) -> String {
+    match &pack.origin {
+        Origin::BuiltIn => format!("policies/{}.yml", pack.id),
+        Origin::Project(path) => path.clone(),
+        Origin::Pinned { path, .. } => path.clone(),
+    }
+}
+
+/// Run the tests of every rule of `pack`, as of `today`.
+pub fn run_pack(pack: &'static Pack, today: Date) -> PackResult {
+    let rules = pack
+        .rules
+        .iter()
+        .filter_map(|&rule| match rule.check {
+            Check::Policy(data) => Some(run_data_rule(pack, rule, data, today)),
+            Check::Use(_) | Check::Declaration(_) => Some(run_examples(pack, rule, today)),
+            Check::Engine => None,
+        })
+        .collect();
+    PackResult {
+        pack,
+        file: pack_file(pack),
+        rules,
+    }
+}
+
+/// The day a rule's fixtures are judged on, and why it is not `today` when
+/// it is not.
+pub fn judging_day(
+    pack: &Pack,
+    rule: Option<&DataRule>,
+    today: Date,
+) -> (Date, Option<&'static str>) {
+    let from = [pack.from, rule.and_then(|r| r.from)]
+        .into_iter()
+        .flatten()
+        .max();
+    let until = [pack.until, rule.and_then(|r| r.until)]
+        .into_iter()
+        .flatten()
+        .min();
+    match (from, until) {
+        (Some(f), _) if today < f => (f, Some("first")),
+        (Some(f), Some(u)) if today > u && f <= u => (f, Some("first")),
+        (None, Some(u)) if today > u => (u, Some("last")),
+        _ => (today, None),
+    }
+}
+
+fn policy_for(pack: &'static Pack, day: Date) -> Policy {
+    Policy {
+        packs: vec![pack],
+        today: day,
+    }
+}
+
+fn run_data_rule(
+    pack: &'static Pack,
+    rule: &'static Rule,
+    data: &DataRule,
+    today: Date,
+) -> RuleResult {
+    let (day, moved) = judging_day(pack, Some(data), today);
+    let policy = policy_for(pack, day);
+    let mut covered = (false, false);
+    let fixtures = data
+        .tests
+        .iter()
+        .map(|fixture| {
+            let (mut marks, mut failures) = annotations(&fixture.text);
+            failures.extend(resolve_codes(pack, &mut marks));
+            for a in marks.iter().filter(|a| a.code == rule.code) {
+                match a.mark {
+                    Mark::RuleId => covered.0 = true,
+                    Mark::Ok => covered.1 = true,
+                }
+            }
+            if marks.is_empty() && failures.is_empty() {
+                failures.push("the fixture has no `# ruleid:` or `# ok:` line".to_owned());
+            }
+            if failures.is_empty() {
+                let findings = crate::policy::judge_fixture(&policy, fixture);
+                failures = compare(&marks, &Found::of(&fixture.text, &findings));
+            }
+            FixtureResult {
+                place: Place::Line(fixture.line),
+                failures,
+            }
+        })
+        .collect();
+    let mut coverage = Vec::new();
+    if !covered.0 {
+        coverage.push(format!("no test has `# ruleid: {}`", rule.code));
+    }
+    if !covered.1 {
+        coverage.push(format!("no test has `# ok: {}`", rule.code));
+    }
+    RuleResult {
+        rule,
+        day,
+        moved,
+        fixtures,
+        coverage,
+        coverage_fails: pack.origin == Origin::BuiltIn,
+    }
+}
+
+/// Replace each annotation's rule name by its code; a message for each
+/// that names no rule of the pack (those are dropped).
+fn resolve_codes(pack: &Pack, marks: &mut Vec<Annotation>) -> Vec<String> {
+    let mut problems = Vec::new();
+    marks.retain_mut(|a| {
+        match pack
+            .rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(&a.code) || r.name == a.code)
+        {
+            Some(r) => {
+                r.code.clone_into(&mut a.code);
+                true
+            }
+            None => {
+                problems.push(format!(
+                    "`{}: {}` at fixture line {} names no rule of `{}`",
+                    a.mark.as_str(),
+                    a.code,
+                    a.comment,
+                    pack.id
+                ));
+                false
+            }
+        }
+    });
+    problems
+}
+
+/// The path a Rust rule's examples are judged as.
+const EXAMPLE_PATH: &str = "vfx/test.yml";
+
+/// A Rust rule's `### Example` must fire it; its `Use instead:` must not.
+fn run_examples(pack: &'static Pack, rule: &'static Rule, today: Date) -> RuleResult {
+    let (day, moved) = judging_day(pack, None, today);
+    let policy = policy_for(pack, day);
+    let fixtures = [("### Example", Mark::RuleId), ("Use instead:", Mark::Ok)]
+        .into_iter()
+        .map(|(heading, mark)| {
+            let failures = match rule.example_block(heading) {
+                None => vec![format!(
+                    "the explanation has no ```yaml block after `{heading}`"
+                )],
+                Some(block) => {
+                    let fixture = Fixture {
+                        path: EXAMPLE_PATH.to_owned(),
+                        text: undoc(block),
+                        line: 1,
+                    };
+                    let findings = crate::policy::judge_fixture(&policy, &fixture);
+                    judge_example(rule.code, mark, &Found::of(&fixture.text, &findings))
+                }
+            };
+            FixtureResult {
+                place: Place::Example(heading),
+                failures,
+            }
+        })
+        .collect();
+    RuleResult {
+        rule,
+        day,
+        moved,
+        fixtures,
+        coverage: Vec::new(),
+        coverage_fails: true,
+    }
+}
+
+/// Why an example does not do what its heading says: fire `code` (`RuleId`)
+/// or not (`Ok`), anywhere in the block.
+fn judge_example(code: &'static str, mark: Mark, found: &[Found]) -> Vec<String> {
+    let unreadable = compare(&[], found);
+    if !unreadable.is_empty() {
+        return unreadable;
+    }
+    let at: BTreeSet<Option<usize>> = found
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.line)
+        .collect();
+    match (mark, at.is_empty()) {
+        (Mark::RuleId, true) => vec![format!("expected {code} to fire, found none")],
+        (Mark::Ok, false) => vec![format!("{code} fires, found {}", found_at(&at))],
+        _ => Vec::new(),
+    }
+}
+
+/// A `///` block without the space each line starts with.
+fn undoc(block: &str) -> String {
+    let mut text = String::with_capacity(block.len());
+    for line in block.lines() {
+        text.push_str(line.strip_prefix(' ').unwrap_or(line));
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(code: &'static str, line: usize) -> Found {
+        Found {
+            code,
+            line: Some(line),
+            message: format!("{code} fired"),
+        }
+    }
+
+    fn marks(text: &str) -> Vec<Annotation> {
+        let (marks, problems) = annotations(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        marks
+    }
+
+    const FIXTURE: &str = "\
+genai:
+  disclosed: { to: \"M. Chen\", on: 2025-09-02 }
+  uses:
+    - id: temp-voice
+      # ruleid: NL101
+      output: voice
+
+      #ok: NL102,NL103
+      # a plain comment
+      stage: temp
+";
+
+    #[test]
+    fn an_annotation_is_about_the_next_line_that_is_not_a_comment_or_blank() {
+        let m = marks(FIXTURE);
+        let got: Vec<(Mark, &str, usize, usize)> = m
+            .iter()
+            .map(|a| (a.mark, a.code.as_str(), a.line, a.comment))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Mark::RuleId, "NL101", 6, 5),
+                (Mark::Ok, "NL102", 10, 8),
+                (Mark::Ok, "NL103", 10, 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn annotations_stack_on_one_line() {
+        let m = marks("# ruleid: NL101\n# ok: NL102\n\n# other\nstage: temp\n");
+        assert!(m.iter().all(|a| a.line == 5), "{m:?}");
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_or_dangling_annotation_is_a_problem() {
+        let (_, problems) = annotations("# ruleid:\nstage: temp\n# ok: NL1 01\nx: 1\n# ok: NL2\n");
+        assert_eq!(
+            problems,
+            [
+                "the `ruleid:` comment at fixture line 1 names no rule",
+                "the `ok:` comment at fixture line 3 is not a list of rule codes: `NL1 01`",
+                "the `ok: NL2` comment at fixture line 5 has no line after it",
+            ]
+        );
+        // Comments that only start with the word are not annotations.
+        let (m, problems) = annotations("# okay: this\n# ruleidx: y\nstage: temp\n");
+        assert!(m.is_empty() && problems.is_empty(), "{m:?} {problems:?}");
+    }
+
+    #[test]
+    fn a_fixture_whose_findings_agree_passes() {
+        let m = marks(FIXTURE);
+        // GA102 fires too, but the fixture says nothing of it.
+        assert!(compare(&m, &[found("NL101", 6), found("GA102", 6)]).is_empty());
+    }
+
+    #[test]
+    fn a_finding_on_the_wrong_line_fails_twice() {
+        let m = marks(FIXTURE);
+        assert_eq!(
+            compare(&m, &[found("NL101", 4)]),
+            [
+                "expected NL101 at fixture line 6, found it at line 4",
+                "unexpected NL101 at fixture line 4, which has no `ruleid: NL101`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_finding_fails() {
+        let m = marks(FIXTURE);
+        assert_eq!(
+            compare(&m, &[]),
+            ["expected NL101 at fixture line 6, found none"]
+        );
+    }
+
+    #[test]
+    fn an_unexpected_finding_of_an_annotated_code_fails() {
+        let m = marks(FIXTURE);
+        assert_eq!(
+            compare(
+                &m,
+                &[found("NL101", 6), found("NL102", 10), found("NL103", 4)]
+            ),
+            [
+                "NL102 fires at fixture line 10, marked `ok`",
+                "unexpected NL103 at fixture line 4, which has no `ruleid: NL103`",
+            ]
+        );
+        let whole = Found {
+            line: None,
+            ..found("NL101", 0)
+        };
+        assert_eq!(
+            compare(&m, &[found("NL101", 6), whole]),
+            ["unexpected NL101 about the whole file, which no line can expect"]
+        );
+    }
+
+    #[test]
+    fn an_invalid_fixture_fails_with_the_readers_message() {
+        let m = marks(FIXTURE);
+        let invalid = Found {
+            message: "unknown field `outptu`".into(),
+            ..found("GA003", 6)
+        };
+        assert_eq!(
+            compare(&m, &[found("NL101", 6), invalid]),
+            [
+                "the fixture does not read as a declaration: GA003 at fixture line 6: unknown field `outptu`"
+            ]
+        );
+        // Unless the fixture is about that very finding.
+        let m = marks("genai:\n  # ruleid: GA003\n  outptu: x\n");
+        assert!(compare(&m, &[found("GA003", 3)]).is_empty());
+    }
+
+    #[test]
+    fn an_example_must_fire_and_its_fix_must_not() {
+        assert_eq!(
+            judge_example("GA201", Mark::RuleId, &[found("GA102", 3)]),
+            ["expected GA201 to fire, found none"]
+        );
+        assert!(judge_example("GA201", Mark::RuleId, &[found("GA201", 7)]).is_empty());
+        assert_eq!(
+            judge_example("GA201", Mark::Ok, &[found("GA201", 7), found("GA201", 9)]),
+            ["GA201 fires, found it at lines 7, 9"]
+        );
+        assert_eq!(
+            judge_example("GA201", Mark::Ok, &[found("GA004", 2)]),
+            ["the fixture does not read as a declaration: GA004 at fixture line 2: GA004 fired"]
+        );
+    }
+
+    #[test]
+    fn only_findings_that_are_not_notes_count() {
+        let rule = &crate::rules::on_screen_element::ON_SCREEN_ELEMENT;
+        let text = "genai:\n  uses: []\n";
+        let note = Finding::new(rule, Some(9..13), "incidental").note_only();
+        let real = Finding::new(rule, Some(9..13), "featured");
+        assert_eq!(
+            Found::of(text, &[note, real]),
+            [Found {
+                code: "GA205",
+                line: Some(2),
+                message: "featured".into()
+            }]
+        );
+    }
+
+    fn pack(from: Option<&str>, until: Option<&str>) -> Pack {
+        Pack {
+            id: "northlight-2026".into(),
+            family: "northlight".into(),
+            version: "2026".into(),
+            title: "Northlight".into(),
+            sources: Vec::new(),
+            from: from.map(|d| d.parse().unwrap()),
+            until: until.map(|d| d.parse().unwrap()),
+            superseded_by: None,
+            rules: Vec::new(),
+            origin: Origin::Project(".aiclear/policies/northlight.yml".into()),
+        }
+    }
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn fixtures_are_judged_on_a_day_the_rule_is_in_force() {
+        let open = pack(None, None);
+        assert_eq!(
+            judging_day(&open, None, day("2026-03-01")),
+            (day("2026-03-01"), None)
+        );
+        let future = pack(Some("2026-08-02"), None);
+        assert_eq!(
+            judging_day(&future, None, day("2026-03-01")),
+            (day("2026-08-02"), Some("first"))
+        );
+        let over = pack(Some("2023-12-05"), Some("2026-06-30"));
+        assert_eq!(
+            judging_day(&over, None, day("2027-01-01")),
+            (day("2023-12-05"), Some("first"))
+        );
+        assert_eq!(
+            judging_day(&over, None, day("2025-01-01")),
+            (day("2025-01-01"), None)
+        );
+        let ended = pack(None, Some("2026-06-30"));
+        assert_eq!(
+            judging_day(&ended, None, day("2027-01-01")),
+            (day("2026-06-30"), Some("last"))
+        );
+    }
+
+    fn leaked_pack(origin: Origin, tests: &[&str]) -> &'static Pack {
+        let data: &'static DataRule = Box::leak(Box::new(DataRule {
+            scope: crate::declaration::vocabulary::Scope::Use,
+            when: crate::policy::condition::Condition::All(Vec::new()),
+            at: None,
+            message: "m".into(),
+            help: None,
+            from: None,
+            until: None,
+            escalate: Vec::new(),
+            tests: tests
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Fixture {
+                    path: "vfx/test.yml".into(),
+                    text: (*t).to_owned(),
+                    line: 10 * (i + 1),
+                })
+                .collect(),
+        }));
+        let rule: &'static Rule = Box::leak(Box::new(Rule {
+            info: crate::rules::RuleInfo {
+                code: "NL101",
+                name: "temp-voice",
+                level: crate::rules::Level::Warn,
+                summary: "s",
+                guideline: "g",
+                explanation: "",
+                pack: Some("northlight-2026"),
+            },
+            check: Check::Policy(data),
+        }));
+        Box::leak(Box::new(Pack {
+            rules: vec![rule],
+            origin,
+            ..pack(None, None)
+        }))
+    }
+
+    #[test]
+    fn fixtures_that_cannot_be_judged_fail_before_judging() {
+        let p = leaked_pack(
+            Origin::Project("northlight.yml".into()),
+            &[
+                "# ruleid: temp-voice
+# ok: NL998
+stage: temp
+",
+                "genai: none
+",
+            ],
+        );
+        let result = run_pack(p, day("2026-03-01"));
+        let rule = &result.rules[0];
+        let failures: Vec<(&Place, &[String])> = rule
+            .fixtures
+            .iter()
+            .map(|f| (&f.place, f.failures.as_slice()))
+            .collect();
+        assert_eq!(
+            failures,
+            [
+                (
+                    &Place::Line(10),
+                    &[
+                        "`ok: NL998` at fixture line 2 names no rule of `northlight-2026`"
+                            .to_owned()
+                    ][..]
+                ),
+                (
+                    &Place::Line(20),
+                    &["the fixture has no `# ruleid:` or `# ok:` line".to_owned()][..]
+                ),
+            ]
+        );
+        // The rule's name counts as its code.
+        assert_eq!(rule.coverage, ["no test has `# ok: NL101`"]);
+        assert!(!rule.coverage_fails && !rule.passed());
+        assert_eq!((result.fixtures(), result.failed()), (2, 1));
+    }
+
+    #[test]
+    fn a_built_in_rule_without_both_kinds_of_test_fails() {
+        let p = leaked_pack(Origin::BuiltIn, &[]);
+        let rule = &run_pack(p, day("2026-03-01")).rules[0];
+        assert_eq!(
+            rule.coverage,
+            ["no test has `# ruleid: NL101`", "no test has `# ok: NL101`"]
+        );
+        assert!(rule.coverage_fails && !rule.passed());
+        let studio = leaked_pack(Origin::Project("n.yml".into()), &[]);
+        assert!(run_pack(studio, day("2026-03-01")).rules[0].passed());
+    }
+
+    #[test]
+    fn examples_lose_the_doc_comment_space() {
+        assert_eq!(undoc(" genai:\n   uses: []\n "), "genai:\n  uses: []\n\n");
+    }
+
+    #[test]
+    fn messages_name_the_pack_file() {
+        assert_eq!(
+            pack_file(&pack(None, None)),
+            ".aiclear/policies/northlight.yml"
+        );
+        let builtin = Pack {
+            origin: Origin::BuiltIn,
+            id: "sag-aftra-2023".into(),
+            ..pack(None, None)
+        };
+        assert_eq!(pack_file(&builtin), "policies/sag-aftra-2023.yml");
+    }
+}
