@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod model;
 mod problem;
 pub mod snippet;
+pub mod territory;
 pub mod usda;
 pub mod validate;
 pub mod vocabulary;
@@ -317,6 +318,11 @@ fn exactly_none(text: &str, base: usize) -> Option<Declaration> {
         disclosed: None,
         uses: Vec::new(),
         retired: Vec::new(),
+        territories: Vec::new(),
+        node: yaml::Node {
+            value: yaml::Value::Str("none".to_owned()),
+            span: base + 7..base + 11,
+        },
     })
 }
 
@@ -822,6 +828,53 @@ mod tests {
             Some(at..at + 5)
         );
         assert_eq!(second(FileKind::Fountain, &text).0, "genai");
+    }
+
+    /// `genai: none` read without the YAML parser still keeps its value,
+    /// where the file has it.
+    #[test]
+    fn none_keeps_its_node() {
+        let text = "Title: X\n\n/*\n---\ngenai: none\n---\n*/\n";
+        let p = parse(FileKind::Fountain, text.as_bytes());
+        let d = p.declaration.unwrap();
+        assert!(d.none);
+        assert_eq!(d.node.as_str(), Some("none"));
+        assert_eq!(&text[d.node.span.clone()], "none");
+        assert_eq!(&text[d.key_span.clone()], "genai");
+    }
+
+    /// The keys of the policy packs read the same in every kind of file,
+    /// their spans into the file.
+    #[test]
+    fn pack_keys_in_json_and_markdown() {
+        let json = "{\"metadata\": {\"genai\": {\"territories\": [\"EU\", \"GB\"], \"uses\": [{\"id\": \"a\", \"stage\": \"final\", \"output\": \"video\", \"tools\": [{\"name\": \"x\"}], \"deep-fake\": true, \"marking\": [\"c2pa\", \"watermark\"], \"talent\": [{\"performer\": \"P\", \"replica\": \"background\", \"consent-on\": \"2025-08-20\"}]}]}}}\n";
+        let p = parse(FileKind::Json, json.as_bytes());
+        assert!(p.findings.is_empty(), "{:?}", p.findings);
+        let d = p.declaration.unwrap();
+        let territories: Vec<&str> = d
+            .territories
+            .iter()
+            .map(|t| &json[t.span.clone()])
+            .collect();
+        assert_eq!(territories, ["\"EU\"", "\"GB\""]);
+        let u = &d.uses[0];
+        assert_eq!(&json[u.deep_fake.as_ref().unwrap().span.clone()], "true");
+        assert_eq!(&json[u.marking[1].span.clone()], "\"watermark\"");
+        let t = &u.talent[0];
+        assert_eq!(t.replica.as_ref().unwrap().value, Replica::Background);
+        assert_eq!(
+            &json[t.consent_on.as_ref().unwrap().span.clone()],
+            "\"2025-08-20\""
+        );
+
+        let md = "---\ntitle: Bible\ngenai:\n  territories: worldwide\n  uses:\n    - id: a\n      stage: temp\n      output: text\n      tools: [{ name: x }]\n      used-by: writer\n      company-consent: \"memo 2025-07\"\n      copyright-stats: owned\n---\n# Bible\n";
+        let p = parse(FileKind::Markdown, md.as_bytes());
+        let f = only(&p, "GA003");
+        assert_eq!(&md[f.span.clone().unwrap()], "copyright-stats");
+        assert_eq!(f.help.as_deref(), Some("did you mean `copyright-status`?"));
+        let d = p.declaration.unwrap();
+        assert_eq!(d.territories[0].value, Territory::WORLDWIDE);
+        assert_eq!(d.uses[0].used_by.as_ref().unwrap().value, UsedBy::Writer);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::source::Span;
 use crate::yaml::Node;
 
+pub use crate::declaration::territory::Territory;
 pub use crate::schema::{At, Date};
 
 /// Declares a closed vocabulary: an enum whose variants are spelled in
@@ -143,6 +144,55 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who used the generative-AI tool (WGA MBA 2023 Art. 72).
+    pub enum UsedBy {
+        Writer = "writer",
+        Company = "company",
+        Vendor = "vendor",
+    }
+}
+
+vocabulary! {
+    /// Where the audience is told of generated content (EU AI Act Art. 50(4)).
+    pub enum AudienceDisclosure {
+        OnScreenLabel = "on-screen-label",
+        OpeningCard = "opening-card",
+        EndCredits = "end-credits",
+        ProgrammeDescription = "programme-description",
+        AudioAnnouncement = "audio-announcement",
+    }
+}
+
+vocabulary! {
+    /// A machine-readable mark generated output carries (EU AI Act Art. 50(2)).
+    pub enum Marking {
+        C2pa = "c2pa",
+        Iptc = "iptc",
+        Watermark = "watermark",
+    }
+}
+
+vocabulary! {
+    /// The rights in a use's underlying source material (APA 2024 cue sheet).
+    pub enum CopyrightStatus {
+        Owned = "owned",
+        Licensed = "licensed",
+        PublicDomain = "public-domain",
+        Cleared = "cleared",
+        Unknown = "unknown",
+    }
+}
+
+vocabulary! {
+    /// The kind of digital replica (SAG-AFTRA 2023).
+    pub enum Replica {
+        EmploymentBased = "employment-based",
+        IndependentlyCreated = "independently-created",
+        Background = "background",
+    }
+}
+
+vocabulary! {
     /// IPTC digital source type terms (`http://cv.iptc.org/newscodes/digitalsourcetype/`).
     pub enum SourceType {
         TrainedAlgorithmicMedia = "trainedAlgorithmicMedia",
@@ -176,9 +226,13 @@ pub struct Declaration {
     /// `genai: none`.
     pub none: bool,
     pub disclosed: Option<Disclosed>,
-    /// Span of the `disclosed` key, when present.
     pub uses: Vec<Use>,
     pub retired: Vec<Retired>,
+    /// `territories`: where the production is released, as written; empty
+    /// means the configuration's `territories`.
+    pub territories: Vec<At<Territory>>,
+    /// The `genai` value exactly as written, for conditions on its keys.
+    pub node: Node,
 }
 
 /// `disclosed: {to, on}`.
@@ -226,6 +280,32 @@ pub struct Use {
     /// a commit, the use's approval-level findings are then warnings; a
     /// range check (CI) keeps them errors until an approval covers them.
     pub approval_requested: Option<At<Date>>,
+    /// `used-by`: who used the tool.
+    pub used_by: Option<At<UsedBy>>,
+    /// `given-to-writer`: the writer the company gave the generated material
+    /// to, as the basis for literary material.
+    pub given_to_writer: Option<At<String>>,
+    /// `writer-told-on`: the day the company told that writer the material
+    /// was generated.
+    pub writer_told_on: Option<At<Date>>,
+    /// `company-consent`: a reference to the company's consent to a
+    /// writer's own use.
+    pub company_consent: Option<At<String>>,
+    /// `deep-fake`: a deep fake in the sense of the EU AI Act, Art. 3(60).
+    /// Not written is not `false`.
+    pub deep_fake: Option<At<bool>>,
+    /// `audience-disclosure`: where the audience is told.
+    pub audience_disclosure: Vec<At<AudienceDisclosure>>,
+    /// `marking`: the machine-readable marks the output carries.
+    pub marking: Vec<At<Marking>>,
+    /// `timecodes`: where the use appears, as on the cue sheet.
+    pub timecodes: Vec<At<String>>,
+    /// `source-material`: the underlying source material.
+    pub source_material: Option<At<String>>,
+    pub copyright_status: Option<At<CopyrightStatus>>,
+    /// `looks-archival`: synthetic material that could pass as archival
+    /// footage.
+    pub looks_archival: Option<At<bool>>,
     /// The use exactly as written, for its digest.
     pub node: Node,
 }
@@ -292,4 +372,27 @@ pub struct Talent {
     pub kind: Option<At<TalentKind>>,
     pub consent: Option<At<String>>,
     pub deceased: Option<At<bool>>,
+    /// `replica`: the kind of digital replica.
+    pub replica: Option<At<Replica>>,
+    /// `consent-use`: the consent's reasonably specific description of the
+    /// intended use.
+    pub consent_use: Option<At<String>>,
+    /// `consent-on`: the day the consent was signed.
+    pub consent_on: Option<At<Date>>,
+    /// `notice-on`: the day the performer was given notice of a scan or
+    /// creation session.
+    pub notice_on: Option<At<Date>>,
+    /// `scan-on`: the day of the scan or session.
+    pub scan_on: Option<At<Date>>,
+    /// `scan-reason`: the business reason for the scan.
+    pub scan_reason: Option<At<String>>,
+    /// `estate-consent`: a reference to the consent of a deceased
+    /// performer's authorised representative, or of the union.
+    pub estate_consent: Option<At<String>>,
+    /// `union-notice-on`: the day the union was told of a synthetic
+    /// performer.
+    pub union_notice_on: Option<At<Date>>,
+    /// `dubbing`: the replica or synthetic voice dubs the performer into
+    /// another language.
+    pub dubbing: Option<At<bool>>,
 }

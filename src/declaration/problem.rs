@@ -57,6 +57,13 @@ pub enum Invalid {
     NoTools { span: Span },
     /// `tools: ["NAME"]`: a tool named, not described.
     ToolAsText { span: Span, name: String },
+    /// A `territories` value that is not an ISO 3166-1 alpha-2 code, `EU` or
+    /// `worldwide`; `suggestion` is the territory it is probably meant to be.
+    NotATerritory {
+        span: Span,
+        text: String,
+        suggestion: Option<&'static str>,
+    },
 }
 
 impl Invalid {
@@ -66,7 +73,8 @@ impl Invalid {
             | Invalid::NotADeclaration { span, .. }
             | Invalid::NotASlug { span, .. }
             | Invalid::NoTools { span }
-            | Invalid::ToolAsText { span, .. } => span,
+            | Invalid::ToolAsText { span, .. }
+            | Invalid::NotATerritory { span, .. } => span,
         }
     }
 }

@@ -1,8 +1,8 @@
 use crate::approvals;
 use crate::declaration;
 use crate::declaration::{
-    Element, Input, Output, Prominence, Reference, SourceType, Stage, TalentKind, Training,
-    TrainsOnInputs,
+    AudienceDisclosure, CopyrightStatus, Element, Input, Marking, Output, Prominence, Reference,
+    Replica, SourceType, Stage, TalentKind, Training, TrainsOnInputs, UsedBy,
 };
 use crate::rules::{Check, Finding, declare_rule, unknown_field};
 use crate::schema::{self, Kind, NotList, backticked};
@@ -165,7 +165,8 @@ fn expected(key: &str) -> String {
         "to" => {
             "whom the use was disclosed to, e.g. `\"M. Chen, Netflix creative production\"`".into()
         }
-        "on" | "terms-reviewed" | "granted-on" => {
+        "on" | "terms-reviewed" | "granted-on" | "writer-told-on" | "consent-on" | "notice-on"
+        | "scan-on" | "union-notice-on" => {
             "a date written YYYY-MM-DD, e.g. `2025-09-02`".into()
         }
         "id" => "a short slug of lowercase letters, digits and dashes, e.g. `aria-design`".into(),
@@ -180,9 +181,14 @@ fn expected(key: &str) -> String {
         "source-type" => one_of(SourceType::ALL),
         "trains-on-inputs" => one_of(TrainsOnInputs::ALL),
         "kind" => one_of(TalentKind::ALL),
-        "enterprise" | "mistakable-for-real" | "union-impact" | "deceased" => {
-            "`true` or `false`".into()
-        }
+        "used-by" => one_of(UsedBy::ALL),
+        "audience-disclosure" => one_of(AudienceDisclosure::ALL),
+        "marking" => one_of(Marking::ALL),
+        "copyright-status" => one_of(CopyrightStatus::ALL),
+        "replica" => one_of(Replica::ALL),
+        "territories" => TERRITORY.into(),
+        "enterprise" | "mistakable-for-real" | "union-impact" | "deceased" | "deep-fake"
+        | "looks-archival" | "dubbing" => "`true` or `false`".into(),
         "tools" | "name" => "the tool's name as its maker writes it, e.g. `\"Imagen 4\"`".into(),
         "version" => "the tool's version, or delete `version`".into(),
         "human-input" => "what people changed or added, in a few words".into(),
@@ -191,10 +197,20 @@ fn expected(key: &str) -> String {
         "performer" => "the performer's name".into(),
         "union" => "the performer's union, e.g. `SAG-AFTRA`".into(),
         "consent" => "a reference to the signed consent".into(),
+        "consent-use" => "the use the performer agreed to, as the consent describes it".into(),
+        "scan-reason" => "the business reason for the scan".into(),
+        "estate-consent" => "a reference to the signed consent of the estate or the union".into(),
+        "company-consent" => "a reference to the company's written consent".into(),
+        "given-to-writer" => "the writer's name".into(),
+        "source-material" => "the material the use is based on".into(),
+        "timecodes" => "the timecodes where the use appears, e.g. `\"01:02:03:04-01:02:10:00\"`".into(),
         "reason" => "why the use was removed".into(),
         _ => "the real value".into(),
     }
 }
+
+/// What a release territory is, for help texts.
+const TERRITORY: &str = "an ISO 3166-1 alpha-2 code (`US`, `GB`, `FR` …), `EU` or `worldwide`";
 
 /// The form of one ledger entry, for help texts.
 const ENTRY_FORM: &str = "`- id: NFX-2025-0142` at the start of a line, with `granted-by:`, `granted-on:` and `covers:` indented under it";
@@ -305,6 +321,18 @@ pub fn declaration_value(i: declaration::Invalid) -> Finding {
             span,
             format!("a tool must be a mapping, found the string `{name}`"),
             format!("write `{{ name: \"{name}\", enterprise: …, trains-on-inputs: … }}`"),
+        ),
+        Invalid::NotATerritory {
+            span,
+            text,
+            suggestion,
+        } => (
+            span,
+            format!("`{text}` is not a release territory: `territories` takes {TERRITORY}"),
+            match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "write the country's two-letter ISO 3166-1 code in capitals".to_owned(),
+            },
         ),
     };
     Finding::new(&INVALID_VALUE, Some(span), message).help(help)
