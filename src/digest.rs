@@ -7,6 +7,12 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of a file's bytes, in lower-case hexadecimal, as `sha256sum`
+/// prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// SHA-256 of `parts`, each preceded by its length, so that no two
 /// different lists of parts hash the same bytes.
 pub fn of_parts(parts: &[&[u8]]) -> [u8; 32] {

@@ -24,8 +24,26 @@ pub fn zone() -> TimeZone {
     .clone()
 }
 
-/// Today's date where the user is.
+static TODAY: OnceLock<jiff::civil::Date> = OnceLock::new();
+
+/// Check as of another day (`--today`): rules' activation dates, policy
+/// packs' terms and approvals' expiry are judged on it. Set once, before
+/// the check.
+pub fn set_today(day: jiff::civil::Date) {
+    let _ = TODAY.set(day);
+}
+
+/// Today's date where the user is, whatever `--today` says: the day an
+/// approval is granted on.
+pub fn real_today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned_datetime(zone()).date()
+}
+
+/// Today's date where the user is, or the day set by [`set_today`].
 pub fn today() -> jiff::civil::Date {
+    if let Some(day) = TODAY.get() {
+        return *day;
+    }
     jiff::Timestamp::now().to_zoned_datetime(zone()).date()
 }
 

@@ -57,7 +57,11 @@ fn globs_come_from_the_folders_that_hold_each_kind() {
     assert!(stdout.contains("aiclear annotate"), "{stdout}");
 
     let s = settings(dir.path());
-    assert_eq!(s.policy, "netflix-2025-08");
+    assert!(
+        matches!(&s.policy[..], [config::PolicyEntry::Name(n)] if n.value == "netflix-2025-08"),
+        "{:?}",
+        s.policy
+    );
     assert!(s.require_declaration);
     assert!(s.approvers.is_empty());
     assert_eq!(s.temporary_max_age_days, 90);

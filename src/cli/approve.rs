@@ -106,7 +106,7 @@ fn approve(project: &Project, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     let path = args.path.clone().unwrap_or_default();
     refused!(check_id(id));
     let codes = refused!(rule_codes(&args.rules));
-    let today = crate::localtime::today();
+    let today = crate::localtime::real_today();
     let expires_on = refused!(expiry(args.expires.as_deref(), today));
     let settings = refused!(read_settings(root)?);
     let (decl_path, decl) = refused!(declaration_at(root, &settings, &path)?);
@@ -397,7 +397,7 @@ fn added(
 /// they read now, in place in the ledger.
 fn renew(project: &Project, id: &str, args: &ApproveArgs) -> Result<Result<(), Usage>> {
     let root = &project.root;
-    let today = crate::localtime::today();
+    let today = crate::localtime::real_today();
     let Some(existing) = read(root, LEDGER_PATH)? else {
         return Ok(Err(format!(
             "there is no `{LEDGER_PATH}`: nothing to renew"

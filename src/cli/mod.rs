@@ -30,6 +30,10 @@ pub struct Args {
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,
+    /// Judge as of DATE (YYYY-MM-DD): which policy packs and rules are in
+    /// force, and whether approvals have expired
+    #[arg(long, value_name = "DATE", global = true, value_parser = parse_day)]
+    pub today: Option<jiff::civil::Date>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -91,6 +95,16 @@ pub mod exit {
     pub const HISTORY: u8 = 3;
 }
 
+/// A `YYYY-MM-DD` date.
+fn parse_day(text: &str) -> Result<jiff::civil::Date, String> {
+    match text.parse::<jiff::civil::Date>() {
+        Ok(d) if text.len() == 10 => Ok(d),
+        _ => Err(format!(
+            "`{text}` is not a date: write YYYY-MM-DD, e.g. 2026-08-02"
+        )),
+    }
+}
+
 /// Parse arguments and run; returns the process exit code.
 pub fn run() -> ExitCode {
     let args = match Args::try_parse() {
@@ -111,6 +125,9 @@ pub fn run() -> ExitCode {
             &format!("cannot change to `{}`: {e}", dir.display()),
             exit::USAGE,
         );
+    }
+    if let Some(day) = args.today {
+        crate::localtime::set_today(day);
     }
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),

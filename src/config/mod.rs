@@ -34,6 +34,29 @@ pub enum Override {
     Deny,
 }
 
+/// A file pinned by its SHA-256 digest: a policy pack shared across
+/// repositories.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    /// Relative to the project root, or absolute.
+    pub path: String,
+    /// Lower-case hexadecimal.
+    pub sha256: String,
+    /// Where the pin is written.
+    pub span: crate::source::Span,
+}
+
+/// One entry of `policy:`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolicyEntry {
+    /// A built-in pack (`sag-aftra-2023`), a family (`sag-aftra`: the
+    /// version in force on the day checked), or a studio pack
+    /// (`.aiclear/policies/NAME.yml`).
+    Name(schema::At<String>),
+    /// `{ path, sha256 }`.
+    Pinned(Pin),
+}
+
 /// Someone who may grant approvals.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Approver {
@@ -63,6 +86,11 @@ impl Globs {
     pub fn new(patterns: &[&str]) -> Self {
         Self::build(patterns.iter().map(|s| s.to_string()).collect(), true)
             .expect("built-in globs are valid")
+    }
+
+    /// Globs that match whatever the case, as a policy condition's `path`.
+    pub fn any_case(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
+        Self::build(patterns, true)
     }
 
     /// Globs that say what is checked match whatever the case
@@ -106,14 +134,23 @@ pub struct FileSets {
 /// The validated configuration.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub policy: String,
+    /// The packs named by `policy:` (default: the Netflix pack).
+    pub policy: Vec<PolicyEntry>,
+    /// `extends:`: packs pinned by digest.
+    pub extends: Vec<Pin>,
+    /// `territories:`: where the production is released, for declarations
+    /// that name none.
+    pub territories: Vec<String>,
     pub files: FileSets,
     pub require_declaration: bool,
     pub approvers: Vec<Approver>,
     pub require_signed_approvals: bool,
     pub temporary_max_age_days: u32,
-    /// Severity overrides by rule code.
-    pub rules: HashMap<&'static str, Override>,
+    /// Severity overrides by rule code or pack id.
+    pub rules: HashMap<String, Override>,
+    /// Overrides of names that are no built-in rule or pack, checked once
+    /// the studio's packs are read.
+    pub pending_rules: Vec<(yaml::Key, Override)>,
     /// Path of the watchlist file, relative to the project root.
     pub watchlist: Option<String>,
     /// Level of GA401: `deny` (default) or `approval`.
@@ -130,7 +167,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            policy: POLICY.to_owned(),
+            policy: vec![PolicyEntry::Name(schema::At::new(POLICY.to_owned(), 0..0))],
+            extends: Vec::new(),
+            territories: Vec::new(),
             files: FileSets {
                 scripts: Globs::new(DEFAULT_SCRIPTS),
                 metadata: Globs::new(DEFAULT_METADATA),
@@ -143,6 +182,7 @@ impl Default for Settings {
             require_signed_approvals: false,
             temporary_max_age_days: 90,
             rules: HashMap::new(),
+            pending_rules: Vec::new(),
             watchlist: None,
             real_world: Level::Deny,
             ai_agents: Vec::new(),
@@ -180,16 +220,33 @@ type Reader<'f> = schema::Reader<'f, Finding>;
 
 const TOP: &[Field<Settings>] = &[
     Field::optional("policy", |r, k, v, s| {
-        if let Some(p) = r.string(v, &k.name) {
-            if p.value != POLICY {
-                r.invalid(
-                    p.span.clone(),
-                    format!("unknown policy pack `{}`", p.value),
-                    Some(format!("the built-in policy pack is `{POLICY}`")),
-                );
-            }
-            s.policy = p.value;
+        s.policy = r
+            .list(v, &k.name, true)
+            .iter()
+            .filter_map(|item| policy_entry(r, item))
+            .collect();
+        if s.policy.is_empty() {
+            r.invalid(
+                v.span.clone(),
+                "`policy` names at least one policy pack".into(),
+                Some(format!("write `policy: {POLICY}`")),
+            );
         }
+    }),
+    Field::optional("extends", |r, k, v, s| {
+        s.extends = r
+            .list(v, &k.name, true)
+            .iter()
+            .filter_map(|item| pin(r, item))
+            .collect();
+    }),
+    Field::optional("territories", |r, k, v, s| {
+        use crate::declaration::model::Territory;
+        s.territories = r
+            .terms(v, &k.name, Territory::ALL, Territory::parse, true)
+            .into_iter()
+            .map(|t| t.value.as_str().to_owned())
+            .collect();
     }),
     Field::optional("files", |r, _, v, s| files(r, v, &mut s.files)),
     Field::optional("require-declaration", |r, k, v, s| {
@@ -220,7 +277,7 @@ const TOP: &[Field<Settings>] = &[
             None,
         ),
     }),
-    Field::optional("rules", |r, _, v, s| rule_overrides(r, v, &mut s.rules)),
+    Field::optional("rules", |r, _, v, s| rule_overrides(r, v, s)),
     Field::optional("watchlist", |r, k, v, s| {
         if let Some(w) = r.string(v, &k.name) {
             let inside = !w.value.starts_with('/')
@@ -454,18 +511,59 @@ fn approver(r: &mut Reader, node: &Node) -> Option<Approver> {
     (!a.stopped && !a.approver.email.is_empty()).then_some(a.approver)
 }
 
-fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, Override>) {
+/// One entry of `policy:`: a pack's name, or a file pinned by digest.
+fn policy_entry(r: &mut Reader, item: &Node) -> Option<PolicyEntry> {
+    match &item.value {
+        Value::Map(_) => pin(r, item).map(PolicyEntry::Pinned),
+        _ => r.string(item, "policy").map(PolicyEntry::Name),
+    }
+}
+
+impl Built for PinFields {
+    type Problem = Finding;
+}
+
+#[derive(Default)]
+struct PinFields {
+    path: Option<schema::At<String>>,
+    sha256: Option<schema::At<String>>,
+}
+
+const PIN: &[Field<PinFields>] = &[
+    Field::required("path", |r, k, v, p| p.path = r.string(v, &k.name)),
+    Field::required("sha256", |r, k, v, p| p.sha256 = r.string(v, &k.name)),
+];
+
+/// `{ path, sha256 }`: a file pinned by its digest.
+pub fn pin(r: &mut schema::Reader<'_, Finding>, node: &Node) -> Option<Pin> {
+    let entries = r.map(node, "a pinned policy pack")?;
+    let mut p = PinFields::default();
+    r.fields(entries, &node.span, "a pinned policy pack", PIN, &mut p);
+    let (path, sha) = (p.path?, p.sha256?);
+    let hex = sha.value.strip_prefix("sha256:").unwrap_or(&sha.value);
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        r.invalid(
+            sha.span,
+            "`sha256` is the file's SHA-256 digest: 64 hexadecimal digits".into(),
+            Some(format!(
+                "compute it with `sha256sum {}`",
+                rules::shell_word(&path.value)
+            )),
+        );
+        return None;
+    }
+    Some(Pin {
+        path: path.value,
+        sha256: hex.to_ascii_lowercase(),
+        span: path.span,
+    })
+}
+
+fn rule_overrides(r: &mut Reader, node: &Node, out: &mut Settings) {
     let Some(entries) = r.map(node, "rules") else {
         return;
     };
-    let names: Vec<&str> = rules::RULES.iter().flat_map(|r| [r.code, r.name]).collect();
     for (k, v) in entries {
-        let Some(rule) = rules::find(&k.name) else {
-            let suggestion = did_you_mean(&k.name, &names);
-            r.problems
-                .push(rules::unknown_field::unknown_rule(k.clone(), suggestion));
-            continue;
-        };
         let level = match v.as_str() {
             Some("allow") => Override::Allow,
             Some("warn") => Override::Warn,
@@ -490,7 +588,56 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut HashMap<&'static str, O
                 continue;
             }
         };
-        out.insert(rule.code, level);
+        match crate::policy::find_rule(&k.name) {
+            Some(rule) => {
+                out.rules.insert(rule.code.to_owned(), level);
+            }
+            None if crate::policy::builtin_packs()
+                .iter()
+                .any(|p| p.id == k.name) =>
+            {
+                out.rules.insert(k.name.clone(), level);
+            }
+            // Perhaps a rule or a pack of the studio's own: checked once
+            // the packs are read.
+            None => out.pending_rules.push((k.clone(), level)),
+        }
+    }
+}
+
+impl Settings {
+    /// The override configured for `rule`: by its code, else by its pack.
+    pub fn override_of(&self, rule: &RuleInfo) -> Option<Override> {
+        self.rules
+            .get(rule.code)
+            .or_else(|| rule.pack.and_then(|p| self.rules.get(p)))
+            .copied()
+    }
+
+    /// Settle the overrides of names that are no built-in rule or pack
+    /// against the studio's packs: a finding for each that names nothing.
+    pub fn settle_overrides(&mut self, policy: &crate::policy::Policy) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (k, level) in std::mem::take(&mut self.pending_rules) {
+            if let Some(rule) = policy.find(&k.name) {
+                self.rules.insert(rule.code.to_owned(), level);
+            } else if policy.packs.iter().any(|p| p.id == k.name) {
+                self.rules.insert(k.name.clone(), level);
+            } else {
+                let mut names: Vec<&str> = policy
+                    .all_rules()
+                    .iter()
+                    .flat_map(|r| [r.code, r.name])
+                    .collect();
+                names.extend(policy.packs.iter().map(|p| p.id.as_str()));
+                let suggestion = did_you_mean(&k.name, &names).map(str::to_owned);
+                out.push(rules::unknown_field::unknown_rule(
+                    k.clone(),
+                    suggestion.as_deref(),
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -531,17 +678,26 @@ mod tests {
             "fiels: {}\nrules:\n  GA102: alow\n  key-creative: deny\nfiles:\n  scripts: ['[']\n";
         let errs = parse_text(text).unwrap_err();
         let msgs: Vec<_> = errs.iter().map(|f| (f.rule.code, f.help.clone())).collect();
-        assert_eq!(errs.len(), 4, "{msgs:?}");
+        assert_eq!(errs.len(), 3, "{msgs:?}");
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `files`?"));
         assert_eq!(&text[errs[0].span.clone().unwrap()], "fiels");
         assert!(
             msgs.iter()
                 .any(|(_, h)| h.as_deref() == Some("did you mean `allow`?"))
         );
-        assert!(
-            msgs.iter()
-                .any(|(_, h)| h.as_deref() == Some("did you mean `key-creative-element`?"))
+    }
+
+    #[test]
+    fn an_override_of_no_known_rule_is_settled_against_the_packs() {
+        let mut s = parse_text("rules:\n  key-creative: deny\n  GA102: allow\n").unwrap();
+        assert_eq!(s.pending_rules.len(), 1);
+        let policy = crate::policy::Policy::netflix(jiff::civil::date(2026, 1, 1));
+        let errs = s.settle_overrides(&policy);
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("did you mean `key-creative-element`?")
         );
+        assert_eq!(s.rules.get("GA102"), Some(&Override::Allow));
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn load(cx: &Inputs<'_>, checker: &Checker<'_>, use_cache: bool) -> Option<Check
                 ledger_source.as_ref().map_or(&b""[..], |s| &s.bytes),
                 checker.watchlist.join("\n").as_bytes(),
                 today.to_string().as_bytes(),
+                checker.policy.fingerprint().as_bytes(),
                 untrusted.as_bytes(),
             ]);
             Some(crate::cache::CheckCache::load(

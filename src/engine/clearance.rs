@@ -26,7 +26,7 @@ impl Checker<'_> {
         let mut relied: HashMap<String, HashSet<String>> = HashMap::new();
         self.check_cited(decl, path, &mut reported, &mut out);
         for f in findings {
-            if f.severity.is_some() || self.settings.level(f.rule) != Level::Approval {
+            if f.severity.is_some() || self.level(f.rule) != Level::Approval {
                 out.push(f);
                 continue;
             }

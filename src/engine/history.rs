@@ -115,6 +115,7 @@ fn trust_root_changes(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
             if let Some(r) = rel(p)
                 && (r == config::CONFIG_PATH
                     || r == config::ALLOWED_SIGNERS_PATH
+                    || r.starts_with(crate::policy::POLICIES_DIR)
                     || r.ends_with(&format!("/{}", config::CONFIG_PATH)))
             {
                 checker.emit(

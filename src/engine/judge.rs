@@ -49,6 +49,8 @@ pub(super) struct Checker<'a> {
     pub(super) untrusted: &'a HashSet<String>,
     pub(super) watchlist: Vec<String>,
     pub(super) today: jiff::civil::Date,
+    /// The packs the production is checked against, resolved for `today`.
+    pub(super) policy: &'a crate::policy::Policy,
     /// A check of what is staged (before a commit): open approval requests
     /// are warnings.
     pub(super) staged: bool,
@@ -59,6 +61,19 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// The level of `rule` under this configuration and policy, before
+    /// overrides.
+    pub(super) fn level(&self, rule: &rules::RuleInfo) -> Level {
+        if std::ptr::eq(
+            rule,
+            &rules::real_world_depiction::REAL_WORLD_DEPICTION.info,
+        ) {
+            self.settings.real_world
+        } else {
+            self.policy.level(rule)
+        }
+    }
+
     /// Read what a target needs: for scripts and Markdown, the start of the
     /// file (the declaration sits near the top), more only when the block
     /// runs past it.
@@ -159,18 +174,27 @@ impl Checker<'_> {
         media: Option<&MediaFile>,
     ) -> Vec<Finding> {
         let path = target.media.as_deref().unwrap_or(&target.path);
+        let files = &self.settings.files;
+        let set = [
+            ("scripts", &files.scripts),
+            ("metadata", &files.metadata),
+            ("media", &files.media),
+        ]
+        .into_iter()
+        .find(|(_, g)| g.is_match(path))
+        .map(|(s, _)| s);
         let ctx = Context {
             path: target.path.clone(),
-            deliverable: self.settings.files.deliverables.is_match(path),
+            deliverable: files.deliverables.is_match(path),
             watchlist: self.watchlist.clone(),
             media: media.cloned(),
             kind: Some(target.kind),
-            set: None,
-            territories: Vec::new(),
+            set,
+            territories: self.settings.territories.clone(),
             credits: Vec::new(),
         };
         let mut findings = Vec::new();
-        for rule in rules::RULES {
+        for rule in self.policy.rules() {
             rules::run(rule, decl, &ctx, &mut findings);
         }
         self.apply_approvals(decl, &target.path, findings)
@@ -186,6 +210,15 @@ impl Checker<'_> {
         }
     }
 
+    /// Packs named by their version whose term has ended: one warning each
+    /// (GA008).
+    pub(super) fn superseded(&self, report: &mut Report) {
+        for (pack, next) in self.policy.superseded() {
+            let f = rules::superseded_policy::finding(pack, next);
+            self.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
+        }
+    }
+
     /// Apply configured severities and turn findings into diagnostics.
     pub(super) fn emit(&self, out: &mut Vec<Diagnostic>, path: &str, findings: Vec<Finding>) {
         for f in findings {
@@ -194,12 +227,12 @@ impl Checker<'_> {
             {
                 continue;
             }
-            let severity = match self.settings.rules.get(f.rule.code) {
+            let severity = match self.settings.override_of(f.rule) {
                 Some(Override::Allow) => continue,
                 _ if f.severity.is_some() => f.severity.unwrap_or(Severity::Note),
                 Some(Override::Warn) => Severity::Warning,
                 Some(Override::Deny) => Severity::Error,
-                None => match self.settings.level(f.rule) {
+                None => match self.level(f.rule) {
                     Level::Deny | Level::Approval => Severity::Error,
                     Level::Warn => Severity::Warning,
                 },
@@ -321,6 +354,9 @@ pub(super) mod testing {
             untrusted,
             watchlist: Vec::new(),
             today: "2025-09-20".parse().unwrap(),
+            policy: Box::leak(Box::new(crate::policy::Policy::netflix(
+                "2025-09-20".parse().unwrap(),
+            ))),
             staged: false,
             approvers: vec!["mei@studio.example".into()],
             approvers_from: "the committed `.aiclear/config.yml`",

@@ -127,6 +127,23 @@ pub fn check_keeping(project: &Project, mode: &Mode, cache: bool) -> Result<Chec
     run(project, mode, cache)
 }
 
+/// The configuration of the project's work tree and the policy it names,
+/// resolved for today (`--today`): what `aiclear policy test` runs. Errors
+/// in either are configuration errors (exit 2).
+pub fn project_policy(project: &Project) -> Result<(config::Settings, crate::policy::Policy)> {
+    let files = read::Files::Worktree {
+        root: &project.root,
+    };
+    let mut root = trust_root(&files)?;
+    let policy = trust::policy(
+        &mut root.settings,
+        &files,
+        &project.root,
+        crate::localtime::today(),
+    )?;
+    Ok((root.settings, policy))
+}
+
 /// What every phase after the trust root reads: the project, the mode and
 /// its range, where production files come from, the trust root and the
 /// ledger.
@@ -156,7 +173,9 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     };
     let (files, trust) = read::sources(project, mode, range.as_ref())?;
     let mut report = Report::default();
-    let root = trust_root(&trust)?;
+    let mut root = trust_root(&trust)?;
+    let today = crate::localtime::today();
+    let policy = trust::policy(&mut root.settings, &trust, &project.root, today)?;
     let (ledger, ledger_source) = trust::ledger(&files, &mut report)?;
     let watchlist = trust::watchlist(&root.settings, &trust)?;
     let cx = Inputs {
@@ -172,7 +191,6 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
 
     let found = targets::discover(&cx, &mut report)?;
     let targets = &found.targets;
-    let today = crate::localtime::today();
     clock.lap("file discovery");
 
     let commits = match (&cx.range, &project.repo) {
@@ -186,11 +204,13 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
         untrusted: &traced.untrusted,
         watchlist,
         today,
+        policy: &policy,
         staged: matches!(mode, Mode::Staged { .. }),
         approvers: traced.approvers,
         approvers_from: judge::approvers_from(project, cx.range.is_some()),
     };
     checker.uncovered(&found.found, cx.root.source.is_some(), &mut report);
+    checker.superseded(&mut report);
     clock.lap("approval provenance");
 
     let cached::Judgements {

@@ -38,8 +38,8 @@ impl Checker<'_> {
     fn is_open_approval(&self, f: &Finding, u: &Use) -> bool {
         f.use_id.as_deref() == Some(u.id.value.as_str())
             && f.severity.is_none()
-            && self.settings.level(f.rule) == Level::Approval
-            && self.settings.rules.get(f.rule.code) != Some(&Override::Allow)
+            && self.level(f.rule) == Level::Approval
+            && self.settings.override_of(f.rule) != Some(Override::Allow)
     }
 
     /// Settle each use's open approval-level findings (see the module's
@@ -172,7 +172,7 @@ impl Checker<'_> {
             }
             f.notes.push(asked.clone());
             f.notes.push(who.clone());
-            if self.staged && self.settings.rules.get(f.rule.code) != Some(&Override::Deny) {
+            if self.staged && self.settings.override_of(f.rule) != Some(Override::Deny) {
                 f.severity = Some(Severity::Warning);
             }
         }
@@ -327,6 +327,9 @@ mod tests {
             untrusted: &untrusted,
             watchlist: Vec::new(),
             today: "2025-09-20".parse().unwrap(),
+            policy: Box::leak(Box::new(crate::policy::Policy::netflix(
+                "2025-09-20".parse().unwrap(),
+            ))),
             staged,
             approvers: vec!["mei@studio.example".into()],
             approvers_from: "the committed `.aiclear/config.yml`",

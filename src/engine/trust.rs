@@ -127,6 +127,72 @@ pub(super) fn ledger(files: &Files, report: &mut Report) -> Result<(Ledger, Opti
     Ok((ledger, ledger_source))
 }
 
+/// The policy packs are policy: a studio's own are read from the trust
+/// root, like the config; one outside the project only by the digest the
+/// config pins. Overrides of studio rules are settled against them.
+pub(super) fn policy(
+    settings: &mut Settings,
+    trust: &Files,
+    root: &std::path::Path,
+    today: crate::schema::Date,
+) -> Result<crate::policy::Policy> {
+    struct Read<'a> {
+        trust: &'a Files<'a>,
+        root: &'a std::path::Path,
+    }
+    impl crate::policy::PackFiles for Read<'_> {
+        fn project(&mut self, path: &str) -> Result<Option<Source>> {
+            self.trust.read_config(path)
+        }
+        fn outside(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
+            let at = self.root.join(path);
+            match std::fs::metadata(&at) {
+                Ok(m) if m.len() > super::MAX_FILE_BYTES => Err(UsageError::Message(format!(
+                    "the pinned policy pack `{path}` is larger than {} bytes",
+                    super::MAX_FILE_BYTES
+                ))
+                .into()),
+                Ok(_) => Ok(Some(std::fs::read(&at)?)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(UsageError::Message(format!(
+                    "cannot read the pinned policy pack `{path}`: {e}"
+                ))
+                .into()),
+            }
+        }
+    }
+    let mut read = Read { trust, root };
+    let resolved = crate::policy::resolve(&settings.policy, &settings.extends, today, &mut read)?;
+    let config_errors = |findings: Vec<rules::Finding>, source: Option<Source>, path: &str| {
+        let mut report = Report::default();
+        for f in findings {
+            report
+                .diagnostics
+                .push(to_diagnostic(f, Severity::Error, path));
+        }
+        if let Some(source) = source {
+            report.sources.insert(source.path.clone(), source);
+        }
+        UsageError::Config(Box::new(report))
+    };
+    let config_source = || trust.read_config(config::CONFIG_PATH).ok().flatten();
+    let policy = match resolved {
+        Ok(p) => p,
+        Err(crate::policy::Unresolved::Config(findings)) => {
+            return Err(config_errors(findings, config_source(), config::CONFIG_PATH).into());
+        }
+        Err(crate::policy::Unresolved::Pack(source, findings)) => {
+            let path = source.path.clone();
+            return Err(config_errors(findings, Some(source), &path).into());
+        }
+    };
+    let unknown = settings.settle_overrides(&policy);
+    if !unknown.is_empty() {
+        return Err(config_errors(unknown, config_source(), config::CONFIG_PATH).into());
+    }
+    Ok(policy)
+}
+
 /// The watchlist is policy: read from the trust root, like the config.
 pub(super) fn watchlist(settings: &Settings, trust: &Files) -> Result<Vec<String>> {
     Ok(match &settings.watchlist {

@@ -8,11 +8,15 @@
 //! it firing and not firing ([`test`]). aiclear's own checks (reading
 //! declarations, approvals, history) belong to no pack and always run.
 
-use crate::rules::Rule;
-use crate::schema::Date;
+use crate::rules::{Check, Context, Finding, Level, Rule, RuleInfo};
+use crate::schema::{At, Date};
+use crate::source::Source;
 
 pub mod condition;
+pub mod pack;
 pub mod test;
+
+pub use crate::config::{Pin, PolicyEntry};
 
 /// The built-in Netflix pack.
 pub const NETFLIX: &str = "netflix-2025-08";
@@ -55,7 +59,26 @@ pub struct Pack {
     /// The pack that takes over after `until`.
     pub superseded_by: Option<String>,
     pub rules: Vec<&'static Rule>,
+    /// Packs pinned by digest whose rules this pack includes.
+    pub extends: Vec<Pin>,
     pub origin: Origin,
+    /// SHA-256 of the pack file; `None` for the Netflix pack.
+    pub digest: Option<String>,
+}
+
+impl Pack {
+    /// Whether the pack applies on `day`: from its first day on. A pack
+    /// past its last day still applies when the configuration names it by
+    /// id (a production made under a contract stays under it); the check
+    /// then says which pack supersedes it.
+    pub fn applies_on(&self, day: Date) -> bool {
+        self.from.is_none_or(|f| f <= day)
+    }
+
+    /// Whether `day` lies within the pack's term.
+    pub fn in_term(&self, day: Date) -> bool {
+        self.applies_on(day) && self.until.is_none_or(|u| day <= u)
+    }
 }
 
 /// A test of a data rule: a file's text with `# ruleid:`/`# ok:` lines.
@@ -79,6 +102,8 @@ pub struct DataRule {
     pub at: Option<String>,
     /// With `{KEY}` placeholders.
     pub message: String,
+    /// Under the span.
+    pub label: String,
     pub help: Option<String>,
     /// First and last day the rule fires.
     pub from: Option<Date>,
@@ -86,6 +111,22 @@ pub struct DataRule {
     /// Later levels, by the day they start.
     pub escalate: Vec<(Date, crate::rules::Level)>,
     pub tests: Vec<Fixture>,
+}
+
+impl DataRule {
+    /// Whether the rule fires on `day`.
+    pub fn in_force(&self, day: Date) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// The rule's level on `day`: the last escalation begun by then.
+    pub fn level_on(&self, base: Level, day: Date) -> Level {
+        self.escalate
+            .iter()
+            .rev()
+            .find(|(on, _)| *on <= day)
+            .map_or(base, |(_, l)| *l)
+    }
 }
 
 /// The packs a check applies, as resolved from the configuration for one
@@ -98,28 +139,143 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The built-in default: the Netflix pack.
+    pub fn netflix(today: Date) -> Self {
+        Self {
+            packs: find_pack(NETFLIX).into_iter().collect(),
+            today,
+        }
+    }
+
     /// The rules that run on [`Policy::today`]: aiclear's own, then each
     /// pack's rules that are in force, sorted by code.
     pub fn rules(&self) -> Vec<&'static Rule> {
-        crate::rules::RULES.to_vec()
+        let mut out: Vec<&'static Rule> = crate::rules::RULES
+            .iter()
+            .copied()
+            .filter(|r| r.pack.is_none())
+            .collect();
+        for pack in &self.packs {
+            if !pack.applies_on(self.today) {
+                continue;
+            }
+            for rule in &pack.rules {
+                let live = match rule.check {
+                    Check::Policy(data) => data.in_force(self.today),
+                    _ => true,
+                };
+                if live && !out.iter().any(|r| std::ptr::eq(*r, *rule)) {
+                    out.push(rule);
+                }
+            }
+        }
+        out.sort_by_key(|r| r.code);
+        out
+    }
+
+    /// Every rule of the policy's packs, in force today or not.
+    pub fn all_rules(&self) -> Vec<&'static Rule> {
+        let mut out: Vec<&'static Rule> = crate::rules::RULES
+            .iter()
+            .copied()
+            .filter(|r| r.pack.is_none())
+            .collect();
+        out.extend(self.packs.iter().flat_map(|p| p.rules.iter().copied()));
+        out.sort_by_key(|r| r.code);
+        out.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        out
     }
 
     /// The level `rule` has on [`Policy::today`] (a data rule may escalate).
-    pub fn level(&self, rule: &Rule) -> crate::rules::Level {
-        rule.level
+    pub fn level(&self, rule: &RuleInfo) -> Level {
+        match self.rule_of(rule).map(|r| r.check) {
+            Some(Check::Policy(data)) => data.level_on(rule.level, self.today),
+            _ => rule.level,
+        }
+    }
+
+    fn rule_of(&self, info: &RuleInfo) -> Option<&'static Rule> {
+        self.packs
+            .iter()
+            .flat_map(|p| p.rules.iter())
+            .find(|r| r.code == info.code)
+            .copied()
     }
 
     /// A rule of this policy (or of aiclear's own) by code or name.
     pub fn find(&self, code_or_name: &str) -> Option<&'static Rule> {
-        self.rules()
+        self.all_rules()
             .into_iter()
             .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+            .or_else(|| find_rule(code_or_name))
+    }
+
+    /// The pack `rule` comes from, in this policy.
+    pub fn pack_of(&self, rule: &RuleInfo) -> Option<&'static Pack> {
+        let id = rule.pack?;
+        self.packs
+            .iter()
+            .copied()
+            .find(|p| p.id == id)
+            .or_else(|| find_pack(id))
+    }
+
+    /// The packs named by id whose term ended before today, with the pack
+    /// that supersedes each, when known.
+    pub fn superseded(&self) -> Vec<(&'static Pack, Option<&'static Pack>)> {
+        self.packs
+            .iter()
+            .filter(|p| p.until.is_some_and(|u| u < self.today))
+            .map(|p| (*p, p.superseded_by.as_deref().and_then(find_pack)))
+            .collect()
+    }
+
+    /// What identifies the policy's rules, for the cache: each pack's id
+    /// and where it came from.
+    pub fn fingerprint(&self) -> String {
+        let mut s = String::new();
+        for p in &self.packs {
+            s.push_str(&p.id);
+            s.push('@');
+            s.push_str(p.digest.as_deref().unwrap_or("built-in"));
+            s.push(';');
+        }
+        s
     }
 }
 
 /// Every built-in pack, Netflix's first.
 pub fn builtin_packs() -> &'static [&'static Pack] {
-    &[]
+    static PACKS: std::sync::OnceLock<Vec<&'static Pack>> = std::sync::OnceLock::new();
+    PACKS.get_or_init(|| vec![netflix()])
+}
+
+/// The Netflix pack: the rules written in Rust that name it.
+pub fn netflix() -> &'static Pack {
+    static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| Pack {
+        id: NETFLIX.to_owned(),
+        family: "netflix".to_owned(),
+        version: "2025-08".to_owned(),
+        title: "Netflix: Using Generative AI in Content Production".to_owned(),
+        sources: vec![Citation {
+            title: "Netflix Partner Help Center, Using Generative AI in Content Production"
+                .to_owned(),
+            url: Some("https://partnerhelp.netflixstudios.com/hc/en-us/articles/43393929218323-Using-Generative-AI-in-Content-Production".to_owned()),
+            date: jiff::civil::date(2025, 8, 1),
+        }],
+        from: None,
+        until: None,
+        superseded_by: None,
+        rules: crate::rules::RULES
+            .iter()
+            .copied()
+            .filter(|r| r.pack == Some(NETFLIX))
+            .collect(),
+        extends: Vec::new(),
+        origin: Origin::BuiltIn,
+        digest: None,
+    })
 }
 
 /// A built-in pack by id.
@@ -127,28 +283,314 @@ pub fn find_pack(id: &str) -> Option<&'static Pack> {
     builtin_packs().iter().copied().find(|p| p.id == id)
 }
 
-/// Any built-in rule (aiclear's own, or of a built-in pack; the newest
-/// version of a pack's rule) by code or name.
+/// The built-in pack of `family` in force on `day`: the one whose term
+/// holds it, else the latest begun by then, else the first.
+pub fn pack_in_force(family: &str, day: Date) -> Option<&'static Pack> {
+    let mut versions: Vec<&'static Pack> = builtin_packs()
+        .iter()
+        .copied()
+        .filter(|p| p.family == family)
+        .collect();
+    versions.sort_by_key(|p| p.from);
+    versions
+        .iter()
+        .copied()
+        .find(|p| p.in_term(day))
+        .or_else(|| versions.iter().rev().copied().find(|p| p.applies_on(day)))
+        .or_else(|| versions.first().copied())
+}
+
+/// Any rule by code or name: aiclear's own, a built-in pack's (the newest
+/// version of a pack's rule), or one of a pack read in this run.
 pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
+    let matches = |r: &&Rule| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name;
     crate::rules::RULES
         .iter()
         .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+        .find(matches)
+        .or_else(|| {
+            builtin_packs()
+                .iter()
+                .rev()
+                .flat_map(|p| p.rules.iter().copied())
+                .find(matches)
+        })
+        .or_else(|| {
+            let read = READ.lock().unwrap_or_else(|e| e.into_inner());
+            read.iter()
+                .rev()
+                .flat_map(|p| p.rules.iter().copied())
+                .find(matches)
+        })
 }
 
+/// The packs read from files in this run, so that a ledger entry, an
+/// override or `aiclear explain` can name their rules.
+static READ: std::sync::Mutex<Vec<&'static Pack>> = std::sync::Mutex::new(Vec::new());
+
 /// Read a pack file. Problems are findings against `source` (the caller
-/// exits with 2).
-pub fn parse_pack(
-    source: &crate::source::Source,
-    origin: Origin,
-) -> Result<&'static Pack, Vec<crate::rules::Finding>> {
-    let _ = (source, origin);
-    Err(Vec::new())
+/// exits with 2). The pack lives as long as the process.
+pub fn parse_pack(source: &Source, origin: Origin) -> Result<&'static Pack, Vec<Finding>> {
+    let builtin = origin == Origin::BuiltIn;
+    let pack: &'static Pack = Box::leak(Box::new(pack::parse(source, origin)?));
+    if !builtin {
+        READ.lock().unwrap_or_else(|e| e.into_inner()).push(pack);
+    }
+    Ok(pack)
 }
 
 /// What the rules of `policy` (and aiclear's reading of declarations) find
 /// in a fixture's text, judged as the file at its path on `policy.today`.
-pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<crate::rules::Finding> {
-    let _ = (policy, fixture);
-    Vec::new()
+pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
+    let kind = crate::kind::FileKind::of_path(&fixture.path).unwrap_or(crate::kind::FileKind::Yaml);
+    let bytes = fixture.text.as_bytes();
+    let read = crate::rules::read_declaration(kind, bytes);
+    let mut findings = read.findings;
+    let Some(decl) = read.declaration else {
+        return findings;
+    };
+    let files = crate::config::Settings::default().files;
+    let set = [
+        ("scripts", &files.scripts),
+        ("metadata", &files.metadata),
+        ("media", &files.media),
+    ]
+    .into_iter()
+    .find(|(_, g)| g.is_match(&fixture.path))
+    .map(|(s, _)| s);
+    let ctx = Context {
+        path: fixture.path.clone(),
+        deliverable: files.deliverables.is_match(&fixture.path),
+        kind: Some(kind),
+        set,
+        credits: Vec::new(),
+        ..Context::default()
+    };
+    for rule in policy.rules() {
+        crate::rules::run(rule, &decl, &ctx, &mut findings);
+    }
+    findings
 }
+
+/// Why a policy could not be resolved; the caller exits with 2.
+#[derive(Debug)]
+pub enum Unresolved {
+    /// Problems with what the configuration names, as findings against it.
+    Config(Vec<Finding>),
+    /// A pack file that does not read, with its findings.
+    Pack(Source, Vec<Finding>),
+}
+
+/// Where a pack named in the configuration is read from.
+pub trait PackFiles {
+    /// A file of the project (read from the trust root: the base revision
+    /// in a range check), relative to the project root; `None` when absent.
+    fn project(&mut self, path: &str) -> anyhow::Result<Option<Source>>;
+    /// A file outside the project, pinned by digest, by its path relative
+    /// to the project root (or absolute).
+    fn outside(&mut self, path: &str) -> anyhow::Result<Option<Vec<u8>>>;
+}
+
+/// The folder of a project's own packs.
+pub const POLICIES_DIR: &str = ".aiclear/policies/";
+
+/// Where a studio pack named `name` lives.
+pub fn project_pack_path(name: &str) -> String {
+    format!("{POLICIES_DIR}{name}.yml")
+}
+
+fn is_inside(path: &str) -> bool {
+    !path.starts_with('/') && !path.contains('\\') && !path.split('/').any(|c| c == "..")
+}
+
+/// Most packs one configuration may bring in, counting those extended.
+const MAX_PACKS: usize = 64;
+
+/// Resolve the packs the configuration names, on `today`.
+pub fn resolve(
+    entries: &[PolicyEntry],
+    extends: &[Pin],
+    today: Date,
+    files: &mut dyn PackFiles,
+) -> anyhow::Result<Result<Policy, Unresolved>> {
+    let mut packs: Vec<&'static Pack> = Vec::new();
+    let mut problems = Vec::new();
+    let mut pins: Vec<(Pin, usize)> = extends.iter().map(|p| (p.clone(), 0)).collect();
+    for entry in entries {
+        match entry {
+            PolicyEntry::Name(name) => {
+                if let Some(p) = find_pack(&name.value) {
+                    packs.push(p);
+                    continue;
+                }
+                if let Some(p) = pack_in_force(&name.value, today) {
+                    packs.push(p);
+                    continue;
+                }
+                if !is_kebab_name(&name.value) {
+                    problems.push(unknown_pack(name));
+                    continue;
+                }
+                let path = project_pack_path(&name.value);
+                match files.project(&path)? {
+                    Some(source) => match parse_pack(&source, Origin::Project(path)) {
+                        Ok(p) => {
+                            pins.extend(p.extends.iter().map(|x| (x.clone(), 1)));
+                            packs.push(p);
+                        }
+                        Err(findings) => return Ok(Err(Unresolved::Pack(source, findings))),
+                    },
+                    None => problems.push(unknown_pack(name)),
+                }
+            }
+            PolicyEntry::Pinned(pin) => pins.push((pin.clone(), 0)),
+        }
+    }
+    let mut done: Vec<String> = Vec::new();
+    while let Some((pin, depth)) = pins.pop() {
+        if done.contains(&pin.sha256) {
+            continue;
+        }
+        done.push(pin.sha256.clone());
+        if depth > 4 || packs.len() >= MAX_PACKS {
+            problems.push(Finding::new(
+                &crate::rules::invalid_value::INVALID_VALUE,
+                Some(pin.span.clone()),
+                "packs extend each other too deeply (at most 4 levels, 64 packs)",
+            ));
+            continue;
+        }
+        let bytes = if is_inside(&pin.path) {
+            files
+                .project(pin.path.trim_start_matches("./"))?
+                .map(|s| s.bytes)
+        } else {
+            files.outside(&pin.path)?
+        };
+        let Some(bytes) = bytes else {
+            problems.push(
+                Finding::new(
+                    &crate::rules::invalid_value::INVALID_VALUE,
+                    Some(pin.span.clone()),
+                    format!("the pinned policy pack `{}` does not exist", pin.path),
+                )
+                .help("give its path relative to the project root, or an absolute path"),
+            );
+            continue;
+        };
+        let actual = crate::digest::sha256_hex(&bytes);
+        if actual != pin.sha256 {
+            problems.push(
+                Finding::new(
+                    &crate::rules::invalid_value::INVALID_VALUE,
+                    Some(pin.span.clone()),
+                    format!(
+                        "the policy pack `{}` is not the file pinned: its SHA-256 is {actual}, the pin says {}",
+                        pin.path, pin.sha256
+                    ),
+                )
+                .help("if the new version of the pack is the one to apply, have the owners of the approvals process review it and update `sha256`"),
+            );
+            continue;
+        }
+        let source = Source::new(pin.path.clone(), bytes);
+        let origin = Origin::Pinned {
+            path: pin.path.clone(),
+            sha256: actual,
+        };
+        match parse_pack(&source, origin) {
+            Ok(p) => {
+                pins.extend(p.extends.iter().map(|x| (x.clone(), depth + 1)));
+                packs.push(p);
+            }
+            Err(findings) => return Ok(Err(Unresolved::Pack(source, findings))),
+        }
+    }
+    if problems.is_empty() {
+        problems.extend(clashes(&packs));
+    }
+    if !problems.is_empty() {
+        return Ok(Err(Unresolved::Config(problems)));
+    }
+    Ok(Ok(Policy { packs, today }))
+}
+
+fn is_kebab_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn unknown_pack(name: &At<String>) -> Finding {
+    let mut names: Vec<&str> = builtin_packs().iter().map(|p| p.id.as_str()).collect();
+    let families: Vec<&str> = builtin_packs().iter().map(|p| p.family.as_str()).collect();
+    names.extend(families);
+    let help = match crate::schema::did_you_mean(&name.value, &names) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!(
+            "name a built-in pack ({}), or write the studio's own as `{}`",
+            crate::schema::backticked(
+                &builtin_packs()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+            ),
+            project_pack_path(&name.value)
+        ),
+    };
+    Finding::new(
+        &crate::rules::invalid_value::INVALID_VALUE,
+        Some(name.span.clone()),
+        format!("unknown policy pack `{}`", name.value),
+    )
+    .help(help)
+}
+
+/// Two packs that cannot be applied together: the same pack twice, two
+/// versions of one family, or one rule code or name in two packs.
+fn clashes(packs: &[&'static Pack]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let config_finding =
+        |m: String| Finding::new(&crate::rules::invalid_value::INVALID_VALUE, None, m);
+    for (i, a) in packs.iter().enumerate() {
+        for b in &packs[..i] {
+            if a.id == b.id {
+                out.push(config_finding(format!(
+                    "the policy pack `{}` is named twice",
+                    a.id
+                )));
+            } else if a.family == b.family
+                && a.origin == Origin::BuiltIn
+                && b.origin == Origin::BuiltIn
+            {
+                out.push(
+                    config_finding(format!(
+                        "`{}` and `{}` are two versions of one pack: name one",
+                        b.id, a.id
+                    ))
+                    .help(format!(
+                        "name `{}` to apply the version in force on the day checked",
+                        a.family
+                    )),
+                );
+            } else {
+                for ra in &a.rules {
+                    if let Some(rb) = b
+                        .rules
+                        .iter()
+                        .find(|rb| rb.code == ra.code || rb.name == ra.name)
+                    {
+                        out.push(config_finding(format!(
+                            "the rule `{}` of `{}` and the rule `{}` of `{}` share a code or name",
+                            ra.code, a.id, rb.code, b.id
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -694,7 +694,9 @@ genai:
             until: until.map(|d| d.parse().unwrap()),
             superseded_by: None,
             rules: Vec::new(),
+            extends: Vec::new(),
             origin: Origin::Project(".aiclear/policies/northlight.yml".into()),
+            digest: None,
         }
     }
 
@@ -736,6 +738,7 @@ genai:
             when: crate::policy::condition::Condition::All(Vec::new()),
             at: None,
             message: "m".into(),
+            label: "l".into(),
             help: None,
             from: None,
             until: None,

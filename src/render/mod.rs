@@ -360,7 +360,7 @@ mod tests {
             }
           ],
           "ruleId": "GA201",
-          "ruleIndex": 12
+          "ruleIndex": 13
         },
         {
           "level": "warning",
@@ -418,7 +418,7 @@ mod tests {
         "driver": {
           "informationUri": "https://github.com/aiclear/aiclear",
           "name": "aiclear",
-          "rules": 36,
+          "rules": 37,
           "semanticVersion": "VERSION",
           "version": "VERSION"
         }

@@ -34,6 +34,7 @@ registry! {
     duplicate_use_id::DUPLICATE_USE_ID,
     undisclosed_use::UNDISCLOSED_USE,
     uncovered_file::UNCOVERED_FILE,
+    superseded_policy::SUPERSEDED_POLICY,
     tool_may_train_on_inputs::TOOL_MAY_TRAIN_ON_INPUTS,
     non_enterprise_tool::NON_ENTERPRISE_TOOL,
     sensitive_input::SENSITIVE_INPUT,
@@ -274,12 +275,10 @@ macro_rules! pack_of {
 }
 pub(crate) use pack_of;
 
-/// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`).
+/// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`):
+/// aiclear's own, any built-in pack's, and any pack read in this run.
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
-    RULES
-        .iter()
-        .map(|r| &r.info)
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    crate::policy::find_rule(code_or_name).map(|r| &r.info)
 }
 
 /// Run one rule over a declaration.
@@ -352,7 +351,7 @@ pub fn read_declaration(kind: FileKind, bytes: &[u8]) -> Read {
 }
 
 /// The code of the rule called `code_or_name`.
-fn code_of(code_or_name: &str) -> Option<&'static str> {
+pub fn code_of(code_or_name: &str) -> Option<&'static str> {
     find(code_or_name).map(|r| r.code)
 }
 
