@@ -7,7 +7,7 @@
 //! errors, and the command exits 2 without testing anything.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::{ColorWhen, exit, use_color};
 use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::engine::{Project, UsageError};
 use crate::policy::test::{PackResult, Place, RuleResult, run_pack};
 use crate::policy::{self, Origin, Pack};
 use crate::render::{self, Format};
@@ -35,10 +36,6 @@ pub struct TestArgs {
     /// every pack the configuration names)
     #[arg(value_name = "PACK|PATH")]
     pub packs: Vec<String>,
-    /// Judge as of DATE (YYYY-MM-DD) instead of today; a rule not in force
-    /// then is judged on its first day
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub today: Option<Date>,
     /// Output format
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
@@ -50,11 +47,6 @@ pub enum TestFormat {
     Json,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("`{s}` is not a date (YYYY-MM-DD): {e}"))
-}
-
 pub fn run(cmd: &PolicyCmd, color: ColorWhen) -> Result<u8> {
     match cmd {
         PolicyCmd::Test(args) => test(args, color),
@@ -62,7 +54,8 @@ pub fn run(cmd: &PolicyCmd, color: ColorWhen) -> Result<u8> {
 }
 
 fn test(args: &TestArgs, color: ColorWhen) -> Result<u8> {
-    let today = args.today.unwrap_or_else(crate::localtime::today);
+    // `--today`: a rule not in force then is judged on its first day.
+    let today = crate::localtime::today();
     let packs = match packs(args, today, color)? {
         Ok(packs) => packs,
         Err(code) => return Ok(code),
@@ -84,25 +77,23 @@ fn test(args: &TestArgs, color: ColorWhen) -> Result<u8> {
 /// The packs to test, or the exit code when one cannot be read (its
 /// problems already printed).
 fn packs(args: &TestArgs, today: Date, color: ColorWhen) -> Result<Result<Vec<&'static Pack>, u8>> {
-    let names: Vec<String> = if args.packs.is_empty() {
-        match configured(color)? {
-            Ok(names) => names,
-            Err(code) => return Ok(Err(code)),
-        }
-    } else {
-        args.packs.clone()
-    };
+    if args.packs.is_empty() {
+        return configured(color);
+    }
     let mut packs: Vec<&'static Pack> = Vec::new();
-    for name in &names {
-        let pack = match lookup(name, today)? {
-            Found::Pack(p) => p,
-            Found::File(path) => match read_pack(&path, color)? {
-                Ok(p) => p,
-                Err(code) => return Ok(Err(code)),
-            },
+    for name in &args.packs {
+        let (path, shown) = match lookup(name, today)? {
+            Found::Pack(p) => {
+                if !packs.iter().any(|q| std::ptr::eq(*q, p)) {
+                    packs.push(p);
+                }
+                continue;
+            }
+            Found::File { path, shown } => (path, shown),
         };
-        if !packs.iter().any(|p| std::ptr::eq(*p, pack)) {
-            packs.push(pack);
+        match read_pack(&path, &shown, color)? {
+            Ok(p) => packs.push(p),
+            Err(code) => return Ok(Err(code)),
         }
     }
     Ok(Ok(packs))
@@ -111,11 +102,12 @@ fn packs(args: &TestArgs, today: Date, color: ColorWhen) -> Result<Result<Vec<&'
 /// What a name on the command line stands for.
 enum Found {
     Pack(&'static Pack),
-    File(String),
+    /// A pack file: where to read it, and the path messages name.
+    File {
+        path: PathBuf,
+        shown: String,
+    },
 }
-
-/// Where the project keeps its own packs.
-const POLICIES_DIR: &str = ".aiclear/policies";
 
 fn lookup(name: &str, today: Date) -> Result<Found> {
     let looks_like_path = name.contains('/')
@@ -123,77 +115,70 @@ fn lookup(name: &str, today: Date) -> Result<Found> {
         || name.ends_with(".yml")
         || name.ends_with(".yaml");
     if looks_like_path || Path::new(name).is_file() {
-        return Ok(Found::File(name.to_owned()));
+        return Ok(Found::File {
+            path: PathBuf::from(name),
+            shown: name.to_owned(),
+        });
     }
-    if let Some(p) = policy::find_pack(name) {
+    if let Some(p) = policy::find_pack(name).or_else(|| policy::pack_in_force(name, today)) {
         return Ok(Found::Pack(p));
     }
-    if let Some(p) = in_force(name, today) {
-        return Ok(Found::Pack(p));
+    let own = policy::project_pack_path(name);
+    let project = Project::discover()?;
+    if project.root.join(&own).is_file() {
+        return Ok(Found::File {
+            path: project.root.join(&own),
+            shown: own,
+        });
     }
-    let own = format!("{POLICIES_DIR}/{name}.yml");
-    if Path::new(&own).is_file() {
-        return Ok(Found::File(own));
+    let mut known: Vec<&str> = Vec::new();
+    for p in policy::builtin_packs() {
+        known.push(&p.id);
+        if !known.contains(&p.family.as_str()) {
+            known.push(&p.family);
+        }
     }
-    let ids: Vec<&str> = policy::builtin_packs()
-        .iter()
-        .map(|p| p.id.as_str())
-        .collect();
-    let hint = match crate::schema::did_you_mean(name, &ids) {
-        Some(s) => format!(" (did you mean `{s}`?)"),
-        None if ids.is_empty() => String::new(),
-        None => format!(" (the built-in packs are {})", quoted(&ids)),
+    let hint = match crate::schema::did_you_mean(name, &known) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!(
+            "the built-in packs are {}",
+            crate::schema::backticked(
+                &policy::builtin_packs()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+            )
+        ),
     };
-    Err(crate::engine::UsageError::Message(format!(
-        "unknown policy pack `{name}`: neither a built-in pack nor `{POLICIES_DIR}/{name}.yml`{hint}"
+    Err(UsageError::Message(format!(
+        "unknown policy pack `{name}`: neither a built-in pack nor `{own}` ({hint})"
     ))
     .into())
 }
 
-/// The built-in pack of `family` that applies on `today`, else its newest.
-fn in_force(family: &str, today: Date) -> Option<&'static Pack> {
-    let versions: Vec<&'static Pack> = policy::builtin_packs()
-        .iter()
-        .copied()
-        .filter(|p| p.family == family)
-        .collect();
-    versions
-        .iter()
-        .copied()
-        .find(|p| p.from.is_none_or(|f| f <= today) && p.until.is_none_or(|u| today <= u))
-        .or_else(|| versions.iter().copied().max_by_key(|p| p.from))
-}
-
-fn quoted(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Read and parse a pack file; its problems go to stderr, rustc-style.
-fn read_pack(path: &str, color: ColorWhen) -> Result<Result<&'static Pack, u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading the pack `{path}`"))?;
-    let source = Source::new(path, bytes);
-    match policy::parse_pack(&source, Origin::Project(path.to_owned())) {
+fn read_pack(path: &Path, shown: &str, color: ColorWhen) -> Result<Result<&'static Pack, u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading the pack `{shown}`"))?;
+    let source = Source::new(shown, bytes);
+    match policy::parse_pack(&source, Origin::Project(shown.to_owned())) {
         Ok(pack) => Ok(Ok(pack)),
-        Err(findings) if findings.is_empty() => {
-            super::fail(&format!("`{path}` is not a policy pack"), exit::USAGE);
-            Ok(Err(exit::USAGE))
-        }
         Err(findings) => {
             let mut report = Report::default();
             for f in findings {
-                report.diagnostics.push(diagnostic(f, path));
+                report.diagnostics.push(diagnostic(f, shown));
             }
-            report.sources.insert(path.to_owned(), source);
-            let mut err = std::io::stderr().lock();
-            let c = use_color(color, std::io::stderr().is_terminal());
-            render::render(Format::Human, &report, c, &mut err)?;
+            report.sources.insert(shown.to_owned(), source);
+            print_errors(&report, color)?;
             Ok(Err(exit::USAGE))
         }
     }
+}
+
+fn print_errors(report: &Report, color: ColorWhen) -> Result<()> {
+    let mut err = std::io::stderr().lock();
+    let c = use_color(color, std::io::stderr().is_terminal());
+    render::render(Format::Human, report, c, &mut err)?;
+    Ok(())
 }
 
 /// A problem of a pack file, as an error.
@@ -215,30 +200,21 @@ fn diagnostic(f: crate::rules::Finding, path: &str) -> Diagnostic {
     }
 }
 
-/// The packs the project's configuration names, or the exit code when the
-/// configuration has errors (printed).
-fn configured(color: ColorWhen) -> Result<Result<Vec<String>, u8>> {
-    let project = crate::engine::Project::discover()?;
-    let path = project.root.join(crate::config::CONFIG_PATH);
-    let Ok(bytes) = std::fs::read(&path) else {
-        return Ok(Ok(vec![policy::NETFLIX.to_owned()]));
-    };
-    let source = Source::new(crate::config::CONFIG_PATH, bytes);
-    match crate::config::parse(&source) {
-        Ok(settings) => Ok(Ok(vec![settings.policy])),
-        Err(findings) => {
-            let mut report = Report::default();
-            for f in findings {
-                report
-                    .diagnostics
-                    .push(diagnostic(f, crate::config::CONFIG_PATH));
+/// The packs the project's configuration names (and those they extend),
+/// resolved as a check resolves them; a configuration or pack with errors
+/// is printed and gives the exit code.
+fn configured(color: ColorWhen) -> Result<Result<Vec<&'static Pack>, u8>> {
+    let project = Project::discover()?;
+    match crate::engine::project_policy(&project) {
+        Ok((_, policy)) => Ok(Ok(policy.packs)),
+        Err(e) => match e.downcast::<UsageError>() {
+            Ok(UsageError::Config(report)) => {
+                print_errors(&report, color)?;
+                Ok(Err(exit::USAGE))
             }
-            report.sources.insert(source.path.clone(), source);
-            let mut err = std::io::stderr().lock();
-            let c = use_color(color, std::io::stderr().is_terminal());
-            render::render(Format::Human, &report, c, &mut err)?;
-            Ok(Err(exit::USAGE))
-        }
+            Ok(other) => Err(other.into()),
+            Err(e) => Err(e),
+        },
     }
 }
 
