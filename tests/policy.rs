@@ -257,6 +257,54 @@ fn without_arguments_every_configured_pack_is_tested() {
 }
 
 #[test]
+fn a_pinned_pack_is_tested_when_its_digest_matches() {
+    let shared = tempfile::tempdir().unwrap();
+    let text = example_text();
+    common::write(shared.path(), "northlight.yml", &text);
+    let pack = shared.path().join("northlight.yml");
+    let dir = common::project();
+    let config = |sha: &str| {
+        format!(
+            "policy:\n  - netflix-2025-08\n  - {{ path: \"{}\", sha256: \"{sha}\" }}\n",
+            pack.display()
+        )
+    };
+    let digest = aiclear::digest::sha256_hex(text.as_bytes());
+    common::write(dir.path(), ".aiclear/config.yml", config(&digest));
+    let out = policy_test(dir.path(), &["--today", "2026-04-01"]);
+    let stdout_text = stdout(&out);
+    assert_eq!(code(&out), 0, "{stdout_text}\nstderr: {}", stderr(&out));
+    assert!(
+        stdout_text.contains(&format!("pack northlight-2026 ({})", pack.display())),
+        "{stdout_text}"
+    );
+    // Another digest: a configuration error, and nothing is tested.
+    common::write(dir.path(), ".aiclear/config.yml", config(&"0".repeat(64)));
+    let out = policy_test(dir.path(), &[]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stderr(&out).contains(&digest), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}
+
+#[test]
+fn a_configuration_with_errors_exits_2() {
+    let dir = common::project();
+    common::write(
+        dir.path(),
+        ".aiclear/config.yml",
+        "policy: [netflx-2025-08]\n",
+    );
+    let out = policy_test(dir.path(), &[]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown policy pack `netflx-2025-08`"),
+        "{err}"
+    );
+    assert!(err.contains(".aiclear/config.yml:1:10"), "{err}");
+}
+
+#[test]
 fn every_built_in_pack_passes_its_tests() {
     let dir = common::project();
     for id in [
