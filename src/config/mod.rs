@@ -588,18 +588,12 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut Settings) {
                 continue;
             }
         };
-        match crate::policy::find_rule(&k.name) {
+        match rules::find(&k.name) {
             Some(rule) => {
                 out.rules.insert(rule.code.to_owned(), level);
             }
-            None if crate::policy::builtin_packs()
-                .iter()
-                .any(|p| p.id == k.name) =>
-            {
-                out.rules.insert(k.name.clone(), level);
-            }
-            // Perhaps a rule or a pack of the studio's own: checked once
-            // the packs are read.
+            // A rule or a pack of a policy pack: checked once the packs are
+            // read.
             None => out.pending_rules.push((k.clone(), level)),
         }
     }
@@ -612,32 +606,6 @@ impl Settings {
             .get(rule.code)
             .or_else(|| rule.pack.and_then(|p| self.rules.get(p)))
             .copied()
-    }
-
-    /// Settle the overrides of names that are no built-in rule or pack
-    /// against the studio's packs: a finding for each that names nothing.
-    pub fn settle_overrides(&mut self, policy: &crate::policy::Policy) -> Vec<Finding> {
-        let mut out = Vec::new();
-        for (k, level) in std::mem::take(&mut self.pending_rules) {
-            if let Some(rule) = policy.find(&k.name) {
-                self.rules.insert(rule.code.to_owned(), level);
-            } else if policy.packs.iter().any(|p| p.id == k.name) {
-                self.rules.insert(k.name.clone(), level);
-            } else {
-                let mut names: Vec<&str> = policy
-                    .all_rules()
-                    .iter()
-                    .flat_map(|r| [r.code, r.name])
-                    .collect();
-                names.extend(policy.packs.iter().map(|p| p.id.as_str()));
-                let suggestion = did_you_mean(&k.name, &names).map(str::to_owned);
-                out.push(rules::unknown_field::unknown_rule(
-                    k.clone(),
-                    suggestion.as_deref(),
-                ));
-            }
-        }
-        out
     }
 }
 
@@ -692,7 +660,7 @@ mod tests {
         let mut s = parse_text("rules:\n  key-creative: deny\n  GA102: allow\n").unwrap();
         assert_eq!(s.pending_rules.len(), 1);
         let policy = crate::policy::Policy::netflix(jiff::civil::date(2026, 1, 1));
-        let errs = s.settle_overrides(&policy);
+        let errs = crate::policy::settle_overrides(&mut s, &policy);
         assert_eq!(
             errs[0].help.as_deref(),
             Some("did you mean `key-creative-element`?")

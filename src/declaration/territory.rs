@@ -130,6 +130,18 @@ impl std::fmt::Display for Territory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::FileKind;
+    use crate::rules::read_declaration;
+
+    /// Each territory `text` declares, and the text at its span.
+    fn territories(text: &str) -> Vec<(&'static str, &str)> {
+        let read = read_declaration(FileKind::Yaml, text.as_bytes());
+        assert!(read.findings.is_empty(), "{:?}", read.findings);
+        let t = read.declaration.unwrap().territories;
+        t.iter()
+            .map(|t| (t.value.as_str(), &text[t.span.clone()]))
+            .collect()
+    }
 
     #[test]
     fn the_codes_are_the_assigned_ones_sorted() {
@@ -160,6 +172,56 @@ mod tests {
         }
         assert!(Territory::parse("NO").unwrap().is_iso_code());
         assert!(!Territory::EU.is_iso_code());
+    }
+
+    #[test]
+    fn a_declaration_names_one_territory_or_a_list() {
+        let text = "genai:\n  territories: worldwide\n  uses: []\n";
+        assert_eq!(territories(text), [("worldwide", "worldwide")]);
+        // `NO` is Norway, not `false`.
+        let text = "genai:\n  territories: [EU, US, NO, \"GB\"]\n  uses: []\n";
+        assert_eq!(
+            territories(text),
+            [("EU", "EU"), ("US", "US"), ("NO", "NO"), ("GB", "\"GB\"")]
+        );
+    }
+
+    #[test]
+    fn a_territory_outside_the_table_says_what_it_must_be() {
+        let text = "genai:\n  territories: [UK, usa, Narnia, world, 12]\n  uses: []\n";
+        let read = read_declaration(FileKind::Yaml, text.as_bytes());
+        assert!(read.declaration.unwrap().territories.is_empty());
+        let none = "write the country's two-letter ISO 3166-1 code in capitals";
+        let found: Vec<(&str, &str, &str)> = read
+            .findings
+            .iter()
+            .map(|f| {
+                crate::rules::test_util::assert_conventional(f);
+                let at = &text[f.span.clone().unwrap()];
+                (f.rule.code, at, f.help.as_deref().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("GA004", "UK", "did you mean `GB`?"),
+                ("GA004", "usa", "did you mean `US`?"),
+                ("GA004", "Narnia", none),
+                ("GA004", "world", "did you mean `worldwide`?"),
+                ("GA004", "12", none),
+            ]
+        );
+        assert_eq!(
+            read.findings[0].message,
+            "`UK` is not a release territory: `territories` takes an ISO 3166-1 alpha-2 code (`US`, `GB`, `FR` …), `EU` or `worldwide`"
+        );
+
+        let read = read_declaration(FileKind::Yaml, b"genai:\n  territories: TODO\n  uses: []\n");
+        let [f] = &read.findings[..] else {
+            panic!("{:?}", read.findings)
+        };
+        assert!(f.message.contains("placeholder"), "{}", f.message);
+        assert!(f.help.as_deref().unwrap().contains("ISO 3166-1 alpha-2"));
     }
 
     #[test]

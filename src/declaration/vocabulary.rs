@@ -499,6 +499,71 @@ mod tests {
         assert!(key(Scope::Tool, "performer").is_none());
     }
 
+    /// A declaration that writes `key: value` in the mapping of `scope`.
+    fn declaring(scope: Scope, key: &str, value: &str) -> String {
+        let head = "genai:\n  uses:\n    - id: a\n      stage: temp\n      output: text\n";
+        match scope {
+            Scope::Declaration => format!("genai:\n  {key}: {value}\n  uses: []\n"),
+            Scope::Use => format!("{head}      tools: [{{ name: x }}]\n      {key}: {value}\n"),
+            Scope::Tool => format!("{head}      tools: [{{ name: x, {key}: {value} }}]\n"),
+            Scope::Talent => format!(
+                "{head}      tools: [{{ name: x }}]\n      talent: [{{ performer: P, {key}: {value} }}]\n"
+            ),
+        }
+    }
+
+    fn findings(text: &str) -> Vec<crate::rules::Finding> {
+        crate::rules::read_declaration(crate::kind::FileKind::Yaml, text.as_bytes()).findings
+    }
+
+    /// Every key the table types reads a value of its type without a
+    /// problem; a near miss of its name is GA003 suggesting it, and a near
+    /// miss of one of its terms is GA004 suggesting that.
+    #[test]
+    fn every_key_reads_and_near_misses_suggest_it() {
+        let written = ["id", "stage", "output", "tools", "name", "performer"];
+        let keys: Vec<&KeyInfo> = KEYS
+            .iter()
+            .filter(|k| !written.contains(&k.name) && k.ty != Type::Structure)
+            .collect();
+        // Besides `tools`: `disclosed`, `uses`, `retired` and `talent`.
+        assert_eq!(keys.len(), KEYS.len() - written.len() - 4);
+        for k in keys {
+            let list = matches!(k.ty, Type::Texts | Type::Terms(_));
+            let written = |v: &str| if list { format!("[{v}]") } else { v.to_owned() };
+            let term = match k.ty {
+                Type::Term(terms) | Type::Terms(terms) => terms.last().copied(),
+                _ => None,
+            };
+            let value = match k.ty {
+                Type::Text | Type::Texts => written("\"x y\""),
+                Type::Bool => "true".to_owned(),
+                Type::Date => "2025-09-02".to_owned(),
+                _ => written(term.unwrap()),
+            };
+            let f = findings(&declaring(k.scope, k.name, &value));
+            assert!(f.is_empty(), "{}: {f:?}", k.name);
+
+            let near = format!("{}{}", k.name, &k.name[k.name.len() - 1..]);
+            let text = declaring(k.scope, &near, &value);
+            let f = findings(&text);
+            assert_eq!(f.len(), 1, "{near}: {f:?}");
+            assert_eq!(f[0].rule.code, "GA003");
+            assert_eq!(&text[f[0].span.clone().unwrap()], near);
+            let help = format!("did you mean `{}`?", k.name);
+            assert_eq!(f[0].help.as_deref(), Some(help.as_str()), "{near}");
+
+            if let Some(term) = term {
+                let wrong = written(&term[..term.len() - 1]);
+                let f = findings(&declaring(k.scope, k.name, &wrong));
+                assert_eq!(f.len(), 1, "{}: {f:?}", k.name);
+                assert_eq!(f[0].rule.code, "GA004");
+                let help = format!("did you mean `{term}`?");
+                assert_eq!(f[0].help.as_deref(), Some(help.as_str()), "{}", k.name);
+            }
+        }
+    }
+
     /// A default is a value the key could be written with.
     #[test]
     fn defaults_fit_their_types() {

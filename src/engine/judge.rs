@@ -214,7 +214,7 @@ impl Checker<'_> {
     /// (GA008).
     pub(super) fn superseded(&self, report: &mut Report) {
         for (pack, next) in self.policy.superseded() {
-            let f = rules::superseded_policy::finding(pack, next);
+            let f = rules::superseded_policy::finding(pack.named(), next.map(|n| n.named()));
             self.emit(&mut report.diagnostics, config::CONFIG_PATH, vec![f]);
         }
     }

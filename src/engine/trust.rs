@@ -186,7 +186,7 @@ pub(super) fn policy(
             return Err(config_errors(findings, Some(source), &path).into());
         }
     };
-    let unknown = settings.settle_overrides(&policy);
+    let unknown = crate::policy::settle_overrides(settings, &policy);
     if !unknown.is_empty() {
         return Err(config_errors(unknown, config_source(), config::CONFIG_PATH).into());
     }

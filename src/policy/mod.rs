@@ -8,18 +8,20 @@
 //! it firing and not firing ([`test`]). aiclear's own checks (reading
 //! declarations, approvals, history) belong to no pack and always run.
 
+use crate::config::Settings;
 use crate::rules::{Check, Context, Finding, Level, Rule, RuleInfo};
+use crate::schema::did_you_mean;
 use crate::schema::{At, Date};
 use crate::source::Source;
 
-pub mod condition;
 pub mod pack;
 pub mod test;
 
+pub use crate::rules::condition::{self, DataRule, Fixture};
+
 pub use crate::config::{Pin, PolicyEntry};
 
-/// The built-in Netflix pack.
-pub const NETFLIX: &str = "netflix-2025-08";
+pub use crate::rules::NETFLIX;
 
 /// A document a pack's rules come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,51 +83,16 @@ impl Pack {
     }
 }
 
-/// A test of a data rule: a file's text with `# ruleid:`/`# ok:` lines.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fixture {
-    /// The path it is judged as (`vfx/test.yml` unless the test says).
-    pub path: String,
-    pub text: String,
-    /// 1-based line of the pack file where the fixture starts.
-    pub line: usize,
-}
-
-/// A rule of a data pack.
-#[derive(Debug)]
-pub struct DataRule {
-    /// What each finding is about: a whole declaration, each use, each tool
-    /// or each talent entry.
-    pub scope: crate::declaration::vocabulary::Scope,
-    pub when: condition::Condition,
-    /// The key the finding points at, when written.
-    pub at: Option<String>,
-    /// With `{KEY}` placeholders.
-    pub message: String,
-    /// Under the span.
-    pub label: String,
-    pub help: Option<String>,
-    /// First and last day the rule fires.
-    pub from: Option<Date>,
-    pub until: Option<Date>,
-    /// Later levels, by the day they start.
-    pub escalate: Vec<(Date, crate::rules::Level)>,
-    pub tests: Vec<Fixture>,
-}
-
-impl DataRule {
-    /// Whether the rule fires on `day`.
-    pub fn in_force(&self, day: Date) -> bool {
-        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day <= u)
-    }
-
-    /// The rule's level on `day`: the last escalation begun by then.
-    pub fn level_on(&self, base: Level, day: Date) -> Level {
-        self.escalate
-            .iter()
-            .rev()
-            .find(|(on, _)| *on <= day)
-            .map_or(base, |(_, l)| *l)
+impl Pack {
+    /// The pack as a finding names it.
+    pub fn named(&self) -> crate::rules::superseded_policy::Named<'_> {
+        crate::rules::superseded_policy::Named {
+            id: &self.id,
+            family: &self.family,
+            title: &self.title,
+            from: self.from,
+            until: self.until,
+        }
     }
 }
 
@@ -304,38 +271,19 @@ pub fn pack_in_force(family: &str, day: Date) -> Option<&'static Pack> {
 /// version of a pack's rule), or one of a pack read in this run.
 pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
     let matches = |r: &&Rule| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name;
-    crate::rules::RULES
+    builtin_packs()
         .iter()
-        .copied()
+        .rev()
+        .flat_map(|p| p.rules.iter().copied())
         .find(matches)
-        .or_else(|| {
-            builtin_packs()
-                .iter()
-                .rev()
-                .flat_map(|p| p.rules.iter().copied())
-                .find(matches)
-        })
-        .or_else(|| {
-            let read = READ.lock().unwrap_or_else(|e| e.into_inner());
-            read.iter()
-                .rev()
-                .flat_map(|p| p.rules.iter().copied())
-                .find(matches)
-        })
+        .or_else(|| crate::rules::find_rule(code_or_name))
 }
-
-/// The packs read from files in this run, so that a ledger entry, an
-/// override or `aiclear explain` can name their rules.
-static READ: std::sync::Mutex<Vec<&'static Pack>> = std::sync::Mutex::new(Vec::new());
 
 /// Read a pack file. Problems are findings against `source` (the caller
 /// exits with 2). The pack lives as long as the process.
 pub fn parse_pack(source: &Source, origin: Origin) -> Result<&'static Pack, Vec<Finding>> {
-    let builtin = origin == Origin::BuiltIn;
     let pack: &'static Pack = Box::leak(Box::new(pack::parse(source, origin)?));
-    if !builtin {
-        READ.lock().unwrap_or_else(|e| e.into_inner()).push(pack);
-    }
+    crate::rules::make_known(&pack.rules);
     Ok(pack)
 }
 
@@ -370,6 +318,42 @@ pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
         crate::rules::run(rule, &decl, &ctx, &mut findings);
     }
     findings
+}
+
+/// Settle the configuration's overrides (`rules:`) of names that are no
+/// rule of aiclear's own against the packs: a pack's rule by code or name,
+/// or a whole pack by id or family. A finding for each that names nothing.
+pub fn settle_overrides(settings: &mut Settings, policy: &Policy) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (k, level) in std::mem::take(&mut settings.pending_rules) {
+        let packs: Vec<&str> = policy
+            .packs
+            .iter()
+            .chain(builtin_packs())
+            .filter(|p| p.id == k.name || p.family == k.name)
+            .map(|p| p.id.as_str())
+            .collect();
+        if let Some(rule) = policy.find(&k.name) {
+            settings.rules.insert(rule.code.to_owned(), level);
+        } else if !packs.is_empty() {
+            for id in packs {
+                settings.rules.insert(id.to_owned(), level);
+            }
+        } else {
+            let mut names: Vec<&str> = policy
+                .all_rules()
+                .iter()
+                .flat_map(|r| [r.code, r.name])
+                .collect();
+            names.extend(policy.packs.iter().map(|p| p.id.as_str()));
+            let suggestion = did_you_mean(&k.name, &names).map(str::to_owned);
+            out.push(crate::rules::unknown_field::unknown_rule(
+                k.clone(),
+                suggestion.as_deref(),
+            ));
+        }
+    }
+    out
 }
 
 /// Why a policy could not be resolved; the caller exits with 2.

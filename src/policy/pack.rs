@@ -434,15 +434,15 @@ pub fn parse(source: &Source, origin: Origin) -> Result<Pack, Vec<Finding>> {
     Ok(pack)
 }
 
-fn build_rule(
+/// Check a rule's code and name, and that no other rule of the pack has
+/// them.
+fn identity(
     r: &mut Reader,
-    x: RuleFields,
-    pack: &'static str,
+    code: &At<String>,
+    name: &At<String>,
     origin: &Origin,
-    source: &Source,
     seen: &mut Vec<(String, String)>,
-) -> Option<&'static Rule> {
-    let (code, name) = (x.code?, x.name?);
+) -> bool {
     let mut ok = true;
     if !is_code(&code.value) {
         r.invalid(
@@ -487,6 +487,19 @@ fn build_rule(
         ok = false;
     }
     seen.push((code.value.clone(), name.value.clone()));
+    ok
+}
+
+fn build_rule(
+    r: &mut Reader,
+    x: RuleFields,
+    pack: &'static str,
+    origin: &Origin,
+    source: &Source,
+    seen: &mut Vec<(String, String)>,
+) -> Option<&'static Rule> {
+    let (code, name) = (x.code?, x.name?);
+    let mut ok = identity(r, &code, &name, origin, seen);
     let when_node = x.when?;
     let when = condition::read(r, &when_node, x.scope);
     if let Some(at) = &x.at

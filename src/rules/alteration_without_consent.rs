@@ -53,7 +53,7 @@ declare_rule! {
         level: Deny,
         summary: "a performance is digitally altered without recorded consent",
         guideline: "Netflix GenAI guidelines, talent and performance; SAG-AFTRA 2023: altering a performance beyond customary post-production needs the performer's consent",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

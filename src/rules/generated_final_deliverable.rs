@@ -48,7 +48,7 @@ declare_rule! {
         level: Approval,
         summary: "generated material is part of a final deliverable",
         guideline: "Netflix GenAI guidelines, principle 4 and reporting: generated material in final deliverables needs written approval",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -49,7 +49,7 @@ declare_rule! {
         level: Approval,
         summary: "a use generates a main character, key visual, story-central setting or storyline",
         guideline: "Netflix GenAI guidelines, creative output: main characters, key visual elements and story-central settings need written approval",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

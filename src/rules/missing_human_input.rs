@@ -43,7 +43,7 @@ declare_rule! {
         level: Deny,
         summary: "a final use does not say what human work went into it",
         guideline: "Netflix GenAI guidelines, final versus temporary: final versions need meaningful human input and legal review",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

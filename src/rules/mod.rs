@@ -66,6 +66,7 @@ registry! {
     unreadable_content_credentials::UNREADABLE_CONTENT_CREDENTIALS,
 }
 
+pub mod condition;
 pub mod media;
 
 use crate::approvals::{self, Ledger};
@@ -85,7 +86,7 @@ pub enum Check {
     /// Run once per declared use.
     Use(fn(&Use, &Context, &mut Vec<Finding>)),
     /// A rule of a data pack: a condition over the declaration vocabulary.
-    Policy(&'static crate::policy::DataRule),
+    Policy(&'static condition::DataRule),
 }
 
 impl fmt::Debug for Check {
@@ -278,8 +279,32 @@ pub(crate) use pack_of;
 /// Look a rule up by code (`GA201`, any case) or name (`key-creative-element`):
 /// aiclear's own, any built-in pack's, and any pack read in this run.
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
-    crate::policy::find_rule(code_or_name).map(|r| &r.info)
+    find_rule(code_or_name).map(|r| &r.info)
 }
+
+/// [`find`], the rule with its check.
+pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
+    let matches = |r: &&Rule| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name;
+    RULES.iter().copied().find(matches).or_else(|| {
+        let known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+        known.iter().rev().copied().find(matches)
+    })
+}
+
+/// The rules of the policy packs read in this run, newest last, so that a
+/// ledger entry or an override can name them.
+static KNOWN: std::sync::Mutex<Vec<&'static Rule>> = std::sync::Mutex::new(Vec::new());
+
+/// Make the rules of a pack known to [`find`].
+pub fn make_known(rules: &[&'static Rule]) {
+    KNOWN
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend_from_slice(rules);
+}
+
+/// The Netflix pack's id, which its rules name.
+pub const NETFLIX: &str = "netflix-2025-08";
 
 /// Run one rule over a declaration.
 pub fn run(rule: &'static Rule, decl: &Declaration, ctx: &Context, out: &mut Vec<Finding>) {
@@ -291,7 +316,7 @@ pub fn run(rule: &'static Rule, decl: &Declaration, ctx: &Context, out: &mut Vec
                 check(u, ctx, out);
             }
         }
-        Check::Policy(data) => crate::policy::condition::run(rule, data, decl, ctx, out),
+        Check::Policy(data) => condition::run(rule, data, decl, ctx, out),
     }
 }
 

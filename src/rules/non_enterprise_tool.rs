@@ -42,7 +42,7 @@ declare_rule! {
         level: Warn,
         summary: "a tool is not covered by an enterprise agreement",
         guideline: "Netflix GenAI guidelines, principle 3: where possible, tools run in an enterprise-secured environment",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

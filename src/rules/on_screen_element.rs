@@ -54,7 +54,7 @@ declare_rule! {
         level: Approval,
         summary: "generated signage, documents, props or set extensions are featured or story-relevant",
         guideline: "Netflix GenAI guidelines, final versus temporary: signage, documents and props that are featured or matter to the story need care and may need rights clearance",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -59,7 +59,7 @@ declare_rule! {
         level: Approval,
         summary: "a performer is replicated, voiced synthetically or altered",
         guideline: "Netflix GenAI guidelines, talent and performance: digital replicas, synthetic voices and significant alterations need written approval as well as consent",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -64,7 +64,7 @@ declare_rule! {
         level: Approval,
         summary: "a use references copyrighted work, a public figure or a deceased person",
         guideline: "Netflix GenAI guidelines, creative output: prompts or images referencing copyrighted works, public figures or deceased people need written approval",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -54,7 +54,7 @@ declare_rule! {
         level: Deny,
         summary: "generated material depicts real events or people, or could be mistaken for real",
         guideline: "Netflix GenAI guidelines, ethics and representation: content that could be mistaken for real events, people or statements is off-limits by default",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

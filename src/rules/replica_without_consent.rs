@@ -52,7 +52,7 @@ declare_rule! {
         level: Deny,
         summary: "a digital replica or synthetic voice of a performer has no recorded consent",
         guideline: "Netflix GenAI guidelines, talent and performance; SAG-AFTRA 2023: a digital replica or synthetic voice needs the performer's documented consent",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -57,7 +57,7 @@ declare_rule! {
         level: Approval,
         summary: "studio-owned or personal material is put into a tool",
         guideline: "Netflix GenAI guidelines, data use and confidentiality: studio-owned material or personal data put into a tool needs written approval, even in enterprise tools",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

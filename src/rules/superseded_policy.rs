@@ -1,4 +1,3 @@
-use crate::policy::Pack;
 use crate::rules::{Check, Finding, declare_rule};
 
 declare_rule! {
@@ -37,9 +36,18 @@ declare_rule! {
     }
 }
 
+/// A policy pack, as the finding names it.
+pub struct Named<'a> {
+    pub id: &'a str,
+    pub family: &'a str,
+    pub title: &'a str,
+    pub from: Option<crate::schema::Date>,
+    pub until: Option<crate::schema::Date>,
+}
+
 /// The finding about `pack`, which ended before the day checked; `next`
 /// supersedes it.
-pub fn finding(pack: &Pack, next: Option<&Pack>) -> Finding {
+pub fn finding(pack: Named<'_>, next: Option<Named<'_>>) -> Finding {
     let until = pack.until.map_or_else(String::new, |d| format!(" on {d}"));
     let mut f = Finding::new(
         &SUPERSEDED_POLICY,

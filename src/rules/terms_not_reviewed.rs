@@ -41,7 +41,7 @@ declare_rule! {
         level: Warn,
         summary: "a non-enterprise tool has no `terms-reviewed` date",
         guideline: "Netflix GenAI guidelines, confidentiality: outside the enterprise agreements, check a tool's terms and licence tier so it does not train on inputs",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

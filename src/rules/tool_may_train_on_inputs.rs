@@ -43,7 +43,7 @@ declare_rule! {
         level: Approval,
         summary: "a tool trains on its inputs, or does not say that it does not",
         guideline: "Netflix GenAI guidelines, principle 2 and confidentiality: tools must not store, reuse or train on production inputs or outputs",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

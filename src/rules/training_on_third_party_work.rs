@@ -52,7 +52,7 @@ declare_rule! {
         level: Approval,
         summary: "a model is trained or fine-tuned on third-party work or a performer's likeness",
         guideline: "Netflix GenAI guidelines, data use: training or fine-tuning on the work of artists, performers or other rights holders needs legal clearance and written approval",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

@@ -39,7 +39,7 @@ declare_rule! {
         level: Deny,
         summary: "uses are declared but `disclosed` is missing",
         guideline: "Netflix GenAI guidelines, reporting: every intended GenAI use is shared with the production's Netflix contact",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Declaration(check),
     }
 }

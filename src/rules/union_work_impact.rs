@@ -53,7 +53,7 @@ declare_rule! {
         level: Approval,
         summary: "a use replaces or materially affects union-covered work",
         guideline: "Netflix GenAI guidelines, principle 5 and ethics; SAG-AFTRA 2023: replacing or materially affecting union-covered work needs written approval",
-        pack: crate::policy::NETFLIX,
+        pack: crate::rules::NETFLIX,
         check: Check::Use(check),
     }
 }

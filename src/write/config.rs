@@ -375,8 +375,12 @@ const HEADER: &str = "\
 # --base ...`) reads it from the base branch, so a change to it takes effect
 # once it has been reviewed and merged.
 
-# The studio policy pack the rules implement: Netflix, \"Using Generative AI in
-# Content Production\" (August 2025).
+# The policy packs the production is checked against: Netflix, \"Using
+# Generative AI in Content Production\" (August 2025). Add others as a list:
+# `policy: [netflix-2025-08, sag-aftra, wga-mba-2023, eu-ai-act-art50]` (a
+# family such as `sag-aftra` applies the version in force on the day checked),
+# or a studio's own pack, `.aiclear/policies/NAME.yml`, by its NAME.
+# `aiclear explain PACK` describes a pack.
 ";
 
 const FILES_INTRO: &str = "
