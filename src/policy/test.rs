@@ -347,7 +347,9 @@ pub fn run_pack(pack: &'static Pack, today: Date) -> PackResult {
 }
 
 /// The day a rule's fixtures are judged on, and why it is not `today` when
-/// it is not.
+/// it is not: a day on which [`Policy::rules`] runs it, from the pack's
+/// first day on and within the rule's own days. (A pack past its term
+/// still applies when named by id, so its `until` does not count.)
 pub fn judging_day(
     pack: &Pack,
     rule: Option<&DataRule>,
@@ -357,10 +359,7 @@ pub fn judging_day(
         .into_iter()
         .flatten()
         .max();
-    let until = [pack.until, rule.and_then(|r| r.until)]
-        .into_iter()
-        .flatten()
-        .min();
+    let until = rule.and_then(|r| r.until);
     match (from, until) {
         (Some(f), _) if today < f => (f, Some("first")),
         (Some(f), Some(u)) if today > u && f <= u => (f, Some("first")),

@@ -198,45 +198,62 @@ fn day(s: &str) -> Date {
     s.parse().unwrap()
 }
 
-#[test]
-fn fixtures_are_judged_on_a_day_the_rule_is_in_force() {
-    let open = pack(None, None);
-    assert_eq!(
-        judging_day(&open, None, day("2026-03-01")),
-        (day("2026-03-01"), None)
-    );
-    let future = pack(Some("2026-08-02"), None);
-    assert_eq!(
-        judging_day(&future, None, day("2026-03-01")),
-        (day("2026-08-02"), Some("first"))
-    );
-    let over = pack(Some("2023-12-05"), Some("2026-06-30"));
-    assert_eq!(
-        judging_day(&over, None, day("2027-01-01")),
-        (day("2023-12-05"), Some("first"))
-    );
-    assert_eq!(
-        judging_day(&over, None, day("2025-01-01")),
-        (day("2025-01-01"), None)
-    );
-    let ended = pack(None, Some("2026-06-30"));
-    assert_eq!(
-        judging_day(&ended, None, day("2027-01-01")),
-        (day("2026-06-30"), Some("last"))
-    );
-}
-
-fn leaked_pack(origin: Origin, tests: &[&str]) -> &'static Pack {
-    let data: &'static DataRule = Box::leak(Box::new(DataRule {
+fn dated(from: Option<&str>, until: Option<&str>) -> DataRule {
+    DataRule {
         scope: crate::declaration::vocabulary::Scope::Use,
         when: crate::policy::condition::Condition::All(Vec::new()),
         at: None,
         message: "m".into(),
         label: "l".into(),
         help: None,
-        from: None,
-        until: None,
+        from: from.map(day),
+        until: until.map(day),
         escalate: Vec::new(),
+        tests: Vec::new(),
+    }
+}
+
+#[test]
+fn fixtures_are_judged_on_a_day_the_rule_is_in_force() {
+    let open = pack(None, None);
+    let today = day("2026-03-01");
+    assert_eq!(judging_day(&open, None, today), (today, None));
+    let future = pack(Some("2026-08-02"), None);
+    assert_eq!(
+        judging_day(&future, None, today),
+        (day("2026-08-02"), Some("first"))
+    );
+    // A rule starts on the later of its pack's first day and its own.
+    let rule = dated(Some("2026-12-02"), None);
+    assert_eq!(
+        judging_day(&future, Some(&rule), today),
+        (day("2026-12-02"), Some("first"))
+    );
+    assert_eq!(
+        judging_day(&future, Some(&rule), day("2027-01-01")),
+        (day("2027-01-01"), None)
+    );
+    // A pack past its term still applies: judged on the day asked for.
+    let over = pack(Some("2023-12-05"), Some("2026-06-30"));
+    assert_eq!(
+        judging_day(&over, None, day("2027-01-01")),
+        (day("2027-01-01"), None)
+    );
+    // A rule past its days: its first day, else its last.
+    let ended = dated(Some("2026-01-01"), Some("2026-06-30"));
+    assert_eq!(
+        judging_day(&open, Some(&ended), day("2027-01-01")),
+        (day("2026-01-01"), Some("first"))
+    );
+    let ended = dated(None, Some("2026-06-30"));
+    assert_eq!(
+        judging_day(&open, Some(&ended), day("2027-01-01")),
+        (day("2026-06-30"), Some("last"))
+    );
+}
+
+fn leaked_pack(origin: Origin, tests: &[&str]) -> &'static Pack {
+    let data: &'static DataRule = Box::leak(Box::new(DataRule {
         tests: tests
             .iter()
             .enumerate()
@@ -246,6 +263,7 @@ fn leaked_pack(origin: Origin, tests: &[&str]) -> &'static Pack {
                 line: 10 * (i + 1),
             })
             .collect(),
+        ..dated(None, None)
     }));
     let rule: &'static Rule = Box::leak(Box::new(Rule {
         info: crate::rules::RuleInfo {
