@@ -109,7 +109,8 @@ fn trust_root_changes(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
     } = *cx;
     let prefix = &project.prefix;
     let rel = |p: &str| p.strip_prefix(prefix.as_str()).map(str::to_owned);
-    // GA605: the trust root changed.
+    // GA605: the trust root changed, once a file.
+    let mut seen = std::collections::HashSet::new();
     for change in changes {
         for p in change.path.iter().chain(change.old_path.iter()) {
             if let Some(r) = rel(p)
@@ -118,6 +119,9 @@ fn trust_root_changes(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
                     || r.starts_with(crate::policy::POLICIES_DIR)
                     || r.ends_with(&format!("/{}", config::CONFIG_PATH)))
             {
+                if !seen.insert(r.clone()) {
+                    break;
+                }
                 checker.emit(
                     &mut report.diagnostics,
                     &r,
