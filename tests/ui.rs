@@ -48,7 +48,26 @@ fn ui_fixtures() {
             &format!("{folder}/{file}"),
             std::fs::read(input).unwrap(),
         );
-        let out = run(project.path(), &["check", "--color", "never"]);
+        // A fixture of a rule of another built-in pack (WGA103) is checked
+        // with that pack too, on the last day of its term.
+        let mut args = vec!["check".to_owned(), "--color".into(), "never".into()];
+        let code = name.trim_end_matches("-fixed");
+        if let Some(pack) = aiclear::rules::find(code)
+            .and_then(|r| r.pack)
+            .filter(|p| *p != aiclear::rules::NETFLIX)
+            .and_then(aiclear::policy::find_pack)
+        {
+            write(
+                project.path(),
+                ".aiclear/config.yml",
+                format!("policy: [netflix-2025-08, {}]\n", pack.id),
+            );
+            if let Some(until) = pack.until {
+                args.extend(["--today".to_owned(), until.to_string()]);
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(project.path(), &args);
         let actual = format!(
             "exit: {}\n{}",
             out.status.code().unwrap(),

@@ -129,6 +129,8 @@ pub fn run() -> ExitCode {
     if let Some(day) = args.today {
         crate::localtime::set_today(day);
     }
+    // The built-in packs' rules, known by code and name to every command.
+    crate::policy::builtin_packs();
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { rule } => explain::run(rule, args.color),

@@ -9,6 +9,7 @@
 //! `genai` beside `metadata.genai`, a second declaration block in a script or
 //! Markdown file, a `genai` key in a later YAML document) is an error.
 
+pub mod credits;
 pub mod fountain;
 pub mod markdown;
 pub mod model;

@@ -155,7 +155,7 @@ impl Checker<'_> {
             });
         self.emit(&mut out.diagnostics, &target.path, findings.collect());
         if let Some(decl) = &parsed.declaration {
-            let mut findings = self.run_rules(decl, target, out.media.as_ref());
+            let mut findings = self.run_rules(decl, target, &bytes, out.media.as_ref());
             out.requests = self.settle_requests(decl, &target.path, &mut findings);
             self.emit(&mut out.diagnostics, &target.path, findings);
             out.approvals = self.relied_on(decl, &target.path);
@@ -167,10 +167,13 @@ impl Checker<'_> {
         out
     }
 
+    /// Run the rules over the declaration of `target`, whose content is
+    /// `bytes`.
     pub(super) fn run_rules(
         &self,
         decl: &Declaration,
         target: &Target,
+        bytes: &[u8],
         media: Option<&MediaFile>,
     ) -> Vec<Finding> {
         let path = target.media.as_deref().unwrap_or(&target.path);
@@ -183,6 +186,11 @@ impl Checker<'_> {
         .into_iter()
         .find(|(_, g)| g.is_match(path))
         .map(|(s, _)| s);
+        let rules = self.policy.rules();
+        // Only WGA103 reads the writers a file credits.
+        let credited = rules
+            .iter()
+            .any(|r| std::ptr::eq(*r, &rules::ai_credited_as_writer::AI_CREDITED_AS_WRITER));
         let ctx = Context {
             path: target.path.clone(),
             deliverable: files.deliverables.is_match(path),
@@ -191,10 +199,14 @@ impl Checker<'_> {
             kind: Some(target.kind),
             set,
             territories: self.settings.territories.clone(),
-            credits: Vec::new(),
+            credits: if credited {
+                crate::declaration::credits::credits(target.kind, bytes)
+            } else {
+                Vec::new()
+            },
         };
         let mut findings = Vec::new();
-        for rule in self.policy.rules() {
+        for rule in rules {
             rules::run(rule, decl, &ctx, &mut findings);
         }
         self.apply_approvals(decl, &target.path, findings)

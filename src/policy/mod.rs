@@ -14,6 +14,7 @@ use crate::schema::did_you_mean;
 use crate::schema::{At, Date};
 use crate::source::Source;
 
+pub mod builtin;
 pub mod pack;
 pub mod test;
 
@@ -213,8 +214,7 @@ impl Policy {
 
 /// Every built-in pack, Netflix's first.
 pub fn builtin_packs() -> &'static [&'static Pack] {
-    static PACKS: std::sync::OnceLock<Vec<&'static Pack>> = std::sync::OnceLock::new();
-    PACKS.get_or_init(|| vec![netflix()])
+    builtin::packs()
 }
 
 /// The Netflix pack: the rules written in Rust that name it.
@@ -290,7 +290,11 @@ pub fn parse_pack(source: &Source, origin: Origin) -> Result<&'static Pack, Vec<
 /// What the rules of `policy` (and aiclear's reading of declarations) find
 /// in a fixture's text, judged as the file at its path on `policy.today`.
 pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
-    let kind = crate::kind::FileKind::of_path(&fixture.path).unwrap_or(crate::kind::FileKind::Yaml);
+    let kind = if crate::kind::is_sidecar(&fixture.path) {
+        crate::kind::FileKind::Sidecar
+    } else {
+        crate::kind::FileKind::of_path(&fixture.path).unwrap_or(crate::kind::FileKind::Yaml)
+    };
     let bytes = fixture.text.as_bytes();
     let read = crate::rules::read_declaration(kind, bytes);
     let mut findings = read.findings;
@@ -298,20 +302,33 @@ pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
         return findings;
     };
     let files = crate::config::Settings::default().files;
+    // A sidecar describes a media file that records nothing of its own
+    // making: no C2PA manifest, no XMP source type.
+    let media = fixture
+        .path
+        .strip_suffix(crate::kind::SIDECAR_SUFFIX)
+        .map(|m| crate::rules::media::MediaFile {
+            path: m.to_owned(),
+            own: crate::rules::media::Own::Read(crate::embedded::Record::default()),
+        });
+    let path = media
+        .as_ref()
+        .map_or(fixture.path.as_str(), |m| m.path.as_str());
     let set = [
         ("scripts", &files.scripts),
         ("metadata", &files.metadata),
         ("media", &files.media),
     ]
     .into_iter()
-    .find(|(_, g)| g.is_match(&fixture.path))
+    .find(|(_, g)| g.is_match(path))
     .map(|(s, _)| s);
     let ctx = Context {
         path: fixture.path.clone(),
-        deliverable: files.deliverables.is_match(&fixture.path),
+        deliverable: files.deliverables.is_match(path),
         kind: Some(kind),
         set,
-        credits: Vec::new(),
+        media,
+        credits: crate::declaration::credits::credits(kind, bytes),
         ..Context::default()
     };
     for rule in policy.rules() {

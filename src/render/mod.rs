@@ -418,7 +418,7 @@ mod tests {
         "driver": {
           "informationUri": "https://github.com/aiclear/aiclear",
           "name": "aiclear",
-          "rules": 37,
+          "rules": 38,
           "semanticVersion": "VERSION",
           "version": "VERSION"
         }

@@ -64,6 +64,7 @@ registry! {
     undeclared_generated_media::UNDECLARED_GENERATED_MEDIA,
     contradicted_source_type::CONTRADICTED_SOURCE_TYPE,
     unreadable_content_credentials::UNREADABLE_CONTENT_CREDENTIALS,
+    ai_credited_as_writer::AI_CREDITED_AS_WRITER,
 }
 
 pub mod condition;
@@ -466,7 +467,18 @@ mod tests {
             );
         }
         for rule in RULES {
-            let digits = rule.code.strip_prefix("GA").expect("codes start with GA");
+            let digits = rule
+                .code
+                .trim_start_matches(|c: char| c.is_ascii_uppercase());
+            let prefix = &rule.code[..rule.code.len() - digits.len()];
+            // aiclear's own rules and Netflix's are GA; a pack's Rust rules
+            // carry their pack's prefix.
+            let expected = match rule.pack {
+                None | Some(crate::policy::NETFLIX) => "GA",
+                Some("wga-mba-2023") => "WGA",
+                Some(other) => panic!("{}: no prefix known for `{other}`", rule.code),
+            };
+            assert_eq!(prefix, expected, "{}", rule.code);
             assert!(
                 digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
                 "{}",

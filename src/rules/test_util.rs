@@ -28,7 +28,21 @@ pub fn example_contexts(rule: &Rule) -> (Context, Context) {
             plate(signed("trainedAlgorithmicMedia")),
         ),
         "GA703" => (plate(corrupt()), plate(Record::default())),
+        "WGA103" => (
+            credited(rule, "### Example"),
+            credited(rule, "Use instead:"),
+        ),
         _ => (ctx(), ctx()),
+    }
+}
+
+/// The context of a rule's example that credits writers (WGA103): the
+/// writers its `credits` name.
+fn credited(rule: &Rule, heading: &str) -> Context {
+    let text = rule.example_block(heading).unwrap_or_default();
+    Context {
+        credits: crate::declaration::credits::credits(crate::kind::FileKind::Yaml, text.as_bytes()),
+        ..ctx()
     }
 }
 

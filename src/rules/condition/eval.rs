@@ -133,6 +133,15 @@ fn look<'a>(item: &Item<'a>, key: &KeyRef) -> Looked<'a> {
             out
         }
         Reach::Media => {
+            if key.name == "path"
+                && let Some(m) = &item.ctx.media
+            {
+                return Looked {
+                    written: true,
+                    values: vec![(m.path.clone(), None)],
+                    key: None,
+                };
+            }
             let record = item.ctx.media.as_ref().and_then(|m| m.own.record());
             let Some(record) = record else {
                 return Looked {

@@ -57,7 +57,7 @@ pub enum Reach {
 }
 
 /// The facts `media.K` names.
-pub const MEDIA_KEYS: &[&str] = &["c2pa", "xmp", "source-type"];
+pub const MEDIA_KEYS: &[&str] = &["c2pa", "xmp", "source-type", "path"];
 
 /// A key as a condition names it.
 #[derive(Clone, Debug)]
@@ -76,6 +76,7 @@ impl KeyRef {
         match (self.info, self.name.as_str()) {
             (Some(k), _) => k.ty,
             (None, "source-type") => Type::Terms(crate::declaration::model::SourceType::ALL),
+            (None, "path") => Type::Text,
             (None, _) => Type::Bool,
         }
     }
