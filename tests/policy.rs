@@ -304,18 +304,48 @@ fn a_configuration_with_errors_exits_2() {
     assert!(err.contains(".aiclear/config.yml:1:10"), "{err}");
 }
 
+/// The built-in packs and their rule counts, as README's "Policy packs"
+/// table lists them.
+fn readme_packs() -> Vec<(String, usize)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Policy packs\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a `## Policy packs` section");
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            let id = cells[0].trim_matches('`').to_owned();
+            let count = cells[cells.len() - 1]
+                .parse()
+                .unwrap_or_else(|_| panic!("README gives no rule count for `{id}`"));
+            (id, count)
+        })
+        .collect()
+}
+
 #[test]
 fn every_built_in_pack_passes_its_tests() {
     let dir = common::project();
-    for id in [
-        "netflix-2025-08",
-        "sag-aftra-2023",
-        "sag-aftra-2026",
-        "wga-mba-2023",
-        "eu-ai-act-art50",
-        "apa-2024",
-    ] {
-        let out = policy_test(dir.path(), &[id]);
+    let packs = readme_packs();
+    let ids: Vec<&str> = packs.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "netflix-2025-08",
+            "sag-aftra-2023",
+            "sag-aftra-2026",
+            "wga-mba-2023",
+            "eu-ai-act-art50",
+            "apa-2024",
+        ]
+    );
+    for (id, count) in &packs {
+        let out = policy_test(dir.path(), &[id, "--format", "json"]);
         assert_eq!(
             code(&out),
             0,
@@ -323,7 +353,19 @@ fn every_built_in_pack_passes_its_tests() {
             stdout(&out),
             stderr(&out)
         );
-        assert!(stdout(&out).ends_with(": all passed\n"), "{}", stdout(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["failed"], 0, "{id}: {json}");
+        assert_eq!(
+            json["rules"].as_u64(),
+            Some(*count as u64),
+            "README says `{id}` has {count} rules"
+        );
+        // Every rule is tested both ways: at least one fixture that fires
+        // it and one that does not, and no coverage warning.
+        for rule in json["packs"][0]["rules"].as_array().unwrap() {
+            assert!(rule["fixtures"].as_u64() >= Some(2), "{id}: {rule}");
+            assert_eq!(rule["warnings"], serde_json::json!([]), "{id}: {rule}");
+        }
     }
 }
 
