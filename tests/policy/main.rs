@@ -3,7 +3,10 @@
 //! read, on a production whose configuration names its own pack, and on the
 //! built-in packs.
 
+#[path = "../common/mod.rs"]
 mod common;
+#[cfg(unix)]
+mod trust;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
