@@ -9,6 +9,7 @@ mod check;
 mod explain;
 mod hook;
 mod init;
+mod policy;
 mod report;
 mod rules;
 
@@ -78,6 +79,11 @@ pub enum Command {
     Approve(approve::ApproveArgs),
     /// The disclosure register: every declared use, its approvals and what still needs action
     Report(report::ReportArgs),
+    /// Work with policy packs: run their tests
+    Policy {
+        #[command(subcommand)]
+        cmd: policy::PolicyCmd,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -141,6 +147,7 @@ pub fn run() -> ExitCode {
         Command::Annotate(a) => annotate::run(a),
         Command::Approve(a) => approve::run(a),
         Command::Report(r) => report::run(r),
+        Command::Policy { cmd } => policy::run(cmd, args.color),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -16,6 +16,7 @@ use crate::source::Source;
 
 pub mod builtin;
 pub mod pack;
+pub mod test;
 
 pub use crate::rules::condition::{self, DataRule, Fixture};
 

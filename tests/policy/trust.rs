@@ -2,11 +2,7 @@
 //! a studio pack weakened, dropped from the configuration, put behind a
 //! symbolic link or swapped under its pin, in the same change as the use
 //! it forbids. The base branch's packs apply.
-#![cfg(unix)]
-
-mod common;
-
-use common::attack::*;
+use crate::common::attack::*;
 
 const CONFIG: &str = "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
 
