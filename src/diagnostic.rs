@@ -152,6 +152,9 @@ pub struct Report {
     /// The project root relative to the repository's top level (empty, or
     /// ending in `/`): GitHub annotations and SARIF name files from there.
     pub root_prefix: String,
+    /// The rules of the policy the check applied (aiclear's own and its
+    /// packs'), for SARIF's rule list; empty when not known.
+    pub rules: Vec<&'static RuleInfo>,
 }
 
 /// An approval that a finding relied on, and what became of it.

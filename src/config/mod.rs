@@ -314,17 +314,28 @@ const TOP: &[Field<Settings>] = &[
 /// Read and validate a configuration file. On failure, every problem found,
 /// as findings against the config file (the caller exits with 2).
 pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
+    let (settings, findings) = parse_keeping(source);
+    if findings.is_empty() {
+        Ok(settings)
+    } else {
+        Err(findings)
+    }
+}
+
+/// [`parse`], keeping what could be read beside the problems, so that the
+/// overrides it could not settle yet can still be judged with them.
+pub fn parse_keeping(source: &Source) -> (Settings, Vec<Finding>) {
     let mut findings = Vec::new();
     let root = match yaml::parse_file(&source.bytes, "the configuration") {
         Ok(node) => node,
         Err(p) => {
             findings.push(Finding::from(*p));
-            return Err(findings);
+            return (Settings::default(), findings);
         }
     };
     let mut settings = Settings::default();
     if matches!(root.value, Value::Null) {
-        return Ok(settings);
+        return (settings, findings);
     }
     let mut r = Reader {
         problems: &mut findings,
@@ -332,11 +343,7 @@ pub fn parse(source: &Source) -> Result<Settings, Vec<Finding>> {
     if let Some(entries) = r.map(&root, "the configuration") {
         r.fields(entries, &root.span, "the configuration", TOP, &mut settings);
     }
-    if findings.is_empty() {
-        Ok(settings)
-    } else {
-        Err(findings)
-    }
+    (settings, findings)
 }
 
 fn approvers(r: &mut Reader, k: &yaml::Key, v: &Node, settings: &mut Settings) {

@@ -176,6 +176,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
     let mut root = trust_root(&trust)?;
     let today = crate::localtime::today();
     let policy = trust::policy(&mut root.settings, &trust, &project.root, today)?;
+    report.rules = policy.all_rules().iter().map(|r| &r.info).collect();
     let (ledger, ledger_source) = trust::ledger(&files, &mut report)?;
     let watchlist = trust::watchlist(&root.settings, &trust)?;
     let cx = Inputs {

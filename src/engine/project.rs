@@ -184,6 +184,7 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         requests,
         timings,
         root_prefix,
+        rules,
     } = from;
     if into.root_prefix.is_empty() || sub.is_empty() {
         into.root_prefix = root_prefix
@@ -206,6 +207,11 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
     for mut r in requests {
         r.path = format!("{sub}{}", r.path);
         into.requests.push(r);
+    }
+    for rule in rules {
+        if !into.rules.iter().any(|r| r.code == rule.code) {
+            into.rules.push(rule);
+        }
     }
     into.files_checked += files_checked;
     into.files_from_cache += files_from_cache;

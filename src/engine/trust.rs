@@ -26,9 +26,24 @@ pub(super) struct TrustRoot {
 pub(super) fn trust_root(files: &Files) -> Result<TrustRoot> {
     let source = files.read_config(config::CONFIG_PATH)?;
     let settings = match &source {
-        Some(source) => match config::parse(source) {
-            Ok(s) => s,
-            Err(findings) => {
+        Some(source) => match config::parse_keeping(source) {
+            (s, findings) if findings.is_empty() => s,
+            (mut s, mut findings) => {
+                // Every error at once: overrides of rules no built-in pack
+                // has are judged now too, unless a studio pack may hold them.
+                if s.extends.is_empty()
+                    && s.policy.iter().all(|e| match e {
+                        config::PolicyEntry::Name(n) => crate::policy::is_builtin(&n.value),
+                        config::PolicyEntry::Pinned(_) => false,
+                    })
+                {
+                    let builtin = crate::policy::Policy {
+                        packs: crate::policy::builtin_packs().to_vec(),
+                        today: crate::localtime::today(),
+                    };
+                    findings.extend(crate::policy::settle_overrides(&mut s, &builtin));
+                    findings.sort_by_key(|f| f.span.as_ref().map_or(0, |s| s.start));
+                }
                 let mut report = Report::default();
                 for f in findings {
                     report

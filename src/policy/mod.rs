@@ -250,6 +250,13 @@ pub fn find_pack(id: &str) -> Option<&'static Pack> {
     builtin_packs().iter().copied().find(|p| p.id == id)
 }
 
+/// Whether `name` is a built-in pack's id or family.
+pub fn is_builtin(name: &str) -> bool {
+    builtin_packs()
+        .iter()
+        .any(|p| p.id == name || p.family == name)
+}
+
 /// The built-in pack of `family` in force on `day`: the one whose term
 /// holds it, else the latest begun by then, else the first.
 pub fn pack_in_force(family: &str, day: Date) -> Option<&'static Pack> {

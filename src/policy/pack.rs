@@ -648,6 +648,9 @@ fn with_explanation(rule: &'static Rule, pack: &Pack) -> &'static Rule {
     if let Some(h) = &data.help {
         text.push_str(&format!("\nThe fix: {h}.\n"));
     }
+    // Written like a `///` comment, a space before each line, as
+    // `RuleInfo::explanation_text` reads it.
+    let text: String = text.lines().map(|l| format!(" {l}\n")).collect();
     Box::leak(Box::new(Rule {
         info: RuleInfo {
             explanation: leak(text),

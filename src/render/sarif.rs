@@ -198,6 +198,11 @@ pub(super) fn render(
 fn log(report: &Report, policy: &[&'static RuleInfo]) -> Log {
     // The policy's rules, and any rule a diagnostic names that is not among
     // them (a rule of a pack the caller did not name, say).
+    let policy = if policy.is_empty() {
+        &report.rules[..]
+    } else {
+        policy
+    };
     let mut rules: Vec<&'static RuleInfo> = if policy.is_empty() {
         RULES.iter().map(|r| &r.info).collect()
     } else {
