@@ -333,6 +333,25 @@ pub fn is_sidecar(path: &str) -> bool {
     path.ends_with(SIDECAR_SUFFIX)
 }
 
+/// A glob set; with `any_case`, matching whatever the case. The index of
+/// the first pattern that is not valid, with why.
+pub fn glob_set(
+    patterns: &[String],
+    any_case: bool,
+) -> Result<globset::GlobSet, (usize, globset::Error)> {
+    let mut b = globset::GlobSetBuilder::new();
+    for (i, p) in patterns.iter().enumerate() {
+        b.add(
+            globset::GlobBuilder::new(p)
+                .literal_separator(true)
+                .case_insensitive(any_case)
+                .build()
+                .map_err(|e| (i, e))?,
+        );
+    }
+    b.build().map_err(|e| (0, e))
+}
+
 /// Whether a file of this name is declared in a sidecar whatever the
 /// configuration says (a writer annotating `poster.psd` means its sidecar).
 pub fn declared_in_sidecar(path: &str) -> bool {

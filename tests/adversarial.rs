@@ -17,19 +17,6 @@ use serde_json::Value;
 
 const LEDGER: &str = ".aiclear/approvals.yml";
 
-const CONFIG: &str = "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
-const SIGNED_CONFIG: &str = "require-signed-approvals: true\napprovers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
-
-/// A Fountain script declaring `uses` after its title page.
-fn fountain(uses: &str) -> String {
-    format!(
-        "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai:\n  disclosed: {{ to: \"Mei Chen\", on: 2025-09-02 }}\n  uses:\n{uses}---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n"
-    )
-}
-
-/// A Fountain script that declares no AI use.
-const NONE: &str = "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n";
-
 /// A main-character design at previs: GA201 needs an approval.
 const ARIA: &str = "    - id: aria\n      stage: previs\n      output: image\n      elements: [main-character]\n      tools: [{ name: \"Imagen 4\", enterprise: true, trains-on-inputs: false }]\n";
 /// Temp signage at ideation: needs no approval.

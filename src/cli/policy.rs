@@ -14,7 +14,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::{ColorWhen, exit, use_color};
-use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::diagnostic::{Report, Severity};
 use crate::engine::{Project, UsageError};
 use crate::policy::test::{PackResult, Place, RuleResult, run_pack};
 use crate::policy::{self, Origin, Pack};
@@ -165,7 +165,9 @@ fn read_pack(path: &Path, shown: &str, color: ColorWhen) -> Result<Result<&'stat
         Err(findings) => {
             let mut report = Report::default();
             for f in findings {
-                report.diagnostics.push(diagnostic(f, shown));
+                report
+                    .diagnostics
+                    .push(crate::engine::diagnostic_of(f, Severity::Error, shown));
             }
             report.sources.insert(shown.to_owned(), source);
             print_errors(&report, color)?;
@@ -179,25 +181,6 @@ fn print_errors(report: &Report, color: ColorWhen) -> Result<()> {
     let c = use_color(color, std::io::stderr().is_terminal());
     render::render(Format::Human, report, c, &mut err)?;
     Ok(())
-}
-
-/// A problem of a pack file, as an error.
-fn diagnostic(f: crate::rules::Finding, path: &str) -> Diagnostic {
-    Diagnostic {
-        rule: Some(f.rule),
-        severity: Severity::Error,
-        message: f.message,
-        path: path.to_owned(),
-        span: f.span,
-        label: f.label,
-        secondary: f
-            .secondary
-            .into_iter()
-            .map(|(span, message)| crate::diagnostic::Label { span, message })
-            .collect(),
-        notes: f.notes,
-        help: f.help,
-    }
 }
 
 /// The packs the project's configuration names (and those they extend),

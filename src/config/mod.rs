@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use globset::{GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 
 use crate::rules::{self, Finding, Level, RuleInfo};
 use crate::schema::{self, Built, Field, backticked, clip, did_you_mean};
@@ -88,26 +88,11 @@ impl Globs {
             .expect("built-in globs are valid")
     }
 
-    /// Globs that match whatever the case, as a policy condition's `path`.
-    pub fn any_case(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
-        Self::build(patterns, true)
-    }
-
     /// Globs that say what is checked match whatever the case
     /// (`EP101.FOUNTAIN`, `A001.MOV`), so that renaming a file cannot take
     /// it out of scope; `exclude` globs match the case they are written in.
     fn build(patterns: Vec<String>, any_case: bool) -> Result<Self, (usize, globset::Error)> {
-        let mut b = GlobSetBuilder::new();
-        for (i, p) in patterns.iter().enumerate() {
-            b.add(
-                globset::GlobBuilder::new(p)
-                    .literal_separator(true)
-                    .case_insensitive(any_case)
-                    .build()
-                    .map_err(|e| (i, e))?,
-            );
-        }
-        let set = b.build().map_err(|e| (0, e))?;
+        let set = crate::kind::glob_set(&patterns, any_case)?;
         Ok(Self { patterns, set })
     }
 
@@ -129,6 +114,21 @@ pub struct FileSets {
     pub media: Globs,
     pub deliverables: Globs,
     pub exclude: Globs,
+}
+
+impl FileSets {
+    /// The `files:` list a file belongs to (a sidecar's media file):
+    /// `scripts`, `metadata` or `media`.
+    pub fn list_of(&self, path: &str) -> Option<&'static str> {
+        [
+            ("scripts", &self.scripts),
+            ("metadata", &self.metadata),
+            ("media", &self.media),
+        ]
+        .into_iter()
+        .find(|(_, g)| g.is_match(path))
+        .map(|(s, _)| s)
+    }
 }
 
 /// The validated configuration.

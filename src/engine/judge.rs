@@ -178,14 +178,7 @@ impl Checker<'_> {
     ) -> Vec<Finding> {
         let path = target.media.as_deref().unwrap_or(&target.path);
         let files = &self.settings.files;
-        let set = [
-            ("scripts", &files.scripts),
-            ("metadata", &files.metadata),
-            ("media", &files.media),
-        ]
-        .into_iter()
-        .find(|(_, g)| g.is_match(path))
-        .map(|(s, _)| s);
+        let set = files.list_of(path);
         let rules = self.policy.rules();
         // Only WGA103 reads the writers a file credits.
         let credited = rules

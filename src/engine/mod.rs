@@ -127,6 +127,15 @@ pub fn check_keeping(project: &Project, mode: &Mode, cache: bool) -> Result<Chec
     run(project, mode, cache)
 }
 
+/// A finding as a diagnostic of `path`, with its rule's guideline note.
+pub fn diagnostic_of(
+    f: crate::rules::Finding,
+    severity: Severity,
+    path: &str,
+) -> crate::diagnostic::Diagnostic {
+    to_diagnostic(f, severity, path)
+}
+
 /// The configuration of the project's work tree and the policy it names,
 /// resolved for today (`--today`): what `aiclear policy test` runs. Errors
 /// in either are configuration errors (exit 2).

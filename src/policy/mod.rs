@@ -321,14 +321,7 @@ pub fn judge_fixture(policy: &Policy, fixture: &Fixture) -> Vec<Finding> {
     let path = media
         .as_ref()
         .map_or(fixture.path.as_str(), |m| m.path.as_str());
-    let set = [
-        ("scripts", &files.scripts),
-        ("metadata", &files.metadata),
-        ("media", &files.media),
-    ]
-    .into_iter()
-    .find(|(_, g)| g.is_match(path))
-    .map(|(s, _)| s);
+    let set = files.list_of(path);
     let ctx = Context {
         path: fixture.path.clone(),
         deliverable: files.deliverables.is_match(path),

@@ -296,6 +296,20 @@ impl Sandbox {
     }
 }
 
+pub const CONFIG: &str =
+    "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
+pub const SIGNED_CONFIG: &str = "require-signed-approvals: true\napprovers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
+
+/// A Fountain script declaring `uses` after its title page.
+pub fn fountain(uses: &str) -> String {
+    format!(
+        "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai:\n  disclosed: {{ to: \"Mei Chen\", on: 2025-09-02 }}\n  uses:\n{uses}---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n"
+    )
+}
+
+/// A Fountain script that declares no AI use.
+pub const NONE: &str = "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n";
+
 /// The JSON document a run printed.
 pub fn json_of(out: &Output) -> Value {
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -4,18 +4,6 @@
 //! it forbids. The base branch's packs apply.
 use crate::common::attack::*;
 
-const CONFIG: &str = "approvers:\n  - { email: mei.chen@netflix.example.com, name: Mei Chen }\n";
-
-/// A Fountain script declaring `uses` after its title page.
-fn fountain(uses: &str) -> String {
-    format!(
-        "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai:\n  disclosed: {{ to: \"Mei Chen\", on: 2025-09-02 }}\n  uses:\n{uses}---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n"
-    )
-}
-
-/// A Fountain script that declares no AI use.
-const NONE: &str = "Title: THE LAST SIGNAL\nAuthor: Dana Writer\n\n/*\n---\ngenai: none\n---\n*/\n\nINT. RELAY STATION - NIGHT\n\nThe relay hums.\n";
-
 /// Temp signage at ideation: needs no approval under the Netflix pack.
 const SIGNAGE: &str = "    - id: relay-signage\n      stage: ideation\n      output: image\n      tools: [{ name: \"Imagen 4\", enterprise: true, trains-on-inputs: false }]\n";
 

@@ -175,17 +175,7 @@ impl PathGlobs {
     /// Globs that match whatever the case, as `files:` globs do; the index
     /// of the first that is not valid, with why.
     pub fn new(patterns: Vec<String>) -> Result<Self, (usize, globset::Error)> {
-        let mut b = globset::GlobSetBuilder::new();
-        for (i, p) in patterns.iter().enumerate() {
-            b.add(
-                globset::GlobBuilder::new(p)
-                    .literal_separator(true)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| (i, e))?,
-            );
-        }
-        let set = b.build().map_err(|e| (0, e))?;
+        let set = crate::kind::glob_set(&patterns, true)?;
         Ok(Self { patterns, set })
     }
 
