@@ -347,3 +347,21 @@ fn an_unknown_pack_gets_a_suggestion_and_families_pick_a_version() {
         .unwrap();
     assert_eq!(p.packs[0].id, NETFLIX);
 }
+
+#[test]
+fn a_finding_points_at_the_value_its_test_is_about() {
+    let pack = "pack:\n  id: s\n  title: S\n  sources: [{ title: T, date: 2026-01-01 }]\nrules:\n  - code: ST101\n    name: likeness\n    level: warn\n    when: { key: inputs, is: talent-likeness }\n    message: m\n    note: n\n";
+    let source = Source::new("s.yml", pack.as_bytes().to_vec());
+    let p = parse_pack(&source, Origin::Project("s.yml".into())).unwrap();
+    let text = "genai:\n  disclosed: { to: M, on: 2026-01-01 }\n  uses:\n    - id: a\n      stage: temp\n      output: image\n      inputs: [licensed, talent-likeness]\n      tools: [{ name: X, enterprise: true, trains-on-inputs: false }]\n";
+    let read = crate::rules::read_declaration(crate::kind::FileKind::Yaml, text.as_bytes());
+    let mut out = Vec::new();
+    crate::rules::run(
+        p.rules[0],
+        &read.declaration.unwrap(),
+        &Context::default(),
+        &mut out,
+    );
+    let span = out[0].span.clone().unwrap();
+    assert_eq!(&text[span], "talent-likeness");
+}

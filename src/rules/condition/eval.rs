@@ -186,33 +186,41 @@ fn holds(c: &Condition, item: &Item<'_>) -> bool {
         Condition::Deliverable(b) => item.ctx.deliverable == *b,
         Condition::Key(key, test) => {
             let found = look(item, key);
-            let text_key = matches!(key.ty(), Type::Text | Type::Texts);
-            let eq = |a: &str, b: &str| {
-                if text_key {
-                    a.trim().eq_ignore_ascii_case(b.trim())
-                } else {
-                    a == b
-                }
-            };
             match test {
                 Test::Present(p) => found.written == *p,
-                Test::Is(v) => found.values.iter().any(|(t, _)| eq(t, v)),
-                Test::In(vs) => found
+                _ => found
                     .values
                     .iter()
-                    .any(|(t, _)| vs.iter().any(|v| eq(t, v))),
-                Test::Matches(re) => found.values.iter().any(|(t, _)| re.is_match(t)),
-                Test::Before(d) | Test::After(d) => {
-                    let Some(limit) = resolve_date(d, item) else {
-                        return false;
-                    };
-                    let before = matches!(test, Test::Before(_));
-                    found
-                        .values
-                        .iter()
-                        .filter_map(|(t, _)| date_of(t))
-                        .any(|v| if before { v < limit } else { v > limit })
-                }
+                    .any(|(t, _)| value_holds(key, test, t, item)),
+            }
+        }
+    }
+}
+
+/// Whether one value of `key` passes `test` (`present` asks of the key, not
+/// of a value: any value passes).
+fn value_holds(key: &KeyRef, test: &Test, value: &str, item: &Item<'_>) -> bool {
+    let text_key = matches!(key.ty(), Type::Text | Type::Texts);
+    let eq = |a: &str, b: &str| {
+        if text_key {
+            a.trim().eq_ignore_ascii_case(b.trim())
+        } else {
+            a == b
+        }
+    };
+    match test {
+        Test::Present(_) => true,
+        Test::Is(v) => eq(value, v),
+        Test::In(vs) => vs.iter().any(|v| eq(value, v)),
+        Test::Matches(re) => re.is_match(value),
+        Test::Before(d) | Test::After(d) => {
+            let (Some(limit), Some(v)) = (resolve_date(d, item), date_of(value)) else {
+                return false;
+            };
+            if matches!(test, Test::Before(_)) {
+                v < limit
+            } else {
+                v > limit
             }
         }
     }
@@ -258,7 +266,18 @@ fn first_written<'a>(c: &Condition, item: &Item<'a>) -> Option<Span> {
             items.iter().find_map(|c| first_written(c, item))
         }
         Condition::Not(c) => first_written(c, item),
-        Condition::Key(k, _) if k.reach == Reach::Item => span_of(&look(item, k)),
+        Condition::Key(k, test) if k.reach == Reach::Item => {
+            // The value the test is about (`talent-likeness` of `inputs:
+            // [licensed, talent-likeness]`), else the key's first value.
+            let found = look(item, k);
+            found
+                .values
+                .iter()
+                .find(|(t, _)| value_holds(k, test, t, item))
+                .and_then(|(_, n)| n.map(|n| n.span.clone()))
+                .filter(|_| found.written)
+                .or_else(|| span_of(&found))
+        }
         _ => None,
     }
 }
