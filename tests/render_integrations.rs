@@ -114,7 +114,11 @@ fn hostile_report() -> Report {
 fn crowded_report() -> Report {
     let mut report = Report::default();
     for i in 0..25_010 {
-        let severity = if i < 10 { Severity::Note } else { Severity::Warning };
+        let severity = if i < 10 {
+            Severity::Note
+        } else {
+            Severity::Warning
+        };
         report.diagnostics.push(diagnostic(
             Some("GA001"),
             severity,
@@ -142,7 +146,10 @@ fn sarif_of_more_findings_than_a_run_takes() {
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0]["level"], "warning");
     let text = notices[0]["message"]["text"].as_str().unwrap();
-    assert!(text.starts_with("10 results left out of this log (10 notes)"), "{text}");
+    assert!(
+        text.starts_with("10 results left out of this log (10 notes)"),
+        "{text}"
+    );
 }
 
 fn rendered(format: Format, report: &Report) -> String {
