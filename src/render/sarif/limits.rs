@@ -5,15 +5,18 @@
 //! runs per file, 25,000 results and 25,000 rules per run, 1,000 locations
 //! per result, 10,000 thread flow locations per result, 20 tags per rule, 10
 //! MB of gzip. A rejected file is worse than a short one: the check's verdict
-//! stands, but nothing reaches code scanning. So the log never passes them.
+//! stands, but nothing reaches code scanning. So the log never passes the
+//! limits on counts. Its size is not measured: 25,000 results of aiclear's
+//! (a message, a location, a fingerprint) with long paths and messages come
+//! to about 20 MB, half a megabyte once gzipped.
 //!
 //! The log has one run, with no thread flows. A rule has at most three tags.
 //! A result's related locations are its secondary labels, capped at
 //! [`MAX_RELATED_LOCATIONS`]. When the findings would make more than
 //! [`MAX_RESULTS`] results, the most important are kept (errors, then
 //! warnings, then notes, each level in the report's order) and a
-//! `toolExecutionNotifications` entry of the invocation (SARIF 2.1.0 §3.20.21:
-//! a condition met while the tool ran, not a problem with its configuration)
+//! `toolExecutionNotifications` entry of the invocation (in SARIF 2.1.0, a
+//! condition met while the tool ran, not a problem with its configuration)
 //! says how many were left out and where to find them all. Fingerprints are
 //! computed over every finding before any is left out, so a result keeps its
 //! fingerprint whatever else is dropped.
