@@ -109,6 +109,49 @@ fn hostile_report() -> Report {
     report
 }
 
+/// More findings than GitHub takes in one run (25,000): the log keeps the
+/// most important and says how many it left out.
+fn crowded_report() -> Report {
+    let mut report = Report::default();
+    for i in 0..25_010 {
+        let severity = if i < 10 {
+            Severity::Note
+        } else {
+            Severity::Warning
+        };
+        report.diagnostics.push(diagnostic(
+            Some("GA001"),
+            severity,
+            "scripts/ep101.fountain",
+            &format!("finding {i}"),
+        ));
+    }
+    report
+}
+
+#[test]
+fn sarif_of_more_findings_than_a_run_takes() {
+    let log: serde_json::Value =
+        serde_json::from_str(&rendered(Format::Sarif, &crowded_report())).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(log["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(run["automationDetails"]["id"], "aiclear/");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    assert!(results.iter().all(|r| r["level"] == "warning"));
+    assert_eq!(results[0]["message"]["text"], "finding 10");
+    let notices = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["level"], "warning");
+    let text = notices[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("10 results left out of this log (10 notes)"),
+        "{text}"
+    );
+}
+
 fn rendered(format: Format, report: &Report) -> String {
     let mut out = Vec::new();
     render::render(format, report, false, &mut out).unwrap();
@@ -124,6 +167,7 @@ fn sarif_validates_against_the_oasis_schema() {
     for (name, report) in [
         ("hostile.sarif", hostile_report()),
         ("empty.sarif", Report::default()),
+        ("capped.sarif", crowded_report()),
     ] {
         let sarif = rendered(Format::Sarif, &report);
         let file = dir.path().join(name);

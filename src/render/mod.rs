@@ -314,6 +314,9 @@ mod tests {
   "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
   "runs": [
     {
+      "automationDetails": {
+        "id": "aiclear/"
+      },
       "columnKind": "unicodeCodePoints",
       "invocations": [
         {

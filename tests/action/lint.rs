@@ -3,9 +3,13 @@
 
 use super::*;
 
-const WORKFLOWS: [&str; 2] = [".github/workflows/ci.yml", "examples/workflows/aiclear.yml"];
+const WORKFLOWS: [&str; 3] = [
+    ".github/workflows/ci.yml",
+    "examples/workflows/aiclear.yml",
+    "examples/ci/aiclear.yml",
+];
 
-fn lint(cmd: &mut Command) -> String {
+pub(super) fn lint(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     let text = format!(
         "{}{}",

@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod events;
+mod forges;
 mod lint;
 mod scope;
 

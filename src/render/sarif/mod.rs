@@ -24,16 +24,23 @@
 //! primary line without its indentation, followed by `:N` for the Nth finding
 //! with the same hash in the file (GitHub's own `<hash>:<occurrence>`), so
 //! inserting lines above a finding keeps it the same alert.
+//!
+//! The log stays within GitHub's upload limits whatever the report holds
+//! (see [`limits`]): past 25,000 results the most important are kept and a
+//! notice says how many were left out.
 
 use std::collections::HashMap;
 use std::io;
 
 use serde::Serialize;
 
+use self::limits::{CATEGORY, MAX_RELATED_LOCATIONS, MAX_RESULTS, MAX_TAGS};
 use super::{message_with_help, region};
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::rules::{Level, RULES, RuleInfo};
 use crate::source::Span;
+
+mod limits;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -53,9 +60,15 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    automation_details: AutomationDetails,
     invocations: [Invocation; 1],
     column_kind: &'static str,
     results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -115,6 +128,8 @@ struct RuleProperties {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_configuration_notifications: Vec<Notification>,
 }
@@ -240,23 +255,35 @@ fn log(report: &Report, policy: &[&'static RuleInfo]) -> Log {
         let hash = line_hash(report, d, rule);
         let n = occurrences.entry(hash.clone()).or_insert(0);
         *n += 1;
-        results.push(SarifResult {
-            rule_id: rule.code,
-            rule_index: rules
-                .iter()
-                .position(|r| r.code == rule.code)
-                .expect("every rule is listed"),
-            level: level(d.severity),
-            message: Text {
-                text: message_with_help(d, false),
+        results.push((
+            d.severity,
+            SarifResult {
+                rule_id: rule.code,
+                rule_index: rules
+                    .iter()
+                    .position(|r| r.code == rule.code)
+                    .expect("every rule is listed"),
+                level: level(d.severity),
+                message: Text {
+                    text: message_with_help(d, false),
+                },
+                locations,
+                related_locations: related_locations(report, d),
+                partial_fingerprints: Fingerprints {
+                    primary_location_line_hash: format!("{hash}:{n}"),
+                },
             },
-            locations,
-            related_locations: related_locations(report, d),
-            partial_fingerprints: Fingerprints {
-                primary_location_line_hash: format!("{hash}:{n}"),
-            },
-        });
+        ));
     }
+    let left_out = limits::keep_most_important(&mut results, |r| r.0, MAX_RESULTS);
+    let execution_notifications = limits::left_out_notice(results.len(), left_out)
+        .map(|text| Notification {
+            level: "warning",
+            message: Text { text },
+            locations: Vec::new(),
+        })
+        .into_iter()
+        .collect();
     let execution_successful = !report
         .diagnostics
         .iter()
@@ -276,12 +303,14 @@ fn log(report: &Report, policy: &[&'static RuleInfo]) -> Log {
                     rules: rules.iter().map(|r| descriptor(r)).collect(),
                 },
             },
+            automation_details: AutomationDetails { id: CATEGORY },
             invocations: [Invocation {
                 execution_successful,
+                tool_execution_notifications: execution_notifications,
                 tool_configuration_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
-            results,
+            results: results.into_iter().map(|(_, r)| r).collect(),
         }],
     }
 }
@@ -314,6 +343,7 @@ fn descriptor(rule: &RuleInfo) -> ReportingDescriptor {
             tags: ["genai", rule.level.as_str()]
                 .into_iter()
                 .chain(rule.pack)
+                .take(MAX_TAGS)
                 .collect(),
             pack: rule.pack,
         },
@@ -356,13 +386,15 @@ fn location(report: &Report, d: &Diagnostic) -> Option<Location> {
     })
 }
 
-/// The secondary labels of `d`, in its file.
+/// The secondary labels of `d`, in its file, at most
+/// [`MAX_RELATED_LOCATIONS`].
 fn related_locations(report: &Report, d: &Diagnostic) -> Vec<Location> {
     let Some(source) = report.sources.get(&d.path) else {
         return Vec::new();
     };
     d.secondary
         .iter()
+        .take(MAX_RELATED_LOCATIONS)
         .enumerate()
         .map(|(i, label)| {
             let Span { start, end } = label.span;
