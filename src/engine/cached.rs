@@ -232,9 +232,9 @@ mod tests {
             mode: &mode,
             range: None,
             files: Files::Worktree {
-            root: dir.path(),
-            edited: None,
-        },
+                root: dir.path(),
+                edited: None,
+            },
             root: TrustRoot::default(),
             ledger: Ledger::default(),
             ledger_source: None,

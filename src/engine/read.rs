@@ -43,7 +43,10 @@ impl Edited<'_> {
     /// The edited text of `rel`, up to `limit` bytes, when it is the file edited.
     fn of(edited: Option<&Self>, rel: &str, limit: u64) -> Option<Content> {
         let e = edited.filter(|e| e.path == rel)?;
-        let end = e.bytes.len().min(usize::try_from(limit).unwrap_or(usize::MAX));
+        let end = e
+            .bytes
+            .len()
+            .min(usize::try_from(limit).unwrap_or(usize::MAX));
         Some(Content::Bytes(e.bytes[..end].to_vec()))
     }
 }

@@ -249,7 +249,8 @@ mod tests {
         let root = trust_root(&Files::Worktree {
             root: dir.path(),
             edited: None,
-        }).unwrap();
+        })
+        .unwrap();
         assert!(root.source.is_none());
         assert!(approver_emails(&root.settings).is_empty());
     }
@@ -261,8 +262,8 @@ mod tests {
             root: dir.path(),
             edited: None,
         })
-            .err()
-            .expect("an error");
+        .err()
+        .expect("an error");
         let Some(UsageError::Config(report)) = err.downcast_ref::<UsageError>() else {
             panic!("a configuration error: {err}");
         };

@@ -50,10 +50,10 @@ pub fn hover_text(text: &str, at: usize, codes: &[&str], explain: Explain) -> Op
     if let Some((start, end)) = word_at(text, at) {
         let word = &text[start..end];
         let key = KEYS.iter().any(|k| k.name == word);
-        if key && is_key(text, end) || !key {
-            if let Some(found) = explain(word) {
-                return Some(found);
-            }
+        if (!key || is_key(text, end))
+            && let Some(found) = explain(word)
+        {
+            return Some(found);
         }
     }
     let mut texts: Vec<String> = Vec::new();
@@ -99,10 +99,7 @@ mod tests {
         let key = text.rfind("stage").unwrap() + 2;
         assert_eq!(hover_text(text, key, &[], explain).unwrap(), "about stage");
         let json = "{\"stage\": \"final\"}";
-        assert_eq!(
-            hover_text(json, 3, &[], explain).unwrap(),
-            "about stage"
-        );
+        assert_eq!(hover_text(json, 3, &[], explain).unwrap(), "about stage");
     }
 
     #[test]

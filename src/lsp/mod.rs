@@ -268,11 +268,7 @@ fn contains(range: &lsp_types::Range, at: Position) -> bool {
 }
 
 /// The findings of a document whose text is `text`, when aiclear checks it.
-fn judge_document(
-    uri: &Uri,
-    text: &str,
-    encoding: Encoding,
-) -> Result<Vec<lsp_types::Diagnostic>> {
+fn judge_document(uri: &Uri, text: &str, encoding: Encoding) -> Result<Vec<lsp_types::Diagnostic>> {
     let Some(path) = file_path(uri.as_str()) else {
         return Ok(Vec::new());
     };

@@ -107,11 +107,20 @@ mod tests {
         assert_eq!(out.source.as_deref(), Some("aiclear"));
         assert_eq!((out.range.start.line, out.range.start.character), (3, 17));
         assert_eq!((out.range.end.line, out.range.end.character), (3, 31));
-        assert!(out.message.starts_with("a key creative element needs an approval\nnote: a note"));
-        assert!(out.message.ends_with("\nhelp: ask an approver"));
+        assert_eq!(
+            out.message,
+            "a key creative element needs an approval\nnote: from policy pack `netflix-2025-08`\nnote: a note\nhelp: ask an approver"
+        );
         let related = out.related_information.unwrap();
         assert_eq!(related[0].location.range.end.character, 11);
         let utf8 = diagnostic(&d, &source, &uri, Encoding::Utf8);
-        assert_eq!(utf8.related_information.unwrap()[0].location.range.end.character, 12);
+        assert_eq!(
+            utf8.related_information.unwrap()[0]
+                .location
+                .range
+                .end
+                .character,
+            12
+        );
     }
 }
