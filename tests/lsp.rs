@@ -355,3 +355,125 @@ fn a_file_aiclear_does_not_check_gets_no_diagnostics_and_config_errors_show() {
     assert_eq!(diags[0]["severity"], 1);
     client.stop();
 }
+
+/// Neovim's own client, headless: it starts `aiclear lsp`, opens the
+/// screenplay, and writes what `vim.diagnostic.get` holds as JSON, before
+/// and after the line with the findings is deleted from the buffer.
+const NVIM_SCRIPT: &str = r#"
+local out = os.getenv('AICLEAR_NVIM_OUT')
+local function dump(name)
+  local got = {}
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+    table.insert(got, { code = d.code or lsp.code, lnum = d.lnum, col = d.col,
+      end_lnum = d.end_lnum, end_col = d.end_col, severity = d.severity,
+      source = d.source, message = d.message })
+  end
+  local f = assert(io.open(out .. '/' .. name, 'w'))
+  f:write(vim.json.encode(got))
+  f:close()
+end
+local id = vim.lsp.start_client({
+  name = 'aiclear',
+  cmd = { os.getenv('AICLEAR_BIN'), 'lsp' },
+  root_dir = os.getenv('AICLEAR_ROOT'),
+})
+vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('AICLEAR_FILE')))
+vim.lsp.buf_attach_client(0, id)
+vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+dump('opened.json')
+local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+for i, line in ipairs(lines) do
+  if line:find('elements:', 1, true) then
+    vim.api.nvim_buf_set_lines(0, i - 1, i, false, {})
+    break
+  end
+end
+vim.wait(20000, function() return #vim.diagnostic.get(0) == 0 end, 50)
+dump('fixed.json')
+vim.cmd('qa!')
+"#;
+
+/// Whether `nvim` runs here; on CI it must.
+fn nvim_available() -> bool {
+    let found = std::process::Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "CI installs Debian's neovim (.ci/run)"
+    );
+    found
+}
+
+#[test]
+fn neovim_shows_what_check_reports_and_clears_it_when_fixed() {
+    if !nvim_available() {
+        eprintln!("skipped: `nvim` is not installed");
+        return;
+    }
+    let project = common::project();
+    let out = tempfile::tempdir().unwrap();
+    let text = screenplay();
+    let rel = "scripts/brick.fountain";
+    common::write(project.path(), rel, &text);
+    let root = project.path().canonicalize().unwrap();
+    let script = out.path().join("client.lua");
+    std::fs::write(&script, NVIM_SCRIPT).unwrap();
+    let mut nvim = std::process::Command::new("nvim");
+    common::isolation::isolate(&mut nvim)
+        .current_dir(&root)
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("AICLEAR_BIN", common::bin())
+        .env("AICLEAR_ROOT", &root)
+        .env("AICLEAR_FILE", root.join(rel))
+        .env("AICLEAR_NVIM_OUT", out.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    let mut child = nvim.spawn().expect("nvim starts");
+    let until = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("nvim did not quit within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let read = |name: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(out.path().join(name))
+            .unwrap_or_else(|e| panic!("nvim wrote no {name}: {e}"));
+        // An empty Lua table encodes as `{}`.
+        match serde_json::from_str(&text).unwrap() {
+            Value::Array(a) => a,
+            _ => Vec::new(),
+        }
+    };
+    let opened = read("opened.json");
+    // Neovim keeps columns as byte offsets, whatever the wire used.
+    let shown: Vec<(String, [u64; 4])> = opened
+        .iter()
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap();
+            let code = d["code"].as_str().unwrap_or_default().to_owned();
+            (code, [n("lnum"), n("col"), n("end_lnum"), n("end_col")])
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        expected(project.path(), rel, &text, "utf-8"),
+        "{opened:#?}"
+    );
+    assert!(opened.iter().all(|d| d["source"] == "aiclear"));
+    assert!(
+        opened[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\nhelp: ask an approver"),
+        "{opened:#?}"
+    );
+    assert_eq!(read("fixed.json"), Vec::<Value>::new());
+}
