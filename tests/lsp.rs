@@ -353,6 +353,21 @@ fn a_file_aiclear_does_not_check_gets_no_diagnostics_and_config_errors_show() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["range"]["start"]["line"], 1, "{diags:#?}");
     assert_eq!(diags[0]["severity"], 1);
+
+    // The ledger as it is being typed, though the file on disk is empty.
+    common::write(project.path(), ".aiclear/approvals.yml", "");
+    let ledger = format!("file://{}", root.join(".aiclear/approvals.yml").display());
+    let typed = "- id: NFX-1\n  granted-by: mei@studio.example\n  granted-on: someday\n  covers:\n    - { path: a.fountain, use: x }\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": ledger, "languageId": "yaml", "version": 1, "text": typed } }),
+    );
+    let diags = client.diagnostics(&ledger);
+    assert_eq!(
+        published(&diags),
+        [("GA004".to_owned(), [2, 14, 2, 21])],
+        "{diags:#?}"
+    );
     client.stop();
 }
 
