@@ -492,3 +492,33 @@ fn neovim_shows_what_check_reports_and_clears_it_when_fixed() {
     );
     assert_eq!(read("fixed.json"), Vec::<Value>::new());
 }
+
+#[test]
+fn saving_the_configuration_judges_the_open_documents_again() {
+    let project = common::project();
+    let root = project.path().canonicalize().unwrap();
+    let text = screenplay();
+    let rel = "scripts/brick.fountain";
+    common::write(project.path(), rel, &text);
+    let mut client = Client::start(project.path());
+    client.request("initialize", json!({ "capabilities": {} }));
+    client.notify("initialized", json!({}));
+    let script = format!("file://{}", root.join(rel).display());
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": script, "languageId": "fountain", "version": 1, "text": text } }),
+    );
+    let codes =
+        |diags: &[Value]| -> Vec<String> { published(diags).into_iter().map(|(c, _)| c).collect() };
+    assert_eq!(codes(&client.diagnostics(&script)), ["GA004", "GA201"]);
+
+    let config = format!("file://{}", root.join(".aiclear/config.yml").display());
+    let allow = "rules:\n  GA201: allow\n";
+    common::write(project.path(), ".aiclear/config.yml", allow);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": config }, "text": allow }),
+    );
+    assert_eq!(codes(&client.diagnostics(&script)), ["GA004"]);
+    client.stop();
+}

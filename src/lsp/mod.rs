@@ -171,7 +171,23 @@ impl Server<'_> {
                 if let (Some(doc), Some(text)) = (self.documents.get_mut(uri.as_str()), p.text) {
                     doc.text = text;
                 }
-                self.judge(&uri)
+                self.judge(&uri)?;
+                // A saved configuration or ledger is what every other
+                // document is judged by.
+                if is_trust_file(uri.as_str()) {
+                    let others: Vec<String> = self
+                        .documents
+                        .keys()
+                        .filter(|u| *u != uri.as_str())
+                        .cloned()
+                        .collect();
+                    for other in others {
+                        if let Ok(other) = other.parse::<Uri>() {
+                            self.judge(&other)?;
+                        }
+                    }
+                }
+                Ok(())
             }
             DidCloseTextDocument::METHOD => {
                 let p: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
@@ -258,6 +274,13 @@ fn invalid_params(id: lsp_server::RequestId, e: &serde_json::Error) -> Response 
         lsp_server::ErrorCode::InvalidParams as i32,
         e.to_string(),
     )
+}
+
+/// Whether a document is a project's configuration or ledger.
+fn is_trust_file(uri: &str) -> bool {
+    [crate::config::CONFIG_PATH, crate::config::LEDGER_PATH]
+        .iter()
+        .any(|p| uri.ends_with(&format!("/{p}")))
 }
 
 /// Whether `range` holds `at` (its end included, where the cursor sits
