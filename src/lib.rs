@@ -18,6 +18,7 @@ pub mod engine;
 pub mod git;
 pub mod kind;
 pub mod localtime;
+pub mod lsp;
 pub mod names;
 pub mod policy;
 pub mod render;

@@ -51,6 +51,16 @@ pub fn run(query: &str, color: ColorWhen) -> Result<u8> {
     Ok(exit::OK)
 }
 
+/// What `aiclear explain QUERY` prints, without colour; `None` when the
+/// query names no rule, pack or key. An editor shows it on hover.
+pub fn text(query: &str) -> Option<String> {
+    Some(match lookup(query)? {
+        Subject::Rule(rule) => render(rule, false),
+        Subject::Pack(group) => render_pack(&group, false),
+        Subject::Key(keys) => render_key(&keys, false),
+    })
+}
+
 /// A rule by code or name, a built-in pack by id, or a key by name
 /// (`SCOPE.NAME` for one scope: `genai`, `use`, `tool`/`tools`,
 /// `talent`).

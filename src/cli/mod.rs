@@ -9,6 +9,7 @@ mod check;
 mod explain;
 mod hook;
 mod init;
+mod lsp;
 mod policy;
 mod report;
 mod rules;
@@ -84,6 +85,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: policy::PolicyCmd,
     },
+    /// Serve the checks to an editor: a language server over stdin and stdout
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -148,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Approve(a) => approve::run(a),
         Command::Report(r) => report::run(r),
         Command::Policy { cmd } => policy::run(cmd, args.color),
+        Command::Lsp => lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -85,7 +85,7 @@ fn outcomes(
     Ok(match cx.files {
         // Files in the work tree are read by the workers too, and so are
         // the media files their sidecars describe.
-        Files::Worktree { root } => {
+        Files::Worktree { root, edited } => {
             let stores = super::media::Stores::new(stores);
             let one = |t: &Target| -> Result<FileOutcome> {
                 let stat = cache.and_then(|_| Stat::of(&root.join(&t.path)));
@@ -99,7 +99,7 @@ fn outcomes(
                         ..FileOutcome::default()
                     });
                 }
-                let files = Files::Worktree { root };
+                let files = Files::Worktree { root, edited };
                 let media = checker
                     .reads_media(t)
                     .map(|m| super::media::in_worktree(root, m, &stores));
@@ -231,7 +231,10 @@ mod tests {
             project: &project,
             mode: &mode,
             range: None,
-            files: Files::Worktree { root: dir.path() },
+            files: Files::Worktree {
+                root: dir.path(),
+                edited: None,
+            },
             root: TrustRoot::default(),
             ledger: Ledger::default(),
             ledger_source: None,

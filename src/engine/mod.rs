@@ -142,6 +142,7 @@ pub fn diagnostic_of(
 pub fn project_policy(project: &Project) -> Result<(config::Settings, crate::policy::Policy)> {
     let files = read::Files::Worktree {
         root: &project.root,
+        edited: None,
     };
     let mut root = trust_root(&files)?;
     let policy = trust::policy(
@@ -166,12 +167,60 @@ struct Inputs<'a> {
     ledger_source: Option<Source>,
 }
 
+/// A check of one work-tree file, `rel` (relative to the project root),
+/// whose text is `bytes` instead of what is on disk: what an editor shows
+/// while the file is being written. The trust root and the ledger are read
+/// from the work tree as a check of the work tree reads them, and when `rel`
+/// is the configuration or the ledger, from `bytes`; errors in the
+/// configuration are the report's diagnostics. `None` when aiclear does
+/// not check `rel`.
+pub fn judge_text(project: &Project, rel: &str, bytes: &[u8]) -> Result<Option<Report>> {
+    let edited = read::Edited { path: rel, bytes };
+    let trust_file = rel == config::CONFIG_PATH || rel == config::LEDGER_PATH;
+    if !trust_file {
+        let files = read::Files::Worktree {
+            root: &project.root,
+            edited: Some(edited),
+        };
+        match trust_root(&files) {
+            Ok(root) if targets::classify(&root.settings, rel).is_none() => return Ok(None),
+            Ok(_) => {}
+            Err(e) => return configuration_report(e).map(Some),
+        }
+    }
+    let mode = Mode::Worktree {
+        paths: vec![project.root.join(rel)],
+    };
+    match run_with(project, &mode, false, Some(edited)) {
+        Ok(checked) => Ok(Some(checked.report)),
+        Err(e) => configuration_report(e).map(Some),
+    }
+}
+
+/// The report of a configuration error; any other error as it is.
+fn configuration_report(e: anyhow::Error) -> Result<Report> {
+    match e.downcast::<UsageError>() {
+        Ok(UsageError::Config(report)) => Ok(*report),
+        Ok(other) => Err(other.into()),
+        Err(e) => Err(e),
+    }
+}
+
 fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
+    run_with(project, mode, use_cache, None)
+}
+
+fn run_with(
+    project: &Project,
+    mode: &Mode,
+    use_cache: bool,
+    edited: Option<read::Edited<'_>>,
+) -> Result<Checked> {
     let mut clock = Clock::new();
     let range = match project::range(project, mode)? {
         project::Ranged::Here(range) => range,
         project::Ranged::Moved(moved, prefix) => {
-            let mut checked = run(&moved, mode, use_cache)?;
+            let mut checked = run_with(&moved, mode, use_cache, edited)?;
             let f = trust_root_changed::root_moved(&project.prefix, &prefix);
             checked
                 .report
@@ -180,7 +229,7 @@ fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
             return Ok(checked);
         }
     };
-    let (files, trust) = read::sources(project, mode, range.as_ref())?;
+    let (files, trust) = read::sources(project, mode, range.as_ref(), edited)?;
     let mut report = Report::default();
     let mut root = trust_root(&trust)?;
     let today = crate::localtime::today();

@@ -41,6 +41,15 @@ impl Project {
         Ok(Project::discover_at(cwd, Repo::open(staged)))
     }
 
+    /// The project a file in `dir` belongs to, found from `dir` as a check
+    /// started there finds it (an editor's document, whatever the server's
+    /// own folder).
+    pub fn discover_in(dir: &Path) -> Project {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let repo = Repo::discover(&dir);
+        Project::discover_at(dir, repo)
+    }
+
     /// The project around `cwd` (canonical), in `repo` if any.
     fn discover_at(cwd: PathBuf, repo: Option<Repo>) -> Project {
         let top = repo

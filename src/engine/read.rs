@@ -14,8 +14,11 @@ use super::{MAX_FILE_BYTES, UsageError};
 
 /// Reads project files from the work tree or the index.
 pub(super) enum Files<'a> {
+    /// The work tree; with `edited`, one file's text as an editor holds it
+    /// instead of what is on disk.
     Worktree {
         root: &'a Path,
+        edited: Option<Edited<'a>>,
     },
     Index {
         repo: &'a Repo,
@@ -28,6 +31,26 @@ pub(super) enum Files<'a> {
     },
 }
 
+/// A work-tree file's text as an editor holds it, not yet saved.
+#[derive(Clone, Copy)]
+pub(super) struct Edited<'a> {
+    /// Relative to the project root, with `/` separators.
+    pub(super) path: &'a str,
+    pub(super) bytes: &'a [u8],
+}
+
+impl Edited<'_> {
+    /// The edited text of `rel`, up to `limit` bytes, when it is the file edited.
+    fn of(edited: Option<&Self>, rel: &str, limit: u64) -> Option<Content> {
+        let e = edited.filter(|e| e.path == rel)?;
+        let end = e
+            .bytes
+            .len()
+            .min(usize::try_from(limit).unwrap_or(usize::MAX));
+        Some(Content::Bytes(e.bytes[..end].to_vec()))
+    }
+}
+
 /// A file's content, or why it cannot be read.
 pub(super) enum Content {
     Bytes(Vec<u8>),
@@ -38,7 +61,10 @@ pub(super) enum Content {
 impl Files<'_> {
     pub(super) fn read(&self, rel: &str, limit: u64) -> Result<Content> {
         match self {
-            Files::Worktree { root } => read_worktree(root, rel, limit),
+            Files::Worktree { root, edited } => match Edited::of(edited.as_ref(), rel, limit) {
+                Some(content) => Ok(content),
+                None => read_worktree(root, rel, limit),
+            },
             Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
                 self.read_git(prefix, rel, limit, u64::MAX)
             }
@@ -50,7 +76,10 @@ impl Files<'_> {
     /// by callers that set it: they open it, see [`open_worktree`]).
     pub(super) fn read_within(&self, rel: &str, limit: u64, whole: u64) -> Result<Content> {
         match self {
-            Files::Worktree { root } => read_worktree(root, rel, limit),
+            Files::Worktree { root, edited } => match Edited::of(edited.as_ref(), rel, limit) {
+                Some(content) => Ok(content),
+                None => read_worktree(root, rel, limit),
+            },
             Files::Index { prefix, .. } | Files::Tree { prefix, .. } => {
                 self.read_git(prefix, rel, limit, whole)
             }
@@ -117,7 +146,10 @@ impl Files<'_> {
     /// when it is a regular file, never through a symbolic link.
     pub(super) fn read_plain(&self, rel: &str) -> Result<Content> {
         match self {
-            Files::Worktree { root } => {
+            Files::Worktree { root, edited } => {
+                if let Some(content) = Edited::of(edited.as_ref(), rel, MAX_FILE_BYTES) {
+                    return Ok(content);
+                }
                 // No part of the way may be a link either.
                 let mut at = root.to_path_buf();
                 for part in rel.split('/') {
@@ -283,14 +315,17 @@ pub(super) fn sources<'a>(
     project: &'a Project,
     mode: &Mode,
     range: Option<&Range>,
+    edited: Option<Edited<'a>>,
 ) -> Result<(Files<'a>, Files<'a>)> {
     Ok(match (mode, range, &project.repo) {
         (Mode::Worktree { .. }, _, _) => (
             Files::Worktree {
                 root: &project.root,
+                edited,
             },
             Files::Worktree {
                 root: &project.root,
+                edited,
             },
         ),
         (Mode::Staged { .. }, _, Some(repo)) => (
@@ -337,7 +372,10 @@ mod tests {
     fn the_work_tree_gives_files_up_to_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.yml"), "genai: none\n").unwrap();
-        let files = Files::Worktree { root: dir.path() };
+        let files = Files::Worktree {
+            root: dir.path(),
+            edited: None,
+        };
         assert_eq!(
             shown(files.read("a.yml", 100).unwrap()),
             "bytes genai: none\n"
@@ -363,7 +401,10 @@ mod tests {
         std::os::unix::fs::symlink("a.yml", root.join("in.yml")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret"), root.join("out.yml")).unwrap();
         std::os::unix::fs::symlink("gone", root.join("dangling.yml")).unwrap();
-        let files = Files::Worktree { root: &root };
+        let files = Files::Worktree {
+            root: &root,
+            edited: None,
+        };
         assert_eq!(shown(files.read("in.yml", 100).unwrap()), "bytes x");
         assert_eq!(
             shown(files.read("out.yml", 100).unwrap()),

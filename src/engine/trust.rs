@@ -246,7 +246,11 @@ mod tests {
     #[test]
     fn without_a_configuration_the_defaults_apply() {
         let dir = project_with(&[]);
-        let root = trust_root(&Files::Worktree { root: dir.path() }).unwrap();
+        let root = trust_root(&Files::Worktree {
+            root: dir.path(),
+            edited: None,
+        })
+        .unwrap();
         assert!(root.source.is_none());
         assert!(approver_emails(&root.settings).is_empty());
     }
@@ -254,9 +258,12 @@ mod tests {
     #[test]
     fn a_configuration_with_errors_is_a_usage_error_with_its_report() {
         let dir = project_with(&[(config::CONFIG_PATH, "no-such-key: 1\n")]);
-        let err = trust_root(&Files::Worktree { root: dir.path() })
-            .err()
-            .expect("an error");
+        let err = trust_root(&Files::Worktree {
+            root: dir.path(),
+            edited: None,
+        })
+        .err()
+        .expect("an error");
         let Some(UsageError::Config(report)) = err.downcast_ref::<UsageError>() else {
             panic!("a configuration error: {err}");
         };
@@ -267,7 +274,10 @@ mod tests {
     #[test]
     fn the_watchlist_is_read_from_the_trust_root() {
         let dir = project_with(&[(".aiclear/watch.txt", "# names\nAda Lovelace\n\n  Orson \n")]);
-        let files = Files::Worktree { root: dir.path() };
+        let files = Files::Worktree {
+            root: dir.path(),
+            edited: None,
+        };
         let mut settings = Settings::default();
         assert!(watchlist(&settings, &files).unwrap().is_empty());
         settings.watchlist = Some(".aiclear/watch.txt".into());
@@ -283,7 +293,10 @@ mod tests {
     #[test]
     fn an_absent_ledger_is_empty_and_a_linked_one_is_refused() {
         let dir = project_with(&[]);
-        let files = Files::Worktree { root: dir.path() };
+        let files = Files::Worktree {
+            root: dir.path(),
+            edited: None,
+        };
         let mut report = Report::default();
         let (read, source) = ledger(&files, &mut report).unwrap();
         assert!(read.entries.is_empty() && source.is_none());

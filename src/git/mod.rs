@@ -99,6 +99,18 @@ impl Repo {
         })
     }
 
+    /// The repository holding `dir`, searched upwards from it as git does
+    /// from its current folder; `None` outside any.
+    pub fn discover(dir: &Path) -> Option<Repo> {
+        git2::opts::strict_hash_verification(false);
+        Repository::discover(dir).ok().map(|repo| Repo {
+            repo,
+            index: std::cell::OnceCell::new(),
+            staged: std::cell::OnceCell::new(),
+            pending: std::cell::RefCell::new(None),
+        })
+    }
+
     /// The repository at `path`, for tests.
     #[cfg(test)]
     pub(crate) fn open_at(path: &Path) -> Repo {
