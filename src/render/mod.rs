@@ -30,6 +30,7 @@ use crate::source::LineCol;
 use crate::text::plural;
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -53,6 +54,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitLab Code Quality JSON, for a job's `artifacts:reports:codequality`
+    /// (the merge request widget).
+    Gitlab,
 }
 
 /// What some formats can be told besides the report.
@@ -92,6 +96,7 @@ pub fn render_with(
         Format::Json => json::render(report, out),
         Format::Github => github::render(report, &options.github, color, out),
         Format::Sarif => sarif::render(report, &options.rules, out),
+        Format::Gitlab => gitlab::render(report, out),
     }
 }
 
@@ -124,6 +129,25 @@ pub(crate) fn region(report: &Report, d: &Diagnostic) -> Region {
         },
         _ => Region::WHOLE_FILE,
     }
+}
+
+/// 16 hex digits of SHA-256 over `code`, the path and the trimmed text of
+/// the primary line of `d` (nothing for a finding about a whole file): what
+/// a finding is about, never where, so that lines inserted above it keep it
+/// the same. SARIF's `primaryLocationLineHash` and GitLab's `fingerprint`
+/// add the occurrence among findings with the same hash.
+pub(crate) fn line_hash(report: &Report, d: &Diagnostic, code: &str) -> String {
+    let line = match (&d.span, report.sources.get(&d.path)) {
+        (Some(_), Some(source)) => {
+            let line = region(report, d).start.line;
+            String::from_utf8_lossy(&source.bytes[source.line_span(line)])
+                .trim()
+                .to_owned()
+        }
+        _ => String::new(),
+    };
+    let digest = crate::digest::of_parts(&[code.as_bytes(), d.path.as_bytes(), line.as_bytes()]);
+    crate::digest::hex(&digest[..8])
 }
 
 /// The message of `d` with its notes and help on the lines after it, for the
@@ -560,6 +584,62 @@ error: 2 errors and 2 warnings in 3 files checked
 }
 "#;
 
+    const GITLAB: &str = r#"[
+  {
+    "description": "main character generated with GenAI needs written approval (policy pack `netflix-2025-08`)",
+    "check_name": "GA201 key-creative-element",
+    "fingerprint": "c1cf3ee86bbd8a405e10f8db051c5f28",
+    "severity": "major",
+    "location": {
+      "path": "shots/sh010.yaml",
+      "lines": {
+        "begin": 4,
+        "end": 4
+      }
+    }
+  },
+  {
+    "description": "`tool` has no version",
+    "check_name": "GA001 missing-declaration",
+    "fingerprint": "39c84a17189df2824f9dbc7796451007",
+    "severity": "minor",
+    "location": {
+      "path": "shots/sh010.yaml",
+      "lines": {
+        "begin": 5,
+        "end": 5
+      }
+    }
+  },
+  {
+    "description": "unknown key `rulez`",
+    "check_name": "aiclear",
+    "fingerprint": "a9f439d964f3ebc4600be802a0fde905",
+    "severity": "major",
+    "location": {
+      "path": "aiclear.toml",
+      "lines": {
+        "begin": 1,
+        "end": 1
+      }
+    }
+  },
+  {
+    "description": "screenplay uses GenAI but has no declaration",
+    "check_name": "GA001 missing-declaration",
+    "fingerprint": "fab12be46101c6affeb74f96bd8a71d5",
+    "severity": "minor",
+    "location": {
+      "path": "scripts/ep102.fountain",
+      "lines": {
+        "begin": 1,
+        "end": 1
+      }
+    }
+  }
+]
+"#;
+
     /// One shared report through every format, one snapshot each.
     #[test]
     fn every_format_snapshot() {
@@ -586,6 +666,7 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
 "
                 ),
                 Format::Sarif => SARIF_RESULTS.to_owned(),
+                Format::Gitlab => GITLAB.to_owned(),
             };
             let actual = rendered(format, &report, false);
             let actual = match format {
@@ -601,7 +682,7 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                     driver["semanticVersion"] = "VERSION".into();
                     serde_json::to_string_pretty(&log).unwrap() + "\n"
                 }
-                Format::Human | Format::Short | Format::Json => actual,
+                Format::Human | Format::Short | Format::Json | Format::Gitlab => actual,
             };
             assert_eq!(actual, expected, "{format:?}");
         }
@@ -622,7 +703,10 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
             .iter()
             .map(|f| f.to_possible_value().unwrap().get_name().to_string())
             .collect();
-        assert_eq!(names, ["human", "short", "json", "github", "sarif"]);
+        assert_eq!(
+            names,
+            ["human", "short", "json", "github", "sarif", "gitlab"]
+        );
     }
 }
 
