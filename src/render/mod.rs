@@ -33,6 +33,7 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod rdjson;
 mod sarif;
 mod short;
 pub(crate) mod summary;
@@ -57,6 +58,10 @@ pub enum Format {
     /// GitLab Code Quality JSON, for a job's `artifacts:reports:codequality`
     /// (the merge request widget).
     Gitlab,
+    /// reviewdog's diagnostics, one JSON object a line (`reviewdog -f=rdjsonl`).
+    Rdjsonl,
+    /// reviewdog's diagnostics in one JSON document (`reviewdog -f=rdjson`).
+    Rdjson,
 }
 
 /// What some formats can be told besides the report.
@@ -97,6 +102,8 @@ pub fn render_with(
         Format::Github => github::render(report, &options.github, color, out),
         Format::Sarif => sarif::render(report, &options.rules, out),
         Format::Gitlab => gitlab::render(report, out),
+        Format::Rdjsonl => rdjson::render_lines(report, out),
+        Format::Rdjson => rdjson::render(report, out),
     }
 }
 
@@ -640,6 +647,13 @@ error: 2 errors and 2 warnings in 3 files checked
 ]
 "#;
 
+    /// Columns count UTF-8 bytes: `Ünï \xFF` puts `v2` at 19, not 17.
+    const RDJSONL: &str = r#"{"message":"main character generated with GenAI needs written approval\nnote: guideline 4.2: key creative elements need written approval (policy pack `netflix-2025-08`)\nhelp: add an approval for `u1` to the ledger","location":{"path":"shots/sh010.yaml","range":{"start":{"line":4,"column":14},"end":{"line":4,"column":28}}},"severity":"ERROR","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA201"}}
+{"message":"`tool` has no version","location":{"path":"shots/sh010.yaml","range":{"start":{"line":5,"column":19},"end":{"line":5,"column":19}}},"severity":"WARNING","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA001"}}
+{"message":"unknown key `rulez`\nhelp: did you mean `rules`?","location":{"path":"aiclear.toml","range":{"start":{"line":1}}},"severity":"ERROR","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"}}
+{"message":"screenplay uses GenAI but has no declaration\nnote: guideline 2.1: every use is declared","location":{"path":"scripts/ep102.fountain","range":{"start":{"line":1}}},"severity":"WARNING","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA001"}}
+"#;
+
     /// One shared report through every format, one snapshot each.
     #[test]
     fn every_format_snapshot() {
@@ -667,6 +681,12 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                 ),
                 Format::Sarif => SARIF_RESULTS.to_owned(),
                 Format::Gitlab => GITLAB.to_owned(),
+                Format::Rdjsonl => RDJSONL.to_owned(),
+                // Keys sorted, as `serde_json::Value` prints them.
+                Format::Rdjson => RDJSONL
+                    .lines()
+                    .map(|l| format!("{}\n", serde_json::from_str::<serde_json::Value>(l).unwrap()))
+                    .collect(),
             };
             let actual = rendered(format, &report, false);
             let actual = match format {
@@ -682,7 +702,16 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                     driver["semanticVersion"] = "VERSION".into();
                     serde_json::to_string_pretty(&log).unwrap() + "\n"
                 }
-                Format::Human | Format::Short | Format::Json | Format::Gitlab => actual,
+                // The same diagnostics as `rdjsonl`, in one document.
+                Format::Rdjson => {
+                    let result: serde_json::Value = serde_json::from_str(&actual).unwrap();
+                    assert_eq!(result["source"]["name"], "aiclear");
+                    let diagnostics = result["diagnostics"].as_array().unwrap();
+                    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+                }
+                Format::Human | Format::Short | Format::Json | Format::Gitlab | Format::Rdjsonl => {
+                    actual
+                }
             };
             assert_eq!(actual, expected, "{format:?}");
         }
@@ -705,7 +734,9 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
             .collect();
         assert_eq!(
             names,
-            ["human", "short", "json", "github", "sarif", "gitlab"]
+            [
+                "human", "short", "json", "github", "sarif", "gitlab", "rdjsonl", "rdjson"
+            ]
         );
     }
 }

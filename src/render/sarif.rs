@@ -37,7 +37,7 @@ use crate::source::Span;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/aiclear/aiclear";
+pub(super) const INFORMATION_URI: &str = "https://github.com/aiclear/aiclear";
 /// The base that every artifact's relative URI is resolved against.
 const SRCROOT: &str = "%SRCROOT%";
 
