@@ -1,6 +1,7 @@
 //! The CI formats checked by what reads them: the SARIF by the OASIS schema
 //! and reviewdog's diagnostics by reviewdog's schema, through the real
-//! `check-jsonschema`; GitLab Code Quality by the fields GitLab documents;
+//! `check-jsonschema`; JUnit XML by the XSD of Jenkins' xUnit plugin through
+//! `xmllint`; GitLab Code Quality by the fields GitLab documents;
 //! the `github` output line by line as the Actions runner reads it. Reports are built through the library, with
 //! the real rule registry and hostile file names and values.
 
@@ -267,6 +268,50 @@ fn gitlab_report_has_what_gitlab_reads() {
         serde_json::json!({"begin": 5, "end": 7})
     );
     assert_eq!(issues[2]["severity"], "info");
+}
+
+/// `xmllint --schema junit-10.xsd file`: whether it is valid, and what
+/// xmllint said.
+fn xmllint_junit(file: &std::path::Path) -> (bool, String) {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schemas/junit/junit-10.xsd");
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(file)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils) is needed for this test");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn junit_validates_against_the_jenkins_xsd() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = hostile_report();
+    report.checked = vec!["clean.fountain".into(), "shots/sh 010 #1.yaml".into()];
+    for (name, report) in [("hostile", &report), ("empty", &Report::default())] {
+        let xml = rendered(Format::Junit, report);
+        let file = dir.path().join(format!("{name}.xml"));
+        std::fs::write(&file, &xml).unwrap();
+        let (valid, said) = xmllint_junit(&file);
+        assert!(valid, "{name} is not JUnit XML:\n{said}\n{xml}");
+    }
+    let xml = rendered(Format::Junit, &report);
+    // The checked files, the one a finding names and the configuration file.
+    assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
+    assert!(xml.contains(r#"<testcase classname="aiclear" name="clean.fountain"/>"#));
+    assert!(
+        xml.contains(r#"tests="4" failures="1" errors="1""#),
+        "{xml}"
+    );
+    // And xmllint does reject what is not JUnit.
+    let file = dir.path().join("bad.xml");
+    std::fs::write(&file, r#"<testsuites><testsuite name="x"/></testsuites>"#).unwrap();
+    assert!(!xmllint_junit(&file).0);
 }
 
 #[test]

@@ -33,6 +33,7 @@ mod github;
 mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod rdjson;
 mod sarif;
 mod short;
@@ -62,6 +63,9 @@ pub enum Format {
     Rdjsonl,
     /// reviewdog's diagnostics in one JSON document (`reviewdog -f=rdjson`).
     Rdjson,
+    /// JUnit XML, one test case per checked file, failing on its errors
+    /// (Jenkins, GitLab and other CI test reports).
+    Junit,
 }
 
 /// What some formats can be told besides the report.
@@ -104,6 +108,7 @@ pub fn render_with(
         Format::Gitlab => gitlab::render(report, out),
         Format::Rdjsonl => rdjson::render_lines(report, out),
         Format::Rdjson => rdjson::render(report, out),
+        Format::Junit => junit::render(report, out),
     }
 }
 
@@ -263,6 +268,11 @@ pub(crate) mod fixture {
         let path = "shots/sh010.yaml";
         let mut report = Report {
             files_checked: 3,
+            checked: vec![
+                "scripts/ep101.fountain".into(),
+                "scripts/ep102.fountain".into(),
+                path.into(),
+            ],
             ..Report::default()
         };
         report
@@ -682,6 +692,7 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                 Format::Sarif => SARIF_RESULTS.to_owned(),
                 Format::Gitlab => GITLAB.to_owned(),
                 Format::Rdjsonl => RDJSONL.to_owned(),
+                Format::Junit => junit::tests::FIXTURE.to_owned(),
                 // Keys sorted, as `serde_json::Value` prints them.
                 Format::Rdjson => RDJSONL
                     .lines()
@@ -709,9 +720,12 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                     let diagnostics = result["diagnostics"].as_array().unwrap();
                     diagnostics.iter().map(|d| format!("{d}\n")).collect()
                 }
-                Format::Human | Format::Short | Format::Json | Format::Gitlab | Format::Rdjsonl => {
-                    actual
-                }
+                Format::Human
+                | Format::Short
+                | Format::Json
+                | Format::Gitlab
+                | Format::Rdjsonl
+                | Format::Junit => actual,
             };
             assert_eq!(actual, expected, "{format:?}");
         }
@@ -735,7 +749,7 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
         assert_eq!(
             names,
             [
-                "human", "short", "json", "github", "sarif", "gitlab", "rdjsonl", "rdjson"
+                "human", "short", "json", "github", "sarif", "gitlab", "rdjsonl", "rdjson", "junit"
             ]
         );
     }
