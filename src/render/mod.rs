@@ -12,11 +12,14 @@
 //! the one place that decides where a finding starts and ends, so that `short`,
 //! `json` and the formats still to come agree on every position; `human` hands
 //! annotate-snippets a window of the file whose line and character counts match
-//! the same function.
+//! the same function. reviewdog's format alone counts columns in UTF-8 bytes,
+//! as reviewdog defines them, from the same lines. [`line_hash`] is the one
+//! content-based identity of a finding, which SARIF and GitLab both build on.
 //!
-//! The CI formats (`github`, `sarif` and the Markdown job summary) carry text
-//! taken from the checked files (paths, names, values) into places where it
-//! could be read as something else: a workflow command, a URI, Markdown. Each
+//! The CI formats (`github`, `sarif`, `junit` and the Markdown job summary)
+//! carry text taken from the checked files (paths, names, values) into places
+//! where it could be read as something else: a workflow command, a URI,
+//! Markdown, XML. Each
 //! of them escapes that text for its own reader, and each has a test that
 //! feeds it hostile names.
 //!
