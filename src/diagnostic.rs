@@ -136,6 +136,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: std::collections::BTreeMap<String, crate::source::Source>,
     pub files_checked: usize,
+    /// The paths of the files checked, relative to the project root, sorted;
+    /// empty when not known (a report built by hand).
+    pub checked: Vec<String>,
     /// Of those, the files known clean from an earlier run without reading.
     pub files_from_cache: usize,
     /// What a range check verified in history.

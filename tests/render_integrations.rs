@@ -1,6 +1,8 @@
 //! The CI formats checked by what reads them: the SARIF by the OASIS schema
-//! through the real `check-jsonschema`, the `github` output line by line as
-//! the Actions runner reads it. Reports are built through the library, with
+//! and reviewdog's diagnostics by reviewdog's schema, through the real
+//! `check-jsonschema`; JUnit XML by the XSD of Jenkins' xUnit plugin through
+//! `xmllint`; GitLab Code Quality by the fields GitLab documents;
+//! the `github` output line by line as the Actions runner reads it. Reports are built through the library, with
 //! the real rule registry and hostile file names and values.
 
 mod common;
@@ -195,6 +197,165 @@ fn sarif_validates_against_the_oasis_schema() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+}
+
+/// `check-jsonschema --schemafile schema file…`: whether every file is valid,
+/// and what the validator said.
+fn check_jsonschema(schema: &std::path::Path, files: &[std::path::PathBuf]) -> (bool, String) {
+    let check = common::tools::python_tool("check-jsonschema", "check-jsonschema");
+    let out = Command::new(&check)
+        .arg("--schemafile")
+        .arg(schema)
+        .args(files)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+fn reviewdog_schema(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schemas/reviewdog")
+        .join(name)
+}
+
+#[test]
+fn rdjson_validates_against_reviewdogs_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = hostile_report();
+
+    // `rdjsonl`: every line a `Diagnostic`.
+    let lines = rendered(Format::Rdjsonl, &report);
+    assert_eq!(lines.lines().count(), report.diagnostics.len());
+    let files: Vec<_> = lines
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let file = dir.path().join(format!("line{i}.json"));
+            std::fs::write(&file, line).unwrap();
+            file
+        })
+        .collect();
+    let (valid, said) = check_jsonschema(&reviewdog_schema("Diagnostic.json"), &files);
+    assert!(valid, "not reviewdog diagnostics:\n{said}\n{lines}");
+
+    // `rdjson`: one `DiagnosticResult`, of the hostile and of an empty report.
+    for (name, report) in [("hostile", &report), ("empty", &Report::default())] {
+        let result = rendered(Format::Rdjson, report);
+        let file = dir.path().join(format!("{name}.rdjson"));
+        std::fs::write(&file, &result).unwrap();
+        let (valid, said) = check_jsonschema(&reviewdog_schema("DiagnosticResult.json"), &[file]);
+        assert!(valid, "{name} is not a reviewdog result:\n{said}\n{result}");
+    }
+
+    // The emoji is four bytes: `::error::value` starts at byte column 17 of
+    // `    tool: "🎬 ::error::value"`, where it is at character column 14.
+    let second: serde_json::Value = serde_json::from_str(lines.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(second["location"]["range"]["start"]["column"], 17);
+    assert_eq!(second["location"]["path"], "shots/sh 010 #1.yaml");
+
+    // And the validator does reject what reviewdog would not read.
+    for (i, bad) in [
+        r#"{"message": "m", "severity": "FATAL"}"#,
+        r#"{"message": "m", "location": {"range": {"start": {"line": "4"}}}}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let file = dir.path().join(format!("bad{i}.json"));
+        std::fs::write(&file, bad).unwrap();
+        let (valid, _) = check_jsonschema(&reviewdog_schema("Diagnostic.json"), &[file]);
+        assert!(!valid, "{bad}");
+    }
+}
+
+/// GitLab publishes no schema for Code Quality reports; what it documents it
+/// reads: a JSON array of objects with a string `description`, `check_name`
+/// and `fingerprint`, a `severity` of `info`, `minor`, `major`, `critical` or
+/// `blocker`, and a `location` with a relative `path` and an integer
+/// `lines.begin`. Fingerprints must be unique, or GitLab drops all but one.
+#[test]
+fn gitlab_report_has_what_gitlab_reads() {
+    let mut report = hostile_report();
+    report.root_prefix = "show/".into();
+    let issues: serde_json::Value =
+        serde_json::from_str(&rendered(Format::Gitlab, &report)).unwrap();
+    let issues = issues.as_array().expect("an array");
+    assert_eq!(issues.len(), report.diagnostics.len());
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint"] {
+            assert!(
+                issue[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{key}: {issue}"
+            );
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(path.starts_with("show/") && !path.contains("//"), "{path}");
+        let begin = issue["location"]["lines"]["begin"].as_u64().unwrap();
+        let end = issue["location"]["lines"]["end"].as_u64().unwrap();
+        assert!(begin >= 1 && end >= begin, "{issue}");
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()));
+    }
+    // The multi-line span of the note covers its lines.
+    assert_eq!(
+        issues[2]["location"]["lines"],
+        serde_json::json!({"begin": 5, "end": 7})
+    );
+    assert_eq!(issues[2]["severity"], "info");
+}
+
+/// `xmllint --schema junit-10.xsd file`: whether it is valid, and what
+/// xmllint said.
+fn xmllint_junit(file: &std::path::Path) -> (bool, String) {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schemas/junit/junit-10.xsd");
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(file)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils) is needed for this test");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn junit_validates_against_the_jenkins_xsd() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = hostile_report();
+    report.checked = vec!["clean.fountain".into(), "shots/sh 010 #1.yaml".into()];
+    for (name, report) in [("hostile", &report), ("empty", &Report::default())] {
+        let xml = rendered(Format::Junit, report);
+        let file = dir.path().join(format!("{name}.xml"));
+        std::fs::write(&file, &xml).unwrap();
+        let (valid, said) = xmllint_junit(&file);
+        assert!(valid, "{name} is not JUnit XML:\n{said}\n{xml}");
+    }
+    let xml = rendered(Format::Junit, &report);
+    // The checked files, the one a finding names and the configuration file.
+    assert_eq!(xml.matches("<testcase ").count(), 4, "{xml}");
+    assert!(xml.contains(r#"<testcase classname="aiclear" name="clean.fountain"/>"#));
+    assert!(
+        xml.contains(r#"tests="4" failures="1" errors="1""#),
+        "{xml}"
+    );
+    // And xmllint does reject what is not JUnit.
+    let file = dir.path().join("bad.xml");
+    std::fs::write(&file, r#"<testsuites><testsuite name="x"/></testsuites>"#).unwrap();
+    assert!(!xmllint_junit(&file).0);
 }
 
 #[test]

@@ -284,6 +284,13 @@ fn run_with(
         &mut report,
     )?;
     report.files_checked = targets.len() + found.found.bad_names.len();
+    report.checked = targets
+        .iter()
+        .map(|t| t.path.clone())
+        .chain(found.found.bad_names.iter().cloned())
+        .collect();
+    report.checked.sort();
+    report.checked.dedup();
     clock.lap("reading and checking files");
 
     let mut summary = traced.summary;

@@ -187,6 +187,7 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         diagnostics,
         sources,
         files_checked,
+        checked,
         files_from_cache,
         history,
         approvals,
@@ -223,6 +224,9 @@ pub fn merge(into: &mut Report, from: Report, sub: &str) {
         }
     }
     into.files_checked += files_checked;
+    into.checked
+        .extend(checked.into_iter().map(|p| format!("{sub}{p}")));
+    into.checked.sort();
     into.files_from_cache += files_from_cache;
     into.history = into.history.take().or(history);
     into.timings.extend(timings);

@@ -12,11 +12,14 @@
 //! the one place that decides where a finding starts and ends, so that `short`,
 //! `json` and the formats still to come agree on every position; `human` hands
 //! annotate-snippets a window of the file whose line and character counts match
-//! the same function.
+//! the same function. reviewdog's format alone counts columns in UTF-8 bytes,
+//! as reviewdog defines them, from the same lines. [`line_hash`] is the one
+//! content-based identity of a finding, which SARIF and GitLab both build on.
 //!
-//! The CI formats (`github`, `sarif` and the Markdown job summary) carry text
-//! taken from the checked files (paths, names, values) into places where it
-//! could be read as something else: a workflow command, a URI, Markdown. Each
+//! The CI formats (`github`, `sarif`, `junit` and the Markdown job summary)
+//! carry text taken from the checked files (paths, names, values) into places
+//! where it could be read as something else: a workflow command, a URI,
+//! Markdown, XML. Each
 //! of them escapes that text for its own reader, and each has a test that
 //! feeds it hostile names.
 //!
@@ -30,8 +33,11 @@ use crate::source::LineCol;
 use crate::text::plural;
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod rdjson;
 mod sarif;
 mod short;
 pub(crate) mod summary;
@@ -53,6 +59,16 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitLab Code Quality JSON, for a job's `artifacts:reports:codequality`
+    /// (the merge request widget).
+    Gitlab,
+    /// reviewdog's diagnostics, one JSON object a line (`reviewdog -f=rdjsonl`).
+    Rdjsonl,
+    /// reviewdog's diagnostics in one JSON document (`reviewdog -f=rdjson`).
+    Rdjson,
+    /// JUnit XML, one test case per checked file, failing on its errors
+    /// (Jenkins, GitLab and other CI test reports).
+    Junit,
 }
 
 /// What some formats can be told besides the report.
@@ -92,6 +108,10 @@ pub fn render_with(
         Format::Json => json::render(report, out),
         Format::Github => github::render(report, &options.github, color, out),
         Format::Sarif => sarif::render(report, &options.rules, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Rdjsonl => rdjson::render_lines(report, out),
+        Format::Rdjson => rdjson::render(report, out),
+        Format::Junit => junit::render(report, out),
     }
 }
 
@@ -124,6 +144,25 @@ pub(crate) fn region(report: &Report, d: &Diagnostic) -> Region {
         },
         _ => Region::WHOLE_FILE,
     }
+}
+
+/// 16 hex digits of SHA-256 over `code`, the path and the trimmed text of
+/// the primary line of `d` (nothing for a finding about a whole file): what
+/// a finding is about, never where, so that lines inserted above it keep it
+/// the same. SARIF's `primaryLocationLineHash` and GitLab's `fingerprint`
+/// add the occurrence among findings with the same hash.
+pub(crate) fn line_hash(report: &Report, d: &Diagnostic, code: &str) -> String {
+    let line = match (&d.span, report.sources.get(&d.path)) {
+        (Some(_), Some(source)) => {
+            let line = region(report, d).start.line;
+            String::from_utf8_lossy(&source.bytes[source.line_span(line)])
+                .trim()
+                .to_owned()
+        }
+        _ => String::new(),
+    };
+    let digest = crate::digest::of_parts(&[code.as_bytes(), d.path.as_bytes(), line.as_bytes()]);
+    crate::digest::hex(&digest[..8])
 }
 
 /// The message of `d` with its notes and help on the lines after it, for the
@@ -232,6 +271,11 @@ pub(crate) mod fixture {
         let path = "shots/sh010.yaml";
         let mut report = Report {
             files_checked: 3,
+            checked: vec![
+                "scripts/ep101.fountain".into(),
+                "scripts/ep102.fountain".into(),
+                path.into(),
+            ],
             ..Report::default()
         };
         report
@@ -563,6 +607,69 @@ error: 2 errors and 2 warnings in 3 files checked
 }
 "#;
 
+    const GITLAB: &str = r#"[
+  {
+    "description": "main character generated with GenAI needs written approval (policy pack `netflix-2025-08`)",
+    "check_name": "GA201 key-creative-element",
+    "fingerprint": "c1cf3ee86bbd8a405e10f8db051c5f28",
+    "severity": "major",
+    "location": {
+      "path": "shots/sh010.yaml",
+      "lines": {
+        "begin": 4,
+        "end": 4
+      }
+    }
+  },
+  {
+    "description": "`tool` has no version",
+    "check_name": "GA001 missing-declaration",
+    "fingerprint": "39c84a17189df2824f9dbc7796451007",
+    "severity": "minor",
+    "location": {
+      "path": "shots/sh010.yaml",
+      "lines": {
+        "begin": 5,
+        "end": 5
+      }
+    }
+  },
+  {
+    "description": "unknown key `rulez`",
+    "check_name": "aiclear",
+    "fingerprint": "a9f439d964f3ebc4600be802a0fde905",
+    "severity": "major",
+    "location": {
+      "path": "aiclear.toml",
+      "lines": {
+        "begin": 1,
+        "end": 1
+      }
+    }
+  },
+  {
+    "description": "screenplay uses GenAI but has no declaration",
+    "check_name": "GA001 missing-declaration",
+    "fingerprint": "fab12be46101c6affeb74f96bd8a71d5",
+    "severity": "minor",
+    "location": {
+      "path": "scripts/ep102.fountain",
+      "lines": {
+        "begin": 1,
+        "end": 1
+      }
+    }
+  }
+]
+"#;
+
+    /// Columns count UTF-8 bytes: `Ünï \xFF` puts `v2` at 19, not 17.
+    const RDJSONL: &str = r#"{"message":"main character generated with GenAI needs written approval\nnote: guideline 4.2: key creative elements need written approval (policy pack `netflix-2025-08`)\nhelp: add an approval for `u1` to the ledger","location":{"path":"shots/sh010.yaml","range":{"start":{"line":4,"column":14},"end":{"line":4,"column":28}}},"severity":"ERROR","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA201"}}
+{"message":"`tool` has no version","location":{"path":"shots/sh010.yaml","range":{"start":{"line":5,"column":19},"end":{"line":5,"column":19}}},"severity":"WARNING","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA001"}}
+{"message":"unknown key `rulez`\nhelp: did you mean `rules`?","location":{"path":"aiclear.toml","range":{"start":{"line":1}}},"severity":"ERROR","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"}}
+{"message":"screenplay uses GenAI but has no declaration\nnote: guideline 2.1: every use is declared","location":{"path":"scripts/ep102.fountain","range":{"start":{"line":1}}},"severity":"WARNING","source":{"name":"aiclear","url":"https://github.com/aiclear/aiclear"},"code":{"value":"GA001"}}
+"#;
+
     /// One shared report through every format, one snapshot each.
     #[test]
     fn every_format_snapshot() {
@@ -589,6 +696,14 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
 "
                 ),
                 Format::Sarif => SARIF_RESULTS.to_owned(),
+                Format::Gitlab => GITLAB.to_owned(),
+                Format::Rdjsonl => RDJSONL.to_owned(),
+                Format::Junit => junit::tests::FIXTURE.to_owned(),
+                // Keys sorted, as `serde_json::Value` prints them.
+                Format::Rdjson => RDJSONL
+                    .lines()
+                    .map(|l| format!("{}\n", serde_json::from_str::<serde_json::Value>(l).unwrap()))
+                    .collect(),
             };
             let actual = rendered(format, &report, false);
             let actual = match format {
@@ -604,7 +719,19 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
                     driver["semanticVersion"] = "VERSION".into();
                     serde_json::to_string_pretty(&log).unwrap() + "\n"
                 }
-                Format::Human | Format::Short | Format::Json => actual,
+                // The same diagnostics as `rdjsonl`, in one document.
+                Format::Rdjson => {
+                    let result: serde_json::Value = serde_json::from_str(&actual).unwrap();
+                    assert_eq!(result["source"]["name"], "aiclear");
+                    let diagnostics = result["diagnostics"].as_array().unwrap();
+                    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+                }
+                Format::Human
+                | Format::Short
+                | Format::Json
+                | Format::Gitlab
+                | Format::Rdjsonl
+                | Format::Junit => actual,
             };
             assert_eq!(actual, expected, "{format:?}");
         }
@@ -625,7 +752,12 @@ scripts/ep102.fountain:1:1: warning[GA001]: screenplay uses GenAI but has no dec
             .iter()
             .map(|f| f.to_possible_value().unwrap().get_name().to_string())
             .collect();
-        assert_eq!(names, ["human", "short", "json", "github", "sarif"]);
+        assert_eq!(
+            names,
+            [
+                "human", "short", "json", "github", "sarif", "gitlab", "rdjsonl", "rdjson", "junit"
+            ]
+        );
     }
 }
 

@@ -35,7 +35,7 @@ use std::io;
 use serde::Serialize;
 
 use self::limits::{CATEGORY, MAX_RELATED_LOCATIONS, MAX_RESULTS, MAX_TAGS};
-use super::{message_with_help, region};
+use super::{line_hash, message_with_help, region};
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::rules::{Level, RULES, RuleInfo};
 use crate::source::Span;
@@ -44,7 +44,7 @@ mod limits;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/aiclear/aiclear";
+pub(super) const INFORMATION_URI: &str = "https://github.com/aiclear/aiclear";
 /// The base that every artifact's relative URI is resolved against.
 const SRCROOT: &str = "%SRCROOT%";
 
@@ -252,7 +252,7 @@ fn log(report: &Report, policy: &[&'static RuleInfo]) -> Log {
             });
             continue;
         };
-        let hash = line_hash(report, d, rule);
+        let hash = line_hash(report, d, rule.code);
         let n = occurrences.entry(hash.clone()).or_insert(0);
         *n += 1;
         results.push((
@@ -441,23 +441,6 @@ fn uri(path: &str) -> String {
         }
     }
     uri
-}
-
-/// 16 hex digits of SHA-256 over the rule, the path and the trimmed text of
-/// the primary line (nothing for a finding about a whole file).
-fn line_hash(report: &Report, d: &Diagnostic, rule: &RuleInfo) -> String {
-    let line = match (&d.span, report.sources.get(&d.path)) {
-        (Some(_), Some(source)) => {
-            let line = region(report, d).start.line;
-            String::from_utf8_lossy(&source.bytes[source.line_span(line)])
-                .trim()
-                .to_owned()
-        }
-        _ => String::new(),
-    };
-    let digest =
-        crate::digest::of_parts(&[rule.code.as_bytes(), d.path.as_bytes(), line.as_bytes()]);
-    crate::digest::hex(&digest[..8])
 }
 
 #[cfg(test)]
