@@ -284,13 +284,7 @@ fn run_with(
         &mut report,
     )?;
     report.files_checked = targets.len() + found.found.bad_names.len();
-    report.checked = targets
-        .iter()
-        .map(|t| t.path.clone())
-        .chain(found.found.bad_names.iter().cloned())
-        .collect();
-    report.checked.sort();
-    report.checked.dedup();
+    report.checked = checked_paths(targets, &found.found.bad_names);
     clock.lap("reading and checking files");
 
     let mut summary = traced.summary;
@@ -333,6 +327,19 @@ fn run_with(
         commit,
         media,
     })
+}
+
+/// Every path a check judged, sorted: the targets and the names it could
+/// not read.
+fn checked_paths(targets: &[targets::Target], bad_names: &[String]) -> Vec<String> {
+    let mut paths: Vec<String> = targets
+        .iter()
+        .map(|t| t.path.clone())
+        .chain(bad_names.iter().cloned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// GA504 says which fields changed since the approval was granted.
