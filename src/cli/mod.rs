@@ -139,8 +139,11 @@ pub fn run() -> ExitCode {
     if let Some(day) = args.today {
         crate::localtime::set_today(day);
     }
-    // The built-in packs' rules, known by code and name to every command.
-    crate::policy::builtin_packs();
+    // The built-in packs' rules are known by code and name to every command,
+    // read the first time one is looked up.
+    crate::rules::load_packs_with(|| {
+        crate::policy::builtin_packs();
+    });
     let result = match &args.command {
         Command::Check(c) => check::run(c, args.color),
         Command::Explain { query } => explain::run(query, args.color),

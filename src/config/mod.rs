@@ -195,13 +195,19 @@ impl Default for Settings {
 impl Settings {
     /// The level of a rule under this configuration, before overrides.
     pub fn level(&self, rule: &RuleInfo) -> Level {
+        self.level_from(rule, rule.level)
+    }
+
+    /// The level of a rule whose policy gives it `base` (a pack rule may
+    /// escalate), under this configuration, before overrides.
+    pub fn level_from(&self, rule: &RuleInfo, base: Level) -> Level {
         if std::ptr::eq(
             rule,
             &rules::real_world_depiction::REAL_WORLD_DEPICTION.info,
         ) {
             self.real_world
         } else {
-            rule.level
+            base
         }
     }
 

@@ -51,6 +51,8 @@ pub(super) struct Checker<'a> {
     pub(super) today: jiff::civil::Date,
     /// The packs the production is checked against, resolved for `today`.
     pub(super) policy: &'a crate::policy::Policy,
+    /// The policy's rules in force on `today`, run over every file.
+    pub(super) rules: Vec<&'static rules::Rule>,
     /// A check of what is staged (before a commit): open approval requests
     /// are warnings.
     pub(super) staged: bool,
@@ -64,14 +66,7 @@ impl Checker<'_> {
     /// The level of `rule` under this configuration and policy, before
     /// overrides.
     pub(super) fn level(&self, rule: &rules::RuleInfo) -> Level {
-        if std::ptr::eq(
-            rule,
-            &rules::real_world_depiction::REAL_WORLD_DEPICTION.info,
-        ) {
-            self.settings.real_world
-        } else {
-            self.policy.level(rule)
-        }
+        self.settings.level_from(rule, self.policy.level(rule))
     }
 
     /// Read what a target needs: for scripts and Markdown, the start of the
@@ -179,7 +174,7 @@ impl Checker<'_> {
         let path = target.media.as_deref().unwrap_or(&target.path);
         let files = &self.settings.files;
         let set = files.list_of(path);
-        let rules = self.policy.rules();
+        let rules = &self.rules;
         // Only WGA103 reads the writers a file credits.
         let credited = rules
             .iter()
@@ -362,6 +357,7 @@ pub(super) mod testing {
             policy: Box::leak(Box::new(crate::policy::Policy::netflix(
                 "2025-09-20".parse().unwrap(),
             ))),
+            rules: crate::policy::Policy::netflix("2025-09-20".parse().unwrap()).rules(),
             staged: false,
             approvers: vec!["mei@studio.example".into()],
             approvers_from: "the committed `.aiclear/config.yml`",

@@ -264,6 +264,7 @@ fn run_with(
         watchlist,
         today,
         policy: &policy,
+        rules: policy.rules(),
         staged: matches!(mode, Mode::Staged { .. }),
         approvers: traced.approvers,
         approvers_from: judge::approvers_from(project, cx.range.is_some()),

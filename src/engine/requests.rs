@@ -330,6 +330,7 @@ mod tests {
             policy: Box::leak(Box::new(crate::policy::Policy::netflix(
                 "2025-09-20".parse().unwrap(),
             ))),
+            rules: crate::policy::Policy::netflix("2025-09-20".parse().unwrap()).rules(),
             staged,
             approvers: vec!["mei@studio.example".into()],
             approvers_from: "the committed `.aiclear/config.yml`",

@@ -247,6 +247,10 @@ pub fn netflix() -> &'static Pack {
 
 /// A built-in pack by id.
 pub fn find_pack(id: &str) -> Option<&'static Pack> {
+    // The default policy reads none of the data packs.
+    if id == NETFLIX {
+        return Some(netflix());
+    }
     builtin_packs().iter().copied().find(|p| p.id == id)
 }
 
@@ -400,10 +404,6 @@ pub fn project_pack_path(name: &str) -> String {
     format!("{POLICIES_DIR}{name}.yml")
 }
 
-fn is_inside(path: &str) -> bool {
-    !path.starts_with('/') && !path.contains('\\') && !path.split('/').any(|c| c == "..")
-}
-
 /// Most packs one configuration may bring in, counting those extended.
 const MAX_PACKS: usize = 64;
 
@@ -461,7 +461,7 @@ pub fn resolve(
             ));
             continue;
         }
-        let bytes = if is_inside(&pin.path) {
+        let bytes = if crate::approvals::is_inside(&pin.path) {
             files
                 .project(pin.path.trim_start_matches("./"))?
                 .map(|s| s.bytes)

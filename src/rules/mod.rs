@@ -286,10 +286,32 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
 /// [`find`], the rule with its check.
 pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
     let matches = |r: &&Rule| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name;
-    RULES.iter().copied().find(matches).or_else(|| {
+    let known = || {
         let known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
         known.iter().rev().copied().find(matches)
-    })
+    };
+    RULES
+        .iter()
+        .copied()
+        .find(matches)
+        .or_else(known)
+        .or_else(|| {
+            // Not found among the rules read so far: read the built-in packs
+            // (once), which a check of the Netflix pack alone never needs.
+            let loader = LOADER.get()?;
+            LOADED.call_once(*loader);
+            known()
+        })
+}
+
+/// Reads the built-in packs when a rule is looked up that no pack read so
+/// far has: set once by the command line.
+static LOADER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+static LOADED: std::sync::Once = std::sync::Once::new();
+
+/// Say how to read the built-in packs when [`find_rule`] needs them.
+pub fn load_packs_with(loader: fn()) {
+    let _ = LOADER.set(loader);
 }
 
 /// The rules of the policy packs read in this run, newest last, so that a
