@@ -19,6 +19,15 @@ use crate::yaml::{Key, Node, Value};
 
 pub use crate::yaml::clip;
 
+/// How a help suggests a name: `did you mean `NAME`?`. An editor's quick
+/// fix reads the name back from it.
+pub const DID_YOU_MEAN: &str = "did you mean `";
+
+/// The help that suggests `name` in place of what was written.
+pub fn suggest(name: &str) -> String {
+    format!("{DID_YOU_MEAN}{name}`?")
+}
+
 /// The closest candidate to `name`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     // Nothing long is a typo of a short name; comparing it would only cost.

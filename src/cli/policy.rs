@@ -139,7 +139,7 @@ fn lookup(name: &str, today: Date) -> Result<Found> {
         }
     }
     let hint = match crate::schema::did_you_mean(name, &known) {
-        Some(s) => format!("did you mean `{s}`?"),
+        Some(s) => crate::schema::suggest(s),
         None => format!(
             "the built-in packs are {}",
             crate::schema::backticked(

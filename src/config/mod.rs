@@ -588,7 +588,7 @@ fn rule_overrides(r: &mut Reader, node: &Node, out: &mut Settings) {
                 let help = v
                     .as_str()
                     .and_then(|s| did_you_mean(s, &["allow", "warn", "deny"]))
-                    .map(|s| format!("did you mean `{s}`?"));
+                    .map(crate::schema::suggest);
                 r.invalid(
                     v.span.clone(),
                     format!(

@@ -550,7 +550,7 @@ mod tests {
             assert_eq!(f.len(), 1, "{near}: {f:?}");
             assert_eq!(f[0].rule.code, "GA003");
             assert_eq!(&text[f[0].span.clone().unwrap()], near);
-            let help = format!("did you mean `{}`?", k.name);
+            let help = crate::schema::suggest(k.name);
             assert_eq!(f[0].help.as_deref(), Some(help.as_str()), "{near}");
 
             if let Some(term) = term {
@@ -558,7 +558,7 @@ mod tests {
                 let f = findings(&declaring(k.scope, k.name, &wrong));
                 assert_eq!(f.len(), 1, "{}: {f:?}", k.name);
                 assert_eq!(f[0].rule.code, "GA004");
-                let help = format!("did you mean `{term}`?");
+                let help = crate::schema::suggest(term);
                 assert_eq!(f[0].help.as_deref(), Some(help.as_str()), "{}", k.name);
             }
         }

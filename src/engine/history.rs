@@ -99,6 +99,75 @@ pub(super) fn history_rules(
     Ok(cx.commits.len())
 }
 
+/// The history rules of a check of saved work-tree files, against the head
+/// commit as a base: GA603 for the uses the committed files declare and the
+/// saved ones do not, GA604 for the committed uses among the saved
+/// temporary ones. A use not committed yet has no history and is left out.
+pub(super) fn of_saved(
+    cx: &super::Inputs<'_>,
+    checker: &Checker<'_>,
+    declarations: &BTreeMap<String, Declaration>,
+    targets: &[Target],
+    report: &mut Report,
+) -> Result<()> {
+    let project = cx.project;
+    let Some(repo) = &project.repo else {
+        return Ok(());
+    };
+    let Some(head) = repo.head_commit() else {
+        return Ok(());
+    };
+    let range = Range {
+        base: head,
+        head,
+        merge_base: head,
+    };
+    let prefix = &project.prefix;
+    let changes: Vec<crate::git::history::Change> = targets
+        .iter()
+        .map(|t| crate::git::history::Change {
+            old_path: Some(format!("{prefix}{}", t.path)),
+            path: Some(format!("{prefix}{}", t.path)),
+        })
+        .collect();
+    // Only the uses the head commit holds have an origin to date them from.
+    let mut committed = BTreeMap::new();
+    for target in targets {
+        let Some(decl) = declarations.get(&target.path) else {
+            continue;
+        };
+        let Some(bytes) = repo.read_at(head, &format!("{prefix}{}", target.path))? else {
+            continue;
+        };
+        let at_head: HashSet<String> = declaration::parse(target.kind, &bytes)
+            .declaration
+            .map(|d| d.uses.into_iter().map(|u| u.id.value).collect())
+            .unwrap_or_default();
+        let mut decl = decl.clone();
+        decl.uses.retain(|u| at_head.contains(&u.id.value));
+        committed.insert(target.path.clone(), decl);
+    }
+    let history = Inputs {
+        project,
+        repo,
+        range: &range,
+        settings: &cx.root.settings,
+        changes: &changes,
+        commits: &[],
+        declarations,
+        targets,
+        checker,
+    };
+    removed_uses(&history, report)?;
+    lingering_material(
+        &Inputs {
+            declarations: &committed,
+            ..history
+        },
+        report,
+    )
+}
+
 /// GA605: the trust root changed.
 fn trust_root_changes(cx: &Inputs<'_>, report: &mut Report) -> Result<()> {
     let Inputs {

@@ -174,7 +174,18 @@ struct Inputs<'a> {
 /// is the configuration or the ledger, from `bytes`; errors in the
 /// configuration are the report's diagnostics. `None` when aiclear does
 /// not check `rel`.
-pub fn judge_text(project: &Project, rel: &str, bytes: &[u8]) -> Result<Option<Report>> {
+///
+/// When `saved`, the text is what was just written to disk, and the
+/// history rules that read the file's own history run too, against the
+/// head commit: a use the committed file declares and the text no longer
+/// does (GA603), and temporary material older than the limit (GA604), as a
+/// range check will judge the file once it is committed.
+pub fn judge_text(
+    project: &Project,
+    rel: &str,
+    bytes: &[u8],
+    saved: bool,
+) -> Result<Option<Report>> {
     let edited = read::Edited { path: rel, bytes };
     let trust_file = rel == config::CONFIG_PATH || rel == config::LEDGER_PATH;
     if !trust_file {
@@ -191,7 +202,7 @@ pub fn judge_text(project: &Project, rel: &str, bytes: &[u8]) -> Result<Option<R
     let mode = Mode::Worktree {
         paths: vec![project.root.join(rel)],
     };
-    match run_with(project, &mode, false, Some(edited)) {
+    match run_with(project, &mode, false, Some(edited), saved) {
         Ok(checked) => Ok(Some(checked.report)),
         Err(e) => configuration_report(e).map(Some),
     }
@@ -207,7 +218,16 @@ fn configuration_report(e: anyhow::Error) -> Result<Report> {
 }
 
 fn run(project: &Project, mode: &Mode, use_cache: bool) -> Result<Checked> {
-    run_with(project, mode, use_cache, None)
+    run_with(project, mode, use_cache, None, false)
+}
+
+/// The commit a check judged: the range's head, else the work tree's.
+fn head_of(cx: &Inputs<'_>) -> Option<String> {
+    match (&cx.range, &cx.project.repo) {
+        (Some(r), _) => Some(r.head.to_string()),
+        (None, Some(repo)) => repo.head_commit().map(|c| c.to_string()),
+        _ => None,
+    }
 }
 
 fn run_with(
@@ -215,12 +235,13 @@ fn run_with(
     mode: &Mode,
     use_cache: bool,
     edited: Option<read::Edited<'_>>,
+    saved: bool,
 ) -> Result<Checked> {
     let mut clock = Clock::new();
     let range = match project::range(project, mode)? {
         project::Ranged::Here(range) => range,
         project::Ranged::Moved(moved, prefix) => {
-            let mut checked = run_with(&moved, mode, use_cache, edited)?;
+            let mut checked = run_with(&moved, mode, use_cache, edited, saved)?;
             let f = trust_root_changed::root_moved(&project.prefix, &prefix);
             checked
                 .report
@@ -307,6 +328,9 @@ fn run_with(
         }
         clock.lap("history: AI-assisted commits");
     }
+    if saved && cx.range.is_none() {
+        history::of_saved(&cx, &checker, &declarations, targets, &mut report)?;
+    }
     report.history = summary;
     explain_stale(&cx, &traced.origins, &declarations, targets, &mut report);
     if let Mode::Staged {
@@ -317,11 +341,7 @@ fn run_with(
     }
     report.timings = std::mem::take(&mut clock.laps);
     finish(&cx, &mut report)?;
-    let commit = match (&cx.range, &project.repo) {
-        (Some(r), _) => Some(r.head.to_string()),
-        (None, Some(repo)) => repo.head_commit().map(|c| c.to_string()),
-        _ => None,
-    };
+    let commit = head_of(&cx);
     Ok(Checked {
         report,
         declarations,

@@ -527,7 +527,7 @@ fn unknown_pack(name: &At<String>) -> Finding {
     let families: Vec<&str> = builtin_packs().iter().map(|p| p.family.as_str()).collect();
     names.extend(families);
     let help = match crate::schema::did_you_mean(&name.value, &names) {
-        Some(s) => format!("did you mean `{s}`?"),
+        Some(s) => crate::schema::suggest(s),
         None => format!(
             "name a built-in pack ({}), or write the studio's own as `{}`",
             crate::schema::backticked(

@@ -196,7 +196,7 @@ const RULE: &[Field<RuleFields>] = &[
 ];
 
 fn unknown_key(r: &mut Reader, k: &Key, what: &str, keys: &[&str]) {
-    let help = did_you_mean(&k.name, keys).map(|s| format!("did you mean `{s}`?"));
+    let help = did_you_mean(&k.name, keys).map(crate::schema::suggest);
     r.invalid(
         k.span.clone(),
         format!(
@@ -218,7 +218,7 @@ fn level(r: &mut Reader, v: &Node) -> Option<Level> {
         other => {
             let help = other
                 .and_then(|s| did_you_mean(s, LEVELS))
-                .map(|s| format!("did you mean `{s}`?"));
+                .map(crate::schema::suggest);
             r.invalid(
                 v.span.clone(),
                 format!("a rule's level is {}", backticked(LEVELS)),
@@ -304,7 +304,7 @@ fn rule_fields(r: &mut Reader, node: &Node) -> Option<RuleFields> {
             other => {
                 let help = other
                     .and_then(|s| did_you_mean(s, SCOPES))
-                    .map(|s| format!("did you mean `{s}`?"));
+                    .map(crate::schema::suggest);
                 r.invalid(
                     v.span.clone(),
                     format!(

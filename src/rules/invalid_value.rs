@@ -104,7 +104,7 @@ impl From<schema::Problem> for Finding {
             } => (
                 format!("`{text}` is not a valid `{key}`"),
                 Some(match suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => crate::schema::suggest(s),
                     None => format!("use one of {}", backticked(terms)),
                 }),
             ),
@@ -330,7 +330,7 @@ pub fn declaration_value(i: declaration::Invalid) -> Finding {
             span,
             format!("`{text}` is not a release territory: `territories` takes {TERRITORY}"),
             match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => crate::schema::suggest(s),
                 None => "write the country's two-letter ISO 3166-1 code in capitals".to_owned(),
             },
         ),

@@ -63,7 +63,7 @@ pub fn unknown_key(
     )
     .label("not a field aiclear knows")
     .help(match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
+        Some(s) => crate::schema::suggest(s),
         None => format!("the fields of {what} are {}", backticked(fields)),
     })
 }
@@ -78,7 +78,7 @@ pub fn unknown_rule(key: Key, suggestion: Option<&str>) -> Finding {
     )
     .label("unknown rule")
     .help(match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
+        Some(s) => crate::schema::suggest(s),
         None => "`aiclear rules` lists every rule".into(),
     })
 }

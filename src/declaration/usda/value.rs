@@ -130,7 +130,7 @@ pub fn typed(ty: &str, ty_span: &Span, shaped: bool, raw: Raw, bytes: &[u8]) -> 
         names.extend(OTHER_TYPES);
         names.push("dictionary");
         let help = match crate::schema::did_you_mean(ty, &names) {
-            Some(s) => format!("did you mean `{s}`?"),
+            Some(s) => crate::schema::suggest(s),
             None => "declaration values are `string`, `bool`, `string[]` or `dictionary`".into(),
         };
         return Err(Bad::new(

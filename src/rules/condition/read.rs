@@ -54,7 +54,7 @@ fn read_at(
         let span = k.map_or(node.span.clone(), |k| k.span.clone());
         let help = k
             .and_then(|k| did_you_mean(&k.name, FORMS))
-            .map(|s| format!("did you mean `{s}`?"))
+            .map(crate::schema::suggest)
             .or_else(|| Some(format!("a condition is one of {}", backticked(FORMS))));
         r.invalid(
             span,
@@ -160,7 +160,7 @@ fn only_keys(r: &mut Reader<'_, Finding>, entries: &[(Key, Node)], allowed: &[&s
 }
 
 fn unknown_term(r: &mut Reader<'_, Finding>, text: &str, span: Span, what: &str, terms: &[&str]) {
-    let help = did_you_mean(text, terms).map(|s| format!("did you mean `{s}`?"));
+    let help = did_you_mean(text, terms).map(crate::schema::suggest);
     r.invalid(
         span,
         format!(
@@ -188,7 +188,7 @@ fn read_key_test(
             continue;
         }
         if !TESTS.contains(&k.name.as_str()) {
-            let help = did_you_mean(&k.name, TESTS).map(|s| format!("did you mean `{s}`?"));
+            let help = did_you_mean(&k.name, TESTS).map(crate::schema::suggest);
             r.invalid(
                 k.span.clone(),
                 format!(
@@ -264,7 +264,7 @@ pub(super) fn key_ref(
             Some(k) => Some(k),
             None => {
                 let names: Vec<&str> = vocabulary::names(s).collect();
-                let help = did_you_mean(name, &names).map(|m| format!("did you mean `{m}`?"));
+                let help = did_you_mean(name, &names).map(crate::schema::suggest);
                 r.invalid(
                     span,
                     format!("`{name}` is not a key of {}", scope_noun(s)),
@@ -275,7 +275,7 @@ pub(super) fn key_ref(
         },
         None if MEDIA_KEYS.contains(&name) => None,
         None => {
-            let help = did_you_mean(name, MEDIA_KEYS).map(|m| format!("did you mean `{m}`?"));
+            let help = did_you_mean(name, MEDIA_KEYS).map(crate::schema::suggest);
             r.invalid(
                 span,
                 format!(

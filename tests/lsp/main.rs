@@ -4,142 +4,18 @@
 //! json` reports for the same file, at the same positions; a fix clears it;
 //! a hover shows `aiclear explain`'s text.
 
+mod actions;
+mod client;
+#[path = "../common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use client::Client;
+
 use std::path::Path;
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-/// How long any one answer may take before the test fails.
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// A client: the server process, its input, and the messages it wrote.
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: i64,
-}
-
-/// One framed message from `reader`; `None` at the end of the stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            length = n.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
-impl Client {
-    /// Start `aiclear lsp` in `cwd`.
-    fn start(cwd: &Path) -> Client {
-        let mut child = common::isolation::aiclear(cwd)
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("aiclear lsp starts");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, messages) = channel();
-        std::thread::spawn(move || {
-            while let Some(m) = read_message(&mut stdout) {
-                if tx.send(m).is_err() {
-                    break;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            messages,
-            next_id: 1,
-        }
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = serde_json::to_vec(&message).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// The next message `keep` accepts, others dropped; fails after [`TIMEOUT`].
-    fn wait_for(&mut self, what: &str, keep: impl Fn(&Value) -> bool) -> Value {
-        let until = Instant::now() + TIMEOUT;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(left) {
-                Ok(m) if keep(&m) => return m,
-                Ok(_) => {}
-                Err(RecvTimeoutError::Timeout) => panic!("no {what} within {TIMEOUT:?}"),
-                Err(RecvTimeoutError::Disconnected) => panic!("the server ended before {what}"),
-            }
-        }
-    }
-
-    /// Send a request and wait for its response's `result`.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        let response = self.wait_for(&format!("answer to `{method}`"), |m| m["id"] == id);
-        assert!(response.get("error").is_none(), "{response:#}");
-        response["result"].clone()
-    }
-
-    /// The next diagnostics published for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let m = self.wait_for("published diagnostics", |m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        });
-        m["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    /// Shut down and exit, as a client does; the process must end.
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let until = Instant::now() + TIMEOUT;
-        while Instant::now() < until {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        panic!("the server did not exit");
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A previs design of the main character, with an element that is not one:
 /// GA004 and GA201, on a line with characters outside the BMP before both.
@@ -397,6 +273,36 @@ vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('AICLEAR_FILE')))
 vim.lsp.buf_attach_client(0, id)
 vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
 dump('opened.json')
+-- The code actions of GA201, and the approval request applied.
+local client = vim.lsp.get_client_by_id(id)
+local approval
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  local lsp = d.user_data and d.user_data.lsp or {}
+  if (d.code or lsp.code) == 'GA201' then approval = d end
+end
+local params = vim.lsp.util.make_given_range_params({ approval.lnum + 1, approval.col },
+  { approval.end_lnum + 1, approval.end_col }, 0, client.offset_encoding)
+params.context = { diagnostics = {} }
+local answers = vim.lsp.buf_request_sync(0, 'textDocument/codeAction', params, 20000) or {}
+local titles = {}
+for _, answer in pairs(answers) do
+  for _, action in ipairs(answer.result or {}) do
+    table.insert(titles, action.title)
+    if action.title:find('approval-requested', 1, true) then
+      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+    end
+  end
+end
+local f = assert(io.open(out .. '/actions.json', 'w'))
+f:write(vim.json.encode(titles))
+f:close()
+vim.wait(20000, function()
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.message:find('approval requested on', 1, true) then return true end
+  end
+  return false
+end, 50)
+dump('requested.json')
 local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
 for i, line in ipairs(lines) do
   if line:find('elements:', 1, true) then
@@ -489,6 +395,32 @@ fn neovim_shows_what_check_reports_and_clears_it_when_fixed() {
             .unwrap()
             .contains("\nhelp: ask an approver"),
         "{opened:#?}"
+    );
+    // The code actions, offered to Neovim and applied by it.
+    let titles = std::fs::read_to_string(out.path().join("actions.json")).unwrap();
+    let titles: Vec<String> = serde_json::from_str(&titles).unwrap();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(
+        titles[0].starts_with("Ask for the approval: add `approval-requested: "),
+        "{titles:?}"
+    );
+    assert!(
+        titles[1].contains(
+            "aiclear approve --id ID --path scripts/brick.fountain --use brick-look --rule GA201"
+        ),
+        "{titles:?}"
+    );
+    let requested = read("requested.json");
+    let request = requested
+        .iter()
+        .find(|d| d["code"] == "GA201")
+        .unwrap_or_else(|| panic!("{requested:#?}"));
+    assert!(
+        request["message"]
+            .as_str()
+            .unwrap()
+            .contains("approval requested on"),
+        "{requested:#?}"
     );
     assert_eq!(read("fixed.json"), Vec::<Value>::new());
 }
