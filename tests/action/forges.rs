@@ -87,6 +87,70 @@ fn the_gitlab_job_matches_the_gitlab_ci_schema() {
     );
 }
 
+/// The job's `before_script` and `script`, run as GitLab's runner runs
+/// them (one shell, stopping at the first failure) in a full clone of a
+/// merge request's branch, with aiclear on PATH as the cache gives it: the
+/// check fails on the unapproved signage and leaves the Code Quality report
+/// the artifact names, with what GitLab reads in it.
+#[test]
+fn the_gitlab_job_writes_the_code_quality_report_of_a_merge_request() {
+    let o = origin();
+    let clone = o.full_clone(&o.feature);
+    let job = &yaml(GITLAB)["aiclear"];
+    let lines: Vec<&str> = ["before_script", "script"]
+        .iter()
+        .flat_map(|k| job[*k].as_array().unwrap())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let bin_dir = common::bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = Command::new("sh");
+    cmd.args(["-ec", &lines.join("\n")])
+        .current_dir(clone.path());
+    common::isolation::isolate(&mut cmd)
+        .env("PATH", &path)
+        .env("NO_COLOR", "1")
+        .env("CI_PROJECT_DIR", clone.path())
+        .env("CI_MERGE_REQUEST_DIFF_BASE_SHA", &o.c1);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let artifact = job["artifacts"]["reports"]["codequality"].as_str().unwrap();
+    let report = std::fs::read_to_string(clone.path().join(artifact)).unwrap();
+    let issues: Value = serde_json::from_str(&report).unwrap();
+    let issues = issues.as_array().expect("an array");
+    assert!(!issues.is_empty());
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint"] {
+            assert!(
+                issue[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{issue}"
+            );
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        let file = issue["location"]["path"].as_str().unwrap();
+        assert!(clone.path().join(file).is_file(), "{issue}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()));
+    }
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["check_name"].as_str().unwrap().starts_with("GA205")
+                && i["location"]["path"] == "scripts/ep1.fountain"
+                && i["severity"] == "major"),
+        "{report}"
+    );
+}
+
 #[test]
 fn the_bitbucket_step_matches_the_bitbucket_pipelines_schema() {
     passes_and_the_schema_bites(
