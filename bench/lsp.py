@@ -10,7 +10,9 @@ corpus) that declares a use needing approval, the script times:
   whole text, timed until the `publishDiagnostics` for it arrives.
 
 It prints the medians and the ratio server / baseline (the target is at most
-0.5). Usage: bench/lsp.py [RUNS]; AICLEAR_BIN measures another build.
+0.5). The script is committed in 30 revisions first, and a save (`didSave`,
+which also runs the history rules against the last commit) is timed the same
+way. Usage: bench/lsp.py [RUNS]; AICLEAR_BIN measures another build.
 """
 
 import json
@@ -109,6 +111,15 @@ def main():
         with open(path, "w", encoding="utf-8") as f:
             f.write(text("previs"))
         lines = text("previs").count("\n")
+        git = ["git", "-C", work, "-c", "user.name=Bench", "-c", "user.email=bench@example.com",
+               "-c", "commit.gpgsign=false"]
+        for revision in range(30):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text("previs") + f"\nRevision {revision}.\n")
+            subprocess.run(git + ["add", "-A"], check=True)
+            subprocess.run(git + ["commit", "-q", "-m", f"revision {revision}"], check=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text("previs"))
 
         baseline = []
         for _ in range(runs):
@@ -136,6 +147,13 @@ def main():
             latencies.append(time.perf_counter() - start)
             if not found:
                 raise RuntimeError("an edit published no diagnostics")
+        saves = []
+        for i in range(runs):
+            start = time.perf_counter()
+            server.notify("textDocument/didSave", {"textDocument": {"uri": uri}, "text": text("previs")})
+            if not server.published(uri):
+                raise RuntimeError("a save published no diagnostics")
+            saves.append(time.perf_counter() - start)
         server.request("shutdown", None)
         server.notify("exit", None)
         server.p.wait(timeout=10)
@@ -145,6 +163,9 @@ def main():
         print(f"baseline `aiclear check FILE` as a process: median {b * 1000:.1f} ms over {runs} runs")
         print(f"`aiclear lsp` change to publishDiagnostics: median {s * 1000:.1f} ms over {runs} edits")
         print(f"ratio server / baseline: {s / b:.2f} (target at most 0.5)")
+        v = statistics.median(saves)
+        print(f"`aiclear lsp` save (with the history rules, 30 commits) to publishDiagnostics: "
+              f"median {v * 1000:.1f} ms over {runs} saves; ratio to baseline {v / b:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -335,7 +335,32 @@ pub fn is_sidecar(path: &str) -> bool {
 
 /// A glob set; with `any_case`, matching whatever the case. The index of
 /// the first pattern that is not valid, with why.
+///
+/// A set is compiled once a process for the same patterns: a configuration
+/// read again at every keystroke (`aiclear lsp`) names the same globs.
 pub fn glob_set(
+    patterns: &[String],
+    any_case: bool,
+) -> Result<globset::GlobSet, (usize, globset::Error)> {
+    type Cache = std::collections::HashMap<(Vec<String>, bool), globset::GlobSet>;
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+        std::sync::LazyLock::new(Default::default);
+    let key = (patterns.to_vec(), any_case);
+    if let Some(set) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(set);
+    }
+    let set = compile_globs(patterns, any_case)?;
+    if let Ok(mut cache) = CACHE.lock() {
+        // A long-running server meets a bounded number of configurations.
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, set.clone());
+    }
+    Ok(set)
+}
+
+fn compile_globs(
     patterns: &[String],
     any_case: bool,
 ) -> Result<globset::GlobSet, (usize, globset::Error)> {
