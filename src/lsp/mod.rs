@@ -35,6 +35,7 @@ use lsp_types::{
 use crate::engine::{self, Project};
 use crate::source::Source;
 
+pub mod complete;
 pub mod hover;
 pub mod position;
 pub mod publish;
