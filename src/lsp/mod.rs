@@ -34,7 +34,7 @@ use lsp_types::notification::{
     DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    CodeActionRequest, ExecuteCommand, HoverRequest, RegisterCapability, Request as _,
+    CodeActionRequest, Completion, ExecuteCommand, HoverRequest, RegisterCapability, Request as _,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
@@ -51,6 +51,7 @@ use crate::kind::FileKind;
 use crate::source::Source;
 
 pub mod actions;
+pub mod complete;
 pub mod hover;
 pub mod position;
 pub mod publish;
@@ -107,6 +108,10 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()
         })),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![" ".into(), "\"".into(), "[".into(), ",".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![SHOW_APPROVE_COMMAND.to_owned()],
             ..ExecuteCommandOptions::default()
@@ -219,6 +224,9 @@ impl Server<'_> {
             CodeActionRequest::METHOD => {
                 answer(request, |p: CodeActionParams| Ok(self.code_actions(&p)))?
             }
+            Completion::METHOD => answer(request, |p: lsp_types::CompletionParams| {
+                Ok(self.complete(&p))
+            })?,
             ExecuteCommand::METHOD => {
                 let mut shown = None;
                 let response = answer(request, |p: ExecuteCommandParams| {
@@ -390,6 +398,43 @@ impl Server<'_> {
             }),
             range: None,
         })
+    }
+
+    /// The vocabulary's keys or values at the cursor, in a declaration.
+    fn complete(
+        &self,
+        params: &lsp_types::CompletionParams,
+    ) -> Option<lsp_types::CompletionResponse> {
+        let at = &params.text_document_position;
+        let doc = self.documents.get(at.text_document.uri.as_str())?;
+        let kind = doc.kind?;
+        let source = Source::new("", doc.text.as_bytes().to_vec());
+        let offset = position::offset(&source, at.position, self.encoding);
+        let found = complete::complete(kind, &doc.text, offset)?;
+        let range = lsp_types::Range {
+            start: position::position(&source, found.replace.start, self.encoding),
+            end: position::position(&source, found.replace.end, self.encoding),
+        };
+        let items = found
+            .items
+            .into_iter()
+            .map(|item| lsp_types::CompletionItem {
+                kind: Some(match item.kind {
+                    complete::ItemKind::Key => lsp_types::CompletionItemKind::PROPERTY,
+                    complete::ItemKind::Value => lsp_types::CompletionItemKind::ENUM_MEMBER,
+                }),
+                detail: Some(item.detail),
+                documentation: Some(lsp_types::Documentation::String(item.doc.to_owned())),
+                filter_text: Some(item.filter),
+                text_edit: Some(lsp_types::CompletionTextEdit::Edit(lsp_types::TextEdit {
+                    range,
+                    new_text: item.insert,
+                })),
+                label: item.label,
+                ..lsp_types::CompletionItem::default()
+            })
+            .collect();
+        Some(lsp_types::CompletionResponse::Array(items))
     }
 
     /// The code actions of the findings whose range meets the request's.
@@ -614,6 +659,12 @@ mod tests {
         assert_eq!(caps["textDocumentSync"]["openClose"], true);
         assert_eq!(caps["textDocumentSync"]["save"]["includeText"], true);
         assert_eq!(caps["hoverProvider"], true);
+        assert_eq!(caps["codeActionProvider"]["codeActionKinds"][0], "quickfix");
+        assert_eq!(
+            caps["executeCommandProvider"]["commands"][0],
+            SHOW_APPROVE_COMMAND
+        );
+        assert!(caps["completionProvider"]["triggerCharacters"].is_array());
     }
 
     #[test]

@@ -307,3 +307,48 @@ fn a_trust_file_changed_on_disk_judges_the_open_documents_again() {
     assert_eq!(codes(&diags), Vec::<String>::new(), "{diags:#?}");
     client.stop();
 }
+
+#[test]
+fn completion_offers_the_keys_a_use_lacks_and_the_terms_of_a_key() {
+    let project = common::project();
+    let root = project.path().canonicalize().unwrap();
+    let text = SHOT.replace("outptu", "output");
+    common::write(project.path(), "vfx/shot.yml", &text);
+    let uri = format!("file://{}", root.join("vfx/shot.yml").display());
+    let mut client = start(project.path(), json!({}));
+    open(&mut client, &uri, &text);
+    let labels = |result: &Value| -> Vec<String> {
+        result
+            .as_array()
+            .unwrap_or_else(|| panic!("{result:#}"))
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // A new key under the use's last one, `hu` typed.
+    let typed = text.replace("      elements:", "      hu\n      elements:");
+    change(&mut client, &uri, 2, &typed);
+    let line = typed.lines().position(|l| l == "      hu").unwrap();
+    let at =
+        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 8 } });
+    let result = client.request("textDocument/completion", at);
+    let keys = labels(&result);
+    assert!(keys.contains(&"human-input".to_owned()), "{keys:?}");
+    assert!(
+        !keys.contains(&"stage".to_owned()),
+        "already written: {keys:?}"
+    );
+    let item = &result[keys.iter().position(|k| k == "human-input").unwrap()];
+    assert_eq!(item["textEdit"]["newText"], "human-input: ");
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        json!({ "line": line, "character": 6 })
+    );
+    // The value of `stage`.
+    let line = text.lines().position(|l| l.contains("stage:")).unwrap();
+    let at =
+        json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": 13 } });
+    let terms = labels(&client.request("textDocument/completion", at));
+    assert_eq!(terms, ["ideation", "previs", "temp", "final"]);
+    client.stop();
+}
