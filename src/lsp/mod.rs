@@ -577,11 +577,11 @@ fn judge_document(
     let Some(report) = engine::judge_text(&project, &rel, text.as_bytes(), saved)? else {
         return Ok((None, Vec::new()));
     };
-    let kind = if crate::kind::is_sidecar(&rel) {
-        Some(FileKind::Sidecar)
-    } else {
-        FileKind::of_path(&rel)
-    };
+    // The kind `annotate` writes in; a media file's declaration is in
+    // another document, its sidecar.
+    let kind = crate::write::declaration_file(&crate::config::Settings::default(), &rel)
+        .filter(|(_, holder)| *holder == rel)
+        .map(|(kind, _)| kind);
     let source = Source::new(rel.clone(), text.as_bytes().to_vec());
     let findings = report
         .diagnostics
